@@ -1,0 +1,101 @@
+# dnsim build.  `make` builds the tools into bin/; `make test` builds a
+# sanitizer variant and runs every test; `make deps` installs what the
+# build and the tests need (Debian/Ubuntu, apt-get).
+
+CC       ?= cc
+CLANG    ?= clang
+PYTHON   ?= /usr/bin/python3
+WARN     := -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_GNU_SOURCE
+INCLUDES := -Icore
+REL_CFLAGS  := $(WARN) $(INCLUDES) -O2 -g
+ASAN_CFLAGS := $(WARN) $(INCLUDES) -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := $(WARN) $(INCLUDES) -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+DNS_SRC   := $(wildcard core/dns/*.c)
+IO_SRC    := $(wildcard core/io/*.c)
+TOOL_SRC  := $(wildcard core/tools/*.c)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+HEADERS   := $(wildcard core/*/*.h) $(wildcard tests/unit/*.h)
+
+LIB_SRC   := $(DNS_SRC) $(IO_SRC)
+REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
+ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(DNS_SRC))
+
+TOOLS      := $(patsubst core/tools/%.c,bin/%,$(TOOL_SRC))
+ASAN_TOOLS := $(patsubst core/tools/%.c,build/asan/bin/%,$(TOOL_SRC))
+UNIT_BINS  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
+BENCH_BINS := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
+
+# Seconds each fuzz harness runs under `make fuzz` (CI smoke: FUZZ_TIME=20).
+FUZZ_TIME ?= 600
+
+.PHONY: all test unit e2e deps fuzz fuzz-build bench clean asan
+all: $(TOOLS)
+
+build/rel/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
+build/fuzz/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/rel/libdnsim.a: $(REL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libdnsim.a: $(ASAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+bin/%: core/tools/%.c build/rel/libdnsim.a $(HEADERS)
+	@mkdir -p bin
+	$(CC) $(REL_CFLAGS) $< build/rel/libdnsim.a -o $@
+
+build/asan/bin/%: core/tools/%.c build/asan/libdnsim.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $< build/asan/libdnsim.a -o $@
+
+build/asan/tests/%: tests/unit/%.c build/asan/libdnsim.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -Itests/unit $< build/asan/libdnsim.a -o $@
+
+build/fuzz/bin/%: tests/fuzz/%.c $(FUZZ_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_OBJ) -o $@
+
+build/rel/bench/%: tests/bench/%.c build/rel/libdnsim.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $< build/rel/libdnsim.a -o $@
+
+asan: $(ASAN_TOOLS) $(UNIT_BINS)
+
+# Unit tests and end-to-end tests against the sanitizer build, then one
+# summary line.
+test: asan
+	@DNSIM_BINDIR=$(CURDIR)/build/asan/bin PYTHON=$(PYTHON) \
+		sh tests/run.sh $(UNIT_BINS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+bench: $(BENCH_BINS) $(TOOLS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+deps:
+	@sh tests/deps.sh
+
+clean:
+	rm -rf build bin
