@@ -76,11 +76,15 @@ static bool written_name_equal(const uint8_t *buf, size_t off,
 static dns_err write_name(dns_builder *b, const uint8_t *name, bool compress)
 {
 	size_t start = b->len;
+	/* Only names complete before this one are candidates: the suffixes
+	 * this name adds are still being written, and a shorter suffix of
+	 * a name never equals a longer one anyway. */
+	size_t candidates = b->ncomp;
 	const uint8_t *p = name;
 
 	while (*p) {
 		if (compress) {
-			for (size_t i = 0; i < b->ncomp; i++) {
+			for (size_t i = 0; i < candidates; i++) {
 				if (b->buf[b->comp[i]] != *p ||
 				    !written_name_equal(b->buf, b->comp[i], p))
 					continue;

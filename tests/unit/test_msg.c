@@ -316,8 +316,36 @@ static void test_reuse_many_parses(void)
 	dns_msg_free(&m);
 }
 
+/* Found by fuzz_answer: a name whose labels repeat ("\001.\001.\001.")
+ * was compressed against its own, half-written, longer suffix and came
+ * out as a pointer loop. */
+static void test_repeated_labels_not_self_compressed(void)
+{
+	/* Built twice into one buffer: the second time the bytes ahead of
+	 * the writer are the first message's, which is what once fooled
+	 * the compressor. */
+	uint8_t buf[512];
+	static const uint8_t name[] = { 1, 1, 1, 1, 1, 1, 1, 1, 0 };
+	for (int round = 0; round < 2; round++) {
+		dns_builder b;
+		dns_header h = { 0 };
+		CHECK_INT(dns_build_init(&b, buf, sizeof buf, &h), DNS_OK);
+		CHECK_INT(dns_build_question(&b, name, DNS_T_A, DNS_C_IN), DNS_OK);
+		dns_rr rr = { name, DNS_T_A, DNS_C_IN, 1, 4, a_rd };
+		CHECK_INT(dns_build_rr(&b, DNS_SEC_ANSWER, &rr), DNS_OK);
+		size_t len = dns_build_finish(&b);
+		CHECK_MEM(buf + 12, name, sizeof name);
+		dns_msg m;
+		dns_msg_init(&m);
+		CHECK_INT(dns_msg_parse(&m, buf, len), DNS_OK);
+		CHECK(m.count[0] == 1 && dns_name_equal(m.rr[0][0].owner, name));
+		dns_msg_free(&m);
+	}
+}
+
 int main(void)
 {
+	RUN(test_repeated_labels_not_self_compressed);
 	RUN(test_query_bytes);
 	RUN(test_compression);
 	RUN(test_srv_target_not_compressed);
