@@ -16,6 +16,11 @@ FUZZ_CFLAGS := $(WARN) $(INCLUDES) -O1 -g -fno-omit-frame-pointer \
 DNS_SRC   := $(wildcard core/dns/*.c)
 IO_SRC    := $(wildcard core/io/*.c)
 TOOL_SRC  := $(wildcard core/tools/*.c)
+# Daemons: each folder core/NAME/ with a main.c builds bin/dnsim-NAME.
+# Every component's files but main.c also go into a library that the
+# daemons and the unit tests link against.
+PROGS     := $(patsubst core/%/main.c,%,$(wildcard core/*/main.c))
+PROG_SRC  := $(filter-out $(DNS_SRC) $(IO_SRC) $(TOOL_SRC) core/%/main.c,$(wildcard core/*/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
@@ -25,9 +30,16 @@ LIB_SRC   := $(DNS_SRC) $(IO_SRC)
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(DNS_SRC))
+FUZZ_PROG_OBJ := $(patsubst %.c,build/fuzz/%.o,$(PROG_SRC))
 
-TOOLS      := $(patsubst core/tools/%.c,bin/%,$(TOOL_SRC))
-ASAN_TOOLS := $(patsubst core/tools/%.c,build/asan/bin/%,$(TOOL_SRC))
+TOOL_BINS      := $(patsubst core/tools/%.c,bin/%,$(TOOL_SRC))
+ASAN_TOOL_BINS := $(patsubst core/tools/%.c,build/asan/bin/%,$(TOOL_SRC))
+PROG_BINS      := $(patsubst %,bin/dnsim-%,$(PROGS))
+ASAN_PROG_BINS := $(patsubst %,build/asan/bin/dnsim-%,$(PROGS))
+TOOLS      := $(TOOL_BINS) $(PROG_BINS)
+ASAN_TOOLS := $(ASAN_TOOL_BINS) $(ASAN_PROG_BINS)
+REL_PROG_OBJ  := $(patsubst %.c,build/rel/%.o,$(PROG_SRC))
+ASAN_PROG_OBJ := $(patsubst %.c,build/asan/%.o,$(PROG_SRC))
 UNIT_BINS  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
 BENCH_BINS := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
@@ -58,21 +70,48 @@ build/asan/libdnsim.a: $(ASAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-bin/%: core/tools/%.c build/rel/libdnsim.a $(HEADERS)
+build/rel/libprogs.a: $(REL_PROG_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libprogs.a: $(ASAN_PROG_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+REL_LIBS  := build/rel/libprogs.a build/rel/libdnsim.a
+ASAN_LIBS := build/asan/libprogs.a build/asan/libdnsim.a
+
+$(TOOL_BINS): bin/%: core/tools/%.c $(REL_LIBS) $(HEADERS)
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) $< build/rel/libdnsim.a -o $@
+	$(CC) $(REL_CFLAGS) $< $(REL_LIBS) -o $@
 
-build/asan/bin/%: core/tools/%.c build/asan/libdnsim.a $(HEADERS)
+$(ASAN_TOOL_BINS): build/asan/bin/%: core/tools/%.c $(ASAN_LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) $< build/asan/libdnsim.a -o $@
+	$(CC) $(ASAN_CFLAGS) $< $(ASAN_LIBS) -o $@
 
-build/asan/tests/%: tests/unit/%.c build/asan/libdnsim.a $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit $< build/asan/libdnsim.a -o $@
+$(PROG_BINS): bin/dnsim-%: build/rel/core/%/main.o $(REL_LIBS)
+	@mkdir -p bin
+	$(CC) $(REL_CFLAGS) $^ -o $@
 
-build/fuzz/bin/%: tests/fuzz/%.c $(FUZZ_OBJ) $(HEADERS)
+$(ASAN_PROG_BINS): build/asan/bin/dnsim-%: build/asan/core/%/main.o $(ASAN_LIBS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_OBJ) -o $@
+	$(CC) $(ASAN_CFLAGS) $^ -o $@
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(ASAN_LIBS) -o $@
+
+build/fuzz/libdnsim.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/libprogs.a: $(FUZZ_PROG_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libprogs.a build/fuzz/libdnsim.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $< build/fuzz/libprogs.a build/fuzz/libdnsim.a -o $@
 
 build/rel/bench/%: tests/bench/%.c build/rel/libdnsim.a $(HEADERS)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,548 @@
+/* Authoritative answers (RFC 1034 4.3.2, RFC 2308, RFC 4592, RFC 6672,
+ * RFC 8482): zone selection, cuts and referrals, CNAME and DNAME,
+ * wildcards, negative answers, additional data, EDNS and truncation. */
+#include "answer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/rdata.h"
+
+/* Longest CNAME/DNAME chain followed inside our own zones. */
+#define CHAIN_MAX 16
+
+void auth_answerer_init(auth_answerer *a, size_t max_udp, const char *identity,
+			const auth_stats *stats)
+{
+	memset(a, 0, sizeof *a);
+	a->max_udp = max_udp;
+	a->identity = identity;
+	a->stats = stats;
+	dns_msg_init(&a->query);
+}
+
+void auth_answerer_free(auth_answerer *a)
+{
+	dns_msg_free(&a->query);
+	free(a->pool);
+	for (int s = 0; s < 3; s++)
+		free(a->pend[s]);
+	memset(a, 0, sizeof *a);
+}
+
+const auth_zone *auth_zoneset_find(const auth_zoneset *zs,
+				   const uint8_t *name)
+{
+	const auth_zone *best = NULL;
+	unsigned best_labels = 0;
+	for (size_t i = 0; i < zs->nzones; i++) {
+		const auth_zone *z = zs->zones[i];
+		if (dns_name_is_subdomain(name, z->origin.data) &&
+		    (best == NULL || z->db.origin_labels > best_labels)) {
+			best = z;
+			best_labels = z->db.origin_labels;
+		}
+	}
+	return best;
+}
+
+/* ---- collecting the sections -------------------------------------------- */
+
+static bool pool_reserve(auth_answerer *a, size_t n)
+{
+	if (a->pool_cap - a->npool >= n)
+		return true;
+	size_t cap = a->pool_cap ? a->pool_cap : 64;
+	while (cap - a->npool < n)
+		cap *= 2;
+	dns_rr *p = realloc(a->pool, cap * sizeof *p);
+	if (p == NULL)
+		return false;
+	a->pool = p;
+	a->pool_cap = cap;
+	return true;
+}
+
+/* Does section s already hold an RRset of this owner and type? */
+static bool already_added(const auth_answerer *a, int s, const uint8_t *owner,
+			  uint16_t type)
+{
+	for (size_t i = 0; i < a->npend[s]; i++) {
+		const dns_rr *rr = &a->pool[a->pend[s][i].start];
+		if (rr->type == type && dns_name_equal(rr->owner, owner))
+			return true;
+	}
+	return false;
+}
+
+/* Queue an RRset for section s (0 answer, 1 authority, 2 additional),
+ * under `owner` (a wildcard's records take the query name), with its
+ * order rotated for round robin (seed 002). */
+static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
+		    const uint8_t *owner, uint32_t ttl, bool required)
+{
+	if (already_added(a, s, owner ? owner : set->rr[0].owner, set->type))
+		return true;
+	if (a->npend[s] == a->pend_cap[s]) {
+		size_t cap = a->pend_cap[s] ? a->pend_cap[s] * 2 : 16;
+		struct rr_pending *p = realloc(a->pend[s], cap * sizeof *p);
+		if (p == NULL)
+			return false;
+		a->pend[s] = p;
+		a->pend_cap[s] = cap;
+	}
+	if (!pool_reserve(a, set->count))
+		return false;
+	size_t start = a->npool;
+	size_t first = set->count > 1 ? a->rotate % set->count : 0;
+	for (size_t i = 0; i < set->count; i++) {
+		dns_rr rr = set->rr[(first + i) % set->count];
+		if (owner)
+			rr.owner = owner;
+		rr.ttl = ttl;
+		a->pool[a->npool++] = rr;
+	}
+	a->pend[s][a->npend[s]++] =
+		(struct rr_pending){ start, set->count, required };
+	return true;
+}
+
+/* Queue one record of our own making (synthesized CNAME, CH TXT). */
+static bool add_rr(auth_answerer *a, int s, const dns_rr *rr)
+{
+	zdb_rrset set = { rr->type, rr->ttl, rr, 1 };
+	return add_set(a, s, &set, NULL, rr->ttl, true);
+}
+
+static dns_name *scratch_name(auth_answerer *a)
+{
+	if (a->nnames == sizeof a->names / sizeof a->names[0])
+		return NULL;
+	return &a->names[a->nnames++];
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* RFC 2308 section 5: the SOA of a negative answer lives for the lesser
+ * of its own TTL and its MINIMUM field. */
+static bool add_negative_soa(auth_answerer *a, const auth_zone *z)
+{
+	const zdb_rrset *soa = z->db.soa;
+	const dns_rr *rr = &soa->rr[0];
+	uint32_t minimum = get32(rr->rdata + rr->rdlen - 4);
+	uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
+	return add_set(a, 1, soa, NULL, ttl, true);
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+enum walk_result { WALK_NONE, WALK_CUT, WALK_DNAME };
+
+/* Walk from just below the apex down to `name`, stopping at the first
+ * delegation or DNAME on the way (RFC 1034 4.3.2 step 3b; RFC 6672).
+ * A DS query at the cut itself is answered by the parent (RFC 4035). */
+static enum walk_result walk_down(const zonedb *db, const uint8_t *name,
+				  uint16_t qtype, const zdb_node **found)
+{
+	unsigned total = dns_name_labels(name);
+	for (unsigned depth = db->origin_labels + 1; depth <= total; depth++) {
+		const uint8_t *anc = dns_name_skip_labels(name, total - depth);
+		const zdb_node *node = zonedb_find(db, anc);
+		if (node == NULL)
+			continue;
+		if (node->is_cut && !(depth == total && qtype == DNS_T_DS)) {
+			*found = node;
+			return WALK_CUT;
+		}
+		if (depth < total && zdb_node_rrset(node, DNS_T_DNAME)) {
+			*found = node;
+			return WALK_DNAME;
+		}
+	}
+	/* A DNAME at the apex applies to every name below it. */
+	if (total > db->origin_labels &&
+	    zdb_node_rrset(db->apex, DNS_T_DNAME)) {
+		*found = db->apex;
+		return WALK_DNAME;
+	}
+	return WALK_NONE;
+}
+
+/* Address records for a name we are authoritative for (or, for glue,
+ * anywhere in the zone of the referral). */
+static void add_addresses(auth_answerer *a, const auth_zoneset *zs,
+			  const uint8_t *target, const zonedb *glue_zone,
+			  bool required)
+{
+	static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
+	const zdb_node *node = NULL;
+	if (glue_zone && dns_name_is_subdomain(target, glue_zone->origin))
+		node = zonedb_find(glue_zone, target);
+	if (node == NULL) {
+		const auth_zone *z = auth_zoneset_find(zs, target);
+		const zdb_node *cut;
+		if (z == NULL || walk_down(&z->db, target, DNS_T_A, &cut) != WALK_NONE)
+			return;
+		node = zonedb_find(&z->db, target);
+	}
+	if (node == NULL)
+		return;
+	for (int i = 0; i < 2; i++) {
+		const zdb_rrset *set = zdb_node_rrset(node, types[i]);
+		if (set)
+			(void)add_set(a, 2, set, NULL, set->ttl, required);
+	}
+}
+
+/* The name inside RDATA that additional-section processing follows
+ * (RFC 1034 3.6.2 for NS and MX, RFC 2782 for SRV). */
+static const uint8_t *additional_target(const dns_rr *rr)
+{
+	switch (rr->type) {
+	case DNS_T_NS: return rr->rdata;
+	case DNS_T_MX: return rr->rdlen > 2 ? rr->rdata + 2 : NULL;
+	case DNS_T_SRV: return rr->rdlen > 6 ? rr->rdata + 6 : NULL;
+	}
+	return NULL;
+}
+
+static void add_additional_for(auth_answerer *a, const auth_zoneset *zs,
+			       int s)
+{
+	size_t n = a->npend[s];
+	for (size_t i = 0; i < n; i++) {
+		struct rr_pending p = a->pend[s][i];
+		for (size_t k = 0; k < p.count; k++) {
+			const uint8_t *t = additional_target(&a->pool[p.start + k]);
+			if (t && t[0] != 0)
+				add_addresses(a, zs, t, NULL, false);
+		}
+	}
+}
+
+/* A referral: the child's NS in authority, glue in additional, no AA.
+ * Glue for nameservers inside the delegated zone is required (RFC 9471):
+ * without it the referral is useless, so it must fit or TC is set. */
+static void add_referral(auth_answerer *a, const auth_zoneset *zs,
+			 const zonedb *db, const zdb_node *cut)
+{
+	const zdb_rrset *ns = zdb_node_rrset(cut, DNS_T_NS);
+	(void)add_set(a, 1, ns, NULL, ns->ttl, true);
+	for (size_t i = 0; i < ns->count; i++) {
+		const uint8_t *target = ns->rr[i].rdata;
+		bool in_domain = dns_name_is_subdomain(target, cut->owner);
+		add_addresses(a, zs, target, db, in_domain);
+	}
+}
+
+/* RFC 6672: qname = <prefix>.<DNAME owner> becomes <prefix>.<target>. */
+static dns_err dname_substitute(const uint8_t *qname, const zdb_node *dnode,
+				const uint8_t *target, dns_name *out)
+{
+	unsigned keep = dns_name_labels(qname) - dns_name_labels(dnode->owner);
+	return dns_name_join(out, qname, keep, target);
+}
+
+/* ---- the main lookup ------------------------------------------------------ */
+
+struct lookup {
+	const auth_zoneset *zs;
+	bool aa;            /* AA set on the response */
+	unsigned rcode;
+};
+
+static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
+		    uint16_t qtype)
+{
+	const uint8_t *name = qname;
+	for (int step = 0; step < CHAIN_MAX; step++) {
+		const auth_zone *z = auth_zoneset_find(L->zs, name);
+		if (z == NULL) {
+			if (step == 0)
+				L->rcode = DNS_R_REFUSED;
+			return;     /* chain leaves our zones: resolver's job */
+		}
+		const zonedb *db = &z->db;
+		const zdb_node *hit;
+		switch (walk_down(db, name, qtype, &hit)) {
+		case WALK_CUT:
+			if (step == 0)
+				L->aa = false;
+			add_referral(a, L->zs, db, hit);
+			return;
+		case WALK_DNAME: {
+			const zdb_rrset *dn = zdb_node_rrset(hit, DNS_T_DNAME);
+			dns_name *target = scratch_name(a);
+			if (target == NULL)
+				return;
+			if (step == 0)
+				L->aa = true;
+			(void)add_set(a, 0, dn, NULL, dn->ttl, true);
+			if (dname_substitute(name, hit, dn->rr[0].rdata, target)) {
+				L->rcode = DNS_R_YXDOMAIN;
+				return;
+			}
+			/* The synthesized CNAME (RFC 6672 section 3.4). */
+			dns_rr cname = { name, DNS_T_CNAME, DNS_C_IN, dn->ttl,
+					 target->len, target->data };
+			(void)add_rr(a, 0, &cname);
+			name = target->data;
+			continue;
+		}
+		case WALK_NONE:
+			break;
+		}
+		L->aa = L->aa || step == 0;
+
+		const zdb_node *node = zonedb_find(db, name);
+		const uint8_t *owner = NULL;   /* set when synthesized */
+		if (node == NULL) {
+			if (zonedb_name_exists(db, name)) {
+				/* Empty non-terminal: the name exists. */
+				add_negative_soa(a, z);
+				return;
+			}
+			/* RFC 4592: the wildcard at the closest encloser. */
+			unsigned total = dns_name_labels(name);
+			const uint8_t *ce = name;
+			for (unsigned k = 1; k <= total - db->origin_labels; k++) {
+				ce = dns_name_skip_labels(name, k);
+				if (zonedb_name_exists(db, ce))
+					break;
+			}
+			dns_name wild;
+			static const uint8_t star[] = { 1, '*', 0 };
+			if (dns_name_join(&wild, star, 1, ce) == DNS_OK)
+				node = zonedb_find(db, wild.data);
+			if (node == NULL) {
+				L->rcode = DNS_R_NXDOMAIN;
+				add_negative_soa(a, z);
+				return;
+			}
+			owner = name;
+		}
+		const zdb_rrset *cname = zdb_node_rrset(node, DNS_T_CNAME);
+		if (cname && qtype != DNS_T_CNAME) {
+			(void)add_set(a, 0, cname, owner, cname->ttl, true);
+			name = cname->rr[0].rdata;
+			/* A loop back to a name already answered ends here. */
+			if (dns_name_equal(name, qname))
+				return;
+			continue;
+		}
+		if (qtype == DNS_T_ANY) {
+			/* RFC 8482: one RRset is enough. */
+			(void)add_set(a, 0, &node->sets[0], owner,
+				      node->sets[0].ttl, true);
+			return;
+		}
+		const zdb_rrset *set = zdb_node_rrset(node, qtype);
+		if (set == NULL) {
+			add_negative_soa(a, z);
+			return;
+		}
+		(void)add_set(a, 0, set, owner, set->ttl, true);
+		return;
+	}
+}
+
+/* ---- CHAOS class: who are you, what are you, how busy are you ---------- */
+
+struct txt_writer {
+	uint8_t *buf;
+	size_t cap, len;
+};
+
+static void txt_append(void *ctx, const char *item)
+{
+	struct txt_writer *w = ctx;
+	size_t n = strlen(item);
+	if (n > 255 || w->cap - w->len < n + 1)
+		return;
+	w->buf[w->len++] = (uint8_t)n;
+	memcpy(w->buf + w->len, item, n);
+	w->len += n;
+}
+
+static bool chaos_name(const uint8_t *name, const char *text)
+{
+	dns_name n;
+	return dns_name_from_text(&n, text, strlen(text), NULL) == DNS_OK &&
+	       dns_name_equal(name, n.data);
+}
+
+static void answer_chaos(auth_answerer *a, struct lookup *L,
+			 const uint8_t *qname, uint16_t qtype)
+{
+	struct txt_writer w = { a->txt, sizeof a->txt, 0 };
+	if (chaos_name(qname, "version.bind.") || chaos_name(qname, "version.server."))
+		txt_append(&w, "dnsim-auth");
+	else if (chaos_name(qname, "id.server.") || chaos_name(qname, "hostname.bind."))
+		txt_append(&w, a->identity ? a->identity : "dnsim-auth");
+	else if (chaos_name(qname, "stats.dnsim.") && a->stats)
+		auth_stats_items(a->stats, txt_append, &w);
+	else {
+		L->rcode = DNS_R_REFUSED;
+		return;
+	}
+	L->aa = true;
+	if (qtype != DNS_T_TXT && qtype != DNS_T_ANY)
+		return;
+	dns_rr rr = { qname, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)w.len, a->txt };
+	(void)add_rr(a, 0, &rr);
+}
+
+/* ---- building the response ------------------------------------------------- */
+
+static void reset(auth_answerer *a)
+{
+	a->npool = 0;
+	a->nnames = 0;
+	for (int s = 0; s < 3; s++)
+		a->npend[s] = 0;
+}
+
+/* A response with just the header (and question when we have one). */
+static size_t error_response(const dns_header *qh, const dns_question *q,
+			     unsigned rcode, const dns_edns *edns,
+			     size_t max_udp, uint8_t *out, size_t outcap,
+			     auth_result *res)
+{
+	dns_builder b;
+	dns_header h = { .id = qh->id, .opcode = qh->opcode,
+			 .flags = (uint16_t)(DNS_F_QR | (qh->flags & (DNS_F_RD | DNS_F_CD))),
+			 .rcode = (uint8_t)(rcode & 15) };
+	size_t limit = outcap < 512 ? outcap : 512;
+	if (dns_build_init(&b, out, limit, &h) != DNS_OK)
+		return 0;
+	if (edns)
+		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+	if (q)
+		(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
+	if (edns) {
+		dns_edns e = { .present = true, .udp_size = (uint16_t)max_udp,
+			       .ext_rcode = (uint8_t)(rcode >> 4) };
+		(void)dns_build_edns(&b, &e);
+	}
+	res->rcode = rcode;
+	res->flags = h.flags;
+	res->edns = edns != NULL;
+	return res->size = dns_build_finish(&b);
+}
+
+size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
+		   const uint8_t *query, size_t qlen, uint8_t *out,
+		   size_t outcap, auth_result *res)
+{
+	dns_header qh;
+	uint16_t counts[4];
+	memset(res, 0, sizeof *res);
+	reset(a);
+
+	/* Too short to answer, or itself a response: say nothing, so two
+	 * servers can never be played against each other. */
+	if (dns_header_parse(&qh, counts, query, qlen) != DNS_OK ||
+	    (qh.flags & DNS_F_QR)) {
+		res->drop = true;
+		return 0;
+	}
+	dns_msg *m = &a->query;
+	if (dns_msg_parse(m, query, qlen) != DNS_OK || m->qdcount != 1 ||
+	    counts[1] != 0 || counts[2] != 0)
+		return error_response(&qh, NULL, DNS_R_FORMERR, NULL, a->max_udp,
+				      out, outcap, res);
+	const dns_question *q = &m->question[0];
+	res->has_question = true;
+	dns_name_copy(&res->qname, q->name);
+	res->qtype = q->qtype;
+	res->qclass = q->qclass;
+	const dns_edns *edns = m->edns.present ? &m->edns : NULL;
+
+	if (qh.opcode != DNS_OP_QUERY)
+		return error_response(&qh, q, DNS_R_NOTIMP, edns, a->max_udp, out,
+				      outcap, res);
+	if (edns && edns->version != 0)
+		return error_response(&qh, q, DNS_R_BADVERS, edns, a->max_udp, out,
+				      outcap, res);
+
+	struct lookup L = { .zs = zs, .rcode = DNS_R_NOERROR };
+	if (q->qtype == DNS_T_AXFR || q->qtype == DNS_T_IXFR) {
+		const auth_zone *z = auth_zoneset_find(zs, q->name);
+		if (!tcp || z == NULL || !dns_name_equal(z->origin.data, q->name))
+			return error_response(&qh, q, tcp ? DNS_R_NOTAUTH : DNS_R_FORMERR,
+					      edns, a->max_udp, out, outcap, res);
+		res->axfr = true;
+		res->axfr_zone = z;
+		return 0;
+	}
+	if (q->qtype == DNS_T_OPT || (q->qtype >= 128 && q->qtype < 255))
+		return error_response(&qh, q, DNS_R_FORMERR, edns, a->max_udp,
+				      out, outcap, res);
+	if (q->qclass == DNS_C_CH)
+		answer_chaos(a, &L, q->name, q->qtype);
+	else if (q->qclass == DNS_C_IN || q->qclass == DNS_C_ANY)
+		resolve(a, &L, q->name, q->qtype);
+	else
+		L.rcode = DNS_R_REFUSED;
+	a->rotate++;
+	if (L.rcode == DNS_R_REFUSED)
+		return error_response(&qh, q, DNS_R_REFUSED, edns, a->max_udp,
+				      out, outcap, res);
+	add_additional_for(a, zs, 0);
+	add_additional_for(a, zs, 1);
+
+	/* The size limit: 512 without EDNS, the client's size with it
+	 * (never below 512 nor above ours), everything over TCP. */
+	size_t limit = DNS_UDP_PLAIN_MAX;
+	if (tcp)
+		limit = 65535;
+	else if (edns) {
+		limit = edns->udp_size < DNS_UDP_PLAIN_MAX ? DNS_UDP_PLAIN_MAX
+							   : edns->udp_size;
+		if (limit > a->max_udp)
+			limit = a->max_udp;
+	}
+	if (limit > outcap)
+		limit = outcap;
+
+	dns_builder b;
+	dns_header h = {
+		.id = qh.id, .opcode = qh.opcode, .rcode = (uint8_t)L.rcode,
+		.flags = (uint16_t)(DNS_F_QR | (L.aa ? DNS_F_AA : 0) |
+				    (qh.flags & (DNS_F_RD | DNS_F_CD))),
+	};
+	if (dns_build_init(&b, out, limit, &h) != DNS_OK) {
+		res->drop = true;
+		return 0;
+	}
+	if (edns)
+		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+	(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
+	bool tc = false;
+	for (int s = 0; s < 3 && !tc; s++) {
+		for (size_t i = 0; i < a->npend[s]; i++) {
+			struct rr_pending p = a->pend[s][i];
+			dns_err err = dns_build_rrset(&b, s + 1, &a->pool[p.start],
+						      p.count);
+			if (err == DNS_E_NOSPACE && p.required) {
+				tc = true;
+				break;
+			}
+		}
+	}
+	if (tc)
+		dns_build_set_tc(&b);
+	if (edns) {
+		dns_edns e = { .present = true, .udp_size = (uint16_t)a->max_udp,
+			       .do_bit = edns->do_bit };
+		(void)dns_build_edns(&b, &e);
+	}
+	res->rcode = L.rcode;
+	res->flags = (uint16_t)(h.flags | (tc ? DNS_F_TC : 0));
+	res->edns = edns != NULL;
+	return res->size = dns_build_finish(&b);
+}

@@ -1,0 +1,80 @@
+/* The authoritative answer: one query in wire form in, one response in
+ * wire form out, following RFC 1034 section 4.3.2.  No sockets here: the
+ * server loop hands queries in, so this is unit-tested on its own. */
+#ifndef DNSIM_AUTH_ANSWER_H
+#define DNSIM_AUTH_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/stats.h"
+#include "auth/zonedb.h"
+#include "dns/msg.h"
+
+/* A zone as served: its index plus whatever keeps its records alive. */
+typedef struct auth_zone {
+	dns_name origin;
+	zonedb db;
+	struct dns_zonedata *source;  /* the loaded records the index uses */
+	char *file;
+} auth_zone;
+
+/* The zones one group of clients sees (split horizon, seed 000). */
+typedef struct auth_zoneset {
+	auth_zone **zones;
+	size_t nzones;
+} auth_zoneset;
+
+struct rr_pending {
+	size_t start, count;    /* into the pool */
+	bool required;          /* must fit, or the answer is truncated */
+};
+
+/* Per-server scratch space and settings, reused from query to query. */
+typedef struct auth_answerer {
+	size_t max_udp;            /* EDNS payload we offer and cap at */
+	const char *identity;      /* for CH TXT id.server */
+	const auth_stats *stats;   /* for CH TXT stats.dnsim */
+	uint32_t rotate;           /* round-robin position */
+
+	dns_msg query;
+	dns_rr *pool;
+	size_t npool, pool_cap;
+	struct rr_pending *pend[3];
+	size_t npend[3], pend_cap[3];
+	dns_name names[64];        /* synthesized owners and targets */
+	size_t nnames;
+	uint8_t txt[1024];         /* CH TXT RDATA */
+} auth_answerer;
+
+/* What happened, for the query log, the counters and the server loop. */
+typedef struct auth_result {
+	bool drop;                 /* send nothing (a response, or junk) */
+	bool axfr;                 /* a zone transfer asked for over TCP */
+	const auth_zone *axfr_zone;
+	bool has_question;
+	dns_name qname;
+	uint16_t qtype, qclass;
+	unsigned rcode;            /* full, EDNS bits included */
+	uint16_t flags;            /* header flags of the response */
+	bool edns;
+	size_t size;
+} auth_result;
+
+void auth_answerer_init(auth_answerer *a, size_t max_udp, const char *identity,
+			const auth_stats *stats);
+void auth_answerer_free(auth_answerer *a);
+
+/* Answer `query` for a client that sees `zones`.  `tcp` lifts the size
+ * limit to 65535.  Returns the response length (0 when res->drop or
+ * res->axfr; the caller streams a transfer itself). */
+size_t auth_answer(auth_answerer *a, const auth_zoneset *zones, bool tcp,
+		   const uint8_t *query, size_t qlen, uint8_t *out,
+		   size_t outcap, auth_result *res);
+
+/* The zone of a set that holds `name` most specifically, or NULL. */
+const auth_zone *auth_zoneset_find(const auth_zoneset *zs,
+				   const uint8_t *name);
+
+#endif

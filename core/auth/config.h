@@ -1,0 +1,72 @@
+/* dnsim-auth settings: from the command line and an optional config file
+ * (what flags cannot say well: views, transfer ACLs, logging).
+ *
+ *   listen 192.0.2.53[@PORT]
+ *   zone ORIGIN FILE
+ *   max-udp-size 1232
+ *   tcp-idle-timeout SECONDS
+ *   tcp-max-connections N
+ *   allow-transfer PREFIX [PREFIX...]
+ *   query-log stderr|off|FILE
+ *   identity NAME
+ *   view NAME {
+ *       match PREFIX [PREFIX...]
+ *       zone ORIGIN FILE
+ *   }
+ *
+ * Zones outside any view make up the default view, which answers the
+ * clients that no view matches. */
+#ifndef DNSIM_AUTH_CONFIG_H
+#define DNSIM_AUTH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "io/addr.h"
+
+typedef struct auth_zone_conf {
+	char *origin;
+	char *file;
+} auth_zone_conf;
+
+typedef struct auth_view_conf {
+	char *name;
+	net_prefix *match;
+	size_t nmatch;
+	auth_zone_conf *zones;
+	size_t nzones;
+} auth_view_conf;
+
+typedef struct auth_config {
+	net_addr *listen;
+	size_t nlisten;
+	/* views[0] is the default view; the others in file order. */
+	auth_view_conf *views;
+	size_t nviews;
+	size_t max_udp;
+	unsigned tcp_idle;
+	unsigned tcp_max;
+	net_prefix *xfr;
+	size_t nxfr;
+	char *query_log;    /* NULL: off; "stderr"; or a file path */
+	char *identity;
+} auth_config;
+
+/* Defaults and an empty default view.  false when out of memory. */
+bool auth_config_init(auth_config *c);
+void auth_config_free(auth_config *c);
+
+/* Read a config file into c.  On error returns false with a message
+ * "FILE:LINE: what is wrong" in err. */
+bool auth_config_read(auth_config *c, const char *path, char *err,
+		      size_t errsz);
+
+/* The pieces the command line adds; false with a message in err. */
+bool auth_config_add_listen(auth_config *c, const char *text, char *err,
+			    size_t errsz);
+bool auth_config_add_zone(auth_config *c, size_t view, const char *origin,
+			  const char *file, char *err, size_t errsz);
+bool auth_config_add_xfr(auth_config *c, const char *prefix, char *err,
+			 size_t errsz);
+
+#endif

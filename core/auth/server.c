@@ -1,0 +1,501 @@
+/* dnsim-auth's event loop: UDP and TCP listeners, connections, signals. */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/axfr.h"
+#include "auth/zones.h"
+#include "io/log.h"
+#include "io/sock.h"
+#include "io/tcpconn.h"
+
+/* A TCP client that has not drained this much output is not read from
+ * until it does: a slow reader cannot make us buffer without bound. */
+#define TCP_OUT_HIGH (256 * 1024)
+#define UDP_BATCH 64
+
+enum ev_kind { EV_UDP, EV_TCP_LISTEN, EV_CONN, EV_SIGNAL };
+
+/* What an epoll event points to; the first member of every target. */
+struct ev_tag {
+	enum ev_kind kind;
+	int fd;
+};
+
+struct tcp_conn {
+	struct ev_tag tag;
+	tcpconn io;
+	net_addr peer;
+	time_t last;
+	bool reading;          /* EPOLLIN registered */
+	bool writing;          /* EPOLLOUT registered */
+};
+
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* ---- zones and views ----------------------------------------------------- */
+
+static bool load_view(auth_view *v, const auth_view_conf *vc)
+{
+	v->conf = vc;
+	v->zs.zones = calloc(vc->nzones ? vc->nzones : 1, sizeof *v->zs.zones);
+	if (v->zs.zones == NULL)
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < vc->nzones; i++) {
+		char err[4096];
+		auth_zone *z = auth_zone_load(vc->zones[i].origin, vc->zones[i].file,
+					      err, sizeof err);
+		if (z == NULL) {
+			log_msg("zone %s did not load:\n%s", vc->zones[i].origin, err);
+			ok = false;
+			continue;
+		}
+		v->zs.zones[v->zs.nzones++] = z;
+	}
+	return ok;
+}
+
+/* SIGHUP: load every zone again; one that fails keeps its old data. */
+static void reload_zones(auth_server *s)
+{
+	size_t loaded = 0, kept = 0;
+	for (size_t v = 0; v < s->nviews; v++) {
+		auth_view *view = &s->views[v];
+		for (size_t i = 0; i < view->zs.nzones; i++) {
+			auth_zone *old = view->zs.zones[i];
+			char origin[DNS_NAME_MAXTEXT], err[4096];
+			if (dns_name_to_text(old->origin.data, origin, sizeof origin, NULL))
+				continue;
+			auth_zone *z = auth_zone_load(origin, old->file, err, sizeof err);
+			if (z == NULL) {
+				log_msg("reload: zone %s keeps its old data:\n%s", origin, err);
+				kept++;
+				continue;
+			}
+			view->zs.zones[i] = z;
+			auth_zone_free(old);
+			loaded++;
+		}
+	}
+	log_msg("reload: %zu zones loaded, %zu kept their old data", loaded, kept);
+}
+
+static const auth_view *view_for(const auth_server *s, const struct sockaddr *sa)
+{
+	for (size_t v = 1; v < s->nviews; v++)
+		for (size_t i = 0; i < s->views[v].conf->nmatch; i++)
+			if (net_prefix_match(&s->views[v].conf->match[i], sa))
+				return &s->views[v];
+	return &s->views[0];
+}
+
+static bool xfr_allowed(const auth_server *s, const struct sockaddr *sa)
+{
+	for (size_t i = 0; i < s->cfg->nxfr; i++)
+		if (net_prefix_match(&s->cfg->xfr[i], sa))
+			return true;
+	return false;
+}
+
+/* ---- sockets ---------------------------------------------------------------- */
+
+static bool watch(auth_server *s, int fd, uint32_t events, struct ev_tag *tag)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = tag };
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+static bool setup_signals(auth_server *s)
+{
+	s->sigfd = sock_signals();
+	if (s->sigfd < 0)
+		return false;
+	s->signal_tag->kind = EV_SIGNAL;
+	s->signal_tag->fd = s->sigfd;
+	return watch(s, s->sigfd, EPOLLIN, s->signal_tag);
+}
+
+bool auth_server_setup(auth_server *s, const auth_config *cfg)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = cfg;
+	s->epfd = -1;
+	s->sigfd = -1;
+	auth_answerer_init(&s->ans, cfg->max_udp, cfg->identity, &s->stats);
+
+	s->views = calloc(cfg->nviews, sizeof *s->views);
+	if (s->views == NULL)
+		return false;
+	s->nviews = cfg->nviews;
+	bool ok = true;
+	size_t nzones = 0;
+	for (size_t v = 0; v < cfg->nviews; v++) {
+		ok = load_view(&s->views[v], &cfg->views[v]) && ok;
+		nzones += s->views[v].zs.nzones;
+	}
+	if (!ok)
+		return false;
+
+	if (cfg->query_log) {
+		if (strcmp(cfg->query_log, "stderr") == 0)
+			s->qlog = stderr;
+		else if ((s->qlog = fopen(cfg->query_log, "a")) == NULL) {
+			log_msg("query log %s: %s", cfg->query_log, strerror(errno));
+			return false;
+		}
+		setvbuf(s->qlog, NULL, _IOLBF, 0);
+	}
+
+	s->socks = calloc(cfg->nlisten * 2, sizeof *s->socks);
+	s->tags = calloc(cfg->nlisten * 2 + 1, sizeof *s->tags);
+	if (s->socks == NULL || s->tags == NULL)
+		return false;
+	s->signal_tag = &s->tags[0];
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || !setup_signals(s)) {
+		log_msg("event loop: %s", strerror(errno));
+		return false;
+	}
+
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		char where[80];
+		net_addr_format((const struct sockaddr *)&cfg->listen[i].ss, where,
+				sizeof where);
+		for (int t = 0; t < 2; t++) {
+			int type = t ? SOCK_STREAM : SOCK_DGRAM;
+			int fd = sock_listen(&cfg->listen[i], type);
+			if (fd < 0) {
+				log_msg("cannot listen on %s (%s): %s", where,
+					t ? "TCP" : "UDP", strerror(errno));
+				return false;
+			}
+			struct ev_tag *tag = &s->tags[1 + s->nsocks];
+			*tag = (struct ev_tag){ t ? EV_TCP_LISTEN : EV_UDP, fd };
+			s->socks[s->nsocks++] = fd;
+			if (!watch(s, fd, EPOLLIN, tag)) {
+				log_msg("epoll: %s", strerror(errno));
+				return false;
+			}
+		}
+	}
+	log_msg("ready: %zu zone%s, %zu view%s, listening on %zu address%s",
+		nzones, nzones == 1 ? "" : "s", s->nviews, s->nviews == 1 ? "" : "s",
+		cfg->nlisten, cfg->nlisten == 1 ? "" : "es");
+	return true;
+}
+
+/* ---- one query ----------------------------------------------------------------- */
+
+static void log_query(auth_server *s, const struct sockaddr *peer, bool tcp,
+		      const auth_result *r)
+{
+	char who[80], name[DNS_NAME_MAXTEXT] = "-", type[DNS_MNEMONIC_MAX] = "-",
+		rcode[DNS_MNEMONIC_MAX], flags[40] = "";
+	static const struct { uint16_t bit; const char *n; } fl[] = {
+		{ DNS_F_QR, "qr" }, { DNS_F_AA, "aa" }, { DNS_F_TC, "tc" },
+		{ DNS_F_RD, "rd" }, { DNS_F_RA, "ra" }, { DNS_F_CD, "cd" },
+	};
+	net_addr_format(peer, who, sizeof who);
+	if (r->has_question) {
+		(void)dns_name_to_text(r->qname.data, name, sizeof name, NULL);
+		dns_type_to_text(r->qtype, type);
+	}
+	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
+		if (r->flags & fl[i].bit) {
+			if (flags[0])
+				strcat(flags, ",");
+			strcat(flags, fl[i].n);
+		}
+	if (r->edns)
+		strcat(flags, flags[0] ? ",edns" : "edns");
+	fprintf(s->qlog, "query: %s %s %s %s %s flags=%s size=%zu\n", who,
+		tcp ? "tcp" : "udp", name, type,
+		r->drop ? "DROPPED" : dns_rcode_to_text(r->rcode, rcode),
+		flags[0] ? flags : "-", r->size);
+}
+
+static void account(auth_server *s, const struct sockaddr *peer, bool tcp,
+		    const auth_result *r)
+{
+	auth_stats_count(&s->stats, tcp, r->drop, (r->flags & DNS_F_TC) != 0,
+			 r->qtype, r->rcode, r->has_question);
+	if (s->qlog)
+		log_query(s, peer, tcp, r);
+}
+
+static void handle_udp(auth_server *s, int fd)
+{
+	uint8_t q[65535], out[65535];
+	for (int i = 0; i < UDP_BATCH; i++) {
+		net_addr peer;
+		peer.len = sizeof peer.ss;
+		ssize_t n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&peer.ss,
+				     &peer.len);
+		if (n < 0)
+			return;     /* EAGAIN, or an ICMP error reported late */
+		const auth_view *v = view_for(s, (struct sockaddr *)&peer.ss);
+		auth_result r;
+		size_t len = auth_answer(&s->ans, &v->zs, false, q, (size_t)n, out,
+					 sizeof out, &r);
+		account(s, (struct sockaddr *)&peer.ss, false, &r);
+		if (len > 0)
+			(void)sendto(fd, out, len, 0, (struct sockaddr *)&peer.ss,
+				     peer.len);
+	}
+}
+
+/* ---- TCP ------------------------------------------------------------------------- */
+
+static void conn_update_events(auth_server *s, struct tcp_conn *c)
+{
+	size_t pending = tcpconn_pending(&c->io);
+	bool want_read = pending < TCP_OUT_HIGH;
+	bool want_write = pending > 0;
+	if (want_read == c->reading && want_write == c->writing)
+		return;
+	struct epoll_event ev = {
+		.events = (want_read ? EPOLLIN : 0) | (want_write ? EPOLLOUT : 0),
+		.data.ptr = &c->tag,
+	};
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->io.fd, &ev) == 0) {
+		c->reading = want_read;
+		c->writing = want_write;
+	}
+}
+
+static void conn_close(auth_server *s, struct tcp_conn *c)
+{
+	for (size_t i = 0; i < s->nconns; i++)
+		if (s->conns[i] == c) {
+			s->conns[i] = s->conns[--s->nconns];
+			break;
+		}
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->io.fd, NULL);
+	tcpconn_close(&c->io);
+	free(c);
+}
+
+static void queue_axfr_message(void *ctx, const uint8_t *msg, size_t len)
+{
+	(void)tcpconn_queue(ctx, msg, len);
+}
+
+static bool conn_query(auth_server *s, struct tcp_conn *c, const uint8_t *q,
+		       size_t len)
+{
+	static uint8_t out[65535];
+	const struct sockaddr *peer = (const struct sockaddr *)&c->peer.ss;
+	const auth_view *v = view_for(s, peer);
+	auth_result r;
+	size_t n = auth_answer(&s->ans, &v->zs, true, q, len, out, sizeof out, &r);
+	if (r.axfr) {
+		if (xfr_allowed(s, peer)) {
+			r.rcode = DNS_R_NOERROR;
+			r.flags = DNS_F_QR | DNS_F_AA;
+			r.size = axfr_stream(&r.axfr_zone->db, q, len,
+					     queue_axfr_message, &c->io);
+		} else {
+			n = axfr_refuse(q, len, out, sizeof out);
+			r.rcode = DNS_R_REFUSED;
+			r.flags = DNS_F_QR;
+			r.size = n;
+		}
+	}
+	account(s, peer, true, &r);
+	return n == 0 || tcpconn_queue(&c->io, out, n);
+}
+
+/* Answer what has arrived, write what we can, and choose the events to
+ * wait for next. */
+static void conn_process(auth_server *s, struct tcp_conn *c)
+{
+	/* Answer every complete message: pipelined queries are answered in
+	 * the order they came (RFC 7766 6.2.1.1). */
+	const uint8_t *q;
+	size_t len;
+	while (tcpconn_pending(&c->io) < TCP_OUT_HIGH &&
+	       (q = tcpconn_next(&c->io, &len)) != NULL) {
+		if (len == 0 || !conn_query(s, c, q, len)) {
+			conn_close(s, c);
+			return;
+		}
+		tcpconn_consume(&c->io);
+	}
+	if (!tcpconn_flush(&c->io)) {
+		conn_close(s, c);
+		return;
+	}
+	conn_update_events(s, c);
+}
+
+static void conn_read(auth_server *s, struct tcp_conn *c)
+{
+	if (!tcpconn_read(&c->io)) {
+		conn_close(s, c);
+		return;
+	}
+	c->last = now_s();
+	conn_process(s, c);
+}
+
+static void handle_accept(auth_server *s, int lfd)
+{
+	for (;;) {
+		net_addr peer;
+		peer.len = sizeof peer.ss;
+		int fd = accept4(lfd, (struct sockaddr *)&peer.ss, &peer.len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (s->nconns >= s->cfg->tcp_max) {
+			/* Over the cap: close at once rather than let the
+			 * backlog fill (RFC 7766 6.2.2). */
+			close(fd);
+			continue;
+		}
+		struct tcp_conn *c = calloc(1, sizeof *c);
+		struct tcp_conn **arr = realloc(s->conns, (s->nconns + 1) * sizeof *arr);
+		if (c == NULL || arr == NULL) {
+			free(c);
+			if (arr)
+				s->conns = arr;
+			close(fd);
+			continue;
+		}
+		s->conns = arr;
+		c->tag = (struct ev_tag){ EV_CONN, fd };
+		tcpconn_init(&c->io, fd);
+		c->peer = peer;
+		c->last = now_s();
+		c->reading = true;
+		if (!watch(s, fd, EPOLLIN, &c->tag)) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		s->conns[s->nconns++] = c;
+	}
+}
+
+/* Close connections idle for longer than the timeout (RFC 7766 6.2.3). */
+static void expire_idle(auth_server *s)
+{
+	time_t now = now_s();
+	for (size_t i = 0; i < s->nconns;) {
+		struct tcp_conn *c = s->conns[i];
+		if (now - c->last >= (time_t)s->cfg->tcp_idle)
+			conn_close(s, c);   /* moves the last one into slot i */
+		else
+			i++;
+	}
+}
+
+static void stats_to_log(void *ctx, const char *item)
+{
+	(void)ctx;
+	log_msg("stats: %s", item);
+}
+
+static void handle_signal(auth_server *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload_zones(s);
+			break;
+		case SIGUSR1:
+			auth_stats_items(&s->stats, stats_to_log, NULL);
+			break;
+		default:
+			log_msg("signal %u: shutting down", si.ssi_signo);
+			s->running = false;
+		}
+	}
+}
+
+void auth_server_run(auth_server *s)
+{
+	struct epoll_event evs[64];
+	s->running = true;
+	while (s->running) {
+		int n = epoll_wait(s->epfd, evs, 64, s->nconns ? 1000 : -1);
+		if (n < 0 && errno != EINTR) {
+			log_msg("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct ev_tag *tag = evs[i].data.ptr;
+			switch (tag->kind) {
+			case EV_UDP:
+				handle_udp(s, tag->fd);
+				break;
+			case EV_TCP_LISTEN:
+				handle_accept(s, tag->fd);
+				break;
+			case EV_SIGNAL:
+				handle_signal(s);
+				break;
+			case EV_CONN: {
+				struct tcp_conn *c = (struct tcp_conn *)tag;
+				if (evs[i].events & (EPOLLERR | EPOLLHUP) &&
+				    !(evs[i].events & EPOLLIN)) {
+					conn_close(s, c);
+					break;
+				}
+				if (evs[i].events & EPOLLOUT) {
+					c->last = now_s();
+					conn_process(s, c);
+					break;
+				}
+				if (evs[i].events & EPOLLIN)
+					conn_read(s, c);
+				break;
+			}
+			}
+		}
+		if (s->nconns)
+			expire_idle(s);
+	}
+}
+
+void auth_server_free(auth_server *s)
+{
+	while (s->nconns)
+		conn_close(s, s->conns[0]);
+	free(s->conns);
+	for (size_t i = 0; i < s->nsocks; i++)
+		close(s->socks[i]);
+	free(s->socks);
+	free(s->tags);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	for (size_t v = 0; v < s->nviews; v++) {
+		for (size_t i = 0; i < s->views[v].zs.nzones; i++)
+			auth_zone_free(s->views[v].zs.zones[i]);
+		free(s->views[v].zs.zones);
+	}
+	free(s->views);
+	if (s->qlog && s->qlog != stderr)
+		fclose(s->qlog);
+	auth_answerer_free(&s->ans);
+}

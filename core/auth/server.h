@@ -1,0 +1,48 @@
+/* The authoritative server's process: sockets, the event loop, TCP
+ * connections (RFC 7766), zone transfers, signals, query log. */
+#ifndef DNSIM_AUTH_SERVER_H
+#define DNSIM_AUTH_SERVER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "auth/answer.h"
+#include "auth/config.h"
+#include "auth/stats.h"
+
+typedef struct auth_view {
+	const auth_view_conf *conf;
+	auth_zoneset zs;
+} auth_view;
+
+struct tcp_conn;
+struct ev_tag;
+
+typedef struct auth_server {
+	const auth_config *cfg;
+	auth_view *views;
+	size_t nviews;
+	auth_answerer ans;
+	auth_stats stats;
+	int epfd;
+	int sigfd;
+	int *socks;            /* UDP and TCP listeners */
+	struct ev_tag *tags;   /* what epoll events point to: [0] signals */
+	struct ev_tag *signal_tag;
+	size_t nsocks;
+	struct tcp_conn **conns;
+	size_t nconns;
+	FILE *qlog;
+	bool running;
+} auth_server;
+
+/* Load every zone and bind every address; false (after logging why)
+ * when a zone does not load or an address cannot be bound. */
+bool auth_server_setup(auth_server *s, const auth_config *cfg);
+
+/* Serve until SIGTERM or SIGINT. */
+void auth_server_run(auth_server *s);
+
+void auth_server_free(auth_server *s);
+
+#endif

@@ -1,0 +1,404 @@
+/* Queries from stubs: checked, answered from cache when possible, else
+ * attached to a resolution (joining one already under way for the same
+ * question).  Popular entries close to expiry are refreshed (prefetch). */
+#include "resolver/clients.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "io/log.h"
+#include "io/sock.h"
+
+#define TCP_IDLE_MS 10000
+#define TCP_MAX_CONNS 256
+#define PREFETCH_MIN_HITS 2
+
+/* ---- access control and blocklist ------------------------------------ */
+
+static bool allowed(const resolver *r, const struct sockaddr *sa)
+{
+	for (size_t i = 0; i < r->cfg->nallow; i++)
+		if (net_prefix_match(&r->cfg->allow[i], sa))
+			return true;
+	return false;
+}
+
+static bool blocked(const resolver *r, const uint8_t *name)
+{
+	for (size_t i = 0; i < r->cfg->nblock; i++)
+		if (dns_name_is_subdomain(name, r->cfg->block[i].data))
+			return true;
+	return false;
+}
+
+/* Seed 002's DNS blocking: NXDOMAIN, or the sinkhole address for A and
+ * AAAA questions when one is configured. */
+static unsigned blocked_answer(const resolver *r, const dns_question *q,
+			       rrlist *answer)
+{
+	dns_rr rr = { q->name, q->qtype, DNS_C_IN, 60, 0, NULL };
+	if (q->qtype == DNS_T_A && r->cfg->has_sinkhole4) {
+		rr.rdlen = 4;
+		rr.rdata = r->cfg->sinkhole4;
+	} else if (q->qtype == DNS_T_AAAA && r->cfg->has_sinkhole6) {
+		rr.rdlen = 16;
+		rr.rdata = r->cfg->sinkhole6;
+	} else {
+		return DNS_R_NXDOMAIN;
+	}
+	(void)rrlist_add(answer, &rr);
+	return DNS_R_NOERROR;
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static void conn_free(resolver *r, clients *c, struct client_conn *cc);
+
+void clients_send(resolver *r, const struct waiter *w, const uint8_t *msg,
+		  size_t len)
+{
+	(void)r;
+	if (w->conn == NULL) {
+		(void)sendto(w->udp_fd, msg, len, 0,
+			     (const struct sockaddr *)&w->peer.ss, w->peer.len);
+		return;
+	}
+	struct client_conn *cc = w->conn;
+	if (cc->closed)
+		return;
+	if (tcpconn_queue(&cc->io, msg, len) && tcpconn_flush(&cc->io) &&
+	    tcpconn_pending(&cc->io) > 0) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT,
+					  .data.ptr = &cc->tag };
+		(void)epoll_ctl(r->epfd, EPOLL_CTL_MOD, cc->io.fd, &ev);
+	}
+}
+
+void clients_waiter_gone(struct waiter *w)
+{
+	if (w->conn)
+		w->conn->pending--;
+}
+
+/* ---- one query ------------------------------------------------------------- */
+
+static void log_query(resolver *r, const struct sockaddr *peer, bool tcp,
+		      const dns_question *q, unsigned rcode, const char *how)
+{
+	if (r->qlog == NULL)
+		return;
+	char who[80], name[DNS_NAME_MAXTEXT], type[DNS_MNEMONIC_MAX],
+		rc[DNS_MNEMONIC_MAX];
+	net_addr_format(peer, who, sizeof who);
+	if (q == NULL || dns_name_to_text(q->name, name, sizeof name, NULL))
+		strcpy(name, "-");
+	fprintf(r->qlog, "query: %s %s %s %s %s %s\n", who, tcp ? "tcp" : "udp",
+		name, q ? dns_type_to_text(q->qtype, type) : "-",
+		dns_rcode_to_text(rcode, rc), how);
+}
+
+static void stats_txt(resolver *r, rrlist *answer, const uint8_t *qname)
+{
+	rcache_stats cs = rcache_get_stats(r->cache);
+	const res_stats *s = &r->stats;
+	uint8_t rd[1024];
+	size_t len = 0;
+	char item[96];
+	const struct { const char *k; unsigned long long v; } items[] = {
+		{ "queries", s->queries }, { "cache.hits", s->cache_hits },
+		{ "cache.misses", s->cache_misses },
+		{ "cache.entries", cs.entries }, { "cache.bytes", cs.bytes },
+		{ "cache.evictions", cs.evictions },
+		{ "upstream.queries", s->upstream }, { "upstream.timeouts", s->timeouts },
+		{ "upstream.tcp_retries", s->tcp_retries },
+		{ "servfail", s->servfail }, { "nxdomain", s->nxdomain },
+		{ "refused", s->refused }, { "blocked", s->blocked },
+		{ "aggregated", s->aggregated }, { "prefetches", s->prefetches },
+	};
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		int n = snprintf(item, sizeof item, "%s=%llu", items[i].k, items[i].v);
+		if (n < 0 || (size_t)n + 1 > sizeof rd - len)
+			break;
+		rd[len++] = (uint8_t)n;
+		memcpy(rd + len, item, (size_t)n);
+		len += (size_t)n;
+	}
+	dns_rr rr = { qname, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)len, rd };
+	(void)rrlist_add(answer, &rr);
+}
+
+static void maybe_prefetch(resolver *r, const dns_question *q)
+{
+	if (!r->cfg->prefetch)
+		return;
+	uint64_t now = r->now_ms / 1000;
+	const rcache_entry *e = rcache_peek(r->cache, q->name, q->qtype, q->qclass, now);
+	if (e == NULL || e->kind != RCACHE_RRSET || e->hits < PREFETCH_MIN_HITS)
+		return;
+	/* In the last tenth of its life, a popular entry is fetched anew
+	 * so the next clients never wait for it (seed 003). */
+	if (rcache_ttl_left(e, now) * 10 > e->orig_ttl || e->orig_ttl < 10)
+		return;
+	bool joined;
+	request *rq = res_request(r, q->name, q->qtype, q->qclass, NULL, &joined);
+	if (rq && !joined) {
+		rq->prefetch = true;
+		r->stats.prefetches++;
+		trace_event(r, rq, "prefetch", NULL);
+		res_wake(r, rq);
+	}
+}
+
+/* Handle one query; `conn` is NULL for UDP.  Responds now or later. */
+static void handle_query(resolver *r, const uint8_t *wire, size_t len,
+			 int udp_fd, const net_addr *peer, struct client_conn *conn)
+{
+	uint8_t out[65535];
+	dns_msg m;
+	dns_msg_init(&m);
+	bool tcp = conn != NULL;
+	const struct sockaddr *sa = (const struct sockaddr *)&peer->ss;
+	struct waiter w = { .udp_fd = udp_fd, .peer = *peer, .conn = conn };
+
+	dns_header h;
+	uint16_t counts[4];
+	if (dns_header_parse(&h, counts, wire, len) != DNS_OK || (h.flags & DNS_F_QR))
+		goto out;               /* junk, or a response: silence */
+	r->stats.queries++;
+	w.id = h.id;
+	w.flags = h.flags & (DNS_F_RD | DNS_F_CD);
+	dns_err perr = dns_msg_parse(&m, wire, len);
+	const dns_question *q = perr == DNS_OK && m.qdcount == 1 ? &m.question[0] : NULL;
+	if (perr == DNS_OK) {
+		w.edns = m.edns.present;
+		w.do_bit = m.edns.do_bit;
+		w.udp_size = m.edns.udp_size;
+	}
+	unsigned rcode;
+	rrlist answer, authority;
+	rrlist_init(&answer);
+	rrlist_init(&authority);
+	const char *how = "cache";
+	if (q == NULL)
+		rcode = DNS_R_FORMERR;
+	else if (h.opcode != DNS_OP_QUERY)
+		rcode = DNS_R_NOTIMP;
+	else if (w.edns && m.edns.version != 0)
+		rcode = DNS_R_BADVERS;
+	else if (!allowed(r, sa)) {
+		/* Not an open resolver: seed 003's amplification lesson. */
+		rcode = DNS_R_REFUSED;
+		r->stats.refused++;
+		how = "refused";
+	} else if (q->qclass == DNS_C_CH && q->qtype == DNS_T_TXT) {
+		stats_txt(r, &answer, q->name);
+		rcode = DNS_R_NOERROR;
+		how = "chaos";
+	} else if (q->qclass != DNS_C_IN || q->qtype == DNS_T_AXFR ||
+		   q->qtype == DNS_T_IXFR || dns_type_is_meta(q->qtype)) {
+		rcode = DNS_R_REFUSED;
+		how = "refused";
+	} else if (blocked(r, q->name)) {
+		r->stats.blocked++;
+		rcode = blocked_answer(r, q, &answer);
+		how = "blocked";
+	} else if (res_answer_from_cache(r, q->name, q->qtype, q->qclass,
+					 &answer, &authority, &rcode)) {
+		r->stats.cache_hits++;
+		trace_event(r, NULL, "client_cache_hit", "\"id\":%u", h.id);
+		maybe_prefetch(r, q);
+	} else {
+		r->stats.cache_misses++;
+		bool joined;
+		request *rq = res_request(r, q->name, q->qtype, q->qclass, NULL, &joined);
+		struct waiter *wp = rq ? malloc(sizeof *wp) : NULL;
+		if (wp == NULL) {
+			rcode = DNS_R_SERVFAIL;
+		} else {
+			*wp = w;
+			wp->next = rq->waiters;
+			rq->waiters = wp;
+			if (conn)
+				conn->pending++;
+			if (!joined)
+				res_wake(r, rq);
+			log_query(r, sa, tcp, q, DNS_R_NOERROR, joined ? "joined" : "resolving");
+			goto out;
+		}
+	}
+	if (rcode == DNS_R_NXDOMAIN)
+		r->stats.nxdomain++;
+	log_query(r, sa, tcp, q, rcode, how);
+	size_t n = res_build_response(&w, q ? q->name : dns_name_root,
+				      q ? q->qtype : 0, q ? q->qclass : DNS_C_IN,
+				      rcode, &answer, &authority, tcp, out, sizeof out);
+	if (q == NULL && n >= DNS_HEADER_LEN) {
+		/* No question to echo: a bare header. */
+		n = DNS_HEADER_LEN;
+		memset(out + 4, 0, 8);
+	}
+	if (n)
+		clients_send(r, &w, out, n);
+	rrlist_free(&answer);
+	rrlist_free(&authority);
+out:
+	dns_msg_free(&m);
+}
+
+/* ---- sockets ------------------------------------------------------------------- */
+
+bool clients_open(resolver *r, clients *c)
+{
+	const res_config *cfg = r->cfg;
+	c->tags = calloc(cfg->nlisten * 2, sizeof *c->tags);
+	if (c->tags == NULL)
+		return false;
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		for (int t = 0; t < 2; t++) {
+			int fd = sock_listen(&cfg->listen[i], t ? SOCK_STREAM : SOCK_DGRAM);
+			if (fd < 0) {
+				char where[80];
+				net_addr_format((const struct sockaddr *)&cfg->listen[i].ss,
+						where, sizeof where);
+				log_msg("cannot listen on %s (%s): %s", where,
+					t ? "TCP" : "UDP", strerror(errno));
+				return false;
+			}
+			struct ev_tag *tag = &c->tags[c->ntags++];
+			*tag = (struct ev_tag){ t ? EV_CLIENT_TCP_LISTEN : EV_CLIENT_UDP, fd };
+			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+			if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+				return false;
+		}
+	return true;
+}
+
+void clients_close(resolver *r, clients *c)
+{
+	while (c->conns) {
+		struct client_conn *cc = c->conns;
+		cc->pending = 0;
+		conn_free(r, c, cc);
+	}
+	for (size_t i = 0; i < c->ntags; i++)
+		close(c->tags[i].fd);
+	free(c->tags);
+	c->tags = NULL;
+	c->ntags = 0;
+}
+
+void clients_udp(resolver *r, int fd)
+{
+	uint8_t buf[65535];
+	for (int i = 0; i < 64; i++) {
+		net_addr peer;
+		peer.len = sizeof peer.ss;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0,
+				     (struct sockaddr *)&peer.ss, &peer.len);
+		if (n < 0)
+			return;
+		handle_query(r, buf, (size_t)n, fd, &peer, NULL);
+	}
+}
+
+static void conn_free(resolver *r, clients *c, struct client_conn *cc)
+{
+	if (!cc->closed) {
+		(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, cc->io.fd, NULL);
+		tcpconn_close(&cc->io);
+		cc->closed = true;
+		c->nconns--;
+	}
+	if (cc->pending > 0)
+		return;         /* freed when its last waiter is gone */
+	for (struct client_conn **pp = &c->conns; *pp; pp = &(*pp)->next)
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	free(cc);
+}
+
+void clients_accept(resolver *r, clients *c, int lfd)
+{
+	for (;;) {
+		net_addr peer;
+		peer.len = sizeof peer.ss;
+		int fd = accept4(lfd, (struct sockaddr *)&peer.ss, &peer.len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct client_conn *cc = c->nconns < TCP_MAX_CONNS ? calloc(1, sizeof *cc) : NULL;
+		if (cc == NULL) {
+			close(fd);
+			continue;
+		}
+		cc->tag = (struct ev_tag){ EV_CLIENT_CONN, fd };
+		tcpconn_init(&cc->io, fd);
+		cc->peer = peer;
+		cc->last_ms = r->now_ms;
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &cc->tag };
+		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			free(cc);
+			continue;
+		}
+		cc->next = c->conns;
+		c->conns = cc;
+		c->nconns++;
+	}
+}
+
+void clients_conn_event(resolver *r, clients *c, struct client_conn *cc,
+			uint32_t events)
+{
+	if (cc->closed)
+		return;
+	cc->last_ms = r->now_ms;
+	if (events & EPOLLOUT) {
+		if (!tcpconn_flush(&cc->io)) {
+			conn_free(r, c, cc);
+			return;
+		}
+		if (tcpconn_pending(&cc->io) == 0) {
+			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &cc->tag };
+			(void)epoll_ctl(r->epfd, EPOLL_CTL_MOD, cc->io.fd, &ev);
+		}
+	}
+	if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+		return;
+	if (!tcpconn_read(&cc->io)) {
+		conn_free(r, c, cc);
+		return;
+	}
+	const uint8_t *msg;
+	size_t len;
+	while ((msg = tcpconn_next(&cc->io, &len)) != NULL) {
+		if (len == 0) {
+			conn_free(r, c, cc);
+			return;
+		}
+		uint8_t copy[65535];
+		memcpy(copy, msg, len);
+		tcpconn_consume(&cc->io);
+		handle_query(r, copy, len, -1, &cc->peer, cc);
+		if (cc->closed)
+			return;
+	}
+}
+
+void clients_expire(resolver *r, clients *c)
+{
+	struct client_conn *cc = c->conns;
+	while (cc) {
+		struct client_conn *next = cc->next;
+		if (cc->pending == 0 &&
+		    (cc->closed || r->now_ms - cc->last_ms >= TCP_IDLE_MS))
+			conn_free(r, c, cc);
+		cc = next;
+	}
+}

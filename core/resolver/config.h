@@ -1,0 +1,54 @@
+/* dnsim-resolver settings, from flags and an optional config file:
+ *
+ *   listen ADDR[@PORT]           root-hints FILE
+ *   allow PREFIX...              (clients allowed to ask; others REFUSED)
+ *   cache-size BYTES             max-ttl SECONDS       max-negative-ttl SECONDS
+ *   qname-minimisation yes|no    prefetch yes|no
+ *   block NAME...                (names and all below: NXDOMAIN)
+ *   sinkhole ADDR                (blocked A/AAAA questions get this instead)
+ *   trace FILE|stderr            query-log FILE|stderr|off
+ *   control PATH                 (a Unix socket: stats, dump, flush [NAME])
+ *   identity NAME
+ */
+#ifndef DNSIM_RESOLVER_CONFIG_H
+#define DNSIM_RESOLVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/name.h"
+#include "io/addr.h"
+
+typedef struct res_config {
+	net_addr *listen;
+	size_t nlisten;
+	char *hints_file;
+	net_prefix *allow;
+	size_t nallow;
+	size_t cache_bytes;
+	uint32_t max_ttl, max_neg_ttl;
+	bool qmin;
+	bool prefetch;
+	dns_name *block;
+	size_t nblock;
+	bool has_sinkhole4, has_sinkhole6;
+	uint8_t sinkhole4[4], sinkhole6[16];
+	char *trace;
+	char *query_log;
+	char *control;
+	char *identity;
+} res_config;
+
+bool res_config_init(res_config *c);
+void res_config_free(res_config *c);
+
+/* One setting by keyword and its words (the config file and the flags
+ * go through here alike).  false with a message in err. */
+bool res_config_set(res_config *c, const char *key, char **words, size_t n,
+		    char *err, size_t errsz);
+
+/* Read a file of settings; errors as "FILE:LINE: message". */
+bool res_config_read(res_config *c, const char *path, char *err, size_t errsz);
+
+#endif

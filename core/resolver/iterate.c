@@ -1,0 +1,690 @@
+/* Iterative resolution (RFC 1034 5.3.3): from the deepest zone cut the
+ * cache knows, ask that zone's servers, follow referrals down, chase
+ * CNAMEs, and cache what each answer teaches -- but only what the
+ * answering server is authoritative for (its bailiwick). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/rdata.h"
+#include "resolver/hints.h"
+#include "resolver/resolver.h"
+
+static void step(resolver *r, request *rq);
+static void resume(resolver *r, request *rq);
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+void res_wake(resolver *r, request *rq)
+{
+	if (rq->queued || rq->done)
+		return;
+	rq->queued = true;
+	rq->wake_next = NULL;
+	if (r->wake_tail)
+		r->wake_tail->wake_next = rq;
+	else
+		r->wake_head = rq;
+	r->wake_tail = rq;
+}
+
+static void unqueue(resolver *r, request *rq)
+{
+	if (!rq->queued)
+		return;
+	request **pp = &r->wake_head, *prev = NULL;
+	while (*pp && *pp != rq) {
+		prev = *pp;
+		pp = &(*pp)->wake_next;
+	}
+	if (*pp) {
+		*pp = rq->wake_next;
+		if (r->wake_tail == rq)
+			r->wake_tail = prev;
+	}
+	rq->queued = false;
+}
+
+void res_run_wakeups(resolver *r)
+{
+	while (r->wake_head) {
+		request *rq = r->wake_head;
+		r->wake_head = rq->wake_next;
+		if (r->wake_head == NULL)
+			r->wake_tail = NULL;
+		rq->queued = false;
+		if (rq->resume)
+			resume(r, rq);
+		else
+			step(r, rq);
+	}
+}
+
+static void unlink_request(resolver *r, request *rq)
+{
+	unqueue(r, rq);
+	if (rq->prev)
+		rq->prev->next = rq->next;
+	else
+		r->requests = rq->next;
+	if (rq->next)
+		rq->next->prev = rq->prev;
+}
+
+static void free_request(request *rq)
+{
+	struct waiter *w = rq->waiters;
+	while (w) {
+		struct waiter *next = w->next;
+		clients_waiter_gone(w);
+		free(w);
+		w = next;
+	}
+	rrlist_free(&rq->answer);
+	rrlist_free(&rq->authority);
+	free(rq);
+}
+
+/* The request has its answer (or has failed): tell whoever waits. */
+static void finish(resolver *r, request *rq, unsigned rcode)
+{
+	if (rq->done)
+		return;
+	rq->done = true;
+	rq->rcode = rcode;
+	if (rq->inflight)
+		upstream_cancel(r, rq->inflight);
+	if (rcode == DNS_R_SERVFAIL)
+		r->stats.servfail++;
+	char rb[DNS_MNEMONIC_MAX];
+	trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu",
+		    dns_rcode_to_text(rcode, rb), rq->answer.n,
+		    (unsigned long long)(r->now_ms - rq->started_ms));
+	res_deliver(r, rq);
+	unlink_request(r, rq);
+	request *parent = rq->parent;
+	free_request(rq);
+	if (parent && !parent->done) {
+		parent->children--;
+		if (parent->children == 0) {
+			parent->resume = true;
+			res_wake(r, parent);
+		}
+	}
+}
+
+request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
+		     uint16_t qclass, request *parent, bool *joined)
+{
+	*joined = false;
+	for (request *rq = r->requests; rq; rq = rq->next)
+		if (!rq->done && rq->qtype == qtype && rq->qclass == qclass &&
+		    dns_name_equal(rq->qname.data, name) && parent == NULL &&
+		    rq->parent == NULL) {
+			*joined = true;
+			r->stats.aggregated++;
+			return rq;
+		}
+	request *rq = calloc(1, sizeof *rq);
+	if (rq == NULL)
+		return NULL;
+	rq->id = ++r->next_id;
+	dns_name_copy(&rq->qname, name);
+	dns_name_copy(&rq->name, name);
+	rq->qtype = qtype;
+	rq->qclass = qclass;
+	rrlist_init(&rq->answer);
+	rrlist_init(&rq->authority);
+	rq->qmin = r->cfg->qmin;
+	rq->started_ms = r->now_ms;
+	rq->deadline_ms = r->now_ms + RES_TIME_MAX_MS;
+	rq->parent = parent;
+	rq->depth = parent ? parent->depth + 1 : 0;
+	rq->next = r->requests;
+	if (r->requests)
+		r->requests->prev = rq;
+	r->requests = rq;
+	char nb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX];
+	trace_event(r, rq, "start", "\"qname\":\"%s\",\"qtype\":\"%s\",\"parent\":%u",
+		    trace_name(name, nb, sizeof nb), dns_type_to_text(qtype, tb),
+		    parent ? parent->id : 0);
+	return rq;
+}
+
+void res_free_requests(resolver *r)
+{
+	while (r->requests) {
+		request *rq = r->requests;
+		if (rq->inflight)
+			upstream_cancel(r, rq->inflight);
+		unlink_request(r, rq);
+		free_request(rq);
+	}
+}
+
+/* ---- the cache's part ----------------------------------------------------- */
+
+static bool copy_entry(rrlist *l, const rcache_entry *e, const uint8_t *owner,
+		       uint64_t now)
+{
+	uint32_t ttl = rcache_ttl_left(e, now);
+	for (size_t i = 0; i < e->nrrs; i++) {
+		dns_rr rr = e->rrs[i];
+		rr.ttl = ttl;
+		if (owner && e->kind == RCACHE_RRSET)
+			rr.owner = owner;
+		if (!rrlist_add(l, &rr))
+			return false;
+	}
+	return true;
+}
+
+/* Follow `name` through the cache: CNAMEs, then the RRset or a negative
+ * entry.  Returns 1 when complete, 0 when the cache runs out at *name
+ * (updated to the end of the chain), -1 on a CNAME loop or overlong chain. */
+static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
+		       uint16_t qclass, rrlist *answer, rrlist *authority,
+		       unsigned *rcode)
+{
+	uint64_t now = r->now_ms / 1000;
+	for (;;) {
+		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype,
+						      qclass, now);
+		if (e) {
+			if (e->kind == RCACHE_RRSET) {
+				copy_entry(answer, e, NULL, now);
+				*rcode = DNS_R_NOERROR;
+			} else {
+				copy_entry(authority, e, NULL, now);
+				*rcode = e->kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN
+								    : DNS_R_NOERROR;
+			}
+			return 1;
+		}
+		if (qtype == DNS_T_CNAME)
+			return 0;
+		e = rcache_peek(r->cache, name->data, DNS_T_CNAME, qclass, now);
+		if (e == NULL || e->kind != RCACHE_RRSET)
+			return 0;
+		copy_entry(answer, e, NULL, now);
+		if (++*chain > RES_CHAIN_MAX)
+			return -1;
+		const uint8_t *target = e->rrs[0].rdata;
+		for (size_t i = 0; i < answer->n; i++)
+			if (dns_name_equal(answer->rr[i].owner, target))
+				return -1;      /* a loop */
+		dns_name_copy(name, target);
+	}
+}
+
+bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
+			   uint16_t qclass, rrlist *answer, rrlist *authority,
+			   unsigned *rcode)
+{
+	dns_name n;
+	int chain = 0;
+	dns_name_copy(&n, name);
+	int got = chase_cache(r, &n, &chain, qtype, qclass, answer, authority, rcode);
+	if (got < 0)
+		*rcode = DNS_R_SERVFAIL;
+	return got != 0;
+}
+
+/* ---- zone cuts and their servers -------------------------------------- */
+
+static void load_addresses(resolver *r, struct ns_entry *ns, uint64_t now)
+{
+	static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
+	ns->naddr = 0;
+	for (int t = 0; t < 2; t++) {
+		const rcache_entry *e = rcache_peek(r->cache, ns->name.data, types[t],
+						    DNS_C_IN, now);
+		if (e == NULL || e->kind != RCACHE_RRSET)
+			continue;
+		for (size_t i = 0; i < e->nrrs && ns->naddr < RES_ADDR_MAX; i++) {
+			net_addr *a = &ns->addr[ns->naddr];
+			memset(a, 0, sizeof *a);
+			if (types[t] == DNS_T_A && e->rrs[i].rdlen == 4) {
+				struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
+				v4->sin_family = AF_INET;
+				v4->sin_port = htons(53);
+				memcpy(&v4->sin_addr, e->rrs[i].rdata, 4);
+				a->len = sizeof *v4;
+			} else if (types[t] == DNS_T_AAAA && e->rrs[i].rdlen == 16) {
+				struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+				v6->sin6_family = AF_INET6;
+				v6->sin6_port = htons(53);
+				memcpy(&v6->sin6_addr, e->rrs[i].rdata, 16);
+				a->len = sizeof *v6;
+			} else {
+				continue;
+			}
+			ns->tries[ns->naddr] = 0;
+			ns->naddr++;
+		}
+	}
+}
+
+/* The deepest cut above (or at) the name with NS records in the cache.
+ * A DS question belongs to the parent of a cut (RFC 4035 3.1.4.1). */
+static bool find_cut(resolver *r, request *rq, uint64_t now)
+{
+	unsigned labels = dns_name_labels(rq->name.data);
+	for (unsigned skip = 0; skip <= labels; skip++) {
+		if (skip == 0 && rq->qtype == DNS_T_DS && labels > 0)
+			continue;
+		const uint8_t *anc = dns_name_skip_labels(rq->name.data, skip);
+		const rcache_entry *e = rcache_peek(r->cache, anc, DNS_T_NS,
+						    DNS_C_IN, now);
+		if (e == NULL || e->kind != RCACHE_RRSET)
+			continue;
+		dns_name_copy(&rq->zone, anc);
+		rq->nns = 0;
+		for (size_t i = 0; i < e->nrrs && rq->nns < RES_NS_MAX; i++) {
+			struct ns_entry *ns = &rq->ns[rq->nns++];
+			memset(ns, 0, sizeof *ns);
+			dns_name_copy(&ns->name, e->rrs[i].rdata);
+			load_addresses(r, ns, now);
+		}
+		rq->revealed = dns_name_labels(anc);
+		return true;
+	}
+	return false;
+}
+
+/* The name to show this zone's servers: with QNAME minimisation one
+ * label more than the zone (RFC 9156), else the whole name. */
+static const uint8_t *query_name(request *rq, dns_name *buf, uint16_t *qtype)
+{
+	unsigned total = dns_name_labels(rq->name.data);
+	if (rq->qmin && rq->revealed + 1 < total) {
+		const uint8_t *n = dns_name_skip_labels(rq->name.data,
+							total - rq->revealed - 1);
+		dns_name_copy(buf, n);
+		*qtype = DNS_T_A;
+		return buf->data;
+	}
+	*qtype = rq->qtype;
+	return rq->name.data;
+}
+
+/* Pick the untried address with the lowest smoothed RTT and query it. */
+static bool send_next(resolver *r, request *rq)
+{
+	struct ns_entry *best_ns = NULL;
+	int best_i = -1;
+	uint32_t best_rank = UINT32_MAX;
+	for (int n = 0; n < rq->nns; n++)
+		for (int i = 0; i < rq->ns[n].naddr; i++) {
+			struct ns_entry *ns = &rq->ns[n];
+			if (ns->tries[i] >= RES_TRIES_PER_ADDR)
+				continue;
+			infra_host *h = infra_get(&r->infra,
+						  (struct sockaddr *)&ns->addr[i].ss,
+						  r->now_ms);
+			uint32_t rank = h ? infra_rank(h) : 1;
+			rank += ns->tries[i] * 10000u;
+			if (rank < best_rank) {
+				best_rank = rank;
+				best_ns = ns;
+				best_i = i;
+			}
+		}
+	if (best_ns == NULL)
+		return false;
+	best_ns->tries[best_i]++;
+	infra_host *h = infra_get(&r->infra, (struct sockaddr *)&best_ns->addr[best_i].ss,
+				  r->now_ms);
+	dns_name qbuf;
+	uint16_t qtype;
+	const uint8_t *qn = query_name(rq, &qbuf, &qtype);
+	rq->queries++;
+	r->stats.upstream++;
+	return upstream_send(r, rq, &best_ns->addr[best_i], qn, qtype,
+			     !(h && h->no_edns), false);
+}
+
+/* No server with an address left: resolve a nameserver's address in a
+ * nested request, as long as that cannot lead back here. */
+static bool resolve_ns_addresses(resolver *r, request *rq)
+{
+	if (rq->depth >= RES_DEPTH_MAX)
+		return false;
+	int started = 0;
+	for (int n = 0; n < rq->nns && started < 2; n++) {
+		struct ns_entry *ns = &rq->ns[n];
+		if (ns->naddr > 0 || ns->looked_up)
+			continue;
+		ns->looked_up = true;
+		/* A server named inside the zone it serves, without glue,
+		 * can only be found through that zone: a dead end. */
+		if (dns_name_is_subdomain(ns->name.data, rq->zone.data))
+			continue;
+		bool joined;
+		request *child = res_request(r, ns->name.data, DNS_T_A, DNS_C_IN,
+					     rq, &joined);
+		if (child == NULL)
+			continue;
+		char nb[DNS_NAME_MAXTEXT];
+		trace_event(r, rq, "ns_lookup", "\"ns\":\"%s\",\"child\":%u",
+			    trace_name(ns->name.data, nb, sizeof nb), child->id);
+		if (!joined)
+			res_wake(r, child);
+		rq->children++;
+		started++;
+	}
+	return started > 0;
+}
+
+/* Ask the next server of the current cut, or give up. */
+static void ask(resolver *r, request *rq)
+{
+	if (rq->queries >= RES_QUERIES_MAX || r->now_ms >= rq->deadline_ms) {
+		trace_event(r, rq, "give_up", "\"queries\":%d", rq->queries);
+		finish(r, rq, DNS_R_SERVFAIL);
+		return;
+	}
+	if (send_next(r, rq))
+		return;
+	if (rq->children > 0)
+		return;         /* waiting for an address */
+	if (!resolve_ns_addresses(r, rq)) {
+		trace_event(r, rq, "no_servers", NULL);
+		finish(r, rq, DNS_R_SERVFAIL);
+	}
+}
+
+/* Nested lookups of nameserver addresses are over: pick up the
+ * addresses they found and go on with the same zone cut (keeping what was
+ * tried already, so a lookup that failed is not started again). */
+static void resume(resolver *r, request *rq)
+{
+	rq->resume = false;
+	for (int n = 0; n < rq->nns; n++)
+		if (rq->ns[n].naddr == 0)
+			load_addresses(r, &rq->ns[n], r->now_ms / 1000);
+	ask(r, rq);
+}
+
+/* Continue a request: first the cache, then the network. */
+static void step(resolver *r, request *rq)
+{
+	uint64_t now = r->now_ms / 1000;
+	unsigned rcode;
+	/* A prefetch exists to replace what the cache holds: skip it. */
+	int got = rq->prefetch ? 0
+		: chase_cache(r, &rq->name, &rq->chain, rq->qtype, rq->qclass,
+			      &rq->answer, &rq->authority, &rcode);
+	if (got != 0) {
+		if (got > 0)
+			trace_event(r, rq, "cache_hit", NULL);
+		finish(r, rq, got > 0 ? rcode : DNS_R_SERVFAIL);
+		return;
+	}
+	bool found = find_cut(r, rq, now);
+	if (!found) {
+		/* Not even the root is cached any more: the hints again. */
+		hints_prime(r);
+		trace_event(r, rq, "priming", NULL);
+		found = find_cut(r, rq, now);
+	}
+	if (!found) {
+		trace_event(r, rq, "no_root_hints", NULL);
+		finish(r, rq, DNS_R_SERVFAIL);
+		return;
+	}
+	char zb[DNS_NAME_MAXTEXT];
+	trace_event(r, rq, "cache_miss", "\"zone\":\"%s\",\"servers\":%d",
+		    trace_name(rq->zone.data, zb, sizeof zb), rq->nns);
+	ask(r, rq);
+}
+
+/* ---- what a response teaches ------------------------------------------------ */
+
+/* Records of one RRset in a section: owner, type; copied out in order. */
+static size_t collect(const dns_msg *m, int sec, const uint8_t *owner,
+		      uint16_t type, dns_rr *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->count[sec] && n < max; i++) {
+		const dns_rr *rr = &m->rr[sec][i];
+		if (rr->type == type && rr->rclass == DNS_C_IN &&
+		    dns_name_equal(rr->owner, owner))
+			out[n++] = *rr;
+	}
+	return n;
+}
+
+#define SET_MAX 64
+
+static void cache_set(resolver *r, const dns_rr *set, size_t n,
+		      enum rcache_rank rank)
+{
+	if (n)
+		(void)rcache_put_rrset(r->cache, set, n, rank, r->now_ms / 1000);
+}
+
+/* RFC 2308: the negative TTL is the SOA's MINIMUM, bounded by its TTL. */
+static uint32_t negative_ttl(const dns_rr *soa)
+{
+	uint32_t minimum = soa->rdlen >= 20 ? get32(soa->rdata + soa->rdlen - 4) : 0;
+	return soa->ttl < minimum ? soa->ttl : minimum;
+}
+
+static const dns_rr *find_soa(const dns_msg *m, const uint8_t *zone)
+{
+	for (size_t i = 0; i < m->count[1]; i++) {
+		const dns_rr *rr = &m->rr[1][i];
+		if (rr->type == DNS_T_SOA && dns_name_is_subdomain(rr->owner, zone))
+			return rr;
+	}
+	return NULL;
+}
+
+static void negative(resolver *r, request *rq, const dns_msg *m,
+		     enum rcache_kind kind)
+{
+	const dns_rr *soa = find_soa(m, rq->zone.data);
+	uint32_t ttl = soa ? negative_ttl(soa) : 0;
+	if (soa) {
+		dns_rr s = *soa;
+		s.ttl = ttl;
+		(void)rrlist_add(&rq->authority, &s);
+		(void)rcache_put_negative(r->cache, kind, rq->name.data, rq->qtype,
+					  rq->qclass, &s, ttl, r->now_ms / 1000);
+	}
+	finish(r, rq, kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR);
+}
+
+/* A referral: NS for a zone strictly below the one asked and at or
+ * above the name.  Glue is believed only inside the zone that was asked
+ * (its bailiwick), never for names elsewhere. */
+static bool referral(resolver *r, request *rq, const dns_msg *m,
+		     const uint8_t *qn)
+{
+	const dns_rr *ns0 = NULL;
+	for (size_t i = 0; i < m->count[1]; i++) {
+		const dns_rr *rr = &m->rr[1][i];
+		if (rr->type == DNS_T_NS) {
+			ns0 = rr;
+			break;
+		}
+	}
+	if (ns0 == NULL || !dns_name_is_subdomain(qn, ns0->owner) ||
+	    !dns_name_is_subdomain(ns0->owner, rq->zone.data) ||
+	    dns_name_equal(ns0->owner, rq->zone.data))
+		return false;
+	dns_rr set[SET_MAX];
+	size_t n = collect(m, 1, ns0->owner, DNS_T_NS, set, SET_MAX);
+	cache_set(r, set, n, RANK_AUTHORITY);
+	size_t glue = 0;
+	for (size_t k = 0; k < n; k++) {
+		const uint8_t *target = set[k].rdata;
+		if (!dns_name_is_subdomain(target, rq->zone.data))
+			continue;
+		static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
+		for (int t = 0; t < 2; t++) {
+			dns_rr addrs[SET_MAX];
+			size_t na = collect(m, 2, target, types[t], addrs, SET_MAX);
+			cache_set(r, addrs, na, RANK_GLUE);
+			glue += na;
+		}
+	}
+	char zb[DNS_NAME_MAXTEXT];
+	trace_event(r, rq, "referral", "\"zone\":\"%s\",\"ns\":%zu,\"glue\":%zu",
+		    trace_name(ns0->owner, zb, sizeof zb), n, glue);
+	return true;
+}
+
+/* The answer section, from the name asked: CNAMEs and the RRset, each
+ * cached when in the zone's bailiwick.  Returns true when the request
+ * is finished or moved on. */
+static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
+{
+	enum rcache_rank rank = aa ? RANK_AUTH_ANSWER : RANK_ANSWER;
+	bool progressed = false;
+	for (;;) {
+		if (!dns_name_is_subdomain(rq->name.data, rq->zone.data))
+			break;  /* beyond this server's authority: ask elsewhere */
+		dns_rr set[SET_MAX];
+		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, SET_MAX);
+		if (n > 0) {
+			cache_set(r, set, n, rank);
+			for (size_t i = 0; i < n; i++) {
+				if (set[i].ttl > r->cfg->max_ttl)
+					set[i].ttl = r->cfg->max_ttl;
+				(void)rrlist_add(&rq->answer, &set[i]);
+			}
+			trace_event(r, rq, "answer", "\"records\":%zu", n);
+			finish(r, rq, DNS_R_NOERROR);
+			return true;
+		}
+		if (rq->qtype == DNS_T_CNAME ||
+		    collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0)
+			break;
+		cache_set(r, set, 1, rank);
+		if (set[0].ttl > r->cfg->max_ttl)
+			set[0].ttl = r->cfg->max_ttl;
+		(void)rrlist_add(&rq->answer, &set[0]);
+		char tb[DNS_NAME_MAXTEXT];
+		trace_event(r, rq, "cname", "\"target\":\"%s\"",
+			    trace_name(set[0].rdata, tb, sizeof tb));
+		for (size_t i = 0; i + 1 < rq->answer.n; i++)
+			if (dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
+				finish(r, rq, DNS_R_SERVFAIL);   /* a loop */
+				return true;
+			}
+		if (++rq->chain > RES_CHAIN_MAX) {
+			finish(r, rq, DNS_R_SERVFAIL);
+			return true;
+		}
+		dns_name_copy(&rq->name, set[0].rdata);
+		progressed = true;
+	}
+	if (progressed) {
+		/* The chain left this response: go on from the cache. */
+		step(r, rq);
+		return true;
+	}
+	return false;
+}
+
+void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
+{
+	unsigned rcode = dns_msg_rcode(m);
+	bool aa = (m->hdr.flags & DNS_F_AA) != 0;
+	const uint8_t *qn = q->qname.data;
+	bool minimised = !dns_name_equal(qn, rq->name.data) || q->qtype != rq->qtype;
+	char rb[DNS_MNEMONIC_MAX];
+
+	rq->inflight = NULL;
+	if ((m->hdr.flags & DNS_F_TC) && !q->tcp) {
+		r->stats.tcp_retries++;
+		trace_event(r, rq, "truncated", NULL);
+		rq->queries++;
+		if (!upstream_send(r, rq, &q->server, qn, q->qtype, q->edns, true))
+			ask(r, rq);
+		return;
+	}
+	if ((rcode == DNS_R_FORMERR || rcode == DNS_R_NOTIMP) && q->edns) {
+		infra_host *h = infra_get(&r->infra, (struct sockaddr *)&q->server.ss,
+					  r->now_ms);
+		if (h)
+			h->no_edns = true;
+		trace_event(r, rq, "edns_fallback", NULL);
+		rq->queries++;
+		if (!upstream_send(r, rq, &q->server, qn, q->qtype, false, q->tcp))
+			ask(r, rq);
+		return;
+	}
+	if (rcode != DNS_R_NOERROR && rcode != DNS_R_NXDOMAIN) {
+		trace_event(r, rq, "lame", "\"rcode\":\"%s\"",
+			    dns_rcode_to_text(rcode, rb));
+		ask(r, rq);
+		return;
+	}
+	if (minimised) {
+		/* Only the zone structure matters on the way down. */
+		if (rcode == DNS_R_NXDOMAIN) {
+			/* Nothing exists below a name that does not exist
+			 * (RFC 8020). */
+			trace_event(r, rq, "nxdomain", "\"minimised\":true");
+			negative(r, rq, m, RCACHE_NXDOMAIN);
+			return;
+		}
+		if (referral(r, rq, m, qn)) {
+			step(r, rq);
+			return;
+		}
+		if (m->count[0] > 0 &&
+		    collect(m, 0, qn, DNS_T_CNAME, (dns_rr[1]){ { 0 } }, 1) > 0) {
+			/* A CNAME on the way down: minimising gains nothing
+			 * more; ask the whole name. */
+			rq->qmin = false;
+		} else {
+			rq->revealed++;
+		}
+		trace_event(r, rq, "reveal", "\"labels\":%u", rq->revealed);
+		ask(r, rq);
+		return;
+	}
+	if (answer(r, rq, m, aa))
+		return;
+	if (rcode == DNS_R_NXDOMAIN) {
+		trace_event(r, rq, "nxdomain", NULL);
+		negative(r, rq, m, RCACHE_NXDOMAIN);
+		return;
+	}
+	if (referral(r, rq, m, qn)) {
+		step(r, rq);
+		return;
+	}
+	if (m->count[0] == 0 && (aa || find_soa(m, rq->zone.data))) {
+		trace_event(r, rq, "nodata", NULL);
+		negative(r, rq, m, RCACHE_NODATA);
+		return;
+	}
+	trace_event(r, rq, "lame", "\"rcode\":\"%s\",\"why\":\"no usable data\"",
+		    dns_rcode_to_text(rcode, rb));
+	ask(r, rq);
+}
+
+void res_on_timeout(resolver *r, request *rq, struct upq *q, bool unreachable)
+{
+	char ab[80];
+	rq->inflight = NULL;
+	r->stats.timeouts++;
+	infra_host *h = infra_get(&r->infra, (struct sockaddr *)&q->server.ss,
+				  r->now_ms);
+	if (h)
+		infra_timeout(h);
+	net_addr_format((struct sockaddr *)&q->server.ss, ab, sizeof ab);
+	trace_event(r, rq, unreachable ? "unreachable" : "timeout",
+		    "\"server\":\"%s\"", ab);
+	ask(r, rq);
+}

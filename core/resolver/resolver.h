@@ -1,0 +1,203 @@
+/* The recursive resolver's shared state: settings, cache, server
+ * knowledge, requests in progress and the upstream queries they have out.
+ * The pieces that work on it each have a file: iterate.c (the algorithm),
+ * upstream.c (queries to authoritative servers), clients.c (queries from
+ * stubs), respond.c (answers), trace.c, control.c, blocklist.c. */
+#ifndef DNSIM_RESOLVER_RESOLVER_H
+#define DNSIM_RESOLVER_RESOLVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dns/msg.h"
+#include "io/addr.h"
+#include "io/tcpconn.h"
+#include "resolver/cache.h"
+#include "resolver/config.h"
+#include "resolver/infra.h"
+#include "resolver/rrlist.h"
+
+/* Limits that keep every resolution bounded. */
+#define RES_CHAIN_MAX 16        /* CNAMEs followed (the limit) */
+#define RES_DEPTH_MAX 4         /* nested resolutions of NS names */
+#define RES_QUERIES_MAX 24      /* upstream queries for one request */
+#define RES_TIME_MAX_MS 10000   /* total time before SERVFAIL */
+#define RES_NS_MAX 16           /* nameservers considered per zone */
+#define RES_ADDR_MAX 4          /* addresses per nameserver */
+#define RES_TRIES_PER_ADDR 2
+
+enum ev_kind {
+	EV_CLIENT_UDP, EV_CLIENT_TCP_LISTEN, EV_CLIENT_CONN,
+	EV_UPSTREAM, EV_SIGNAL, EV_CONTROL_LISTEN, EV_CONTROL_CONN,
+};
+
+struct ev_tag {
+	enum ev_kind kind;
+	int fd;
+};
+
+struct client_conn;
+
+/* Someone waiting for an answer: a stub over UDP or TCP. */
+struct waiter {
+	struct waiter *next;
+	uint16_t id;
+	uint16_t flags;          /* the query's RD and CD, echoed */
+	bool edns;
+	bool do_bit;
+	uint16_t udp_size;
+	int udp_fd;              /* UDP: the socket it came in on */
+	net_addr peer;
+	struct client_conn *conn;  /* TCP: the connection, or NULL */
+};
+
+struct ns_entry {
+	dns_name name;
+	net_addr addr[RES_ADDR_MAX];
+	uint8_t tries[RES_ADDR_MAX];
+	int naddr;
+	bool looked_up;          /* a resolution of its address was tried */
+};
+
+struct upq;
+
+typedef struct request {
+	struct request *next, *prev;    /* in the resolver's list */
+	uint32_t id;                    /* for the trace */
+	dns_name qname;                 /* as asked */
+	uint16_t qtype, qclass;
+	dns_name name;                  /* where the CNAME chain has got to */
+	int chain;                      /* CNAMEs followed */
+	rrlist answer, authority;
+	unsigned rcode;
+	bool done;
+
+	/* The zone cut being asked, and its nameservers. */
+	dns_name zone;
+	struct ns_entry ns[RES_NS_MAX];
+	int nns;
+	unsigned revealed;              /* QNAME minimisation: labels shown */
+	bool qmin;
+
+	int queries;                    /* upstream queries sent */
+	uint64_t started_ms, deadline_ms;
+	struct upq *inflight;
+
+	/* Resolutions of nameserver addresses this one waits for. */
+	struct request *parent;
+	int depth;
+	int children;
+
+	bool prefetch;                  /* nobody waits; refreshing the cache */
+	bool queued;                    /* in the resolver's wake-up queue */
+	bool resume;                    /* woken by nested lookups: same cut */
+	struct request *wake_next;
+	struct waiter *waiters;
+} request;
+
+typedef struct res_stats {
+	uint64_t queries, cache_hits, cache_misses, upstream, servfail,
+		nxdomain, refused, blocked, timeouts, tcp_retries, aggregated,
+		prefetches;
+} res_stats;
+
+typedef struct resolver {
+	const res_config *cfg;
+	rcache *cache;
+	infra infra;
+	res_stats stats;
+	uint64_t now_ms;
+	int epfd;
+	request *requests;
+	struct upq *upstream;           /* queries in flight */
+	/* Requests to continue from the top of the event loop: a nested
+	 * resolution that finishes wakes its parent here rather than by a
+	 * recursive call, so no request is ever freed under a caller. */
+	request *wake_head, *wake_tail;
+	uint32_t next_id;
+	FILE *trace;
+	FILE *qlog;
+	rrlist hints;                   /* root NS and addresses, as loaded */
+} resolver;
+
+/* ---- iterate.c ---------------------------------------------------------- */
+
+/* A request for (name, type, class): an existing one when the same
+ * question is already being resolved (query aggregation), else a new
+ * one, started.  NULL when out of memory. */
+request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
+		     uint16_t qclass, request *parent, bool *joined);
+
+/* Start (or continue) a request from the top of the event loop. */
+void res_wake(resolver *r, request *rq);
+/* Run every request woken so far; called once per loop turn. */
+void res_run_wakeups(resolver *r);
+
+/* Try to answer from the cache alone; true when `out` now holds the
+ * whole answer (positive, CNAME chain included, or negative). */
+bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
+			   uint16_t qclass, rrlist *answer, rrlist *authority,
+			   unsigned *rcode);
+
+void res_on_response(resolver *r, request *rq, struct upq *q,
+		     const dns_msg *m);
+/* No answer in time, or (unreachable) the server refused outright. */
+void res_on_timeout(resolver *r, request *rq, struct upq *q, bool unreachable);
+
+/* Abandon everything (shutdown). */
+void res_free_requests(resolver *r);
+
+/* ---- upstream.c --------------------------------------------------------- */
+
+struct upq {
+	struct ev_tag tag;
+	struct upq *next, *prev;
+	request *rq;
+	net_addr server;
+	dns_name qname;
+	uint16_t qtype;
+	uint16_t id;
+	bool edns;
+	bool tcp;
+	bool connected;          /* TCP: connect() finished */
+	tcpconn io;
+	uint64_t sent_ms, deadline_ms;
+};
+
+/* Send a query for (qname, qtype) to `server` from a fresh random port
+ * with a fresh random ID (RFC 5452). */
+bool upstream_send(resolver *r, request *rq, const net_addr *server,
+		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp);
+void upstream_event(resolver *r, struct upq *q, uint32_t events);
+/* Expire what has run out of time; returns ms until the next deadline
+ * (-1 when nothing is in flight). */
+int upstream_expire(resolver *r);
+void upstream_cancel(resolver *r, struct upq *q);
+void upstream_free_all(resolver *r);
+
+/* ---- respond.c ---------------------------------------------------------- */
+
+/* Build the answer for one waiter (RA set, the answer and authority
+ * lists, TC when it does not fit).  Returns the length. */
+size_t res_build_response(const struct waiter *w, const uint8_t *qname,
+			   uint16_t qtype, uint16_t qclass, unsigned rcode,
+			   const rrlist *answer, const rrlist *authority,
+			   bool tcp, uint8_t *out, size_t outcap);
+
+/* Deliver a finished request to every waiter (clients.c sends). */
+void res_deliver(resolver *r, request *rq);
+void clients_send(resolver *r, const struct waiter *w, const uint8_t *msg,
+		  size_t len);
+void clients_waiter_gone(struct waiter *w);
+
+/* ---- trace.c ------------------------------------------------------------ */
+
+/* One JSON object per line, when tracing is on:
+ * {"t":MS,"rq":ID,"ev":"query",...}.  `fmt` adds fields. */
+void trace_event(resolver *r, const request *rq, const char *ev,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A name or type as a JSON string value (no quoting needed after). */
+const char *trace_name(const uint8_t *name, char *buf, size_t bufsz);
+
+#endif

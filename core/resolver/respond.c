@@ -1,0 +1,75 @@
+/* Answers to stubs: the records a resolution found, RA set, AA clear,
+ * truncated (TC) when a UDP answer does not fit. */
+#include <string.h>
+
+#include "resolver/resolver.h"
+
+/* Add the list as RRsets (runs of one owner and type), so a cut for size
+ * falls between RRsets.  Returns false when something did not fit. */
+static bool add_list(dns_builder *b, int sec, const rrlist *l)
+{
+	size_t i = 0;
+	while (i < l->n) {
+		size_t j = i + 1;
+		while (j < l->n && l->rr[j].type == l->rr[i].type &&
+		       dns_name_equal(l->rr[j].owner, l->rr[i].owner))
+			j++;
+		if (dns_build_rrset(b, sec, &l->rr[i], j - i) != DNS_OK)
+			return false;
+		i = j;
+	}
+	return true;
+}
+
+size_t res_build_response(const struct waiter *w, const uint8_t *qname,
+			   uint16_t qtype, uint16_t qclass, unsigned rcode,
+			   const rrlist *answer, const rrlist *authority,
+			   bool tcp, uint8_t *out, size_t outcap)
+{
+	size_t limit = DNS_UDP_PLAIN_MAX;
+	if (tcp)
+		limit = 65535;
+	else if (w->edns)
+		limit = w->udp_size < DNS_UDP_PLAIN_MAX ? DNS_UDP_PLAIN_MAX
+			: w->udp_size > DNS_EDNS_DEFAULT ? DNS_EDNS_DEFAULT
+							 : w->udp_size;
+	if (limit > outcap)
+		limit = outcap;
+	dns_builder b;
+	dns_header h = { .id = w->id, .rcode = (uint8_t)(rcode & 15),
+			 .flags = (uint16_t)(DNS_F_QR | DNS_F_RA | w->flags) };
+	if (dns_build_init(&b, out, limit, &h) != DNS_OK)
+		return 0;
+	if (w->edns)
+		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+	(void)dns_build_question(&b, qname, qtype, qclass);
+	bool fits = true;
+	if (answer)
+		fits = add_list(&b, DNS_SEC_ANSWER, answer);
+	if (fits && authority)
+		fits = add_list(&b, DNS_SEC_AUTHORITY, authority);
+	if (!fits)
+		dns_build_set_tc(&b);
+	if (w->edns) {
+		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
+			       .ext_rcode = (uint8_t)(rcode >> 4),
+			       .do_bit = w->do_bit };
+		(void)dns_build_edns(&b, &e);
+	}
+	return dns_build_finish(&b);
+}
+
+void res_deliver(resolver *r, request *rq)
+{
+	uint8_t out[65535];
+	if (rq->rcode == DNS_R_NXDOMAIN)
+		r->stats.nxdomain++;
+	for (struct waiter *w = rq->waiters; w; w = w->next) {
+		size_t len = res_build_response(w, rq->qname.data, rq->qtype,
+						rq->qclass, rq->rcode, &rq->answer,
+						&rq->authority, w->conn != NULL,
+						out, sizeof out);
+		if (len)
+			clients_send(r, w, out, len);
+	}
+}
