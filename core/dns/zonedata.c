@@ -277,6 +277,13 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 		else if (++soas == 2)
 			report(&k, DNS_ERROR, i, "more than one SOA record at the apex");
 	}
+	/* DS records describe a child zone's keys and live in the parent, at
+	 * the cut: never at this zone's own apex (RFC 4035 2.4). */
+	for (size_t i = 0; i < z->n; i++)
+		if (z->rr[i].type == DNS_T_DS &&
+		    dns_name_equal(z->rr[i].owner, z->origin.data))
+			report(&k, DNS_ERROR, i, "DS record at the apex %s: DS belongs in the parent zone",
+			       nm(z->origin.data, b1));
 	if (soas == 0)
 		report(&k, DNS_ERROR, z->n, "no SOA record at the apex %s", nm(z->origin.data, b1));
 	if (!has(z, z->origin.data, DNS_T_NS))

@@ -5,6 +5,7 @@
  *              SOA off the apex; no NS at the apex; a CNAME next to other
  *              data (so never at the apex) or two CNAMEs at a name; an
  *              in-zone nameserver (not below a cut) without an address;
+ *              a DS record at the apex (it belongs in the parent);
  *   warnings - RRsets whose TTLs differ (the first TTL wins); glue missing
  *              for a nameserver below a zone cut.
  * Identical records are merged into one, silently, as BIND does. */

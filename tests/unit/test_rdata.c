@@ -182,7 +182,12 @@ static void test_dnssec_records(void)
 		  "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR", NULL);
 	roundtrip(DNS_T_NSEC3PARAM, "1 0 10 -", "1 0 10 -", "0100000A00");
 	roundtrip(DNS_T_TLSA, "3 1 1 abcdef01", "3 1 1 ABCDEF01", NULL);
-	roundtrip(DNS_T_SSHFP, "4 2 abcdef01", "4 2 ABCDEF01", NULL);
+	roundtrip(DNS_T_SSHFP, "4 2 123456789abcdef67890123456789abcdef67890123456789abcdef123456789",
+		  "4 2 123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789", NULL);
+	roundtrip(DNS_T_SSHFP, "4 9 abcdef01", "4 9 ABCDEF01", NULL);  /* unknown: any length */
+	/* A SHA-256 fingerprint or digest must be 32 octets, as BIND insists. */
+	bad_text(DNS_T_SSHFP, "4 2 abcdef01", DNS_E_RDLENGTH);
+	bad_text(DNS_T_DS, "1 8 2 2BB183AF5F22588179A53B0A98631FAD1A292118", DNS_E_RDLENGTH);
 	bad_text(DNS_T_DS, "1 2 3", DNS_E_SYNTAX);
 	bad_text(DNS_T_DS, "1 2 3 ABC", DNS_E_SYNTAX);
 	bad_text(DNS_T_DNSKEY, "256 3 8 AwEAAa=", DNS_E_SYNTAX);
