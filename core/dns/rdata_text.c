@@ -506,7 +506,7 @@ static dns_err parse_generic(uint16_t type, const dns_token *tok, size_t ntok,
 		return err;
 	*bad = 2;
 	if (len == 0)
-		return ntok == 2 ? DNS_OK : DNS_E_SYNTAX;
+		return ntok == 2 ? dns_rdata_check(type, o->buf, 0) : DNS_E_SYNTAX;
 	if (ntok < 3)
 		return DNS_E_SYNTAX;
 	size_t start = o->len;

@@ -205,6 +205,8 @@ static void test_generic_form(void)
 	/* Known types accept the generic form and print typed. */
 	roundtrip(DNS_T_A, "\\# 4 C0000201", "192.0.2.1", "C0000201");
 	bad_text(DNS_T_A, "\\# 3 C00002", DNS_E_RDLENGTH);
+	/* Found by fuzz_master: an empty generic form for a typed record. */
+	bad_text(DNS_T_NS, "\\# 0", DNS_E_RDLENGTH);
 	bad_text(65534, "\\# 5 0a000001", DNS_E_RDLENGTH);
 	bad_text(65534, "0a000001", DNS_E_UNKNOWN_TYPE);
 	bad_text(65534, "\\# 2 0g00", DNS_E_SYNTAX);
