@@ -217,9 +217,20 @@ static void add_additional_for(auth_answerer *a, const auth_zoneset *zs,
 	for (size_t i = 0; i < n; i++) {
 		struct rr_pending p = a->pend[s][i];
 		for (size_t k = 0; k < p.count; k++) {
-			const uint8_t *t = additional_target(&a->pool[p.start + k]);
-			if (t && t[0] != 0)
-				add_addresses(a, zs, t, NULL, false);
+			const dns_rr *rr = &a->pool[p.start + k];
+			const uint8_t *t = additional_target(rr);
+			if (t == NULL || t[0] == 0)
+				continue;
+			/* A zone's own NS may name servers below one of its
+			 * cuts (the root's servers live under net.): their
+			 * glue is what makes the NS set usable (priming,
+			 * RFC 8109), so it counts here too. */
+			const zonedb *glue = NULL;
+			if (rr->type == DNS_T_NS) {
+				const auth_zone *z = auth_zoneset_find(zs, rr->owner);
+				glue = z ? &z->db : NULL;
+			}
+			add_addresses(a, zs, t, glue, false);
 		}
 	}
 }

@@ -62,6 +62,9 @@ static void setup(void)
 	add(&com, "ns1.example.com. 172800 A 192.0.2.53");
 	add(&com, "ns2.example.com. 172800 AAAA 2001:db8::53");
 	add(&com, "other.com. 172800 NS ns.elsewhere.net.");
+	add(&com, "com. 172800 NS ns.servers.com.");
+	add(&com, "servers.com. 172800 NS ns.servers.com.");
+	add(&com, "ns.servers.com. 172800 A 192.0.2.30");
 	index_zone(&com, "com.");
 
 	add(&example, "example.com. 3600 SOA ns1.example.com. admin.example.com. 7 3600 900 604800 300");
@@ -247,6 +250,17 @@ static void test_additional_data(void)
 	CHECK(has(2, "ns1.example.com.", DNS_T_A));
 }
 
+/* Found with Unbound: priming asks the root for ". NS"; the addresses
+ * of servers whose names sit below a cut (a.root-servers.net under net.)
+ * must come along as glue, or the resolver cannot start.  Here: com.'s
+ * own server lives in the delegated servers.com. */
+static void test_glue_for_apex_ns(void)
+{
+	ask("com.", DNS_T_NS);
+	CHECK(has(0, "com.", DNS_T_NS));
+	CHECK(has(2, "ns.servers.com.", DNS_T_A));
+}
+
 static void test_round_robin(void)
 {
 	uint8_t first[3];
@@ -348,6 +362,7 @@ int main(void)
 	RUN(test_negative_answers);
 	RUN(test_wildcards);
 	RUN(test_additional_data);
+	RUN(test_glue_for_apex_ns);
 	RUN(test_round_robin);
 	RUN(test_dname);
 	RUN(test_any_is_minimal);
