@@ -163,6 +163,9 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	bool tcp = conn != NULL;
 	const struct sockaddr *sa = (const struct sockaddr *)&peer->ss;
 	struct waiter w = { .udp_fd = udp_fd, .peer = *peer, .conn = conn };
+	rrlist answer, authority;
+	rrlist_init(&answer);
+	rrlist_init(&authority);
 
 	dns_header h;
 	uint16_t counts[4];
@@ -179,9 +182,6 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		w.udp_size = m.edns.udp_size;
 	}
 	unsigned rcode;
-	rrlist answer, authority;
-	rrlist_init(&answer);
-	rrlist_init(&authority);
 	const char *how = "cache";
 	if (q == NULL)
 		rcode = DNS_R_FORMERR;
@@ -243,9 +243,11 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	}
 	if (n)
 		clients_send(r, &w, out, n);
+out:
+	/* A cache walk that stopped half-way (a CNAME whose target is not
+	 * cached) leaves records here too. */
 	rrlist_free(&answer);
 	rrlist_free(&authority);
-out:
 	dns_msg_free(&m);
 }
 
