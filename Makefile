@@ -130,8 +130,11 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
 
+BENCH_SCRIPTS := $(wildcard tests/bench/bench_*.sh)
+
 bench: $(BENCH_BINS) $(TOOLS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@for s in $(BENCH_SCRIPTS); do bash $$s || exit 1; done
 
 deps:
 	@sh tests/deps.sh
