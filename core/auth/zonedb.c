@@ -18,8 +18,46 @@ static int rr_order(const void *pa, const void *pb)
 				 b->rdlen);
 }
 
+/* Longest key: 255 octets, each possibly escaped, plus terminators. */
+#define KEY_MAX 640
+
+/* See zdb_node.key.  Returns the key's length. */
+static size_t make_key(const uint8_t *name, uint8_t *key)
+{
+	const uint8_t *label[128];
+	int n = 0;
+	for (const uint8_t *p = name; *p; p += 1u + *p)
+		label[n++] = p;
+	size_t o = 0;
+	while (n-- > 0) {
+		const uint8_t *l = label[n];
+		for (uint8_t i = 1; i <= l[0]; i++) {
+			uint8_t c = l[i];
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			if (c <= 1) {
+				key[o++] = 1;
+				key[o++] = (uint8_t)(c + 1);
+			} else {
+				key[o++] = c;
+			}
+		}
+		key[o++] = 0;
+	}
+	return o;
+}
+
+static int key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
 void zonedb_free(zonedb *db)
 {
+	free(db->keys);
 	free(db->rrs);
 	free(db->nodes);
 	free(db->sets);
@@ -68,6 +106,23 @@ dns_err zonedb_build(zonedb *db, const uint8_t *origin, const dns_rr *rrs,
 		}
 		set->count++;
 	}
+	/* Search keys, all in one block. */
+	size_t total = 0;
+	uint8_t key[KEY_MAX];
+	for (size_t i = 0; i < db->nnodes; i++)
+		total += make_key(db->nodes[i].owner, key);
+	db->keys = malloc(total ? total : 1);
+	if (db->keys == NULL) {
+		zonedb_free(db);
+		return DNS_E_NOMEM;
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < db->nnodes; i++) {
+		size_t len = make_key(db->nodes[i].owner, db->keys + off);
+		db->nodes[i].key = db->keys + off;
+		db->nodes[i].keylen = (uint16_t)len;
+		off += len;
+	}
 	db->apex = zonedb_find(db, origin);
 	if (db->apex)
 		db->soa = zdb_node_rrset(db->apex, DNS_T_SOA);
@@ -83,13 +138,13 @@ dns_err zonedb_build(zonedb *db, const uint8_t *origin, const dns_rr *rrs,
 	return DNS_OK;
 }
 
-/* Index of the first node not ordered before `name`. */
-static size_t lower_bound(const zonedb *db, const uint8_t *name)
+/* Index of the first node whose key is not below `key`. */
+static size_t lower_bound(const zonedb *db, const uint8_t *key, size_t len)
 {
 	size_t lo = 0, hi = db->nnodes;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (dns_name_compare(db->nodes[mid].owner, name) < 0)
+		if (key_cmp(db->nodes[mid].key, db->nodes[mid].keylen, key, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -99,17 +154,24 @@ static size_t lower_bound(const zonedb *db, const uint8_t *name)
 
 const zdb_node *zonedb_find(const zonedb *db, const uint8_t *name)
 {
-	size_t i = lower_bound(db, name);
-	if (i < db->nnodes && dns_name_equal(db->nodes[i].owner, name))
+	uint8_t key[KEY_MAX];
+	size_t len = make_key(name, key);
+	size_t i = lower_bound(db, key, len);
+	if (i < db->nnodes && db->nodes[i].keylen == len &&
+	    memcmp(db->nodes[i].key, key, len) == 0)
 		return &db->nodes[i];
 	return NULL;
 }
 
 bool zonedb_name_exists(const zonedb *db, const uint8_t *name)
 {
-	/* In canonical order a name's descendants follow it directly. */
-	size_t i = lower_bound(db, name);
-	return i < db->nnodes && dns_name_is_subdomain(db->nodes[i].owner, name);
+	/* In canonical order a name's descendants follow it directly, and
+	 * their keys start with its key. */
+	uint8_t key[KEY_MAX];
+	size_t len = make_key(name, key);
+	size_t i = lower_bound(db, key, len);
+	return i < db->nnodes && db->nodes[i].keylen >= len &&
+	       memcmp(db->nodes[i].key, key, len) == 0;
 }
 
 const zdb_rrset *zdb_node_rrset(const zdb_node *node, uint16_t type)

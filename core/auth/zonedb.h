@@ -21,6 +21,12 @@ typedef struct zdb_rrset {
 
 typedef struct zdb_node {
 	const uint8_t *owner;
+	/* The owner as a search key whose memcmp order is the canonical
+	 * order: labels from the root down, lowercased, each ended by 0,
+	 * with the octets 0 and 1 escaped.  A name's descendants are
+	 * exactly the keys it prefixes. */
+	const uint8_t *key;
+	uint16_t keylen;
 	zdb_rrset *sets;
 	size_t nsets;
 	bool is_cut;        /* NS below the apex: a delegation */
@@ -37,6 +43,7 @@ typedef struct zonedb {
 	size_t nsets;
 	const zdb_node *apex;
 	const zdb_rrset *soa;
+	uint8_t *keys;      /* storage of the nodes' keys */
 } zonedb;
 
 /* Index `n` records of the zone `origin` (which must have its SOA at the
