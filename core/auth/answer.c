@@ -81,8 +81,10 @@ static bool already_added(const auth_answerer *a, int s, const uint8_t *owner,
 static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
 		    const uint8_t *owner, uint32_t ttl, bool required)
 {
-	if (already_added(a, s, owner ? owner : set->rr[0].owner, set->type))
-		return true;
+	/* An RRset goes out once: not again in a later section. */
+	for (int earlier = 0; earlier <= s; earlier++)
+		if (already_added(a, earlier, owner ? owner : set->rr[0].owner, set->type))
+			return true;
 	if (a->npend[s] == a->pend_cap[s]) {
 		size_t cap = a->pend_cap[s] ? a->pend_cap[s] * 2 : 16;
 		struct rr_pending *p = realloc(a->pend[s], cap * sizeof *p);
@@ -264,6 +266,7 @@ struct lookup {
 	const auth_zoneset *zs;
 	bool aa;            /* AA set on the response */
 	unsigned rcode;
+	const auth_zone *answered;  /* zone of a positive answer, or NULL */
 };
 
 static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
@@ -357,6 +360,10 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			return;
 		}
 		(void)add_set(a, 0, set, owner, set->ttl, true);
+		/* A DS at a cut is the parent's data about the child: no NS
+		 * of ours go with it (NSD does the same). */
+		if (!node->is_cut)
+			L->answered = z;
 		return;
 	}
 }
@@ -503,6 +510,14 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	if (L.rcode == DNS_R_REFUSED)
 		return error_response(&qh, q, DNS_R_REFUSED, edns, a->max_udp,
 				      out, outcap, res);
+	/* Like NSD and BIND, a positive answer names the zone's servers in
+	 * the authority section (optional data: dropped first when space
+	 * runs short). */
+	if (L.answered) {
+		const zdb_rrset *ns = zdb_node_rrset(L.answered->db.apex, DNS_T_NS);
+		if (ns && !already_added(a, 0, ns->rr[0].owner, DNS_T_NS))
+			(void)add_set(a, 1, ns, NULL, ns->ttl, false);
+	}
 	add_additional_for(a, zs, 0);
 	add_additional_for(a, zs, 1);
 
