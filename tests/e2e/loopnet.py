@@ -33,13 +33,24 @@ a.gtld-servers.net. 172800 A 127.53.0.3
 example.com. NS ns1.example.com.
 example.com. NS ns.other.net.
 ns1.example.com. A 127.53.0.4
-""",
+attacker.com. NS ns.attacker.com.
+ns.attacker.com. A 127.53.0.6
+dead.com. NS ns1.dead.com.
+dead.com. NS ns2.dead.com.
+ns1.dead.com. A 127.53.0.40
+ns2.dead.com. A 127.53.0.41
+""" + "".join(f"""failover{i}.com. NS ns-dead.failover{i}.com.
+failover{i}.com. NS ns-live.failover{i}.com.
+ns-dead.failover{i}.com. A 127.53.0.{40 + 2 * i}
+ns-live.failover{i}.com. A 127.53.0.{30 + i}
+""" for i in range(1, 7)),
     "net.zone": """$TTL 172800
 @ SOA a.gtld-servers.net. nstld.example. 1 1800 900 604800 86400
 @ NS a.gtld-servers.net.
 a.gtld-servers.net. A 127.53.0.3
 other.net. NS ns.other.net.
 ns.other.net. A 127.53.0.5
+victim.net. NS ns.other.net.
 """,
     "org.zone": """$TTL 172800
 @ SOA a.gtld-servers.net. nstld.example. 1 1800 900 604800 86400
@@ -63,7 +74,8 @@ shop 60 A 192.0.2.102
 shop 60 A 192.0.2.103
 *.wild TXT "wildcard"
 _sip._udp SRV 0 5 5060 mail
-""",
+""" + "".join(f'big TXT "{i:02d} padding to make the answer too large for one UDP message of 1232 octets ......."\n'
+              for i in range(16)),
     "other.zone": """$TTL 300
 @ SOA ns admin 1 2 3 4 60
 @ NS ns
@@ -76,6 +88,19 @@ web AAAA 2001:db8::80
 @ NS ns.other.net.
 www A 192.0.2.44
 """,
+    "victim.zone": """$TTL 300
+@ SOA ns.other.net. admin 1 2 3 4 60
+@ NS ns.other.net.
+www A 192.0.2.123
+""",
+    **{f"failover{i}.zone": f"""$TTL 300
+@ SOA ns-live admin 1 2 3 4 60
+@ NS ns-dead
+@ NS ns-live
+ns-dead A 127.53.0.{40 + 2 * i}
+ns-live A 127.53.0.{30 + i}
+www A 192.0.2.{200 + i}
+""" for i in range(1, 7)},
     "hints": """.  3600000  NS  a.root-servers.net.
 a.root-servers.net. 3600000 A 127.53.0.2
 """,
@@ -87,8 +112,11 @@ SERVERS = {
     TLD: [("com.", "com.zone"), ("net.", "net.zone"), ("org.", "org.zone")],
     EXAMPLE: [("example.com.", "example.zone")],
     OTHER: [("other.net.", "other.zone"), ("example.com.", "example.zone"),
-            ("noglue.org.", "noglue.zone")],
+            ("noglue.org.", "noglue.zone"), ("victim.net.", "victim.zone")],
 }
+# The live servers of failover1..6.com, one address each, so no server's
+# round-trip time is known before its zone is first asked.
+FAILOVER = {f"127.53.0.{30 + i}": [(f"failover{i}.com.", f"failover{i}.zone")] for i in range(1, 7)}
 
 
 def write_zones(d):
@@ -122,13 +150,14 @@ class Lab:
         self.procs.append(p)
         return p
 
-    def auth_dnsim(self, tool):
-        for addr, zones in SERVERS.items():
+    def auth_dnsim(self, tool, servers=None):
+        servers = servers or SERVERS
+        for addr, zones in servers.items():
             cmd = [tool("dnsim-auth"), "-l", addr]
             for origin, f in zones:
                 cmd += ["-z", f"{origin}={self.dir / f}"]
             self.spawn(cmd, f"auth-{addr}")
-        self.wait([a for a in SERVERS])
+        self.wait(list(servers))
 
     def auth_nsd(self):
         nsd = shutil.which("nsd")
