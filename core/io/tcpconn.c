@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#define IN_SIZE (2 + 65535)
+
 void tcpconn_init(tcpconn *c, int fd)
 {
 	c->fd = fd;
+	c->in = NULL;
 	c->inlen = 0;
 	c->out = NULL;
 	c->outlen = c->outoff = c->outcap = 0;
@@ -20,6 +23,8 @@ void tcpconn_close(tcpconn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	free(c->in);
+	c->in = NULL;
 	free(c->out);
 	c->out = NULL;
 	c->outlen = c->outoff = c->outcap = 0;
@@ -27,7 +32,9 @@ void tcpconn_close(tcpconn *c)
 
 bool tcpconn_read(tcpconn *c)
 {
-	size_t room = sizeof c->in - c->inlen;
+	if (c->in == NULL && (c->in = malloc(IN_SIZE)) == NULL)
+		return false;
+	size_t room = IN_SIZE - c->inlen;
 	if (room == 0)
 		return true;    /* a whole message waits to be consumed */
 	ssize_t n = recv(c->fd, c->in + c->inlen, room, 0);
@@ -41,7 +48,7 @@ bool tcpconn_read(tcpconn *c)
 
 const uint8_t *tcpconn_next(const tcpconn *c, size_t *len)
 {
-	if (c->inlen < 2)
+	if (c->in == NULL || c->inlen < 2)
 		return NULL;
 	size_t n = (size_t)c->in[0] << 8 | c->in[1];
 	if (c->inlen - 2 < n)

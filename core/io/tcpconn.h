@@ -10,7 +10,9 @@
 
 typedef struct tcpconn {
 	int fd;
-	uint8_t in[2 + 65535];
+	/* Input, allocated on the first read: most users of the struct (a
+	 * resolver's UDP queries) never read from TCP at all. */
+	uint8_t *in;
 	size_t inlen;
 	uint8_t *out;
 	size_t outlen, outoff, outcap;
