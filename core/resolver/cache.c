@@ -136,7 +136,7 @@ static bool live(const rcache_entry *e, uint64_t now)
 
 uint32_t rcache_ttl_left(const rcache_entry *e, uint64_t now)
 {
-	return live(e, now) ? (uint32_t)(e->expires - now) : 0;
+	return live(e, now) ? (uint32_t)((e->expires - now) / 1000) : 0;
 }
 
 /* Evict from the cold end until `need` more bytes fit. */
@@ -232,7 +232,7 @@ bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
 	e->rclass = rrs[0].rclass;
 	e->rank = rank;
 	e->orig_ttl = ttl;
-	e->expires = now + ttl;
+	e->expires = now + (uint64_t)ttl * 1000;
 	for (size_t i = 0; i < n; i++)
 		e->rrs[i].ttl = ttl;
 	return insert(c, e, now);
@@ -254,7 +254,7 @@ bool rcache_put_negative(rcache *c, enum rcache_kind kind, const uint8_t *name,
 	e->rclass = rclass;
 	e->rank = RANK_AUTH_ANSWER;
 	e->orig_ttl = ttl;
-	e->expires = now + ttl;
+	e->expires = now + (uint64_t)ttl * 1000;
 	return insert(c, e, now);
 }
 

@@ -3,7 +3,7 @@
  * a byte budget with least-recently-used eviction.
  *
  * The cache never reads a clock: every call that cares about time takes
- * `now` (seconds, monotonic), so tests can move time at will. */
+ * `now` (milliseconds, monotonic), so tests can move time at will. */
 #ifndef DNSIM_RESOLVER_CACHE_H
 #define DNSIM_RESOLVER_CACHE_H
 
@@ -36,7 +36,7 @@ typedef struct rcache_entry {
 	uint16_t rclass;
 	enum rcache_rank rank;
 	uint32_t orig_ttl;     /* TTL when stored (after the cap) */
-	uint64_t expires;      /* `now` value at which it is gone */
+	uint64_t expires;      /* `now` (ms) at which it is gone */
 	dns_rr *rrs;           /* RRSET: the records; negative: the SOA */
 	size_t nrrs;
 	uint32_t hits;         /* answers served from it, for prefetch */
@@ -84,7 +84,7 @@ const rcache_entry *rcache_lookup(rcache *c, const uint8_t *name,
 const rcache_entry *rcache_peek(const rcache *c, const uint8_t *name,
 				uint16_t type, uint16_t rclass, uint64_t now);
 
-/* TTL left on an entry at `now` (0 once expired). */
+/* Whole seconds of TTL left on an entry at `now` (0 once expired). */
 uint32_t rcache_ttl_left(const rcache_entry *e, uint64_t now);
 
 /* Forget everything, or one name (all its types), or a name and every

@@ -135,7 +135,7 @@ static void maybe_prefetch(resolver *r, const dns_question *q)
 {
 	if (!r->cfg->prefetch)
 		return;
-	uint64_t now = r->now_ms / 1000;
+	uint64_t now = r->now_ms;
 	const rcache_entry *e = rcache_peek(r->cache, q->name, q->qtype, q->qclass, now);
 	if (e == NULL || e->kind != RCACHE_RRSET || e->hits < PREFETCH_MIN_HITS)
 		return;

@@ -120,7 +120,7 @@ static void run_command(resolver *r, struct out *o, char *cmd)
 	int n = 0;
 	for (char *t = strtok(cmd, " \t\r\n"); t && n < 3; t = strtok(NULL, " \t\r\n"))
 		w[n++] = t;
-	uint64_t now = r->now_ms / 1000;
+	uint64_t now = r->now_ms;
 	if (n == 1 && strcmp(w[0], "stats") == 0) {
 		rcache_stats cs = rcache_get_stats(r->cache);
 		const res_stats *s = &r->stats;

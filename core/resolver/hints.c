@@ -71,7 +71,7 @@ void hints_prime(resolver *r)
 {
 	/* RRsets are runs of one owner and type; the file may interleave
 	 * them, so gather each set before storing it. */
-	uint64_t now = r->now_ms / 1000;
+	uint64_t now = r->now_ms;
 	for (size_t i = 0; i < r->hints.n; i++) {
 		const dns_rr *a = &r->hints.rr[i];
 		bool seen = false;

@@ -191,7 +191,7 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 		       uint16_t qclass, rrlist *answer, rrlist *authority,
 		       unsigned *rcode)
 {
-	uint64_t now = r->now_ms / 1000;
+	uint64_t now = r->now_ms;
 	for (;;) {
 		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype,
 						      qclass, now);
@@ -407,14 +407,14 @@ static void resume(resolver *r, request *rq)
 	rq->resume = false;
 	for (int n = 0; n < rq->nns; n++)
 		if (rq->ns[n].naddr == 0)
-			load_addresses(r, &rq->ns[n], r->now_ms / 1000);
+			load_addresses(r, &rq->ns[n], r->now_ms);
 	ask(r, rq);
 }
 
 /* Continue a request: first the cache, then the network. */
 static void step(resolver *r, request *rq)
 {
-	uint64_t now = r->now_ms / 1000;
+	uint64_t now = r->now_ms;
 	unsigned rcode;
 	/* A prefetch exists to replace what the cache holds: skip it. */
 	int got = rq->prefetch ? 0
@@ -466,7 +466,7 @@ static void cache_set(resolver *r, const dns_rr *set, size_t n,
 		      enum rcache_rank rank)
 {
 	if (n)
-		(void)rcache_put_rrset(r->cache, set, n, rank, r->now_ms / 1000);
+		(void)rcache_put_rrset(r->cache, set, n, rank, r->now_ms);
 }
 
 /* RFC 2308: the negative TTL is the SOA's MINIMUM, bounded by its TTL. */
@@ -496,7 +496,7 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 		s.ttl = ttl;
 		(void)rrlist_add(&rq->authority, &s);
 		(void)rcache_put_negative(r->cache, kind, rq->name.data, rq->qtype,
-					  rq->qclass, &s, ttl, r->now_ms / 1000);
+					  rq->qclass, &s, ttl, r->now_ms);
 	}
 	finish(r, rq, kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR);
 }

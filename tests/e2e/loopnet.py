@@ -75,6 +75,8 @@ shop 60 A 192.0.2.103
 *.wild TXT "wildcard"
 _sip._udp SRV 0 5 5060 mail
 *.cold A 192.0.2.50
+pf 10 A 192.0.2.10
+countdown 600 A 192.0.2.11
 """ + "".join(f'big TXT "{i:02d} padding to make the answer too large for one UDP message of 1232 octets ......."\n'
               for i in range(16)),
     "other.zone": """$TTL 300

@@ -227,3 +227,27 @@ def test_aggregation_sends_one_query(lab):
     starts = [e for e in trace(lab) if e["ev"] == "start" and e.get("qname") == "chain.example.com."
               and e.get("qtype") == "MX"]
     assert len(starts) == 1
+
+
+def test_ttl_counts_down(lab):
+    first = ask(RESOLVER, "countdown.example.com").answer[0].ttl
+    time.sleep(2.1)
+    second = ask(RESOLVER, "countdown.example.com").answer[0].ttl
+    assert first <= 600 and second <= first - 2
+
+
+def test_prefetch_refreshes_popular_entries(lab):
+    for _ in range(3):                       # popular: hits on the entry
+        assert addresses(ask(RESOLVER, "pf.example.com")) == ["192.0.2.10"]
+    time.sleep(9.2)                          # into the last tenth of its 10 s
+    assert addresses(ask(RESOLVER, "pf.example.com")) == ["192.0.2.10"]
+    time.sleep(0.3)
+    events = trace(lab)
+    pre = [e for e in events if e["ev"] == "prefetch"]
+    assert pre, "no prefetch"
+    assert any(e["ev"] == "done" and e["rq"] == pre[-1]["rq"] for e in events)
+    # The refreshed entry lives on past the original expiry, from cache.
+    time.sleep(1.0)
+    before = len([e for e in trace(lab) if e["ev"] == "query"])
+    assert addresses(ask(RESOLVER, "pf.example.com")) == ["192.0.2.10"]
+    assert len([e for e in trace(lab) if e["ev"] == "query"]) == before

@@ -15,6 +15,7 @@ static dns_name N(const char *s)
 
 static const uint8_t addr1[4] = { 192, 0, 2, 1 }, addr2[4] = { 192, 0, 2, 2 };
 
+/* Times below are in milliseconds, as the cache takes them. */
 static void test_ttl_counts_down_and_expires(void)
 {
 	rcache *c = rcache_new(1 << 20, 86400, 10800);
@@ -23,19 +24,19 @@ static void test_ttl_counts_down_and_expires(void)
 		{ www.data, DNS_T_A, DNS_C_IN, 300, 4, addr1 },
 		{ www.data, DNS_T_A, DNS_C_IN, 200, 4, addr2 },
 	};
-	CHECK(rcache_put_rrset(c, set, 2, RANK_AUTH_ANSWER, 1000));
+	CHECK(rcache_put_rrset(c, set, 2, RANK_AUTH_ANSWER, 1000000));
 	dns_name upper = N("WWW.Example.");
-	const rcache_entry *e = rcache_lookup(c, upper.data, DNS_T_A, DNS_C_IN, 1000);
+	const rcache_entry *e = rcache_lookup(c, upper.data, DNS_T_A, DNS_C_IN, 1000000);
 	CHECK(e != NULL);
 	if (e) {
 		CHECK_INT(e->nrrs, 2);
-		CHECK_INT(rcache_ttl_left(e, 1000), 200);   /* the lowest */
-		CHECK_INT(rcache_ttl_left(e, 1150), 50);
+		CHECK_INT(rcache_ttl_left(e, 1000000), 200);   /* the lowest */
+		CHECK_INT(rcache_ttl_left(e, 1150000), 50);
 		CHECK_MEM(e->rrs[1].rdata, addr2, 4);
 	}
-	CHECK(rcache_lookup(c, www.data, DNS_T_AAAA, DNS_C_IN, 1000) == NULL);
-	CHECK(rcache_lookup(c, www.data, DNS_T_A, DNS_C_IN, 1199) != NULL);
-	CHECK(rcache_lookup(c, www.data, DNS_T_A, DNS_C_IN, 1200) == NULL);
+	CHECK(rcache_lookup(c, www.data, DNS_T_AAAA, DNS_C_IN, 1000000) == NULL);
+	CHECK(rcache_lookup(c, www.data, DNS_T_A, DNS_C_IN, 1199000) != NULL);
+	CHECK(rcache_lookup(c, www.data, DNS_T_A, DNS_C_IN, 1200000) == NULL);
 	rcache_stats st = rcache_get_stats(c);
 	CHECK_INT(st.hits, 2);
 	CHECK_INT(st.misses, 2);
@@ -66,12 +67,12 @@ static void test_negative_entries(void)
 	uint8_t soa_rd[64] = { 0 };
 	dns_rr soa = { zone.data, DNS_T_SOA, DNS_C_IN, 3600, 22, soa_rd };
 	CHECK(rcache_put_negative(c, RCACHE_NXDOMAIN, typo.data, DNS_T_A,
-				  DNS_C_IN, &soa, 300, 50));
+				  DNS_C_IN, &soa, 300, 50000));
 	/* NXDOMAIN covers every type of the name. */
-	const rcache_entry *e = rcache_lookup(c, typo.data, DNS_T_MX, DNS_C_IN, 60);
+	const rcache_entry *e = rcache_lookup(c, typo.data, DNS_T_MX, DNS_C_IN, 60000);
 	CHECK(e && e->kind == RCACHE_NXDOMAIN && e->nrrs == 1);
-	CHECK(e && rcache_ttl_left(e, 60) == 290);
-	CHECK(rcache_lookup(c, typo.data, DNS_T_A, DNS_C_IN, 350) == NULL);
+	CHECK(e && rcache_ttl_left(e, 60000) == 290);
+	CHECK(rcache_lookup(c, typo.data, DNS_T_A, DNS_C_IN, 350000) == NULL);
 	/* NODATA is per type; the cap applies. */
 	CHECK(rcache_put_negative(c, RCACHE_NODATA, mail.data, DNS_T_AAAA,
 				  DNS_C_IN, &soa, 7200, 0));
@@ -80,8 +81,8 @@ static void test_negative_entries(void)
 	CHECK(rcache_lookup(c, mail.data, DNS_T_A, DNS_C_IN, 0) == NULL);
 	/* An answer later replaces the NODATA for that type. */
 	dns_rr aaaa = { mail.data, DNS_T_AAAA, DNS_C_IN, 60, 4, addr1 };
-	CHECK(rcache_put_rrset(c, &aaaa, 1, RANK_AUTH_ANSWER, 1));
-	e = rcache_lookup(c, mail.data, DNS_T_AAAA, DNS_C_IN, 1);
+	CHECK(rcache_put_rrset(c, &aaaa, 1, RANK_AUTH_ANSWER, 1000));
+	e = rcache_lookup(c, mail.data, DNS_T_AAAA, DNS_C_IN, 1000);
 	CHECK(e && e->kind == RCACHE_RRSET);
 	rcache_free(c);
 }
@@ -94,12 +95,12 @@ static void test_ranks(void)
 	dns_rr glue = { ns.data, DNS_T_A, DNS_C_IN, 600, 4, addr2 };
 	CHECK(rcache_put_rrset(c, &answer, 1, RANK_AUTH_ANSWER, 0));
 	/* Glue never overwrites an authoritative answer... */
-	CHECK(!rcache_put_rrset(c, &glue, 1, RANK_GLUE, 10));
-	const rcache_entry *e = rcache_lookup(c, ns.data, DNS_T_A, DNS_C_IN, 10);
+	CHECK(!rcache_put_rrset(c, &glue, 1, RANK_GLUE, 10000));
+	const rcache_entry *e = rcache_lookup(c, ns.data, DNS_T_A, DNS_C_IN, 10000);
 	CHECK(e && memcmp(e->rrs[0].rdata, addr1, 4) == 0);
 	/* ...unless the answer has expired. */
-	CHECK(rcache_put_rrset(c, &glue, 1, RANK_GLUE, 700));
-	e = rcache_lookup(c, ns.data, DNS_T_A, DNS_C_IN, 700);
+	CHECK(rcache_put_rrset(c, &glue, 1, RANK_GLUE, 700000));
+	e = rcache_lookup(c, ns.data, DNS_T_A, DNS_C_IN, 700000);
 	CHECK(e && memcmp(e->rrs[0].rdata, addr2, 4) == 0);
 	rcache_free(c);
 }
@@ -120,16 +121,16 @@ static void test_lru_eviction(void)
 		CHECK(rcache_put_rrset(c, &rr, 1, RANK_ANSWER, 0));
 	}
 	/* Touch h0 so h1 is the least recently used. */
-	CHECK(rcache_lookup(c, names[0].data, DNS_T_A, DNS_C_IN, 1) != NULL);
+	CHECK(rcache_lookup(c, names[0].data, DNS_T_A, DNS_C_IN, 1000) != NULL);
 	for (int i = 3; i < 8; i++) {
 		dns_rr rr = { names[i].data, DNS_T_A, DNS_C_IN, 600, 4, addr1 };
-		CHECK(rcache_put_rrset(c, &rr, 1, RANK_ANSWER, 2));
+		CHECK(rcache_put_rrset(c, &rr, 1, RANK_ANSWER, 2000));
 	}
 	rcache_stats st = rcache_get_stats(c);
 	CHECK(st.evictions > 0);
 	CHECK(st.bytes <= 4 * (sizeof(rcache_entry) + sizeof(dns_rr) + 40));
-	CHECK(rcache_peek(c, names[1].data, DNS_T_A, DNS_C_IN, 2) == NULL);
-	CHECK(rcache_peek(c, names[7].data, DNS_T_A, DNS_C_IN, 2) != NULL);
+	CHECK(rcache_peek(c, names[1].data, DNS_T_A, DNS_C_IN, 2000) == NULL);
+	CHECK(rcache_peek(c, names[7].data, DNS_T_A, DNS_C_IN, 2000) != NULL);
 	rcache_free(c);
 }
 
@@ -179,7 +180,7 @@ static void test_many_entries_grow_the_table(void)
 		char t[32];
 		snprintf(t, sizeof t, "N%d.EXAMPLE.", i);
 		dns_name n = N(t);
-		found += rcache_lookup(c, n.data, DNS_T_A, DNS_C_IN, 1) != NULL;
+		found += rcache_lookup(c, n.data, DNS_T_A, DNS_C_IN, 1000) != NULL;
 	}
 	CHECK_INT(found, 5000);
 	rcache_free(c);
