@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dns/msg.h"
+#include "util/array.h"
 
 #define MAX_WORDS 64
 
@@ -47,19 +48,6 @@ void auth_config_free(auth_config *c)
 }
 
 /* Grow an array by one element; returns the new element or NULL. */
-static void *grow(void *arrp, size_t *n, size_t size)
-{
-	void **arr = arrp;
-	void *p = realloc(*arr, (*n + 1) * size);
-	if (p == NULL)
-		return NULL;
-	*arr = p;
-	void *elem = (char *)p + *n * size;
-	memset(elem, 0, size);
-	(*n)++;
-	return elem;
-}
-
 bool auth_config_add_listen(auth_config *c, const char *text, char *err,
 			    size_t errsz)
 {
@@ -68,7 +56,7 @@ bool auth_config_add_listen(auth_config *c, const char *text, char *err,
 		snprintf(err, errsz, "\"%s\" is not an address (ADDR or ADDR@PORT)", text);
 		return false;
 	}
-	net_addr *slot = grow(&c->listen, &c->nlisten, sizeof *slot);
+	net_addr *slot = array_grow(&c->listen, &c->nlisten, sizeof *slot);
 	if (slot == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return false;
@@ -96,7 +84,7 @@ bool auth_config_add_zone(auth_config *c, size_t view, const char *origin,
 			return false;
 		}
 	}
-	auth_zone_conf *zc = grow(&vc->zones, &vc->nzones, sizeof *zc);
+	auth_zone_conf *zc = array_grow(&vc->zones, &vc->nzones, sizeof *zc);
 	if (zc == NULL || !(zc->origin = strdup(origin)) || !(zc->file = strdup(file))) {
 		snprintf(err, errsz, "out of memory");
 		return false;
@@ -113,7 +101,7 @@ static bool add_prefix(net_prefix **arr, size_t *n, const char *text,
 			 text);
 		return false;
 	}
-	net_prefix *slot = grow(arr, n, sizeof *slot);
+	net_prefix *slot = array_grow(arr, n, sizeof *slot);
 	if (slot == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return false;
@@ -211,7 +199,7 @@ bool auth_config_read(auth_config *c, const char *path, char *err,
 					if (strcmp(c->views[i].name, w[1]) == 0)
 						snprintf(msg, sizeof msg, "view %s is defined twice", w[1]);
 				if (!msg[0]) {
-					auth_view_conf *vc = grow(&c->views, &c->nviews, sizeof *vc);
+					auth_view_conf *vc = array_grow(&c->views, &c->nviews, sizeof *vc);
 					if (vc == NULL || !(vc->name = strdup(w[1])))
 						snprintf(msg, sizeof msg, "out of memory");
 					else

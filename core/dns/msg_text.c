@@ -1,48 +1,11 @@
 /* Messages and records as text, in the layout dig prints. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "encode.h"
+#include "textout.h"
 #include "msg.h"
 #include "rdata.h"
-
-struct text {
-	char *buf;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->full || t->cap - t->len <= n) {
-		t->full = true;
-		return;
-	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	t->buf[t->len] = '\0';
-}
-
-static void putf(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void putf(struct text *t, const char *fmt, ...)
-{
-	if (t->full)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= t->cap - t->len) {
-		t->full = true;
-		t->buf[t->len] = '\0';
-		return;
-	}
-	t->len += (size_t)n;
-}
 
 static const char *const rcode_names[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
@@ -72,7 +35,7 @@ const char *dns_opcode_to_text(unsigned opcode, char *buf)
 }
 
 /* owner TTL CLASS TYPE RDATA, tab-separated like dig. */
-static void put_rr(struct text *t, const dns_rr *rr)
+static void put_rr(struct text_out *t, const dns_rr *rr)
 {
 	char owner[DNS_NAME_MAXTEXT], cls[DNS_MNEMONIC_MAX],
 		typ[DNS_MNEMONIC_MAX];
@@ -80,7 +43,7 @@ static void put_rr(struct text *t, const dns_rr *rr)
 		t->full = true;
 		return;
 	}
-	putf(t, "%s\t%u\t%s\t%s\t", owner, (unsigned)rr->ttl,
+	text_printf(t, "%s\t%u\t%s\t%s\t", owner, (unsigned)rr->ttl,
 	     dns_class_to_text(rr->rclass, cls),
 	     dns_type_to_text(rr->type, typ));
 	if (t->full)
@@ -98,7 +61,7 @@ static void put_rr(struct text *t, const dns_rr *rr)
 dns_err dns_rr_to_text(const dns_rr *rr, char *out, size_t outsz,
 		       size_t *outlen)
 {
-	struct text t = { .buf = out, .cap = outsz };
+	struct text_out t = { .buf = out, .cap = outsz };
 	if (outsz == 0)
 		return DNS_E_NOSPACE;
 	out[0] = '\0';
@@ -110,22 +73,22 @@ dns_err dns_rr_to_text(const dns_rr *rr, char *out, size_t outsz,
 	return DNS_OK;
 }
 
-static void put_edns(struct text *t, const dns_edns *e)
+static void put_edns(struct text_out *t, const dns_edns *e)
 {
-	put(t, ";; OPT PSEUDOSECTION:\n", 22);
-	putf(t, "; EDNS: version: %u, flags:", e->version);
+	text_put(t, ";; OPT PSEUDOSECTION:\n", 22);
+	text_printf(t, "; EDNS: version: %u, flags:", e->version);
 	if (e->do_bit)
-		put(t, " do", 3);
+		text_put(t, " do", 3);
 	if (e->z)
-		putf(t, "; MBZ: 0x%04x", e->z);
-	putf(t, "; udp: %u\n", e->udp_size);
+		text_printf(t, "; MBZ: 0x%04x", e->z);
+	text_printf(t, "; udp: %u\n", e->udp_size);
 	const uint8_t *p = e->options;
 	for (size_t i = 0; i + 4 <= e->options_len;) {
 		unsigned code = (unsigned)(p[i] << 8 | p[i + 1]);
 		size_t len = (size_t)(p[i + 2] << 8 | p[i + 3]);
 		if (i + 4 + len > e->options_len)
 			break;
-		putf(t, "; OPT=%u: ", code);
+		text_printf(t, "; OPT=%u: ", code);
 		if (!t->full) {
 			size_t used;
 			if (dns_hex_encode(p + i + 4, len, t->buf + t->len,
@@ -134,7 +97,7 @@ static void put_edns(struct text *t, const dns_edns *e)
 			else
 				t->len += used;
 		}
-		put(t, "\n", 1);
+		text_put(t, "\n", 1);
 		i += 4 + len;
 	}
 }
@@ -152,35 +115,35 @@ dns_err dns_msg_to_text(const dns_msg *m, char *out, size_t outsz,
 	};
 	static const char *const sections[] = { "ANSWER", "AUTHORITY",
 						"ADDITIONAL" };
-	struct text t = { .buf = out, .cap = outsz };
+	struct text_out t = { .buf = out, .cap = outsz };
 	char b1[DNS_MNEMONIC_MAX], b2[DNS_MNEMONIC_MAX];
 
 	if (outsz == 0)
 		return DNS_E_NOSPACE;
 	out[0] = '\0';
 	unsigned rcode = m->edns.present ? dns_msg_rcode(m) : m->hdr.rcode;
-	putf(&t, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+	text_printf(&t, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
 	     dns_opcode_to_text(m->hdr.opcode, b1),
 	     dns_rcode_to_text(rcode, b2), m->hdr.id);
-	put(&t, ";; flags:", 9);
+	text_put(&t, ";; flags:", 9);
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		if (m->hdr.flags & flags[i].bit)
-			putf(&t, " %s", flags[i].name);
-	putf(&t, "; QUERY: %zu, ANSWER: %zu, AUTHORITY: %zu, ADDITIONAL: %zu\n",
+			text_printf(&t, " %s", flags[i].name);
+	text_printf(&t, "; QUERY: %zu, ANSWER: %zu, AUTHORITY: %zu, ADDITIONAL: %zu\n",
 	     m->qdcount, m->count[0], m->count[1],
 	     m->count[2] + (m->edns.present ? 1 : 0));
 	if (m->edns.present) {
-		put(&t, "\n", 1);
+		text_put(&t, "\n", 1);
 		put_edns(&t, &m->edns);
 	}
 	if (m->qdcount) {
-		put(&t, "\n;; QUESTION SECTION:\n", 22);
+		text_put(&t, "\n;; QUESTION SECTION:\n", 22);
 		for (size_t i = 0; i < m->qdcount; i++) {
 			char name[DNS_NAME_MAXTEXT];
 			if (dns_name_to_text(m->question[i].name, name,
 					     sizeof name, NULL) != DNS_OK)
 				return DNS_E_NOSPACE;
-			putf(&t, ";%s\t\t%s\t%s\n", name,
+			text_printf(&t, ";%s\t\t%s\t%s\n", name,
 			     dns_class_to_text(m->question[i].qclass, b1),
 			     dns_type_to_text(m->question[i].qtype, b2));
 		}
@@ -188,10 +151,10 @@ dns_err dns_msg_to_text(const dns_msg *m, char *out, size_t outsz,
 	for (int s = 0; s < 3; s++) {
 		if (m->count[s] == 0)
 			continue;
-		putf(&t, "\n;; %s SECTION:\n", sections[s]);
+		text_printf(&t, "\n;; %s SECTION:\n", sections[s]);
 		for (size_t i = 0; i < m->count[s]; i++) {
 			put_rr(&t, &m->rr[s][i]);
-			put(&t, "\n", 1);
+			text_put(&t, "\n", 1);
 		}
 	}
 	if (t.full)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "encode.h"
+#include "textout.h"
 #include "name.h"
 #include "rdata.h"
 #include "rdata_desc.h"
@@ -14,34 +15,9 @@
 
 /* ---- output ------------------------------------------------------------ */
 
-struct text_out {
-	char *buf;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static void put(struct text_out *t, const char *s, size_t n)
-{
-	if (t->full || t->cap - t->len <= n) {
-		t->full = true;
-		return;
-	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	t->buf[t->len] = '\0';
-}
-
-static void puts_(struct text_out *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
 static void putu(struct text_out *t, unsigned long v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof num, "%lu", v);
-	put(t, num, (size_t)n);
+	text_printf(t, "%lu", v);
 }
 
 /* Bytes of a <character-string> with master-file escapes. */
@@ -49,23 +25,23 @@ static void put_escaped(struct text_out *t, const uint8_t *p, size_t n,
 			bool quoted)
 {
 	if (quoted)
-		put(t, "\"", 1);
+		text_put(t, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		char e[5];
 		if (c < 0x20 || c >= 0x7f || (!quoted && c == ' ')) {
 			snprintf(e, sizeof e, "\\%03u", c);
-			put(t, e, 4);
+			text_put(t, e, 4);
 		} else if (c == '"' || c == '\\' || (!quoted && c == ';')) {
 			e[0] = '\\';
 			e[1] = (char)c;
-			put(t, e, 2);
+			text_put(t, e, 2);
 		} else {
-			put(t, (const char *)&c, 1);
+			text_put(t, (const char *)&c, 1);
 		}
 	}
 	if (quoted)
-		put(t, "\"", 1);
+		text_put(t, "\"", 1);
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -114,7 +90,7 @@ static void put_time(struct text_out *t, uint32_t v)
 	snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", (long long)y,
 		 mo, d, (unsigned)(s / 3600), (unsigned)(s / 60 % 60),
 		 (unsigned)(s % 60));
-	puts_(t, buf);
+	text_puts(t, buf);
 }
 
 static void put_bitmap(struct text_out *t, const uint8_t *p, size_t len)
@@ -129,8 +105,8 @@ static void put_bitmap(struct text_out *t, const uint8_t *p, size_t len)
 					char mn[DNS_MNEMONIC_MAX];
 					uint16_t type = (uint16_t)(window * 256 + k * 8 + bit);
 					if (!first)
-						put(t, " ", 1);
-					puts_(t, dns_type_to_text(type, mn));
+						text_put(t, " ", 1);
+					text_puts(t, dns_type_to_text(type, mn));
 					first = false;
 				}
 		i += 2 + blen;
@@ -155,10 +131,10 @@ static void put_encoded(struct text_out *t, encoder enc, const uint8_t *p,
 
 static void put_generic(struct text_out *t, const uint8_t *rd, size_t rdlen)
 {
-	puts_(t, "\\# ");
+	text_puts(t, "\\# ");
 	putu(t, rdlen);
 	if (rdlen) {
-		put(t, " ", 1);
+		text_put(t, " ", 1);
 		put_encoded(t, dns_hex_encode, rd, rdlen);
 	}
 }
@@ -197,14 +173,14 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		if (f == RDF_BITMAP && left == 0)
 			break;
 		if (i > 0)
-			put(&t, " ", 1);
+			text_put(&t, " ", 1);
 		switch (f) {
 		case RDF_NAME:
 		case RDF_NAME_C: {
 			size_t n = dns_name_length(p);
 			if (dns_name_to_text(p, tmp, sizeof tmp, NULL) != DNS_OK)
 				return DNS_E_NOSPACE;
-			puts_(&t, tmp);
+			text_puts(&t, tmp);
 			pos += n;
 			break;
 		}
@@ -213,7 +189,7 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		case RDF_U32:
 		case RDF_PERIOD: putu(&t, get32(p)); pos += 4; break;
 		case RDF_TYPE:
-			puts_(&t, dns_type_to_text(get16(p), mn));
+			text_puts(&t, dns_type_to_text(get16(p), mn));
 			pos += 2;
 			break;
 		case RDF_TIME: put_time(&t, get32(p)); pos += 4; break;
@@ -222,7 +198,7 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 			int af = f == RDF_A ? AF_INET : AF_INET6;
 			if (inet_ntop(af, p, tmp, sizeof tmp) == NULL)
 				return DNS_E_FORMAT;
-			puts_(&t, tmp);
+			text_puts(&t, tmp);
 			pos += f == RDF_A ? 4 : 16;
 			break;
 		}
@@ -233,7 +209,7 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		case RDF_STRS:
 			for (size_t k = 0; k < left; k += 1u + p[k]) {
 				if (k)
-					put(&t, " ", 1);
+					text_put(&t, " ", 1);
 				put_escaped(&t, p + k + 1, p[k], true);
 			}
 			pos = rdlen;
@@ -256,7 +232,7 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 			break;
 		case RDF_HEX8:
 			if (p[0] == 0)
-				put(&t, "-", 1);
+				text_put(&t, "-", 1);
 			else
 				put_encoded(&t, dns_hex_encode, p + 1, p[0]);
 			pos += 1u + p[0];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/array.h"
 
 bool res_config_init(res_config *c)
 {
@@ -29,19 +30,6 @@ void res_config_free(res_config *c)
 	free(c->control);
 	free(c->identity);
 	memset(c, 0, sizeof *c);
-}
-
-static void *grow(void *arrp, size_t *n, size_t size)
-{
-	void **arr = arrp;
-	void *p = realloc(*arr, (*n + 1) * size);
-	if (p == NULL)
-		return NULL;
-	*arr = p;
-	void *elem = (char *)p + *n * size;
-	memset(elem, 0, size);
-	(*n)++;
-	return elem;
 }
 
 static bool set_string(char **slot, const char *v)
@@ -89,7 +77,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 				snprintf(err, errsz, "\"%s\" is not an address (ADDR or ADDR@PORT)", w[i]);
 				return false;
 			}
-			if ((a = grow(&c->listen, &c->nlisten, sizeof *a)) == NULL)
+			if ((a = array_grow(&c->listen, &c->nlisten, sizeof *a)) == NULL)
 				goto nomem;
 			*a = tmp;
 		}
@@ -106,7 +94,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 				snprintf(err, errsz, "\"%s\" is not a prefix (ADDR or ADDR/LEN, host bits zero)", w[i]);
 				return false;
 			}
-			if ((p = grow(&c->allow, &c->nallow, sizeof *p)) == NULL)
+			if ((p = array_grow(&c->allow, &c->nallow, sizeof *p)) == NULL)
 				goto nomem;
 			*p = tmp;
 		}
@@ -121,7 +109,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 				snprintf(err, errsz, "\"%s\" is not a domain name", w[i]);
 				return false;
 			}
-			if ((b = grow(&c->block, &c->nblock, sizeof *b)) == NULL)
+			if ((b = array_grow(&c->block, &c->nblock, sizeof *b)) == NULL)
 				goto nomem;
 			*b = tmp;
 		}

@@ -23,19 +23,21 @@ cleanup() {
 trap cleanup EXIT
 cp "$here/example.zone" "$work/"
 
-# NSD: one server process, no rate limiting, on port 5302.
-mkdir -p "$work/nsd"
-cat > "$work/nsd/nsd.conf" <<CONF
+# NSD (one server process, no rate limiting) and Knot (one UDP and one
+# TCP worker) serving the zone in DIR on the given ports.
+write_configs() {   # DIR NSD_PORT KNOT_PORT
+	mkdir -p "$1/nsd" "$1/knot"
+	cat > "$1/nsd/nsd.conf" <<CONF
 server:
   ip-address: 127.0.0.1
-  port: 5302
+  port: $2
   server-count: 1
   username: ""
   chroot: ""
-  zonesdir: "$work"
-  pidfile: "$work/nsd/nsd.pid"
-  xfrdfile: "$work/nsd/xfrd.state"
-  zonelistfile: "$work/nsd/zone.list"
+  zonesdir: "$1"
+  pidfile: "$1/nsd/nsd.pid"
+  xfrdfile: "$1/nsd/xfrd.state"
+  zonelistfile: "$1/nsd/zone.list"
   database: ""
   rrl-ratelimit: 0
   verbosity: 0
@@ -45,27 +47,27 @@ zone:
   name: example.com
   zonefile: example.zone
 CONF
-# Knot: one UDP and one TCP worker, on port 5303.
-mkdir -p "$work/knot"
-cat > "$work/knot/knot.conf" <<CONF
+	cat > "$1/knot/knot.conf" <<CONF
 server:
-  listen: 127.0.0.1@5303
+  listen: 127.0.0.1@$3
   udp-workers: 1
   tcp-workers: 1
   background-workers: 1
-  rundir: "$work/knot"
+  rundir: "$1/knot"
   user: root
 database:
-  storage: "$work/knot"
+  storage: "$1/knot"
 log:
   - target: stderr
     any: error
 zone:
   - domain: example.com
-    file: "$work/example.zone"
+    file: "$1/example.zone"
     journal-content: none
     zonefile-sync: -1
 CONF
+}
+write_configs "$work" 5302 5303
 
 start_named() { local n=$1; shift; taskset -c 1 "$@" >"$work/$n.log" 2>&1 & pids+=($!); eval "pid_$n=$!"; }
 start_named dnsim "$top/bin/dnsim-auth" -l 127.0.0.1@5301 -z "example.com=$work/example.zone"
@@ -121,41 +123,7 @@ cleanup; pids=(); work=$(mktemp -d); cp "$here/example.zone" "$work/"
 best() { sort -n | head -n1; }
 su_dnsim=$(for i in 1 2 3; do PROBE=127.0.0.1:5311 /usr/bin/python3 "$here/startup.py" \
 	"$top/bin/dnsim-auth" -l 127.0.0.1@5311 -z "example.com=$work/example.zone"; done | best)
-mkdir -p "$work/nsd" "$work/knot"
-cat > "$work/nsd/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1
-  port: 5312
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$work"
-  pidfile: "$work/nsd/nsd.pid"
-  xfrdfile: "$work/nsd/xfrd.state"
-  zonelistfile: "$work/nsd/zone.list"
-  database: ""
-remote-control:
-  control-enable: no
-zone:
-  name: example.com
-  zonefile: example.zone
-CONF
-cat > "$work/knot/knot.conf" <<CONF
-server:
-  listen: 127.0.0.1@5313
-  udp-workers: 1
-  tcp-workers: 1
-  background-workers: 1
-  rundir: "$work/knot"
-  user: root
-database:
-  storage: "$work/knot"
-zone:
-  - domain: example.com
-    file: "$work/example.zone"
-    journal-content: none
-    zonefile-sync: -1
-CONF
+write_configs "$work" 5312 5313
 su_nsd=$(for i in 1 2 3; do PROBE=127.0.0.1:5312 /usr/bin/python3 "$here/startup.py" \
 	nsd -d -c "$work/nsd/nsd.conf"; done | best)
 su_knot=$(for i in 1 2 3; do PROBE=127.0.0.1:5313 /usr/bin/python3 "$here/startup.py" \
