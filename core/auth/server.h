@@ -17,6 +17,7 @@ typedef struct auth_view {
 
 struct tcp_conn;
 struct ev_tag;
+struct udp_batch;
 
 typedef struct auth_server {
 	const auth_config *cfg;
@@ -33,6 +34,7 @@ typedef struct auth_server {
 	struct tcp_conn **conns;
 	size_t nconns;
 	FILE *qlog;
+	struct udp_batch *batch;
 	bool running;
 } auth_server;
 

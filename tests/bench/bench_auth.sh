@@ -79,10 +79,20 @@ for n in dnsim nsd knot; do
 	kill -0 "$p" 2>/dev/null || { echo "bench_auth: $n did not start:"; cat "$work/$n.log"; exit 1; }
 done
 
-# A server and its children (NSD forks its workers and xfrd).
-family() { echo "$1"; ps -o pid= --ppid "$1"; }
+# A server and all its descendants (NSD's xfrd forks main, which forks
+# the serving processes).
+family() {
+	local all=$1 frontier=$1 next p
+	while [ -n "$frontier" ]; do
+		next=""
+		for p in $frontier; do next="$next $(ps -o pid= --ppid "$p")"; done
+		frontier=$(echo $next)
+		all="$all $frontier"
+	done
+	echo $all
+}
 cpu_ticks() { for p in $(family "$1"); do cat "/proc/$p/stat"; done 2>/dev/null |
-	awk '{t += $14 + $15} END {print t}'; }
+	awk '{sub(/.*\) /, ""); t += $12 + $13} END {print t}'; }   # comm may hold spaces
 pss_kb() { for p in $(family "$1"); do cat "/proc/$p/smaps_rollup"; done 2>/dev/null |
 	awk '/^Pss:/ {t += $2} END {print t}'; }
 hz=$(getconf CLK_TCK)
