@@ -158,8 +158,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 			 int udp_fd, const net_addr *peer, struct client_conn *conn)
 {
 	uint8_t out[65535];
-	dns_msg m;
-	dns_msg_init(&m);
+	dns_msg *m = &r->client_msg;
 	bool tcp = conn != NULL;
 	const struct sockaddr *sa = (const struct sockaddr *)&peer->ss;
 	struct waiter w = { .udp_fd = udp_fd, .peer = *peer, .conn = conn };
@@ -174,12 +173,12 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	r->stats.queries++;
 	w.id = h.id;
 	w.flags = h.flags & (DNS_F_RD | DNS_F_CD);
-	dns_err perr = dns_msg_parse(&m, wire, len);
-	const dns_question *q = perr == DNS_OK && m.qdcount == 1 ? &m.question[0] : NULL;
+	dns_err perr = dns_msg_parse(m, wire, len);
+	const dns_question *q = perr == DNS_OK && m->qdcount == 1 ? &m->question[0] : NULL;
 	if (perr == DNS_OK) {
-		w.edns = m.edns.present;
-		w.do_bit = m.edns.do_bit;
-		w.udp_size = m.edns.udp_size;
+		w.edns = m->edns.present;
+		w.do_bit = m->edns.do_bit;
+		w.udp_size = m->edns.udp_size;
 	}
 	unsigned rcode;
 	const char *how = "cache";
@@ -187,7 +186,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		rcode = DNS_R_FORMERR;
 	else if (h.opcode != DNS_OP_QUERY)
 		rcode = DNS_R_NOTIMP;
-	else if (w.edns && m.edns.version != 0)
+	else if (w.edns && m->edns.version != 0)
 		rcode = DNS_R_BADVERS;
 	else if (!allowed(r, sa)) {
 		/* Not an open resolver: seed 003's amplification lesson. */
@@ -248,7 +247,6 @@ out:
 	 * cached) leaves records here too. */
 	rrlist_free(&answer);
 	rrlist_free(&authority);
-	dns_msg_free(&m);
 }
 
 /* ---- sockets ------------------------------------------------------------------- */

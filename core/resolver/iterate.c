@@ -382,8 +382,26 @@ static bool resolve_ns_addresses(resolver *r, request *rq)
 }
 
 /* Ask the next server of the current cut, or give up. */
+/* QNAME minimisation, past what the cache already knows: a name that is
+ * known to exist (an A record or a NODATA for it) is not a zone cut --
+ * find_cut would have found its NS -- so there is nothing to ask there. */
+static void skip_known_levels(resolver *r, request *rq)
+{
+	unsigned total = dns_name_labels(rq->name.data);
+	while (rq->qmin && rq->revealed + 1 < total) {
+		const uint8_t *n = dns_name_skip_labels(rq->name.data,
+							total - rq->revealed - 1);
+		const rcache_entry *e = rcache_peek(r->cache, n, DNS_T_A, DNS_C_IN,
+						    r->now_ms);
+		if (e == NULL || e->kind == RCACHE_NXDOMAIN)
+			break;
+		rq->revealed++;
+	}
+}
+
 static void ask(resolver *r, request *rq)
 {
+	skip_known_levels(r, rq);
 	if (rq->queries >= RES_QUERIES_MAX || r->now_ms >= rq->deadline_ms) {
 		trace_event(r, rq, "give_up", "\"queries\":%d", rq->queries);
 		finish(r, rq, DNS_R_SERVFAIL);
@@ -647,6 +665,19 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 			 * more; ask the whole name. */
 			rq->qmin = false;
 		} else {
+			/* The name exists here without a cut: remember it, so
+			 * the next name below it skips this step. */
+			dns_rr set[SET_MAX];
+			size_t n = collect(m, 0, qn, DNS_T_A, set, SET_MAX);
+			const dns_rr *soa = find_soa(m, rq->zone.data);
+			if (n > 0) {
+				cache_set(r, set, n, aa ? RANK_AUTH_ANSWER : RANK_ANSWER);
+			} else if (soa) {
+				dns_rr sr = *soa;
+				sr.ttl = negative_ttl(soa);
+				(void)rcache_put_negative(r->cache, RCACHE_NODATA, qn, DNS_T_A,
+							  DNS_C_IN, &sr, sr.ttl, r->now_ms);
+			}
 			rq->revealed++;
 		}
 		trace_event(r, rq, "reveal", "\"labels\":%u", rq->revealed);

@@ -88,6 +88,8 @@ static int serve(res_config *cfg)
 	r.cfg = cfg;
 	r.now_ms = now_ms();
 	infra_init(&r.infra);
+	dns_msg_init(&r.client_msg);
+	dns_msg_init(&r.upstream_msg);
 	int rc = 1, sigfd = -1, ctlfd = -1;
 	struct ev_tag sigtag, ctltag;
 
@@ -210,6 +212,8 @@ out:
 	rcache_free(r.cache);
 	infra_free(&r.infra);
 	rrlist_free(&r.hints);
+	dns_msg_free(&r.client_msg);
+	dns_msg_free(&r.upstream_msg);
 	return rc;
 }
 

@@ -119,6 +119,9 @@ typedef struct resolver {
 	FILE *trace;
 	FILE *qlog;
 	rrlist hints;                   /* root NS and addresses, as loaded */
+	/* Parsed messages, reused from one datagram to the next so their
+	 * arenas are allocated once. */
+	dns_msg client_msg, upstream_msg;
 } resolver;
 
 /* ---- iterate.c ---------------------------------------------------------- */

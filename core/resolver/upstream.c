@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,16 +14,11 @@
 
 #define PORT_TRIES 16
 
+/* glibc's arc4random: a ChaCha20 generator seeded from the kernel, so
+ * unpredictable without a system call per query. */
 static void random_bytes(void *buf, size_t n)
 {
-	if (getrandom(buf, n, 0) != (ssize_t)n) {
-		/* Only before the kernel's pool is ready; mix the clock in
-		 * rather than send predictable values. */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t t = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
-		memcpy(buf, &t, n < sizeof t ? n : sizeof t);
-	}
+	arc4random_buf(buf, n);
 }
 
 static void list_add(resolver *r, struct upq *q)
@@ -203,13 +197,11 @@ static bool matches(const struct upq *q, const dns_msg *m)
 
 static void deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len)
 {
-	dns_msg m;
-	dns_msg_init(&m);
-	if (dns_msg_parse(&m, buf, len) != DNS_OK || !matches(q, &m)) {
+	dns_msg *m = &r->upstream_msg;
+	if (dns_msg_parse(m, buf, len) != DNS_OK || !matches(q, m)) {
 		/* Forged, misdirected or broken: ignore it and keep waiting
 		 * for the real answer until the timeout. */
 		trace_event(r, q->rq, "ignored", "\"bytes\":%zu", len);
-		dns_msg_free(&m);
 		return;
 	}
 	request *rq = q->rq;
@@ -221,10 +213,9 @@ static void deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len)
 	(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, q->io.fd, NULL);
 	/* The response is parsed; the query record lives until the
 	 * iterator has read what it needs from it. */
-	res_on_response(r, rq, q, &m);
+	res_on_response(r, rq, q, m);
 	tcpconn_close(&q->io);
 	free(q);
-	dns_msg_free(&m);
 }
 
 /* The server cannot be reached (port unreachable, connection refused or

@@ -251,3 +251,14 @@ def test_prefetch_refreshes_popular_entries(lab):
     before = len([e for e in trace(lab) if e["ev"] == "query"])
     assert addresses(ask(RESOLVER, "pf.example.com")) == ["192.0.2.10"]
     assert len([e for e in trace(lab) if e["ev"] == "query"]) == before
+
+
+def test_minimisation_steps_remembered(lab):
+    # The first name under cold.example.com walks down label by label;
+    # the next one knows the way and asks once.
+    ask(RESOLVER, "one.first.cold.example.com")
+    before = len([e for e in trace(lab) if e["ev"] == "query"])
+    r = ask(RESOLVER, "two.first.cold.example.com")
+    assert addresses(r) == ["192.0.2.50"]
+    sent = [e for e in trace(lab) if e["ev"] == "query"][before:]
+    assert [e["qname"] for e in sent] == ["two.first.cold.example.com."]
