@@ -1,7 +1,8 @@
 """make bench (via bench_resolver.sh): dnsim-resolver beside Unbound and
 Knot Resolver (kresd), each with one thread pinned to CPU 1, dnsperf on
-CPU 0, through the loopback hierarchy of the end-to-end tests (dnsim-auth
-root, TLD and domain servers on 127.53.0.x).
+CPU 0 in the client namespace, through the namespace hierarchy of the
+end-to-end tests (tests/e2e/netlab.py: dnsim-auth root, TLD and domain
+servers).
 
 Figures: cached answers (qps and queries per resolver CPU-second), cold
 resolutions per second (sequential, and 100 in flight), idle memory.
@@ -14,11 +15,9 @@ import sys
 import tempfile
 import time
 
-import dns.message
-import dns.query
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
-import loopnet  # noqa: E402
+import netlab  # noqa: E402
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("SECONDS_PER_RUN", "5"))
@@ -53,8 +52,9 @@ def pss_kb(pid):
     return total
 
 
-def dnsperf(addr, qfile, extra):
-    cmd = ["taskset", "-c", "0", "dnsperf", "-s", addr, "-d", str(qfile), "-T", "1", "-c", "4"] + extra
+def dnsperf(lab, addr, qfile, extra):
+    cmd = ["ip", "netns", "exec", lab.host(netlab.CLIENT), "taskset", "-c", "0", "dnsperf",
+           "-s", addr, "-d", str(qfile), "-T", "1", "-c", "4"] + extra
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
     done = rate = 0.0
     for line in out.splitlines():
@@ -71,39 +71,33 @@ def main():
             print(f"bench_resolver: {t} is missing (make deps); skipped")
             return 0
     if os.geteuid() != 0:
-        print("bench_resolver: needs root (port 53 on loopback); skipped")
+        print("bench_resolver: needs root (network namespaces); skipped")
         return 0
     d = pathlib.Path(tempfile.mkdtemp())
-    lab = loopnet.Lab(d)
+    lab = netlab.Lab(d)
     tool = lambda name: str(TOP / "bin" / name)
     results = {}
     try:
         lab.auth_dnsim(tool)
         servers = {}
-        p = lab.spawn(["taskset", "-c", "1", tool("dnsim-resolver"), "-l", loopnet.RESOLVER,
-                       "-r", str(d / "hints")], "dnsim")
-        servers["dnsim"] = (loopnet.RESOLVER, p)
-        lab.resolver_unbound()                       # single thread by default
-        servers["unbound"] = (loopnet.PEER_RESOLVER, lab.procs[-1])
-        subprocess.run(["taskset", "-pc", "1", str(lab.procs[-1].pid)], capture_output=True)
+        pin = ("taskset", "-c", "1")
+        lab.resolver_dnsim(tool, wrap=pin)
+        servers["dnsim"] = (netlab.RESOLVER, lab.procs[-1])
+        lab.resolver_unbound(wrap=pin)                # one thread by default
+        servers["unbound"] = (netlab.PEER_RESOLVER, lab.procs[-1])
         kd = d / "kresd"
         kd.mkdir()
         (kd / "config").write_text(f"""modules.load('hints > iterate')
-net.listen('127.53.0.55', 53, {{ kind = 'dns' }})
+net.listen('{netlab.NET}55', 53, {{ kind = 'dns' }})
 trust_anchors.remove('.')
-hints.root({{ ['a.root-servers.net.'] = '127.53.0.2' }})
+hints.root({{ ['a.root-servers.net.'] = '{netlab.ROOT}' }})
 policy.add(policy.all(policy.FLAGS({{'ALLOW_LOCAL'}})))
 cache.open(50 * MB, 'lmdb://{kd}/cache')
 """)
-        p = lab.spawn(["taskset", "-c", "1", shutil.which("kresd"), "-n", "-c", str(kd / "config"),
-                       str(kd)], "kresd")
-        servers["kresd"] = ("127.53.0.55", p)
-        for name, (addr, _) in servers.items():
-            if not loopnet.probe(addr, "www.example.com", "A"):
-                log = d / f"{name}.log"
-                print(f"bench_resolver: {name} did not answer:\n" +
-                      (log.read_text()[-2000:] if log.exists() else ""))
-                return 1
+        p = lab.spawn([*pin, shutil.which("kresd"), "-n", "-c", str(kd / "config"), str(kd)],
+                      "kresd", netlab.NET + "55")
+        servers["kresd"] = (netlab.NET + "55", p)
+        lab.wait([a for a, _ in servers.values()], name="www.example.com", rdtype="A")
         time.sleep(0.5)
         for name, (addr, proc) in servers.items():
             results[name] = {"pss": pss_kb(proc.pid)}
@@ -114,11 +108,11 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
         for name, (addr, _) in servers.items():        # warm the caches
             for line in set(cached.read_text().splitlines()):
                 n, t = line.split()
-                loopnet.ask(addr, n, t)
+                netlab.ask(lab, addr, n, t)
         for rnd in range(2):                            # interleaved rounds
             for name, (addr, proc) in servers.items():
                 before = cpu_ticks(proc.pid)
-                done, rate = dnsperf(addr, cached, ["-l", str(SECONDS), "-q", "200"])
+                done, rate = dnsperf(lab, addr, cached, ["-l", str(SECONDS), "-q", "200"])
                 cpu_s = (cpu_ticks(proc.pid) - before) / HZ
                 r = results[name]
                 r["qps"] = r.get("qps", 0) + rate / 2
@@ -128,19 +122,19 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
             # Sequential cold names: one at a time, bounded in count and time.
             n, t0 = 0, time.monotonic()
             while n < 2000 and time.monotonic() - t0 < SECONDS:
-                dns.query.udp(dns.message.make_query(f"s{n}.{name}.cold.example.com", "A"), addr, timeout=5)
+                netlab.ask(lab, addr, f"s{n}.{name}.cold.example.com")
                 n += 1
             results[name]["cold_seq"] = n / (time.monotonic() - t0)
             # 100 in flight: dnsperf through a file of fresh names, once.
             cold = d / f"cold-{name}.txt"
             cold.write_text("".join(f"p{i}.{name}.cold.example.com A\n" for i in range(3000)))
-            done, rate = dnsperf(addr, cold, ["-n", "1", "-q", "100", "-l", str(SECONDS * 2)])
+            done, rate = dnsperf(lab, addr, cold, ["-n", "1", "-q", "100", "-l", str(SECONDS * 2)])
             results[name]["cold_par"] = rate
     finally:
         lab.stop()
         shutil.rmtree(d, ignore_errors=True)
 
-    print("bench_resolver: resolvers on CPU 1 (one thread), dnsperf on CPU 0, loopback hierarchy")
+    print("bench_resolver: resolvers on CPU 1 (one thread), dnsperf on CPU 0, hierarchy in network namespaces")
     print(f"bench_resolver: {'resolver':9} {'cached qps':>11} {'cached q/CPU-s':>15} "
           f"{'cold seq/s':>11} {'cold 100/s':>11} {'idle PSS kB':>12}")
     for name, r in results.items():

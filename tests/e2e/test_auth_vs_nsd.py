@@ -15,7 +15,6 @@ import dns.rdatatype
 import pytest
 
 from conftest import DATA
-from loopnet import probe
 
 ZONE = DATA / "auth" / "features.zone"
 OURS, NSD = ("127.0.0.1", 5391), ("127.0.0.1", 5392)

@@ -1,7 +1,6 @@
-"""A small internet on loopback (tests/e2e/loopnet.py): a root, a TLD
-server and two domain servers, all dnsim-auth on their own 127.53.0.x
-addresses, and dnsim-resolver resolving through them.  dnspython is the
-client.
+"""A small internet in network namespaces (tests/e2e/netlab.py): a root,
+a TLD server and two domain servers, all dnsim-auth, and dnsim-resolver
+resolving through them; dnspython asks from a client namespace.
 
 Needs root (port 53); skipped otherwise.
 """
@@ -16,30 +15,39 @@ import dns.rdatatype
 import pytest
 
 from conftest import run
-from loopnet import RESOLVER, Lab
+import netlab
+from netlab import EXAMPLE, RESOLVER, TLD, Lab
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to bind port 53")
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (network namespaces)")
 
 @pytest.fixture(scope="module")
 def net(tool, tmp_path_factory):
-    lab = Lab(tmp_path_factory.mktemp("loopnet"))
+    lab = Lab(tmp_path_factory.mktemp("netlab"))
     try:
         lab.auth_dnsim(tool)
         lab.resolver_dnsim(tool)
-        yield lab.dir
+        yield lab
     finally:
         codes = lab.stop()
     # Sanitizer builds report leaks at exit: a clean exit is part of the test.
     assert all(c == 0 for c in codes), f"exit codes {codes}"
 
 
+LAB = None
+
+
 def ask(name, rdtype="A", server=RESOLVER, tcp=False):
-    q = dns.message.make_query(name, rdtype)
-    return (dns.query.tcp if tcp else dns.query.udp)(q, server, timeout=5)
+    return netlab.ask(LAB, server, name, rdtype, tcp=tcp)
+
+
+@pytest.fixture(autouse=True)
+def _lab(net):
+    global LAB
+    LAB = net
 
 
 def trace(net):
-    return [json.loads(l) for l in (net / "trace.jsonl").read_text().splitlines()]
+    return [json.loads(l) for l in (net.dir / "trace.jsonl").read_text().splitlines()]
 
 
 def rrs(msg, rdtype):
@@ -93,25 +101,25 @@ def test_ttl_expires(net):
 
 def test_control_socket(tool, net):
     ask("example.com", "MX")
-    dump = run([tool("dnsim-resolver"), "-C", str(net / "ctl"), "dump"])
+    dump = run([tool("dnsim-resolver"), "-C", str(net.dir / "ctl"), "dump"])
     assert dump.returncode == 0
     assert "example.com.\t" in dump.stdout and "MX\t10 mail.example.com." in dump.stdout
-    stats = run([tool("dnsim-resolver"), "-C", str(net / "ctl"), "stats"])
+    stats = run([tool("dnsim-resolver"), "-C", str(net.dir / "ctl"), "stats"])
     values = dict(l.split() for l in stats.stdout.splitlines())
     assert int(values["queries"]) > 0 and int(values["cache.entries"]) > 0
-    flushed = run([tool("dnsim-resolver"), "-C", str(net / "ctl"), "flush"])
+    flushed = run([tool("dnsim-resolver"), "-C", str(net.dir / "ctl"), "flush"])
     assert flushed.stdout.startswith("flushed ")
-    dump = run([tool("dnsim-resolver"), "-C", str(net / "ctl"), "dump"])
+    dump = run([tool("dnsim-resolver"), "-C", str(net.dir / "ctl"), "dump"])
     assert "example.com." not in dump.stdout
 
 
 def test_authoritative_referral_and_tcp(net):
-    r = ask("www.example.com", server="127.53.0.3")
+    r = ask("www.example.com", server=TLD)
     assert not r.flags & dns.flags.AA and not r.answer
     assert {rr.to_text() for s in r.authority for rr in s} == {
         "ns1.example.com.", "ns.other.net."}
     assert [s.name.to_text() for s in r.additional] == ["ns1.example.com."]
-    r = ask("example.com", "MX", server="127.53.0.4", tcp=True)
+    r = ask("example.com", "MX", server=EXAMPLE, tcp=True)
     assert r.flags & dns.flags.AA
     assert rrs(r, dns.rdatatype.MX) == ["10 mail.example.com."]
     # The zone's NS go in authority, and addresses for the MX target and

@@ -1,4 +1,4 @@
-"""Real DNS software as the oracle, on a loopback hierarchy:
+"""Real DNS software as the oracle, on a hierarchy in network namespaces:
 
 - Unbound resolves through a hierarchy made only of dnsim-auth servers and
   gets the right answers (the authoritative server is a real one);
@@ -12,11 +12,11 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-import loopnet
-from loopnet import PEER_RESOLVER, RESOLVER, Lab, answer_set, ask
+import netlab
+from netlab import PEER_RESOLVER, RESOLVER, Lab, answer_set, ask
 
 pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root to bind port 53"),
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root (network namespaces)"),
     pytest.mark.skipif(shutil.which("unbound") is None, reason="unbound is not installed (make deps)"),
 ]
 
@@ -58,7 +58,7 @@ def lab(request, tool, tmp_path_factory):
 def test_unbound_through_our_servers(lab):
     if lab.kind != "dnsim-auth":
         pytest.skip("this one is about our authoritative servers")
-    r = ask(PEER_RESOLVER, "chain.example.com")
+    r = ask(lab, PEER_RESOLVER, "chain.example.com")
     rcode, answers = answer_set(r)
     assert rcode == dns.rcode.NOERROR
     assert answers == {
@@ -66,21 +66,21 @@ def test_unbound_through_our_servers(lab):
         ("www.example.com.", dns.rdatatype.CNAME, "web.other.net."),
         ("web.other.net.", dns.rdatatype.A, "192.0.2.80"),
     }
-    assert answer_set(ask(PEER_RESOLVER, "mail.example.com", "AAAA"))[1] == {
+    assert answer_set(ask(lab, PEER_RESOLVER, "mail.example.com", "AAAA"))[1] == {
         ("mail.example.com.", dns.rdatatype.AAAA, "2001:db8::25")}
-    assert answer_set(ask(PEER_RESOLVER, "example.com", "MX"))[1] == {
+    assert answer_set(ask(lab, PEER_RESOLVER, "example.com", "MX"))[1] == {
         ("example.com.", dns.rdatatype.MX, "10 mail.example.com.")}
-    assert answer_set(ask(PEER_RESOLVER, "example.com", "TXT"))[1] == {
+    assert answer_set(ask(lab, PEER_RESOLVER, "example.com", "TXT"))[1] == {
         ("example.com.", dns.rdatatype.TXT, '"v=spf1 -all" "second string"')}
-    r = ask(PEER_RESOLVER, "nope.example.com")
+    r = ask(lab, PEER_RESOLVER, "nope.example.com")
     assert r.rcode() == dns.rcode.NXDOMAIN
     assert r.authority[0].rdtype == dns.rdatatype.SOA
-    r = ask(PEER_RESOLVER, "mail.example.com", "TXT")
+    r = ask(lab, PEER_RESOLVER, "mail.example.com", "TXT")
     assert r.rcode() == dns.rcode.NOERROR and not r.answer
 
 
 @pytest.mark.parametrize("name,rdtype", QUESTIONS, ids=lambda v: str(v))
 def test_same_answers_as_unbound(lab, name, rdtype):
-    ours = answer_set(ask(RESOLVER, name, rdtype))
-    theirs = answer_set(ask(PEER_RESOLVER, name, rdtype))
+    ours = answer_set(ask(lab, RESOLVER, name, rdtype))
+    theirs = answer_set(ask(lab, PEER_RESOLVER, name, rdtype))
     assert ours == theirs
