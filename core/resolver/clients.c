@@ -128,6 +128,8 @@ static void stats_txt(resolver *r, rrlist *answer, const uint8_t *qname)
 		len += (size_t)n;
 	}
 	dns_rr rr = { qname, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)len, rd };
+	/* The RDATA is on this stack frame: the list must own a copy. */
+	answer->borrow = false;
 	(void)rrlist_add(answer, &rr);
 }
 
@@ -165,6 +167,9 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	rrlist answer, authority;
 	rrlist_init(&answer);
 	rrlist_init(&authority);
+	/* An answer from the cache goes out before the cache can change:
+	 * point at its records rather than copy them. */
+	answer.borrow = authority.borrow = true;
 
 	dns_header h;
 	uint16_t counts[4];

@@ -12,7 +12,7 @@ void rrlist_init(rrlist *l)
 void rrlist_clear(rrlist *l)
 {
 	/* Each record's owner and RDATA share one allocation, owner first. */
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n && !l->borrow; i++)
 		free((void *)l->rr[i].owner);
 	l->n = 0;
 }
@@ -21,7 +21,8 @@ void rrlist_free(rrlist *l)
 {
 	rrlist_clear(l);
 	free(l->rr);
-	memset(l, 0, sizeof *l);
+	l->rr = NULL;
+	l->n = l->cap = 0;
 }
 
 bool rrlist_add(rrlist *l, const dns_rr *rr)
@@ -33,6 +34,10 @@ bool rrlist_add(rrlist *l, const dns_rr *rr)
 			return false;
 		l->rr = p;
 		l->cap = cap;
+	}
+	if (l->borrow) {
+		l->rr[l->n++] = *rr;
+		return true;
 	}
 	size_t olen = dns_name_length(rr->owner);
 	uint8_t *mem = malloc(olen + rr->rdlen + 1);
