@@ -74,6 +74,7 @@ noglue.org. NS ns.other.net.
 ns1 A 127.53.0.4
 www CNAME web.other.net.
 chain CNAME www
+triple CNAME alias.other.net.
 mail A 192.0.2.25
 mail AAAA 2001:db8::25
 @ MX 10 mail
@@ -95,6 +96,7 @@ countdown 600 A 192.0.2.11
 ns A 127.53.0.5
 web A 192.0.2.80
 web AAAA 2001:db8::80
+alias CNAME www.noglue.org.
 """,
     "noglue.zone": """$TTL 300
 @ SOA ns.other.net. admin 1 2 3 4 60

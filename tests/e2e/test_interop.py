@@ -22,7 +22,8 @@ pytestmark = [
 
 QUESTIONS = [
     ("www.example.com", "A"), ("www.example.com", "AAAA"), ("www.example.com", "CNAME"),
-    ("chain.example.com", "A"), ("chain.example.com", "AAAA"), ("mail.example.com", "A"),
+    ("chain.example.com", "A"), ("chain.example.com", "AAAA"), ("triple.example.com", "A"),
+    ("triple.example.com", "TXT"), ("mail.example.com", "A"),
     ("mail.example.com", "AAAA"), ("mail.example.com", "TXT"), ("mail.example.com", "MX"),
     ("example.com", "MX"), ("example.com", "TXT"), ("example.com", "NS"),
     ("example.com", "SOA"), ("shop.example.com", "A"), ("x.wild.example.com", "TXT"),
@@ -65,6 +66,12 @@ def test_unbound_through_our_servers(lab):
         ("chain.example.com.", dns.rdatatype.CNAME, "www.example.com."),
         ("www.example.com.", dns.rdatatype.CNAME, "web.other.net."),
         ("web.other.net.", dns.rdatatype.A, "192.0.2.80"),
+    }
+    # A chain through three zones: example.com, other.net, noglue.org.
+    assert answer_set(ask(lab, PEER_RESOLVER, "triple.example.com"))[1] == {
+        ("triple.example.com.", dns.rdatatype.CNAME, "alias.other.net."),
+        ("alias.other.net.", dns.rdatatype.CNAME, "www.noglue.org."),
+        ("www.noglue.org.", dns.rdatatype.A, "192.0.2.44"),
     }
     assert answer_set(ask(lab, PEER_RESOLVER, "mail.example.com", "AAAA"))[1] == {
         ("mail.example.com.", dns.rdatatype.AAAA, "2001:db8::25")}
