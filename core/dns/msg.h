@@ -150,7 +150,9 @@ static inline unsigned dns_msg_rcode(const dns_msg *m)
  * DNS_E_NOSPACE and sets `truncated`; dns_build_rrset does the same for a
  * whole RRset so answers are cut at RRset boundaries. */
 
-#define DNS_COMPRESS_MAX 256
+/* Every suffix a pointer can reach (offsets below 0x4000, labels at
+ * least two octets apart) fits, so compression never gives up early. */
+#define DNS_COMPRESS_MAX 8192
 
 typedef struct dns_builder {
 	uint8_t *buf;

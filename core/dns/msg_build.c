@@ -16,7 +16,13 @@ dns_err dns_build_init(dns_builder *b, uint8_t *buf, size_t limit,
 {
 	if (limit < DNS_HEADER_LEN)
 		return DNS_E_NOSPACE;
-	memset(b, 0, sizeof *b);
+	/* Field by field: the compression table is large and needs no
+	 * clearing, only its count. */
+	b->reserve = 0;
+	memset(b->count, 0, sizeof b->count);
+	b->section = 0;
+	b->truncated = false;
+	b->ncomp = 0;
 	b->buf = buf;
 	b->limit = limit > 65535 ? 65535 : limit;
 	wr16(buf, hdr->id);

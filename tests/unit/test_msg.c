@@ -343,8 +343,34 @@ static void test_repeated_labels_not_self_compressed(void)
 	}
 }
 
+/* Found by the dnspython differential: a message with more names than
+ * the compression table used to hold left the later ones uncompressed. */
+static void test_compression_without_a_small_limit(void)
+{
+	static uint8_t buf[65535];
+	static dns_name names[300];
+	static dns_rr ns[300], a[300];
+	dns_name owner = N("big.example.");
+	for (int i = 0; i < 300; i++) {
+		char t[64];
+		snprintf(t, sizeof t, "ns%d.host%d.example.", i, i);
+		names[i] = N(t);
+		ns[i] = (dns_rr){ owner.data, DNS_T_NS, DNS_C_IN, 60, names[i].len, names[i].data };
+		a[i] = (dns_rr){ names[i].data, DNS_T_A, DNS_C_IN, 60, 4, a_rd };
+	}
+	dns_builder b;
+	dns_header h = { 0 };
+	CHECK_INT(dns_build_init(&b, buf, sizeof buf, &h), DNS_OK);
+	CHECK_INT(dns_build_rrset(&b, DNS_SEC_ANSWER, ns, 300), DNS_OK);
+	size_t before = b.len;
+	CHECK_INT(dns_build_rrset(&b, DNS_SEC_ADDITIONAL, a, 300), DNS_OK);
+	/* Every owner is a 2-octet pointer: 2 + 10 + 4 octets a record. */
+	CHECK_INT(b.len - before, 300 * 16);
+}
+
 int main(void)
 {
+	RUN(test_compression_without_a_small_limit);
 	RUN(test_repeated_labels_not_self_compressed);
 	RUN(test_query_bytes);
 	RUN(test_compression);
