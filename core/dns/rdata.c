@@ -193,6 +193,27 @@ static dns_err walk_fields(const struct rdata_desc *d, struct walk *w,
 	return pos == w->end ? DNS_OK : DNS_E_RDLENGTH;
 }
 
+dns_err rdata_semantics(uint16_t type, const uint8_t *rd, size_t len)
+{
+	if ((type == DNS_T_DS || type == DNS_T_CDS) && len >= 4) {
+		static const size_t digest_len[5] = { 0, 20, 32, 32, 48 };
+		uint8_t dtype = rd[3];
+		if (dtype == 0)
+			return DNS_E_FORMAT;
+		if (dtype < 5 && len - 4 != digest_len[dtype])
+			return DNS_E_RDLENGTH;
+	}
+	if (type == DNS_T_CAA && len >= 2) {
+		for (size_t i = 0; i < rd[1] && 2 + i < len; i++) {
+			uint8_t c = rd[2 + i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9')))
+				return DNS_E_FORMAT;
+		}
+	}
+	return DNS_OK;
+}
+
 dns_err dns_rdata_unpack(uint16_t type, uint16_t rclass, const uint8_t *msg,
 			 size_t msglen, size_t pos, uint16_t rdlen,
 			 uint8_t *out, size_t outcap, size_t *outlen)
@@ -211,6 +232,8 @@ dns_err dns_rdata_unpack(uint16_t type, uint16_t rclass, const uint8_t *msg,
 	struct walk w = { .msg = msg, .end = pos + rdlen, .allow_ptr = true,
 			  .out = out, .cap = outcap };
 	dns_err err = walk_fields(d, &w, pos);
+	if (!err)
+		err = rdata_semantics(type, out, w.outlen);
 	if (err)
 		return err;
 	*outlen = w.outlen;
@@ -225,7 +248,8 @@ dns_err dns_rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen)
 	if (d == NULL)
 		return DNS_OK;
 	struct walk w = { .msg = rd, .end = rdlen };
-	return walk_fields(d, &w, 0);
+	dns_err err = walk_fields(d, &w, 0);
+	return err ? err : rdata_semantics(type, rd, rdlen);
 }
 
 void dns_rdata_foreach_name(uint16_t type, const uint8_t *rd, size_t rdlen,

@@ -41,4 +41,10 @@ struct rdata_desc {
 /* The descriptor of a type, or NULL when the type is handled as opaque. */
 const struct rdata_desc *rdata_desc_find(uint16_t type);
 
+/* Rules beyond the layout, applied to RDATA from the wire and from text
+ * alike (as BIND and dnspython apply them): a DS or CDS digest of a known
+ * digest type has that type's length (type 0 is reserved); a CAA tag is
+ * letters and digits.  The RDATA must already fit the layout. */
+dns_err rdata_semantics(uint16_t type, const uint8_t *rd, size_t len);
+
 #endif

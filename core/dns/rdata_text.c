@@ -655,23 +655,11 @@ dns_err dns_rdata_from_text(uint16_t type, const dns_token *tok, size_t ntok,
 		err = DNS_E_SYNTAX;
 		goto done;
 	}
-	/* Digests of a known algorithm have a known length; BIND refuses
-	 * others when reading zone files, and so do we. */
-	if (type == DNS_T_DS || type == DNS_T_CDS || type == DNS_T_SSHFP) {
-		size_t at = type == DNS_T_SSHFP ? 1 : 3;
-		size_t want = 0;
-		uint8_t alg = o.len > at ? out[at] : 0;
-		if (alg == 1)
-			want = 20;
-		else if (alg == 2)
-			want = 32;
-		else if (alg == 4 && type != DNS_T_SSHFP)
-			want = 48;
-		if (want && o.len - at - 1 != want) {
-			bad = ntok - 1;
-			err = DNS_E_RDLENGTH;
-		}
-	}
+	/* The same rules as for RDATA from the wire (DS digest lengths, CAA
+	 * tags): text that could not travel is refused here too. */
+	err = rdata_semantics(type, out, o.len);
+	if (err)
+		bad = ntok - 1;
 done:
 	if (bad_tok)
 		*bad_tok = bad;

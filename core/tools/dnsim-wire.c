@@ -1,24 +1,12 @@
 /* dnsim-wire: look at DNS messages, or make them.
  *
- *   dnsim-wire decode [-x] [--records] [FILE]   wire -> text
- *   dnsim-wire encode [-b] [--limit N] [FILE]   text -> wire
+ *   dnsim-wire decode [-x] [--records] [FILE]           wire -> text
+ *   dnsim-wire encode [-b] [--limit N] [FILE]           text -> wire
  *
- * decode reads a message (raw, or hex with -x; stdin without FILE) and
- * prints it as dig does, or with --records one line per item for scripts:
- *   header ID OPCODE RCODE FLAGS        (FLAGS like qr,aa,rd or -)
- *   edns UDPSIZE VERSION DO OPTIONS-HEX (- when there are no options)
- *   question NAME TYPE CLASS
- *   answer|authority|additional  NAME TTL CLASS TYPE RDATA
- *
- * encode reads a description, one item per line ('#' comments):
- *   id N            opcode QUERY|NOTIFY|UPDATE|N     rcode NOERROR|...|N
- *   flags qr aa tc rd ra z ad cd                    (any subset)
- *   edns UDPSIZE [do] [version N] [option CODE HEX]...
- *   question NAME TYPE [CLASS]
- *   answer|authority|additional NAME TTL [CLASS] TYPE RDATA
- * and prints the message in hex (raw with -b).  With --limit N the
- * message is built within N octets: records that do not fit are left out
- * whole RRset by RRset and TC is set, as a server would. */
+ * The formats are in usage() below, so that --help and this file cannot
+ * drift apart.  decode --records is meant for scripts and differential
+ * tests: one item a line, fields separated by tabs, nothing that depends
+ * on dig's layout. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +19,39 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: dnsim-wire decode [-x] [--records] [FILE]\n"
-	      "       dnsim-wire encode [-b] [--limit N] [FILE]\n"
-	      "decode: show a DNS message (raw bytes, or hex with -x) in dig's layout,\n"
-	      "        or one line per item with --records.\n"
-	      "encode: build a message from a description (see the top of\n"
-	      "        core/tools/dnsim-wire.c or the README) and print it in hex\n"
-	      "        (-b: raw bytes); --limit N builds within N octets and sets TC.\n", out);
+	fputs(
+"usage: dnsim-wire decode [-x] [--records] [FILE]\n"
+"       dnsim-wire encode [-b] [--limit N] [FILE]\n"
+"\n"
+"decode reads one DNS message from FILE or standard input: raw octets,\n"
+"or hexadecimal with -x (white space ignored).  It prints the message in\n"
+"dig's layout, or with --records one line per item, fields separated by\n"
+"tabs:\n"
+"  header      ID OPCODE RCODE FLAGS    (FLAGS like qr,aa,rd, or -)\n"
+"  edns        UDPSIZE VERSION DO OPTIONS  (DO 0 or 1; OPTIONS hex or -)\n"
+"  question    NAME TYPE CLASS\n"
+"  answer      OWNER TTL CLASS TYPE RDATA   (also authority, additional)\n"
+"RCODE is the full 12-bit code when the message has EDNS.  A malformed\n"
+"message is an error (exit 1).\n"
+"\n"
+"encode reads a message description, one item a line, '#' comments:\n"
+"  id N                     0-65535 (default 0)\n"
+"  opcode QUERY|IQUERY|STATUS|NOTIFY|UPDATE|N\n"
+"  rcode NOERROR|NXDOMAIN|...|BADVERS|N   (above 15 needs edns)\n"
+"  flags qr aa tc rd ra z ad cd           (any of them)\n"
+"  edns UDPSIZE [do] [version N] [option CODE HEX]...\n"
+"  question NAME TYPE [CLASS]\n"
+"  answer OWNER [TTL] [CLASS] TYPE RDATA  (also authority, additional;\n"
+"                           the rest of the line is a master-file record,\n"
+"                           names absolute or relative to the root)\n"
+"Records are written in the order given; consecutive records of one\n"
+"section, owner and type form an RRset.  The message goes to standard\n"
+"output in hex, or raw with -b.  With --limit N it is built within N\n"
+"octets the way a server does it: RRsets that do not fit are left out\n"
+"whole, TC is set, and a note goes to standard error.\n", out);
 }
 
+/* The whole of FILE (or stdin), NUL-terminated; NULL after a message. */
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = path ? fopen(path, "rb") : stdin;
@@ -49,18 +61,20 @@ static char *slurp(const char *path, size_t *len)
 	}
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
+	bool failed = false;
 	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap) {
+			failed = ferror(f) != 0;
 			break;
-		char *b = realloc(buf, cap * 2 + 1);
-		if (b == NULL) {
+		}
+		char *bigger = realloc(buf, cap * 2 + 1);
+		if (bigger == NULL) {
 			free(buf);
 			buf = NULL;
 			break;
 		}
-		buf = b;
+		buf = bigger;
 		cap *= 2;
 	}
 	if (path)
@@ -69,51 +83,83 @@ static char *slurp(const char *path, size_t *len)
 		fprintf(stderr, "dnsim-wire: out of memory\n");
 		return NULL;
 	}
+	if (failed) {
+		fprintf(stderr, "dnsim-wire: %s: read error\n", path ? path : "stdin");
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
 	*len = n;
 	return buf;
 }
 
-static const char *flag_names[] = { "qr", "aa", "tc", "rd", "ra", "z", "ad", "cd" };
+static const char *const flag_names[] = { "qr", "aa", "tc", "rd", "ra", "z", "ad", "cd" };
 static const uint16_t flag_bits[] = { DNS_F_QR, DNS_F_AA, DNS_F_TC, DNS_F_RD,
 				      DNS_F_RA, DNS_F_Z, DNS_F_AD, DNS_F_CD };
+#define NFLAGS (sizeof flag_bits / sizeof flag_bits[0])
+
+static const char *const section_names[] = { "answer", "authority", "additional" };
+
+/* ---- decode ------------------------------------------------------------ */
 
 static int print_records(const dns_msg *m)
 {
-	static char line[200000];
+	/* Big enough for any record: 64 KiB of RDATA is at most ~130 KiB of
+	 * hex or ~260 KiB of escaped TXT. */
+	static char line[300000];
 	char b1[DNS_MNEMONIC_MAX], b2[DNS_MNEMONIC_MAX], name[DNS_NAME_MAXTEXT];
 	char flags[64] = "";
-	for (int i = 0; i < 8; i++)
+	for (size_t i = 0; i < NFLAGS; i++)
 		if (m->hdr.flags & flag_bits[i]) {
 			if (flags[0])
 				strcat(flags, ",");
 			strcat(flags, flag_names[i]);
 		}
-	printf("header %u %s %s %s\n", m->hdr.id, dns_opcode_to_text(m->hdr.opcode, b1),
-	       dns_rcode_to_text(m->edns.present ? dns_msg_rcode(m) : m->hdr.rcode, b2),
+	unsigned rcode = m->edns.present ? dns_msg_rcode(m) : m->hdr.rcode;
+	printf("header\t%u\t%s\t%s\t%s\n", m->hdr.id,
+	       dns_opcode_to_text(m->hdr.opcode, b1), dns_rcode_to_text(rcode, b2),
 	       flags[0] ? flags : "-");
 	if (m->edns.present) {
-		printf("edns %u %u %u ", m->edns.udp_size, m->edns.version, m->edns.do_bit);
-		if (m->edns.options_len == 0)
-			puts("-");
-		else if (dns_hex_encode(m->edns.options, m->edns.options_len, line,
-					sizeof line, NULL) == DNS_OK)
-			puts(line);
+		const char *opts = "-";
+		if (m->edns.options_len > 0) {
+			if (dns_hex_encode(m->edns.options, m->edns.options_len, line,
+					   sizeof line, NULL) != DNS_OK)
+				return 1;
+			opts = line;
+		}
+		printf("edns\t%u\t%u\t%u\t%s\n", m->edns.udp_size, m->edns.version,
+		       m->edns.do_bit ? 1u : 0u, opts);
 	}
 	for (size_t i = 0; i < m->qdcount; i++) {
-		if (dns_name_to_text(m->question[i].name, name, sizeof name, NULL))
+		if (dns_name_to_text(m->question[i].name, name, sizeof name, NULL) != DNS_OK)
 			return 1;
-		printf("question %s %s %s\n", name, dns_type_to_text(m->question[i].qtype, b1),
+		printf("question\t%s\t%s\t%s\n", name,
+		       dns_type_to_text(m->question[i].qtype, b1),
 		       dns_class_to_text(m->question[i].qclass, b2));
 	}
-	static const char *sec[] = { "answer", "authority", "additional" };
 	for (int s = 0; s < 3; s++)
 		for (size_t i = 0; i < m->count[s]; i++) {
-			if (dns_rr_to_text(&m->rr[s][i], line, sizeof line, NULL))
+			if (dns_rr_to_text(&m->rr[s][i], line, sizeof line, NULL) != DNS_OK)
 				return 1;
-			printf("%s %s\n", sec[s], line);
+			printf("%s\t%s\n", section_names[s], line);
 		}
 	return 0;
+}
+
+/* Hex text to octets in a new buffer; white space between digits is
+ * allowed (the digits are packed together in place first). */
+static uint8_t *unhex(char *in, size_t len, size_t *outlen)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++)
+		if (in[i] != ' ' && in[i] != '\n' && in[i] != '\r' && in[i] != '\t')
+			in[o++] = in[i];
+	uint8_t *out = malloc(o / 2 + 1);
+	if (out == NULL || dns_hex_decode(in, o, out, o / 2 + 1, outlen) != DNS_OK) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 static int decode(int argc, char **argv)
@@ -138,13 +184,11 @@ static int decode(int argc, char **argv)
 		return 1;
 	uint8_t *wire = (uint8_t *)in;
 	if (hex) {
-		size_t o = 0;
-		for (size_t i = 0; i < len; i++)
-			if (in[i] != ' ' && in[i] != '\n' && in[i] != '\r' && in[i] != '\t')
-				in[o++] = in[i];
-		if (dns_hex_decode(in, o, wire, len, &len) != DNS_OK) {
-			fprintf(stderr, "dnsim-wire: the input is not hex\n");
-			free(in);
+		wire = unhex(in, len, &len);
+		free(in);
+		if (wire == NULL) {
+			fprintf(stderr, "dnsim-wire: the input is not hex "
+				"(an even number of digits 0-9 a-f)\n");
 			return 1;
 		}
 	}
@@ -157,8 +201,10 @@ static int decode(int argc, char **argv)
 		rc = 1;
 	} else if (records) {
 		rc = print_records(&m);
+		if (rc)
+			fprintf(stderr, "dnsim-wire: cannot print a record\n");
 	} else {
-		static char text[1 << 20];
+		static char text[1 << 21];
 		if (dns_msg_to_text(&m, text, sizeof text, NULL) != DNS_OK) {
 			fprintf(stderr, "dnsim-wire: the message is too large to print\n");
 			rc = 1;
@@ -167,26 +213,419 @@ static int decode(int argc, char **argv)
 		}
 	}
 	dns_msg_free(&m);
-	free(in);
+	free(wire);
 	return rc;
 }
 
-/* ---- encode ----------------------------------------------------------------- */
+/* ---- encode ------------------------------------------------------------ */
 
-struct pending_rr {
+#define MAX_QUESTIONS 16
+#define MAX_OPTIONS_LEN 4096
+
+struct question {
+	dns_name name;
+	uint16_t qtype, qclass;
+};
+
+struct record {
 	int section;
 	dns_rr rr;
-	uint8_t *mem;
+	uint8_t *mem;   /* owner and RDATA live here */
+};
+
+/* Everything an encode description says. */
+struct description {
+	dns_header hdr;
+	unsigned rcode;   /* full 12 bits; the top 8 go into the OPT RR */
+	dns_edns edns;
+	uint8_t options[MAX_OPTIONS_LEN];
+	size_t options_len;
+	struct question q[MAX_QUESTIONS];
+	size_t nq;
+	struct record *rec;
+	size_t nrec;
+	bool reported;    /* an error message has been printed already */
 };
 
 static bool word_number(const char *w, unsigned long max, unsigned long *out)
 {
 	char *end;
+	errno = 0;
 	unsigned long v = strtoul(w, &end, 10);
-	if (*w == '\0' || *end || v > max)
+	if (*w < '0' || *w > '9' || *end || errno || v > max)
 		return false;
 	*out = v;
 	return true;
+}
+
+static bool read_opcode(struct description *d, const char *w)
+{
+	char buf[DNS_MNEMONIC_MAX];
+	unsigned long v;
+	for (unsigned op = 0; op < 16; op++)
+		if (strcasecmp(w, dns_opcode_to_text(op, buf)) == 0) {
+			d->hdr.opcode = (uint8_t)op;
+			return true;
+		}
+	if (!word_number(w, 15, &v))
+		return false;
+	d->hdr.opcode = (uint8_t)v;
+	return true;
+}
+
+static bool read_rcode(struct description *d, const char *w)
+{
+	char buf[DNS_MNEMONIC_MAX];
+	unsigned long v;
+	for (unsigned rc = 0; rc < 4096; rc++)
+		if (strcasecmp(w, dns_rcode_to_text(rc, buf)) == 0) {
+			d->rcode = rc;
+			return true;
+		}
+	if (!word_number(w, 4095, &v))
+		return false;
+	d->rcode = (unsigned)v;
+	return true;
+}
+
+static bool read_flags(struct description *d, char **w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t f = 0;
+		while (f < NFLAGS && strcasecmp(w[i], flag_names[f]) != 0)
+			f++;
+		if (f == NFLAGS)
+			return false;
+		d->hdr.flags |= flag_bits[f];
+	}
+	return true;
+}
+
+static bool read_edns(struct description *d, char **w, size_t n)
+{
+	unsigned long v;
+	if (n < 1 || !word_number(w[0], 65535, &v))
+		return false;
+	d->edns.present = true;
+	d->edns.udp_size = (uint16_t)v;
+	for (size_t i = 1; i < n; i++) {
+		if (strcasecmp(w[i], "do") == 0) {
+			d->edns.do_bit = true;
+		} else if (strcasecmp(w[i], "version") == 0 && i + 1 < n &&
+			   word_number(w[i + 1], 255, &v)) {
+			d->edns.version = (uint8_t)v;
+			i++;
+		} else if (strcasecmp(w[i], "option") == 0 && i + 1 < n &&
+			   word_number(w[i + 1], 65535, &v)) {
+			/* The data is optional: "option 65001" is an empty one. */
+			const char *hex = "";
+			if (i + 2 < n && strcasecmp(w[i + 2], "option") != 0 &&
+			    strcasecmp(w[i + 2], "do") != 0 &&
+			    strcasecmp(w[i + 2], "version") != 0)
+				hex = w[i + 2];
+			size_t at = d->options_len, olen;
+			if (at + 4 > MAX_OPTIONS_LEN ||
+			    dns_hex_decode(hex, strlen(hex), d->options + at + 4,
+					   MAX_OPTIONS_LEN - at - 4, &olen) != DNS_OK)
+				return false;
+			d->options[at] = (uint8_t)(v >> 8);
+			d->options[at + 1] = (uint8_t)v;
+			d->options[at + 2] = (uint8_t)(olen >> 8);
+			d->options[at + 3] = (uint8_t)olen;
+			d->options_len = at + 4 + olen;
+			i += hex[0] ? 2 : 1;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool read_question(struct description *d, char **w, size_t n)
+{
+	if ((n != 2 && n != 3) || d->nq == MAX_QUESTIONS)
+		return false;
+	struct question *q = &d->q[d->nq];
+	if (dns_name_from_text(&q->name, w[0], strlen(w[0]), dns_name_root) != DNS_OK ||
+	    dns_type_from_text(w[1], strlen(w[1]), &q->qtype) != DNS_OK)
+		return false;
+	q->qclass = DNS_C_IN;
+	if (n == 3 && dns_class_from_text(w[2], strlen(w[2]), &q->qclass) != DNS_OK)
+		return false;
+	d->nq++;
+	return true;
+}
+
+/* The master-file reader does the record, quoting and escapes included.
+ * dns_master_parse_rr would do, but it reads class IN only; a message
+ * may carry CH or any other class, so the reader is called here with the
+ * class the line names. */
+struct one_record {
+	struct record *r;
+	size_t cap;
+	unsigned count;
+	bool nospace;
+	char err[400];
+};
+
+static bool take_record(void *ctx, const dns_rr *rr, const char *file, unsigned line)
+{
+	struct one_record *o = ctx;
+	(void)file;
+	(void)line;
+	if (++o->count > 1)
+		return false;
+	size_t olen = dns_name_length(rr->owner);
+	if (olen + rr->rdlen > o->cap) {
+		o->nospace = true;
+		return false;
+	}
+	memcpy(o->r->mem, rr->owner, olen);
+	memcpy(o->r->mem + olen, rr->rdata, rr->rdlen);
+	o->r->rr = *rr;
+	o->r->rr.owner = o->r->mem;
+	o->r->rr.rdata = o->r->mem + olen;
+	return true;
+}
+
+static void record_diag(void *ctx, const dns_diag *d)
+{
+	struct one_record *o = ctx;
+	if (d->severity == DNS_ERROR && o->err[0] == '\0')
+		snprintf(o->err, sizeof o->err, "column %u: %s", d->col, d->msg);
+}
+
+static int no_includes(void *ctx, const char *path, char **data, size_t *len)
+{
+	(void)ctx;
+	(void)path;
+	(void)data;
+	(void)len;
+	return EPERM;
+}
+
+/* The class a record line names: OWNER [TTL] [CLASS] TYPE or OWNER
+ * [CLASS] [TTL] TYPE; IN when it names none. */
+static uint16_t line_class(const char *text)
+{
+	const char *p = text + strcspn(text, " \t");   /* past the owner */
+	for (int k = 0; k < 2; k++) {
+		p += strspn(p, " \t");
+		size_t n = strcspn(p, " \t");
+		uint16_t c;
+		/* "ANY" in the type's place is a type; only a following word
+		 * makes it a class. */
+		if (n > 0 && dns_class_from_text(p, n, &c) == DNS_OK &&
+		    p[n + strspn(p + n, " \t")] != '\0')
+			return c;
+		if (n == 0 || p[0] < '0' || p[0] > '9')
+			break;   /* neither a TTL nor a class: the type */
+		p += n;
+	}
+	return DNS_C_IN;
+}
+
+static bool parse_record(const char *text, struct record *r, size_t cap,
+			 char *err, size_t errsz)
+{
+	static const char ttl0[] = "$TTL 0\n";
+	size_t n = strlen(text), tlen = sizeof ttl0 - 1;
+	char *all = malloc(tlen + n + 2);
+	if (all == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	memcpy(all, ttl0, tlen);
+	memcpy(all + tlen, text, n);
+	all[tlen + n] = '\n';
+	struct one_record o = { .r = r, .cap = cap };
+	dns_master_ops ops = { no_includes, take_record, record_diag, &o };
+	unsigned errors = dns_master_read_text("line", all, tlen + n + 1, dns_name_root,
+					       line_class(text), &ops);
+	free(all);
+	if (o.nospace)
+		snprintf(err, errsz, "record too large");
+	else if (errors > 0 || o.count != 1)
+		snprintf(err, errsz, "%s", o.err[0] ? o.err :
+			 o.count > 1 ? "one record a line" : "no record given");
+	else
+		return true;
+	return false;
+}
+
+/* "answer OWNER TTL CLASS TYPE RDATA" */
+static bool read_record(struct description *d, int section, const char *rest,
+			unsigned lineno)
+{
+	/* Owner (255) + RDATA (65535) with room to spare. */
+	const size_t cap = 65536 + 512;
+	struct record *grown = realloc(d->rec, (d->nrec + 1) * sizeof *grown);
+	if (grown == NULL) {
+		fprintf(stderr, "dnsim-wire: out of memory\n");
+		return false;
+	}
+	d->rec = grown;
+	struct record *r = &d->rec[d->nrec];
+	r->section = section;
+	r->mem = malloc(cap);
+	if (r->mem == NULL) {
+		fprintf(stderr, "dnsim-wire: out of memory\n");
+		return false;
+	}
+	char err[400];
+	if (!parse_record(rest, r, cap, err, sizeof err)) {
+		fprintf(stderr, "dnsim-wire: line %u: %s\n", lineno, err);
+		d->reported = true;
+		free(r->mem);
+		return false;
+	}
+	d->nrec++;
+	return true;
+}
+
+/* One line of the description (comments and blank lines already gone). */
+static bool read_line(struct description *d, char *line, unsigned lineno)
+{
+	char *rest = line + strcspn(line, " \t");
+	if (*rest)
+		*rest++ = '\0';
+	rest += strspn(rest, " \t");
+	for (int s = 0; s < 3; s++)
+		if (strcasecmp(line, section_names[s]) == 0)
+			return read_record(d, s + 1, rest, lineno);
+
+	char *w[64], *save = NULL;
+	size_t n = 0;
+	for (char *t = strtok_r(rest, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+		if (n == sizeof w / sizeof w[0])
+			return false;
+		w[n++] = t;
+	}
+	unsigned long v;
+	if (strcasecmp(line, "id") == 0 && n == 1 && word_number(w[0], 65535, &v)) {
+		d->hdr.id = (uint16_t)v;
+		return true;
+	}
+	if (strcasecmp(line, "opcode") == 0 && n == 1)
+		return read_opcode(d, w[0]);
+	if (strcasecmp(line, "rcode") == 0 && n == 1)
+		return read_rcode(d, w[0]);
+	if (strcasecmp(line, "flags") == 0)
+		return read_flags(d, w, n);
+	if (strcasecmp(line, "edns") == 0)
+		return read_edns(d, w, n);
+	if (strcasecmp(line, "question") == 0)
+		return read_question(d, w, n);
+	return false;
+}
+
+static bool read_description(struct description *d, char *text)
+{
+	unsigned lineno = 0;
+	char *next = text;
+	while (next) {
+		char *line = next;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		line += strspn(line, " \t\r");
+		line[strcspn(line, "\r")] = '\0';
+		if (*line == '\0' || *line == '#')
+			continue;
+		/* Keep a copy for the message: read_line cuts the line up. */
+		char shown[80];
+		snprintf(shown, sizeof shown, "%s", line);
+		if (!read_line(d, line, lineno)) {
+			if (!d->reported)
+				fprintf(stderr, "dnsim-wire: line %u: cannot read \"%s\" "
+					"(see dnsim-wire --help)\n", lineno, shown);
+			return false;
+		}
+	}
+	if (d->rcode > 15 && !d->edns.present) {
+		fprintf(stderr, "dnsim-wire: rcode %u needs an edns line\n", d->rcode);
+		return false;
+	}
+	return true;
+}
+
+/* Build the message within `limit`; *left_out counts the questions and
+ * records that did not fit.  Returns the length, 0 on error (after a
+ * message). */
+static size_t build(struct description *d, uint8_t *out, size_t limit,
+		    size_t *left_out)
+{
+	dns_builder b;
+	d->hdr.rcode = (uint8_t)(d->rcode & 15);
+	d->edns.ext_rcode = (uint8_t)(d->rcode >> 4);
+	d->edns.options = d->options;
+	d->edns.options_len = (uint16_t)d->options_len;
+	*left_out = 0;
+	if (dns_build_init(&b, out, limit, &d->hdr) != DNS_OK ||
+	    (d->edns.present &&
+	     dns_build_reserve(&b, dns_edns_wire_size(d->options_len)) != DNS_OK)) {
+		fprintf(stderr, "dnsim-wire: --limit %zu is too small for the header%s\n",
+			limit, d->edns.present ? " and OPT record" : "");
+		return 0;
+	}
+	dns_rr *set = malloc((d->nrec ? d->nrec : 1) * sizeof *set);
+	if (set == NULL) {
+		fprintf(stderr, "dnsim-wire: out of memory\n");
+		return 0;
+	}
+	bool full = false;
+	for (size_t i = 0; i < d->nq && !full; i++) {
+		dns_err err = dns_build_question(&b, d->q[i].name.data, d->q[i].qtype,
+						 d->q[i].qclass);
+		if (err == DNS_E_NOSPACE) {
+			full = true;
+			*left_out += d->nq - i;
+		} else if (err) {
+			fprintf(stderr, "dnsim-wire: question %zu: %s\n", i + 1, dns_strerror(err));
+			free(set);
+			return 0;
+		}
+	}
+	/* RRsets are runs of one section, owner and type, cut whole. */
+	for (size_t i = 0; i < d->nrec;) {
+		size_t j = i + 1;
+		while (j < d->nrec && d->rec[j].section == d->rec[i].section &&
+		       d->rec[j].rr.type == d->rec[i].rr.type &&
+		       dns_name_equal(d->rec[j].rr.owner, d->rec[i].rr.owner))
+			j++;
+		if (full) {
+			*left_out += j - i;
+			i = j;
+			continue;
+		}
+		for (size_t k = i; k < j; k++)
+			set[k - i] = d->rec[k].rr;
+		dns_err err = dns_build_rrset(&b, d->rec[i].section, set, j - i);
+		if (err == DNS_E_NOSPACE) {
+			/* Like a server: once something is cut, stop, so the
+			 * message never has a later section without an earlier
+			 * one's records. */
+			full = true;
+			*left_out += j - i;
+		} else if (err) {
+			fprintf(stderr, "dnsim-wire: record %zu: %s\n", i + 1, dns_strerror(err));
+			free(set);
+			return 0;
+		}
+		i = j;
+	}
+	free(set);
+	if (full)
+		dns_build_set_tc(&b);
+	if (d->edns.present) {
+		dns_err err = dns_build_edns(&b, &d->edns);
+		if (err) {
+			fprintf(stderr, "dnsim-wire: OPT record: %s\n", dns_strerror(err));
+			return 0;
+		}
+	}
+	return dns_build_finish(&b);
 }
 
 static int encode(int argc, char **argv)
@@ -195,14 +634,18 @@ static int encode(int argc, char **argv)
 	unsigned long limit = 65535;
 	const char *path = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-b") == 0)
+		if (strcmp(argv[i], "-b") == 0) {
 			raw = true;
-		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
-			 word_number(argv[i + 1], 65535, &limit) && limit >= 12)
+		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			if (!word_number(argv[i + 1], 65535, &limit) || limit < DNS_HEADER_LEN) {
+				fprintf(stderr, "dnsim-wire: --limit takes %d-65535\n",
+					DNS_HEADER_LEN);
+				return 2;
+			}
 			i++;
-		else if (path == NULL && argv[i][0] != '-')
+		} else if (path == NULL && argv[i][0] != '-') {
 			path = argv[i];
-		else {
+		} else {
 			usage(stderr);
 			return 2;
 		}
@@ -211,203 +654,38 @@ static int encode(int argc, char **argv)
 	char *text = slurp(path, &len);
 	if (text == NULL)
 		return 1;
-	dns_header h = { 0 };
-	unsigned rcode = 0;
-	dns_edns e = { 0 };
-	uint8_t opts[4096];
-	size_t optlen = 0;
-	dns_name qname[16];
-	uint16_t qtype[16], qclass[16];
-	size_t nq = 0;
-	struct pending_rr *rrs = NULL;
-	size_t nrr = 0;
-	int rc = 0;
-	unsigned lineno = 0;
-	for (char *line = strtok(text, "\n"); line && rc == 0; line = strtok(NULL, "\n")) {
-		lineno++;
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (*line == '#')
-			continue;
-		if (*line == '\0')
-			continue;
-		char *rest = line + strcspn(line, " \t");
-		if (*rest)
-			*rest++ = '\0';
-		while (*rest == ' ' || *rest == '\t')
-			rest++;
-		char *w[64];
-		size_t n = 0;
-		unsigned long v;
-		const char *sections[] = { "answer", "authority", "additional" };
-		int sec = -1;
-		for (int s = 0; s < 3; s++)
-			if (strcmp(line, sections[s]) == 0)
-				sec = s + 1;
-		if (sec > 0) {
-			struct pending_rr *p = realloc(rrs, (nrr + 1) * sizeof *p);
-			if (p == NULL) {
-				rc = 1;
-				break;
-			}
-			rrs = p;
-			p = &rrs[nrr];
-			p->section = sec;
-			p->mem = malloc(65536 + 256);
-			char err[300];
-			if (p->mem == NULL ||
-			    dns_master_parse_rr(rest, dns_name_root, 0, p->mem, 65536 + 256,
-						&p->rr, err, sizeof err) != DNS_OK) {
-				fprintf(stderr, "dnsim-wire: line %u: %s\n", lineno,
-					p->mem ? err : "out of memory");
-				free(p->mem);
-				rc = 1;
-				break;
-			}
-			nrr++;
-			continue;
-		}
-		char *save;
-		for (char *t = strtok_r(rest, " \t", &save); t && n < 64; t = strtok_r(NULL, " \t", &save))
-			w[n++] = t;
-		if (strcmp(line, "id") == 0 && n == 1 && word_number(w[0], 65535, &v)) {
-			h.id = (uint16_t)v;
-		} else if (strcmp(line, "opcode") == 0 && n == 1) {
-			static const char *ops[] = { "QUERY", "IQUERY", "STATUS", "", "NOTIFY", "UPDATE" };
-			bool found = false;
-			for (unsigned o = 0; o < 6; o++)
-				if (strcasecmp(w[0], ops[o]) == 0 && ops[o][0]) {
-					h.opcode = (uint8_t)o;
-					found = true;
-				}
-			if (!found && word_number(w[0], 15, &v)) {
-				h.opcode = (uint8_t)v;
-				found = true;
-			}
-			if (!found)
-				goto bad;
-		} else if (strcmp(line, "rcode") == 0 && n == 1) {
-			char b[DNS_MNEMONIC_MAX];
-			bool found = false;
-			for (unsigned c = 0; c < 4096 && !found; c++)
-				if (strcasecmp(w[0], dns_rcode_to_text(c, b)) == 0) {
-					rcode = c;
-					found = true;
-				}
-			if (!found && word_number(w[0], 4095, &v)) {
-				rcode = (unsigned)v;
-				found = true;
-			}
-			if (!found)
-				goto bad;
-		} else if (strcmp(line, "flags") == 0) {
-			for (size_t i = 0; i < n; i++) {
-				bool found = false;
-				for (int f = 0; f < 8; f++)
-					if (strcasecmp(w[i], flag_names[f]) == 0) {
-						h.flags |= flag_bits[f];
-						found = true;
-					}
-				if (!found)
-					goto bad;
-			}
-		} else if (strcmp(line, "edns") == 0 && n >= 1 && word_number(w[0], 65535, &v)) {
-			e.present = true;
-			e.udp_size = (uint16_t)v;
-			for (size_t i = 1; i < n; i++) {
-				if (strcmp(w[i], "do") == 0) {
-					e.do_bit = true;
-				} else if (strcmp(w[i], "version") == 0 && i + 1 < n &&
-					   word_number(w[i + 1], 255, &v)) {
-					e.version = (uint8_t)v;
-					i++;
-				} else if (strcmp(w[i], "option") == 0 && i + 2 < n &&
-					   word_number(w[i + 1], 65535, &v)) {
-					size_t olen;
-					if (optlen + 4 > sizeof opts ||
-					    dns_hex_decode(w[i + 2], strlen(w[i + 2]), opts + optlen + 4,
-							   sizeof opts - optlen - 4, &olen) != DNS_OK)
-						goto bad;
-					opts[optlen] = (uint8_t)(v >> 8);
-					opts[optlen + 1] = (uint8_t)v;
-					opts[optlen + 2] = (uint8_t)(olen >> 8);
-					opts[optlen + 3] = (uint8_t)olen;
-					optlen += 4 + olen;
-					i += 2;
-				} else {
-					goto bad;
-				}
-			}
-		} else if (strcmp(line, "question") == 0 && (n == 2 || n == 3) && nq < 16) {
-			if (dns_name_from_text(&qname[nq], w[0], strlen(w[0]), dns_name_root) ||
-			    dns_type_from_text(w[1], strlen(w[1]), &qtype[nq]))
-				goto bad;
-			qclass[nq] = DNS_C_IN;
-			if (n == 3 && dns_class_from_text(w[2], strlen(w[2]), &qclass[nq]))
-				goto bad;
-			nq++;
-		} else {
-			goto bad;
-		}
-		continue;
-bad:
-		fprintf(stderr, "dnsim-wire: line %u: cannot read \"%s\" (see --help)\n", lineno, line);
-		rc = 1;
-	}
-	if (rc == 0) {
+	static struct description d;
+	int rc = 1;
+	if (read_description(&d, text)) {
 		static uint8_t out[65535];
-		dns_builder b;
-		h.rcode = (uint8_t)(rcode & 15);
-		e.ext_rcode = (uint8_t)(rcode >> 4);
-		e.options = opts;
-		e.options_len = (uint16_t)optlen;
-		if (dns_build_init(&b, out, limit, &h) != DNS_OK ||
-		    (e.present && dns_build_reserve(&b, dns_edns_wire_size(optlen)) != DNS_OK)) {
-			fprintf(stderr, "dnsim-wire: --limit %lu is too small\n", limit);
-			rc = 1;
-		}
-		for (size_t i = 0; rc == 0 && i < nq; i++)
-			if (dns_build_question(&b, qname[i].data, qtype[i], qclass[i]) != DNS_OK)
-				rc = 1;
-		/* RRsets: runs of one section, owner and type. */
-		for (size_t i = 0; rc == 0 && i < nrr;) {
-			size_t j = i + 1;
-			while (j < nrr && rrs[j].section == rrs[i].section &&
-			       rrs[j].rr.type == rrs[i].rr.type &&
-			       dns_name_equal(rrs[j].rr.owner, rrs[i].rr.owner))
-				j++;
-			dns_rr set[256];
-			size_t k = 0;
-			for (size_t m = i; m < j && k < 256; m++)
-				set[k++] = rrs[m].rr;
-			dns_err err = dns_build_rrset(&b, rrs[i].section, set, k);
-			if (err == DNS_E_NOSPACE) {
-				dns_build_set_tc(&b);
-				break;
-			}
-			if (err) {
-				fprintf(stderr, "dnsim-wire: %s\n", dns_strerror(err));
-				rc = 1;
-			}
-			i = j;
-		}
-		if (rc == 0 && e.present && dns_build_edns(&b, &e) != DNS_OK)
-			rc = 1;
-		if (rc == 0) {
-			size_t olen = dns_build_finish(&b);
+		size_t left_out;
+		size_t olen = build(&d, out, limit, &left_out);
+		if (olen > 0) {
+			if (left_out > 0)
+				fprintf(stderr, "dnsim-wire: truncated to fit %lu octets: "
+					"%zu of %zu questions and records left out, TC set\n",
+					limit, left_out, d.nq + d.nrec);
 			if (raw) {
-				fwrite(out, 1, olen, stdout);
+				if (fwrite(out, 1, olen, stdout) != olen)
+					fprintf(stderr, "dnsim-wire: write error\n");
+				else
+					rc = 0;
 			} else {
 				for (size_t i = 0; i < olen; i++)
 					printf("%02x", out[i]);
 				putchar('\n');
+				rc = 0;
 			}
 		}
 	}
-	for (size_t i = 0; i < nrr; i++)
-		free(rrs[i].mem);
-	free(rrs);
+	for (size_t i = 0; i < d.nrec; i++)
+		free(d.rec[i].mem);
+	free(d.rec);
 	free(text);
+	if (rc == 0 && fflush(stdout) != 0) {
+		fprintf(stderr, "dnsim-wire: write error\n");
+		rc = 1;
+	}
 	return rc;
 }
 

@@ -1,9 +1,14 @@
 #!/bin/sh
 # Run each libFuzzer harness for SECONDS, starting from its seed corpus
 # in tests/fuzz/corpus/NAME (copied, so the repository's corpus does not
-# grow), and report executions and findings.  Exit 1 on any crash or leak.
-# usage: run.sh SECONDS HARNESS...
+# grow), and report executions and findings.  Exit 1 on any crash or leak;
+# reproducers are kept in build/fuzz/crashes/ (outside the sources).
+# usage: run.sh SECONDS HARNESS...    (any build/fuzz/bin/fuzz_NAME)
 set -u
+if [ $# -lt 2 ]; then
+	echo "usage: $0 SECONDS HARNESS..." >&2
+	exit 2
+fi
 secs=$1
 shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,8 +30,11 @@ for bin in "$@"; do
 	if [ $rc -ne 0 ]; then
 		echo "fuzz: $name FAILED after ${execs:-?} executions:"
 		grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -n 5 | sed 's/^/  /'
+		mkdir -p "$top/build/fuzz/crashes"
 		for a in "$work/$name"-*; do
-			[ -f "$a" ] && cp "$a" "$top/" && echo "  reproducer saved as $(basename "$a")"
+			[ -f "$a" ] && cp "$a" "$top/build/fuzz/crashes/" &&
+				echo "  reproducer: build/fuzz/crashes/$(basename "$a")" &&
+				echo "  rerun with: $bin build/fuzz/crashes/$(basename "$a")"
 		done
 		status=1
 	else

@@ -185,9 +185,17 @@ static void test_dnssec_records(void)
 	roundtrip(DNS_T_SSHFP, "4 2 123456789abcdef67890123456789abcdef67890123456789abcdef123456789",
 		  "4 2 123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789", NULL);
 	roundtrip(DNS_T_SSHFP, "4 9 abcdef01", "4 9 ABCDEF01", NULL);  /* unknown: any length */
-	/* A SHA-256 fingerprint or digest must be 32 octets, as BIND insists. */
-	bad_text(DNS_T_SSHFP, "4 2 abcdef01", DNS_E_RDLENGTH);
+	/* A DS digest of a known type has its length; SSHFP fingerprints are
+	 * taken as they come (dnspython does; the RFCs set no length). */
+	roundtrip(DNS_T_SSHFP, "4 2 abcdef01", "4 2 ABCDEF01", NULL);
 	bad_text(DNS_T_DS, "1 8 2 2BB183AF5F22588179A53B0A98631FAD1A292118", DNS_E_RDLENGTH);
+	bad_text(DNS_T_DS, "1 8 0 2BB183AF", DNS_E_FORMAT);
+	bad_text(DNS_T_CDS, "1 8 4 2BB183AF", DNS_E_RDLENGTH);
+	/* The same from the wire: DS digest type 2 with 20 octets. */
+	uint8_t ds[24] = { 0, 1, 8, 2 };
+	CHECK_INT(dns_rdata_check(DNS_T_DS, ds, sizeof ds), DNS_E_RDLENGTH);
+	static const uint8_t caa[] = { 0, 5, 'i', 0xb9, 's', 'u', 'e', 'c', 'a' };
+	CHECK_INT(dns_rdata_check(DNS_T_CAA, caa, sizeof caa), DNS_E_FORMAT);
 	bad_text(DNS_T_DS, "1 2 3", DNS_E_SYNTAX);
 	bad_text(DNS_T_DS, "1 2 3 ABC", DNS_E_SYNTAX);
 	bad_text(DNS_T_DNSKEY, "256 3 8 AwEAAa=", DNS_E_SYNTAX);
