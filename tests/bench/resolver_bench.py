@@ -81,7 +81,7 @@ def main():
         lab.auth_dnsim(tool)
         servers = {}
         pin = ("taskset", "-c", "1")
-        lab.resolver_dnsim(tool, wrap=pin)
+        lab.resolver_dnsim(tool, wrap=pin, trace=False)
         servers["dnsim"] = (netlab.RESOLVER, lab.procs[-1])
         lab.resolver_unbound(wrap=pin)                # one thread by default
         servers["unbound"] = (netlab.PEER_RESOLVER, lab.procs[-1])

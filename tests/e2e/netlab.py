@@ -242,10 +242,13 @@ class Lab:
             self.spawn([nsd, "-d", "-c", str(d / "nsd.conf")], f"nsd-{addr}", addr)
         self.wait(list(SERVERS))
 
-    def resolver_dnsim(self, tool, *extra, wrap=()):
+    def resolver_dnsim(self, tool, *extra, wrap=(), trace=True):
+        """dnsim-resolver for the client; with its trace in trace.jsonl
+        (benchmarks turn it off: writing it costs)."""
+        tr = ["-T", str(self.dir / "trace.jsonl")] if trace else []
         self.spawn([*wrap, tool("dnsim-resolver"), "-l", RESOLVER, "-r", str(self.dir / "hints"),
-                    "-a", f"{CLIENT}/32", "-T", str(self.dir / "trace.jsonl"),
-                    "-C", str(self.dir / "ctl"), *extra], "resolver", RESOLVER)
+                    "-a", f"{CLIENT}/32", *tr, "-C", str(self.dir / "ctl"), *extra],
+                   "resolver", RESOLVER)
         self.wait([RESOLVER], name="localhost.", rdtype="A")
 
     def resolver_unbound(self, wrap=()):
