@@ -551,8 +551,8 @@ static int no_files(void *ctx, const char *path, char **data, size_t *len)
 }
 
 dns_err dns_master_parse_rr(const char *text, const uint8_t *origin,
-			    uint32_t default_ttl, uint8_t *buf, size_t cap,
-			    dns_rr *out, char *err, size_t errsz)
+			    uint16_t rclass, uint32_t default_ttl, uint8_t *buf,
+			    size_t cap, dns_rr *out, char *err, size_t errsz)
 {
 	char ttl[32];
 	snprintf(ttl, sizeof ttl, "$TTL %u\n", default_ttl);
@@ -573,7 +573,7 @@ dns_err dns_master_parse_rr(const char *text, const uint8_t *origin,
 	err[0] = '\0';
 	dns_master_ops ops = { no_files, take_one, one_diag, &o };
 	unsigned errors = dns_master_read_text("record", all, tlen + n + 1, origin,
-					       DNS_C_IN, &ops);
+					       rclass, &ops);
 	free(all);
 	if (o.nospace) {
 		snprintf(err, errsz, "record too large");

@@ -48,10 +48,11 @@ unsigned dns_master_read_text(const char *name, const char *text, size_t len,
 			      const dns_master_ops *ops);
 
 /* One record in master-file form ("www 300 IN A 192.0.2.1"), for tools
- * that edit zones.  Relative names use `origin`; without a TTL the record
- * gets `default_ttl`.  The owner and RDATA are written into buf. */
+ * that edit zones or describe messages.  Relative names use `origin`;
+ * the record's class must be `rclass` when it names one; without a TTL
+ * the record gets `default_ttl`.  Owner and RDATA are written into buf. */
 dns_err dns_master_parse_rr(const char *text, const uint8_t *origin,
-			    uint32_t default_ttl, uint8_t *buf, size_t cap,
-			    dns_rr *out, char *err, size_t errsz);
+			    uint16_t rclass, uint32_t default_ttl, uint8_t *buf,
+			    size_t cap, dns_rr *out, char *err, size_t errsz);
 
 #endif

@@ -356,54 +356,6 @@ static bool read_question(struct description *d, char **w, size_t n)
 	return true;
 }
 
-/* The master-file reader does the record, quoting and escapes included.
- * dns_master_parse_rr would do, but it reads class IN only; a message
- * may carry CH or any other class, so the reader is called here with the
- * class the line names. */
-struct one_record {
-	struct record *r;
-	size_t cap;
-	unsigned count;
-	bool nospace;
-	char err[400];
-};
-
-static bool take_record(void *ctx, const dns_rr *rr, const char *file, unsigned line)
-{
-	struct one_record *o = ctx;
-	(void)file;
-	(void)line;
-	if (++o->count > 1)
-		return false;
-	size_t olen = dns_name_length(rr->owner);
-	if (olen + rr->rdlen > o->cap) {
-		o->nospace = true;
-		return false;
-	}
-	memcpy(o->r->mem, rr->owner, olen);
-	memcpy(o->r->mem + olen, rr->rdata, rr->rdlen);
-	o->r->rr = *rr;
-	o->r->rr.owner = o->r->mem;
-	o->r->rr.rdata = o->r->mem + olen;
-	return true;
-}
-
-static void record_diag(void *ctx, const dns_diag *d)
-{
-	struct one_record *o = ctx;
-	if (d->severity == DNS_ERROR && o->err[0] == '\0')
-		snprintf(o->err, sizeof o->err, "column %u: %s", d->col, d->msg);
-}
-
-static int no_includes(void *ctx, const char *path, char **data, size_t *len)
-{
-	(void)ctx;
-	(void)path;
-	(void)data;
-	(void)len;
-	return EPERM;
-}
-
 /* The class a record line names: OWNER [TTL] [CLASS] TYPE or OWNER
  * [CLASS] [TTL] TYPE; IN when it names none. */
 static uint16_t line_class(const char *text)
@@ -425,32 +377,13 @@ static uint16_t line_class(const char *text)
 	return DNS_C_IN;
 }
 
+/* The master-file reader does the record, quoting and escapes included,
+ * with the class the line names (a message may carry CH or any other). */
 static bool parse_record(const char *text, struct record *r, size_t cap,
 			 char *err, size_t errsz)
 {
-	static const char ttl0[] = "$TTL 0\n";
-	size_t n = strlen(text), tlen = sizeof ttl0 - 1;
-	char *all = malloc(tlen + n + 2);
-	if (all == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return false;
-	}
-	memcpy(all, ttl0, tlen);
-	memcpy(all + tlen, text, n);
-	all[tlen + n] = '\n';
-	struct one_record o = { .r = r, .cap = cap };
-	dns_master_ops ops = { no_includes, take_record, record_diag, &o };
-	unsigned errors = dns_master_read_text("line", all, tlen + n + 1, dns_name_root,
-					       line_class(text), &ops);
-	free(all);
-	if (o.nospace)
-		snprintf(err, errsz, "record too large");
-	else if (errors > 0 || o.count != 1)
-		snprintf(err, errsz, "%s", o.err[0] ? o.err :
-			 o.count > 1 ? "one record a line" : "no record given");
-	else
-		return true;
-	return false;
+	return dns_master_parse_rr(text, dns_name_root, line_class(text), 0, r->mem, cap,
+				   &r->rr, err, errsz) == DNS_OK;
 }
 
 /* "answer OWNER TTL CLASS TYPE RDATA" */

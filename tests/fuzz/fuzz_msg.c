@@ -102,8 +102,8 @@ static void check_text_round_trip(const dns_rr *rr)
 		return;
 	dns_rr back;
 	char err[400];
-	if (dns_master_parse_rr(line, dns_name_root, 0, buf, sizeof buf, &back, err,
-				sizeof err) != DNS_OK)
+	if (dns_master_parse_rr(line, dns_name_root, DNS_C_IN, 0, buf, sizeof buf, &back,
+				err, sizeof err) != DNS_OK)
 		abort();
 	if (!same_rr(rr, &back) || memcmp(rr->rdata, back.rdata, rr->rdlen) != 0 ||
 	    dns_name_length(rr->owner) != dns_name_length(back.owner) ||

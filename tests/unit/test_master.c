@@ -233,20 +233,20 @@ static void test_single_record_parse(void)
 	char err[200];
 	dns_name origin;
 	CHECK_INT(dns_name_from_text(&origin, "example.com.", 12, NULL), DNS_OK);
-	CHECK_INT(dns_master_parse_rr("www 60 A 192.0.2.1", origin.data, 300, buf,
+	CHECK_INT(dns_master_parse_rr("www 60 A 192.0.2.1", origin.data, DNS_C_IN, 300, buf,
 				      sizeof buf, &rr, err, sizeof err), DNS_OK);
 	CHECK_INT(rr.ttl, 60);
 	CHECK_INT(rr.type, DNS_T_A);
 	CHECK_INT(dns_name_labels(rr.owner), 3);
-	CHECK_INT(dns_master_parse_rr("mail MX 10 mx", origin.data, 300, buf,
+	CHECK_INT(dns_master_parse_rr("mail MX 10 mx", origin.data, DNS_C_IN, 300, buf,
 				      sizeof buf, &rr, err, sizeof err), DNS_OK);
 	CHECK_INT(rr.ttl, 300);
-	CHECK_INT(dns_master_parse_rr("www A 192.0.2", origin.data, 300, buf,
+	CHECK_INT(dns_master_parse_rr("www A 192.0.2", origin.data, DNS_C_IN, 300, buf,
 				      sizeof buf, &rr, err, sizeof err), DNS_E_SYNTAX);
 	CHECK(strstr(err, "column 7") != NULL);
-	CHECK_INT(dns_master_parse_rr("a A 1.2.3.4\nb A 1.2.3.5", origin.data, 300,
+	CHECK_INT(dns_master_parse_rr("a A 1.2.3.4\nb A 1.2.3.5", origin.data, DNS_C_IN, 300,
 				      buf, sizeof buf, &rr, err, sizeof err), DNS_E_SYNTAX);
-	CHECK_INT(dns_master_parse_rr("$INCLUDE /etc/passwd", origin.data, 300,
+	CHECK_INT(dns_master_parse_rr("$INCLUDE /etc/passwd", origin.data, DNS_C_IN, 300,
 				      buf, sizeof buf, &rr, err, sizeof err), DNS_E_SYNTAX);
 }
 
