@@ -48,7 +48,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
 FUZZ_TIME ?= 600
 
 .PHONY: all test unit e2e deps fuzz fuzz-build bench clean asan
-all: $(TOOLS)
+all: $(TOOLS) sim
 
 build/rel/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -78,6 +78,8 @@ build/asan/libprogs.a: $(ASAN_PROG_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The supervisor speaks netlink through libmnl.
+LDLIBS    := -lmnl
 REL_LIBS  := build/rel/libprogs.a build/rel/libdnsim.a
 ASAN_LIBS := build/asan/libprogs.a build/asan/libdnsim.a
 
@@ -91,11 +93,16 @@ $(ASAN_TOOL_BINS): build/asan/bin/%: core/tools/%.c $(ASAN_LIBS) $(HEADERS)
 
 $(PROG_BINS): bin/dnsim-%: build/rel/core/%/main.o $(REL_LIBS)
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) $^ -o $@
+	$(CC) $(REL_CFLAGS) $^ $(LDLIBS) -o $@
 
 $(ASAN_PROG_BINS): build/asan/bin/dnsim-%: build/asan/core/%/main.o $(ASAN_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) $^ -o $@
+	$(CC) $(ASAN_CFLAGS) $^ $(LDLIBS) -o $@
+
+# The supervisor users type, at the top of the tree; it finds the
+# daemons in bin/ beside it.
+sim: bin/dnsim-sim
+	cp $< $@
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -140,4 +147,4 @@ deps:
 	@sh tests/deps.sh
 
 clean:
-	rm -rf build bin
+	rm -rf build bin sim

@@ -1,0 +1,20 @@
+/* The background supervisor of a running sim: it starts every node's
+ * service inside the node's namespace, counts it ready once it answers
+ * a DNS query, restarts it with backoff when it dies, and takes the
+ * stop/start/restart/status commands of the CLI on a Unix socket. */
+#ifndef DNSIM_SIM_MONITOR_H
+#define DNSIM_SIM_MONITOR_H
+
+#include "sim/topo.h"
+
+/* Run the monitor (in a process of its own, already detached).  It
+ * reports to report_fd one line per service as it becomes ready
+ * ("ready NODE") or fails ("fail NODE why"), then "done" and closes it.
+ * Returns the process's exit status when told to stop. */
+int monitor_run(const topo *t, const char *bindir, int report_fd);
+
+/* Talk to a sim's monitor: send one command line, return the reply
+ * (malloc'd) or NULL with errno set. */
+char *monitor_call(const char *sim, const char *command);
+
+#endif

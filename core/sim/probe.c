@@ -1,0 +1,113 @@
+/* The CH TXT stats.dnsim probe. */
+#include "sim/probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/netns.h"
+
+int probe_socket(const char *nsname)
+{
+	int ns = netns_open(nsname);
+	if (ns < 0)
+		return ns;
+	int back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (back < 0) {
+		int e = -errno;
+		close(ns);
+		return e;
+	}
+	int fd = -1, rc = 0;
+	if (setns(ns, CLONE_NEWNET) < 0)
+		rc = -errno;
+	else {
+		/* IPv6 socket that also speaks IPv4 (mapped addresses). */
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			rc = -errno;
+		else {
+			int off = 0;
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		}
+		if (setns(back, CLONE_NEWNET) < 0 && rc == 0)
+			rc = -errno;
+	}
+	close(back);
+	close(ns);
+	if (rc < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int probe_send(int fd, const net_addr *to, uint16_t id)
+{
+	static const uint8_t question[] = {
+		5, 's', 't', 'a', 't', 's', 5, 'd', 'n', 's', 'i', 'm', 0,
+		0, 16, /* TXT */ 0, 3, /* CH */
+	};
+	uint8_t q[12 + sizeof question] = { (uint8_t)(id >> 8), (uint8_t)id, 0, 0, 0, 1 };
+	memcpy(q + 12, question, sizeof question);
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	if (to->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&to->ss;
+		dst.sin6_addr.s6_addr[10] = 0xff;
+		dst.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&dst.sin6_addr.s6_addr[12], &sin->sin_addr, 4);
+		if (sin->sin_port)
+			dst.sin6_port = sin->sin_port;
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&to->ss;
+		dst.sin6_addr = sin6->sin6_addr;
+		if (sin6->sin6_port)
+			dst.sin6_port = sin6->sin6_port;
+	}
+	if (sendto(fd, q, sizeof q, 0, (struct sockaddr *)&dst, sizeof dst) < 0)
+		return -errno;
+	return 0;
+}
+
+bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
+{
+	uint8_t buf[1500];
+	ssize_t n = recv(fd, buf, sizeof buf, 0);
+	if (n < 12)
+		return false;
+	if (((buf[0] << 8) | buf[1]) != id || !(buf[2] & 0x80) || (buf[3] & 0x0f) == 2)
+		return false;
+	static const char key[] = "queries=";
+	uint8_t *p = memmem(buf, (size_t)n, key, sizeof key - 1);
+	if (p) {
+		p += sizeof key - 1;
+		unsigned long long v = 0;
+		while (p < buf + n && *p >= '0' && *p <= '9')
+			v = v * 10 + (unsigned)(*p++ - '0');
+		*queries = v;
+	}
+	return true;
+}
+
+bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
+	       unsigned long long *queries)
+{
+	int fd = probe_socket(nsname);
+	if (fd < 0)
+		return false;
+	uint16_t id = (uint16_t)(getpid() ^ time(NULL));
+	bool ok = false;
+	if (probe_send(fd, to, id) == 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (!ok && poll(&p, 1, timeout_ms) > 0)
+			ok = probe_recv(fd, id, queries);
+	}
+	close(fd);
+	return ok;
+}

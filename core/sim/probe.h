@@ -1,0 +1,27 @@
+/* Asking a node's DNS server, from inside its own namespace, for its
+ * counters (CH TXT stats.dnsim): the readiness check (a server is ready
+ * when it answers) and the "queries served" column of `status`. */
+#ifndef DNSIM_SIM_PROBE_H
+#define DNSIM_SIM_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "io/addr.h"
+
+/* A non-blocking UDP socket opened inside the namespace NAME; fd or -errno. */
+int probe_socket(const char *nsname);
+
+/* Send the query with this ID to `to` (port 53 when it has none). */
+int probe_send(int fd, const net_addr *to, uint16_t id);
+
+/* Read one reply: true when it answers query `id` (any rcode but
+ * SERVFAIL counts as alive); *queries gets the served count when the
+ * answer gives one, else stays untouched. */
+bool probe_recv(int fd, uint16_t id, unsigned long long *queries);
+
+/* Send and wait up to timeout_ms for the answer (for `status`). */
+bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
+	       unsigned long long *queries);
+
+#endif

@@ -1,0 +1,29 @@
+/* What each node is given as files: its daemon's config (and the root
+ * hints and derived zones it reads), and the resolv.conf and hosts that
+ * tools inside its namespace see. */
+#ifndef DNSIM_SIM_RENDER_H
+#define DNSIM_SIM_RENDER_H
+
+#include <stddef.h>
+
+#include "sim/routes.h"
+#include "sim/topo.h"
+
+/* The namespace of a node, and of the switch that holds the networks'
+ * bridges: "SIM-NODE", "SIM.switch". */
+void render_ns_name(char *out, size_t n, const char *sim, const char *node);
+void render_switch_name(char *out, size_t n, const char *sim);
+
+/* Write node n's daemon config into `dir` (an existing folder) and
+ * return its argv (NULL-terminated, malloc'd, free with render_argv_free)
+ * through *argv; nodes without a service get NULL.  `bindir` holds the
+ * dnsim-auth and dnsim-resolver programs.  0, or -1 with err set. */
+int render_service(const topo *t, const topo_node *n, const char *dir,
+		   const char *bindir, char ***argv, char *err, size_t errsz);
+void render_argv_free(char **argv);
+
+/* resolv.conf and hosts text for node n (malloc'd). */
+char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n);
+char *render_hosts(const topo *t, const topo_node *n);
+
+#endif
