@@ -34,10 +34,18 @@ static int fail(builder *b, const char *node, const char *what, int rc)
 /* Make a namespace, logging it first. */
 static int make_ns(builder *b, const char *name, const char *node)
 {
-	int rc = state_record(b->statefd, "netns %s", name);
-	if (rc < 0)
-		return fail(b, node, "writing the state log", rc);
-	int fd = netns_create(name);
+	/* Someone else's namespace of that name is never logged as ours
+	 * (so never removed by a rollback): look before logging, and if it
+	 * appears in between, log that it is not ours. */
+	int fd = netns_inode(name) ? -EEXIST : 0;
+	if (fd == 0) {
+		int rc = state_record(b->statefd, "netns %s", name);
+		if (rc < 0)
+			return fail(b, node, "writing the state log", rc);
+		fd = netns_create(name);
+		if (fd == -EEXIST)
+			state_record(b->statefd, "notours %s", name);
+	}
 	if (fd == -EEXIST) {
 		snprintf(b->err, b->errsz, "%s%s%snamespace %s already exists (another "
 			 "sim or a leftover: `ip netns list`)", node ? "node " : "",

@@ -554,6 +554,10 @@ static int cmd_status(const char *name, int argc)
 	if (rc < 0)
 		return die("sim %s: cannot read its node list: %s", sim, strerror(-rc));
 	char *reply = monitor_call(sim, "status");
+	if (reply && reply[0] == '\0') {
+		free(reply);  /* connected to a dying monitor */
+		reply = NULL;
+	}
 	if (reply == NULL)
 		fprintf(stderr, "sim: the monitor of sim %s is not running: servers are not "
 			"supervised (`sudo ./sim down` cleans up)\n", sim);

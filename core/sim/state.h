@@ -3,6 +3,7 @@
  * `down` can remove all of it even after the supervisor was killed
  * halfway through `up`.  Lines:
  *   netns NAME          a namespace (also its /etc/netns/NAME folder)
+ *   notours NAME        ...that turned out to exist already: not ours
  *   proc PID START NODE a process we started (START: its start time in
  *                       clock ticks, so a recycled PID is never killed)
  *   monitor PID START   the background supervisor

@@ -38,6 +38,13 @@ static void take_line(void *ctx, int argc, char **argv)
 		char **slot = array_grow(&inv->ns, &inv->nns, sizeof *slot);
 		if (slot == NULL || (*slot = strdup(argv[1])) == NULL)
 			inv->oom = true;
+	} else if (strcmp(argv[0], "notours") == 0 && argc == 2) {
+		for (size_t i = 0; i < inv->nns; i++)
+			if (strcmp(inv->ns[i], argv[1]) == 0) {
+				free(inv->ns[i]);
+				inv->ns[i] = inv->ns[--inv->nns];
+				return;
+			}
 	} else if (strcmp(argv[0], "proc") == 0 && argc >= 3) {
 		proc_ref *p = array_grow(&inv->procs, &inv->nprocs, sizeof *p);
 		if (p == NULL) {
