@@ -106,7 +106,7 @@ sim: bin/dnsim-sim
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(ASAN_LIBS) -o $@
+	$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(ASAN_LIBS) $(LDLIBS) -o $@
 
 build/fuzz/libdnsim.a: $(FUZZ_OBJ)
 	@rm -f $@
