@@ -216,7 +216,7 @@ static int load_checked(topo *t, const char *path)
 {
 	char err[1024];
 	if (!topo_load(t, path, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s\nsim: %s: 1 problem; nothing was built\n", err, path);
 		topo_free(t);
 		return 1;
 	}
@@ -325,6 +325,11 @@ static int cmd_up(const char *name, int argc, char **argv)
 	topo t;
 	if (load_checked(&t, path))
 		return 1;
+	if (name && !topo_name_ok(name)) {
+		topo_free(&t);
+		return die("\"%s\" is not a sim name: use at most %d letters, digits and '-'",
+			   name, TOPO_NAME_MAX);
+	}
 	if (name)
 		snprintf(t.name, sizeof t.name, "%s", name);
 	if (state_exists(t.name)) {

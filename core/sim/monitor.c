@@ -61,6 +61,7 @@ typedef struct svc {
 
 typedef struct monitor {
 	const topo *t;
+	const char *bindir;
 	svc *svcs;
 	size_t n;
 	int statefd, report_fd, listen_fd, sig_fd;
@@ -175,6 +176,14 @@ static void spawn(monitor *m, svc *s)
 		}
 		if (chdir("/") < 0)
 			_exit(126);
+		/* Topology commands may name our own tools (dnsim-httpd). */
+		char path[4096];
+		const char *old = getenv("PATH");
+		snprintf(path, sizeof path, "%s:%s", m->bindir,
+			 old ? old : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		setenv("PATH", path, 1);
+		setenv("DNSIM_NODE", s->node->name, 1);
+		setenv("DNSIM_SIM", m->t->name, 1);
 		execvp(s->argv[0], s->argv);
 		dprintf(2, "[dnsim] cannot run %s: %s\n", s->argv[0], strerror(errno));
 		_exit(127);
@@ -429,7 +438,7 @@ static void stop_all(monitor *m)
 
 int monitor_run(const topo *t, const char *bindir, int report_fd)
 {
-	monitor m = { .t = t, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
+	monitor m = { .t = t, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
 	state_path(m.logdir, sizeof m.logdir, t->name, "logs");
 	m.statefd = state_open(t->name);
 	if (m.statefd < 0) {

@@ -232,10 +232,23 @@ static void check_clients(checker *c, const routes *r)
 		const topo_node *res = topo_node_find(t, n->use_resolver);
 		net_addr a;
 		if (res == NULL) {
-			if (!net_addr_parse(n->use_resolver, 0, &a) || strchr(n->use_resolver, '@'))
+			if (!net_addr_parse(n->use_resolver, 0, &a) || strchr(n->use_resolver, '@')) {
 				problem(c, n->line, "node %s: client.resolver \"%s\" is neither a "
 					"node nor an address", n->name, n->use_resolver);
-			continue;
+				continue;
+			}
+			/* An address must be one of a resolver's: there is nothing
+			 * else in the simulated world to answer. */
+			for (size_t j = 0; j < t->nnodes && res == NULL; j++)
+				for (size_t k = 0; k < t->nodes[j].naddrs; k++)
+					if (t->nodes[j].addrs[k].addr.len == a.len &&
+					    memcmp(&t->nodes[j].addrs[k].addr.ss, &a.ss, a.len) == 0)
+						res = &t->nodes[j];
+			if (res == NULL) {
+				problem(c, n->line, "node %s: client.resolver %s is no node's "
+					"address", n->name, n->use_resolver);
+				continue;
+			}
 		}
 		if (res->service != TOPO_SVC_RESOLVER) {
 			problem(c, n->line, "node %s: client.resolver \"%s\" is a node that "

@@ -211,10 +211,23 @@ static bool parse_network(parser *p, const char *name, const toml_value *v)
 		if (!want(p, pv, TOML_STRING, keys[i]))
 			return false;
 		net_prefix *pfx = i == 0 ? &n->v4 : &n->v6;
-		if (!net_prefix_parse(pv->u.s.ptr, pfx) || strchr(pv->u.s.ptr, '/') == NULL)
-			return fail(p, pv, "network %s: \"%s\" is not a prefix like %s "
-				    "(host bits must be zero)", name, pv->u.s.ptr,
-				    i == 0 ? "198.51.100.0/24" : "2001:db8:1::/64");
+		const char *text = pv->u.s.ptr, *slash = strchr(text, '/');
+		const char *example = i == 0 ? "198.51.100.0/24" : "2001:db8:1::/64";
+		char addr[64];
+		net_addr a;
+		snprintf(addr, sizeof addr, "%.*s", slash ? (int)(slash - text) : 63, text);
+		if (slash == NULL || !net_addr_parse(addr, 0, &a) || strchr(addr, '@'))
+			return fail(p, pv, "network %s: \"%s\" is not a prefix like %s",
+				    name, text, example);
+		char *end;
+		long len = strtol(slash + 1, &end, 10);
+		long max = a.ss.ss_family == AF_INET ? 32 : 128;
+		if (*end || end == slash + 1 || len < 0 || len > max)
+			return fail(p, pv, "network %s: \"%s\": the prefix length must be "
+				    "0..%ld", name, text, max);
+		if (!net_prefix_parse(text, pfx))
+			return fail(p, pv, "network %s: \"%s\" has host bits set after /%ld "
+				    "(write it like %s)", name, text, len, example);
 		if (pfx->family != (i == 0 ? AF_INET : AF_INET6))
 			return fail(p, pv, "network %s: %s = \"%s\" is not an %s prefix",
 				    name, keys[i], pv->u.s.ptr, i == 0 ? "IPv4" : "IPv6");
