@@ -239,7 +239,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	log_query(r, sa, tcp, q, rcode, how);
 	size_t n = res_build_response(&w, q ? q->name : dns_name_root,
 				      q ? q->qtype : 0, q ? q->qclass : DNS_C_IN,
-				      rcode, &answer, &authority, tcp, out, sizeof out);
+				      rcode, &answer, &authority, tcp, r->rotate++, out,
+				      sizeof out);
 	if (q == NULL && n >= DNS_HEADER_LEN) {
 		/* No question to echo: a bare header. */
 		n = DNS_HEADER_LEN;

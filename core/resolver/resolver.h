@@ -107,6 +107,7 @@ typedef struct resolver {
 	rcache *cache;
 	infra infra;
 	res_stats stats;
+	uint32_t rotate;            /* round-robin position for answers */
 	uint64_t now_ms;
 	int epfd;
 	request *requests;
@@ -186,7 +187,7 @@ void upstream_free_all(resolver *r);
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
-			   bool tcp, uint8_t *out, size_t outcap);
+			   bool tcp, unsigned rotate, uint8_t *out, size_t outcap);
 
 /* Deliver a finished request to every waiter (clients.c sends). */
 void res_deliver(resolver *r, request *rq);

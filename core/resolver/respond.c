@@ -2,11 +2,17 @@
  * truncated (TC) when a UDP answer does not fit. */
 #include <string.h>
 
+#include "dns/rrtype.h"
 #include "resolver/resolver.h"
 
+#define ROTATE_MAX 64
+
 /* Add the list as RRsets (runs of one owner and type), so a cut for size
- * falls between RRsets.  Returns false when something did not fit. */
-static bool add_list(dns_builder *b, int sec, const rrlist *l)
+ * falls between RRsets.  Each RRset starts `rotate` records further on,
+ * so clients asking again get the addresses in turn (round robin, seed
+ * 002), as BIND and Unbound hand out cached RRsets.  Returns false when
+ * something did not fit. */
+static bool add_list(dns_builder *b, int sec, const rrlist *l, unsigned rotate)
 {
 	size_t i = 0;
 	while (i < l->n) {
@@ -14,7 +20,16 @@ static bool add_list(dns_builder *b, int sec, const rrlist *l)
 		while (j < l->n && l->rr[j].type == l->rr[i].type &&
 		       dns_name_equal(l->rr[j].owner, l->rr[i].owner))
 			j++;
-		if (dns_build_rrset(b, sec, &l->rr[i], j - i) != DNS_OK)
+		size_t k = j - i;
+		dns_rr turned[ROTATE_MAX];
+		const dns_rr *set = &l->rr[i];
+		if (k > 1 && k <= ROTATE_MAX && l->rr[i].type != DNS_T_RRSIG) {
+			size_t first = rotate % k;
+			for (size_t x = 0; x < k; x++)
+				turned[x] = l->rr[i + (first + x) % k];
+			set = turned;
+		}
+		if (dns_build_rrset(b, sec, set, k) != DNS_OK)
 			return false;
 		i = j;
 	}
@@ -24,7 +39,7 @@ static bool add_list(dns_builder *b, int sec, const rrlist *l)
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
-			   bool tcp, uint8_t *out, size_t outcap)
+			   bool tcp, unsigned rotate, uint8_t *out, size_t outcap)
 {
 	size_t limit = DNS_UDP_PLAIN_MAX;
 	if (tcp)
@@ -45,9 +60,9 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 	(void)dns_build_question(&b, qname, qtype, qclass);
 	bool fits = true;
 	if (answer)
-		fits = add_list(&b, DNS_SEC_ANSWER, answer);
+		fits = add_list(&b, DNS_SEC_ANSWER, answer, rotate);
 	if (fits && authority)
-		fits = add_list(&b, DNS_SEC_AUTHORITY, authority);
+		fits = add_list(&b, DNS_SEC_AUTHORITY, authority, rotate);
 	if (!fits)
 		dns_build_set_tc(&b);
 	if (w->edns) {
@@ -68,7 +83,7 @@ void res_deliver(resolver *r, request *rq)
 		size_t len = res_build_response(w, rq->qname.data, rq->qtype,
 						rq->qclass, rq->rcode, &rq->answer,
 						&rq->authority, w->conn != NULL,
-						out, sizeof out);
+						r->rotate++, out, sizeof out);
 		if (len)
 			clients_send(r, w, out, len);
 	}
