@@ -102,7 +102,7 @@ $(ASAN_PROG_BINS): build/asan/bin/dnsim-%: build/asan/core/%/main.o $(ASAN_LIBS)
 # The supervisor users type, at the top of the tree; it finds the
 # daemons in bin/ beside it.
 sim: bin/dnsim-sim
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)

@@ -107,6 +107,26 @@ static void find_bindir(char *out, size_t n)
 		snprintf(out, n, "%s/bin", dir);
 }
 
+/* The default internet: beside the program (./sim at the top of the
+ * tree, or bin/dnsim-sim one level down), else from where we are. */
+static const char *default_topology(char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *dir = dirname(exe);
+		const char *tries[] = { "%s/" DEFAULT_TOPOLOGY, "%s/../" DEFAULT_TOPOLOGY,
+					"%s/../../../" DEFAULT_TOPOLOGY };
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(out, n, tries[i], dir);
+			if (access(out, R_OK) == 0)
+				return out;
+		}
+	}
+	return DEFAULT_TOPOLOGY;
+}
+
 /* --name, or the only sim that is up. */
 static int pick_sim(const char *given, char *out, size_t n)
 {
@@ -318,7 +338,8 @@ static int cmd_up(const char *name, int argc, char **argv)
 {
 	if (argc > 1)
 		return die("usage: sim up [FILE]");
-	const char *path = argc == 1 ? argv[0] : DEFAULT_TOPOLOGY;
+	char def[PATH_MAX];
+	const char *path = argc == 1 ? argv[0] : default_topology(def, sizeof def);
 	if (!need_root())
 		return 1;
 	long long t0 = now_ms();

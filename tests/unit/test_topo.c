@@ -102,7 +102,7 @@ static void test_parse_errors(void)
 	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddress = { a = \"198.51.100.2\" }\n",
 	    "t.toml:4:11: unknown key \"address\" in [node.x] (did you mean \"addresses\"?)");
 	bad("[network.a]\nipv4 = 24\n", "t.toml:2:8: ipv4 must be a string, not an integer");
-	bad("[network.a]\nipv4 = \"198.51.100.1/24\"\n", "host bits must be zero");
+	bad("[network.a]\nipv4 = \"198.51.100.1/24\"\n", "has host bits set after /24");
 	bad("[network.a]\nipv4 = \"2001:db8::/64\"\n", "is not an IPv4 prefix");
 	bad("[node.Big]\naddresses = {}\n", "node name \"Big\" is not usable");
 	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { b = \"198.51.100.2\" }\n",
