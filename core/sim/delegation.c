@@ -16,8 +16,9 @@
 
 #define MAX_NS_ADDRS 32
 
-/* Every zone the topology serves, loaded (those that fail to load are
- * left out: topo_check reports them). */
+/* Every zone the topology serves, loaded once per (origin, file) pair
+ * however many nodes serve it (those that fail to load are left out:
+ * topo_check reports them). */
 typedef struct zone_ref {
 	dns_name origin;
 	const topo_node *node;
@@ -25,10 +26,10 @@ typedef struct zone_ref {
 	dns_zonedata zd;
 } zone_ref;
 
-typedef struct zone_set {
+struct zone_set {
 	zone_ref *z;
 	size_t n;
-} zone_set;
+};
 
 static void quiet(void *ctx, const dns_diag *d)
 {
@@ -56,6 +57,12 @@ static bool zone_set_load(const topo *t, zone_set *s)
 					       dns_name_root) != DNS_OK)
 				continue;
 			dns_name_to_lower(o.data);
+			bool seen = false;
+			for (size_t j = 0; j < s->n && !seen; j++)
+				seen = dns_name_equal(s->z[j].origin.data, o.data) &&
+				       strcmp(s->z[j].tz->file, tz->file) == 0;
+			if (seen)
+				continue;
 			zone_ref *z = array_grow(&s->z, &s->n, sizeof *z);
 			if (z == NULL) {
 				zone_set_free(s);
@@ -72,6 +79,24 @@ static bool zone_set_load(const topo *t, zone_set *s)
 			}
 		}
 	return true;
+}
+
+zone_set *delegation_zones_load(const topo *t)
+{
+	zone_set *s = malloc(sizeof *s);
+	if (s && !zone_set_load(t, s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void delegation_zones_free(zone_set *s)
+{
+	if (s) {
+		zone_set_free(s);
+		free(s);
+	}
 }
 
 /* The first loaded copy of zone `origin` (outside views preferred). */
@@ -355,20 +380,20 @@ static void write_addr_records(FILE *out, const char *owner, uint32_t ttl,
 	}
 }
 
-int delegation_render_zone(const topo *t, const topo_node *node, const topo_zone *tz,
-			   FILE *out, char *err, size_t errsz)
+int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node *node,
+			   const topo_zone *tz, FILE *out, char *err, size_t errsz)
 {
-	zone_set s;
-	if (!zone_set_load(t, &s)) {
-		snprintf(err, errsz, "out of memory loading zones");
-		return -1;
-	}
+	const zone_set s = *zones;
 	const zone_ref *self = NULL;
-	for (size_t i = 0; i < s.n; i++)
-		if (s.z[i].tz == tz)
-			self = &s.z[i];
+	dns_name origin;
+	if (dns_name_from_text(&origin, tz->origin, strlen(tz->origin), dns_name_root) == DNS_OK) {
+		dns_name_to_lower(origin.data);
+		for (size_t i = 0; i < s.n && self == NULL; i++)
+			if (dns_name_equal(s.z[i].origin.data, origin.data) &&
+			    strcmp(s.z[i].tz->file, tz->file) == 0)
+				self = &s.z[i];
+	}
 	if (self == NULL) {
-		zone_set_free(&s);
 		snprintf(err, errsz, "node %s: zone %s (%s) does not load", node->name,
 			 tz->origin, tz->file);
 		return -1;
@@ -392,7 +417,6 @@ int delegation_render_zone(const topo *t, const topo_node *node, const topo_zone
 			char abs[PATH_MAX];
 			if (realpath(tz->file, abs) == NULL) {
 				snprintf(err, errsz, "%s: %s", tz->file, strerror(errno));
-				zone_set_free(&s);
 				return -1;
 			}
 			char ot[DNS_NAME_MAXTEXT];
@@ -432,7 +456,6 @@ int delegation_render_zone(const topo *t, const topo_node *node, const topo_zone
 			write_addr_records(out, nt, ttl, &a);
 		}
 	}
-	zone_set_free(&s);
 	if (ferror(out)) {
 		snprintf(err, errsz, "cannot write the zone for %s: %s", tz->origin,
 			 strerror(errno));
@@ -441,16 +464,12 @@ int delegation_render_zone(const topo *t, const topo_node *node, const topo_zone
 	return wrote;
 }
 
-bool delegation_root_hints(const topo *t, FILE *out, char *err, size_t errsz)
+bool delegation_root_hints(const topo *t, const zone_set *zones, FILE *out, char *err,
+			   size_t errsz)
 {
-	zone_set s;
-	if (!zone_set_load(t, &s)) {
-		snprintf(err, errsz, "out of memory loading zones");
-		return false;
-	}
+	const zone_set s = *zones;
 	const zone_ref *root = zone_find(&s, dns_name_root);
 	if (root == NULL) {
-		zone_set_free(&s);
 		snprintf(err, errsz, "no node serves the root zone");
 		return false;
 	}
@@ -471,7 +490,6 @@ bool delegation_root_hints(const topo *t, FILE *out, char *err, size_t errsz)
 		write_addr_records(out, nt, 3600000, &a);
 		written++;
 	}
-	zone_set_free(&s);
 	if (written == 0) {
 		snprintf(err, errsz, "no root server name has an address");
 		return false;

@@ -16,6 +16,11 @@
 #include "sim/routes.h"
 #include "sim/topo.h"
 
+/* The topology's zones, loaded once for the renderers below. */
+typedef struct zone_set zone_set;
+zone_set *delegation_zones_load(const topo *t);
+void delegation_zones_free(zone_set *s);
+
 /* Check every delegation and the root hints; returns the error count. */
 unsigned delegation_check(const topo *t, const routes *r, topo_report_fn report,
 			  void *ctx);
@@ -24,10 +29,11 @@ unsigned delegation_check(const topo *t, const routes *r, topo_report_fn report,
  * original file included, then the delegations it lacks.  Returns 0
  * when nothing is missing (serve the original file), 1 when text was
  * written to out, -1 on error (message in err). */
-int delegation_render_zone(const topo *t, const topo_node *n, const topo_zone *z,
-			   FILE *out, char *err, size_t errsz);
+int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node *n,
+			   const topo_zone *z, FILE *out, char *err, size_t errsz);
 
 /* Write named.root-style root hints; false with a message in err. */
-bool delegation_root_hints(const topo *t, FILE *out, char *err, size_t errsz);
+bool delegation_root_hints(const topo *t, const zone_set *zones, FILE *out, char *err,
+			   size_t errsz);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -799,6 +800,12 @@ static int cmd_control(const char *name, const char *verb, int argc, char **argv
 int main(int argc, char **argv)
 {
 	const char *name = NULL;
+	/* A big sim holds a descriptor per server (probes) in the monitor. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	int i = 1;
 	/* Options before the verb; --name may also follow it. */
 	for (; i < argc && argv[i][0] == '-'; i++) {

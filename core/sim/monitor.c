@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/delegation.h"
 #include "sim/netns.h"
 #include "sim/probe.h"
 #include "sim/render.h"
@@ -465,6 +466,11 @@ int monitor_run(const topo *t, const char *bindir, int report_fd)
 		report(&m, "fail - out of memory");
 		return 1;
 	}
+	zone_set *zones = delegation_zones_load(t);
+	if (zones == NULL) {
+		report(&m, "fail - out of memory loading the zones");
+		return 1;
+	}
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const topo_node *node = &t->nodes[i];
 		if (node->service == TOPO_SVC_NONE)
@@ -481,13 +487,15 @@ int monitor_run(const topo *t, const char *bindir, int report_fd)
 			report(&m, "fail %s cannot make %s: %s", node->name, dir, strerror(errno));
 			return 1;
 		}
-		if (render_service(t, node, dir, bindir, &s->argv, err, sizeof err) < 0) {
+		if (render_service(t, zones, node, dir, bindir, &s->argv, err, sizeof err) < 0) {
 			report(&m, "fail %s %s", node->name, err);
+			delegation_zones_free(zones);
 			return 1;
 		}
 		s->want_up = true;
 		m.n++;
 	}
+	delegation_zones_free(zones);
 	m.pending = m.n;
 	if (m.n == 0) {
 		report(&m, "done");

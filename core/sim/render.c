@@ -51,7 +51,8 @@ static int fail(char *err, size_t errsz, const char *what, const char *path)
 
 /* A zone's file as the server should read it: the original, or a file
  * with the delegations the topology adds. */
-static int zone_path(const topo *t, const topo_node *n, const topo_zone *z,
+static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
+		     const topo_zone *z,
 		     const char *dir, size_t index, char *out, size_t outsz,
 		     char *err, size_t errsz)
 {
@@ -60,7 +61,7 @@ static int zone_path(const topo *t, const topo_node *n, const topo_zone *z,
 	FILE *f = fopen(derived, "w");
 	if (f == NULL)
 		return fail(err, errsz, "cannot write", derived);
-	int rc = delegation_render_zone(t, n, z, f, err, errsz);
+	int rc = delegation_render_zone(t, zones, n, z, f, err, errsz);
 	if (fclose(f) != 0 && rc >= 0)
 		return fail(err, errsz, "cannot write", derived);
 	if (rc < 0)
@@ -75,8 +76,8 @@ static int zone_path(const topo *t, const topo_node *n, const topo_zone *z,
 	return 0;
 }
 
-static int write_auth(const topo *t, const topo_node *n, const char *dir, FILE *f,
-		      char *err, size_t errsz)
+static int write_auth(const topo *t, const zone_set *zones, const topo_node *n,
+		      const char *dir, FILE *f, char *err, size_t errsz)
 {
 	fprintf(f, "# dnsim-auth for node %s, written by the supervisor\n"
 		"identity %s\nquery-log stderr\n", n->name, n->name);
@@ -85,7 +86,7 @@ static int write_auth(const topo *t, const topo_node *n, const char *dir, FILE *
 	char path[PATH_MAX];
 	for (size_t k = 0; k < n->nzones; k++)
 		if (n->zones[k].view == NULL) {
-			if (zone_path(t, n, &n->zones[k], dir, k, path, sizeof path, err, errsz) < 0)
+			if (zone_path(t, zones, n, &n->zones[k], dir, k, path, sizeof path, err, errsz) < 0)
 				return -1;
 			fprintf(f, "zone %s %s\n", n->zones[k].origin, path);
 		}
@@ -96,7 +97,7 @@ static int write_auth(const topo *t, const topo_node *n, const char *dir, FILE *
 		fputc('\n', f);
 		for (size_t k = 0; k < n->nzones; k++)
 			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0) {
-				if (zone_path(t, n, &n->zones[k], dir, k, path, sizeof path,
+				if (zone_path(t, zones, n, &n->zones[k], dir, k, path, sizeof path,
 					      err, errsz) < 0)
 					return -1;
 				fprintf(f, "\tzone %s %s\n", n->zones[k].origin, path);
@@ -113,15 +114,15 @@ static void prefix_text(const net_prefix *p, char *out, size_t n)
 	snprintf(out, n, "%s/%u", a, p->bits);
 }
 
-static int write_resolver(const topo *t, const topo_node *n, const char *dir, FILE *f,
-			  char *err, size_t errsz)
+static int write_resolver(const topo *t, const zone_set *zones, const topo_node *n,
+			  const char *dir, FILE *f, char *err, size_t errsz)
 {
 	char hints[PATH_MAX];
 	snprintf(hints, sizeof hints, "%s/root.hints", dir);
 	FILE *h = fopen(hints, "w");
 	if (h == NULL)
 		return fail(err, errsz, "cannot write", hints);
-	bool ok = delegation_root_hints(t, h, err, errsz);
+	bool ok = delegation_root_hints(t, zones, h, err, errsz);
 	if (fclose(h) != 0 && ok)
 		return fail(err, errsz, "cannot write", hints);
 	if (!ok)
@@ -161,8 +162,9 @@ static int write_resolver(const topo *t, const topo_node *n, const char *dir, FI
 	return 0;
 }
 
-int render_service(const topo *t, const topo_node *n, const char *dir,
-		   const char *bindir, char ***argv, char *err, size_t errsz)
+int render_service(const topo *t, const zone_set *zones, const topo_node *n,
+		   const char *dir, const char *bindir, char ***argv, char *err,
+		   size_t errsz)
 {
 	*argv = NULL;
 	if (n->service == TOPO_SVC_NONE)
@@ -182,8 +184,8 @@ int render_service(const topo *t, const topo_node *n, const char *dir,
 	FILE *f = fopen(conf, "w");
 	if (f == NULL)
 		return fail(err, errsz, "cannot write", conf);
-	int rc = auth ? write_auth(t, n, dir, f, err, errsz)
-		      : write_resolver(t, n, dir, f, err, errsz);
+	int rc = auth ? write_auth(t, zones, n, dir, f, err, errsz)
+		      : write_resolver(t, zones, n, dir, f, err, errsz);
 	if (fclose(f) != 0 && rc == 0)
 		return fail(err, errsz, "cannot write", conf);
 	if (rc < 0)

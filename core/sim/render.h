@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "sim/delegation.h"
 #include "sim/routes.h"
 #include "sim/topo.h"
 
@@ -17,9 +18,11 @@ void render_switch_name(char *out, size_t n, const char *sim);
 /* Write node n's daemon config into `dir` (an existing folder) and
  * return its argv (NULL-terminated, malloc'd, free with render_argv_free)
  * through *argv; nodes without a service get NULL.  `bindir` holds the
- * dnsim-auth and dnsim-resolver programs.  0, or -1 with err set. */
-int render_service(const topo *t, const topo_node *n, const char *dir,
-		   const char *bindir, char ***argv, char *err, size_t errsz);
+ * dnsim-auth and dnsim-resolver programs; `zones` the topology's zones
+ * (delegation_zones_load).  0, or -1 with err set. */
+int render_service(const topo *t, const zone_set *zones, const topo_node *n,
+		   const char *dir, const char *bindir, char ***argv, char *err,
+		   size_t errsz);
 void render_argv_free(char **argv);
 
 /* resolv.conf and hosts text for node n (malloc'd). */

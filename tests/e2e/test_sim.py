@@ -238,7 +238,8 @@ def test_stop_start_restart_and_crash_restart(sim):
     row = status_rows(sim, "t8")["ns1"]
     assert row["state"] == "ready" and int(row["pid"]) != pid
     # A server that dies is started again by the monitor.
-    os.kill(int(row["pid"]), signal.SIGKILL)
+    pid = int(row["pid"])
+    os.kill(pid, signal.SIGKILL)
     deadline = time.time() + 20
     while time.time() < deadline:
         row = status_rows(sim, "t8")["ns1"]
