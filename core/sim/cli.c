@@ -1,0 +1,267 @@
+/* Helpers the supervisor's verbs share. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/readfile.h"
+#include "sim/monitor.h"
+#include "sim/netns.h"
+#include "sim/render.h"
+#include "sim/state.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	cli_interrupted = 1;
+}
+
+void cli_catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("sim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+bool need_root(void)
+{
+	if (geteuid() == 0)
+		return true;
+	die("this verb needs root (namespaces and links): run it with sudo");
+	return false;
+}
+
+long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The folder that holds dnsim-auth and dnsim-resolver. */
+void find_bindir(char *out, size_t n)
+{
+	const char *env = getenv("DNSIM_BINDIR");
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len <= 0) {
+		snprintf(out, n, "bin");
+		return;
+	}
+	exe[len] = '\0';
+	char *dir = dirname(exe);
+	char probe[PATH_MAX + 32];
+	snprintf(probe, sizeof probe, "%s/dnsim-auth", dir);
+	if (access(probe, X_OK) == 0)
+		snprintf(out, n, "%s", dir);
+	else
+		snprintf(out, n, "%s/bin", dir);
+}
+
+/* The default internet: beside the program (./sim at the top of the
+ * tree, or bin/dnsim-sim one level down), else from where we are. */
+const char *default_topology(char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *dir = dirname(exe);
+		const char *tries[] = { "%s/" DEFAULT_TOPOLOGY, "%s/../" DEFAULT_TOPOLOGY,
+					"%s/../../../" DEFAULT_TOPOLOGY };
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(out, n, tries[i], dir);
+			if (access(out, R_OK) == 0)
+				return out;
+		}
+	}
+	return DEFAULT_TOPOLOGY;
+}
+
+/* --name, or the only sim that is up. */
+int pick_sim(const char *given, char *out, size_t n)
+{
+	if (given) {
+		if (!topo_name_ok(given))
+			return die("\"%s\" is not a sim name", given);
+		snprintf(out, n, "%s", given);
+		return 0;
+	}
+	char **names;
+	int count = state_list(&names);
+	if (count < 0)
+		return die("cannot read %s: %s", SIM_RUN_DIR, strerror(-count));
+	int rc = 0;
+	if (count == 0)
+		rc = die("no sim is up (start one with `sudo ./sim up`)");
+	else if (count > 1) {
+		fprintf(stderr, "sim: %d sims are up:", count);
+		for (int i = 0; i < count; i++)
+			fprintf(stderr, " %s", names[i]);
+		fputs("; choose one with --name NAME\n", stderr);
+		rc = 1;
+	} else
+		snprintf(out, n, "%s", names[0]);
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int read_nodes(const char *sim, node_line **out, size_t *n)
+{
+	char path[512], *text;
+	size_t len;
+	*out = NULL;
+	*n = 0;
+	state_path(path, sizeof path, sim, "nodes.list");
+	int e = io_read_file(NULL, path, &text, &len);
+	if (e)
+		return -e;
+	size_t cap = 0;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (*n == cap) {
+			node_line *g = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *g);
+			if (g == NULL)
+				break;
+			*out = g;
+		}
+		node_line *nl = &(*out)[*n];
+		int router = 0;
+		memset(nl, 0, sizeof *nl);
+		if (sscanf(l, "%32s %15s %d %511s", nl->name, nl->service, &router, nl->addrs) >= 3) {
+			nl->router = router;
+			(*n)++;
+		}
+	}
+	free(text);
+	return 0;
+}
+
+int write_nodes(const topo *t)
+{
+	char path[512];
+	state_path(path, sizeof path, t->name, "nodes.list");
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		fprintf(f, "%s %s %d ", n->name, topo_service_name(n->service), n->router);
+		for (size_t k = 0; k < n->naddrs; k++)
+			fprintf(f, "%s%s", k ? "," : "", n->addrs[k].text);
+		fputc('\n', f);
+	}
+	int rc = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0)
+		rc = -errno;
+	return rc;
+}
+
+const node_line *find_node(const node_line *nodes, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(nodes[i].name, name) == 0)
+			return &nodes[i];
+	return NULL;
+}
+
+const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr)
+{
+	size_t len = strlen(addr);
+	for (size_t i = 0; i < n; i++)
+		for (const char *p = nodes[i].addrs; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			if (strncmp(p, addr, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+				return &nodes[i];
+	return NULL;
+}
+
+static void print_problem(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
+int load_checked(topo *t, const char *path)
+{
+	char err[1024];
+	if (!topo_load(t, path, err, sizeof err)) {
+		fprintf(stderr, "%s\nsim: %s: 1 problem; nothing was built\n", err, path);
+		topo_free(t);
+		return 1;
+	}
+	unsigned e = topo_check(t, print_problem, NULL);
+	if (e) {
+		fprintf(stderr, "sim: %s: %u problem%s; nothing was built\n", path, e,
+			e == 1 ? "" : "s");
+		topo_free(t);
+		return 1;
+	}
+	return 0;
+}
+
+int node_args(const char *name, const char *node, char *sim, size_t simsz,
+		     char *ns, size_t nssz)
+{
+	if (pick_sim(name, sim, simsz))
+		return 1;
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return die("sim %s is not up", sim);
+	bool found = find_node(nodes, n, node) != NULL;
+	free(nodes);
+	if (!found)
+		return die("sim %s has no node named \"%s\" (`./sim status` lists them)", sim, node);
+	render_ns_name(ns, nssz, sim, node);
+	return 0;
+}
+
+int enter_and_exec(const char *sim, const char *node, const char *ns, char **argv)
+{
+	const char *what = "";
+	int rc = netns_enter_exec(ns, &what);
+	if (rc < 0)
+		return die("cannot %s of node %s: %s", what, node, strerror(-rc));
+	setenv("DNSIM_SIM", sim, 1);
+	setenv("DNSIM_NODE", node, 1);
+	execvp(argv[0], argv);
+	return die("%s: %s", argv[0], strerror(errno)) + 126;
+}
+
+bool monitor_alive(const char *sim)
+{
+	char *reply = monitor_call(sim, "status");
+	bool ok = reply != NULL && reply[0] != '\0';
+	free(reply);
+	return ok;
+}

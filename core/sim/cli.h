@@ -1,0 +1,66 @@
+/* What the supervisor's verbs share: messages, choosing the sim and the
+ * node, the node list a running sim keeps, entering a node. */
+#ifndef DNSIM_SIM_CLI_H
+#define DNSIM_SIM_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sim/topo.h"
+
+#define DEFAULT_TOPOLOGY "topologies/internet.toml"
+
+/* "sim: MESSAGE" on stderr; returns 1 (an exit status). */
+int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool need_root(void);
+long long now_ms(void);
+
+/* Set by SIGINT/SIGTERM once cli_catch_interrupts() ran. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
+
+/* The folder of the daemons; the default topology file. */
+void find_bindir(char *out, size_t n);
+const char *default_topology(char *out, size_t n);
+
+/* --name, or the only sim that is up (0, or 1 after a message). */
+int pick_sim(const char *given, char *out, size_t n);
+
+/* The node list of a running sim (/run/dnsim/SIM/nodes.list):
+ * "NODE SERVICE ROUTER ADDR,ADDR..." per line. */
+typedef struct node_line {
+	char name[TOPO_NAME_MAX + 1];
+	char service[16];
+	bool router;
+	char addrs[512];
+} node_line;
+int read_nodes(const char *sim, node_line **out, size_t *n);
+int write_nodes(const topo *t);
+const node_line *find_node(const node_line *nodes, size_t n, const char *name);
+/* The node whose address this is (text form), or NULL. */
+const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr);
+
+/* Load and validate a topology, reporting every problem (0 or 1). */
+int load_checked(topo *t, const char *path);
+
+/* Pick the sim and check the node exists; its namespace name in ns. */
+int node_args(const char *name, const char *node, char *sim, size_t simsz,
+	      char *ns, size_t nssz);
+/* Replace this process with argv run inside the node. */
+int enter_and_exec(const char *sim, const char *node, const char *ns, char **argv);
+bool monitor_alive(const char *sim);
+
+/* The verbs. */
+int cmd_check(int argc, char **argv);
+int cmd_up(const char *name, int argc, char **argv);
+int cmd_down(const char *name, int argc, char **argv);
+int cmd_list(int argc);
+int cmd_status(const char *name, int argc);
+int cmd_exec(const char *name, int argc, char **argv);
+int cmd_shell(const char *name, int argc, char **argv);
+int cmd_logs(const char *name, int argc, char **argv);
+int cmd_control(const char *name, const char *verb, int argc, char **argv);
+
+#endif

@@ -1,0 +1,281 @@
+/* The verbs that make and unmake a sim: check, up, down. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/build.h"
+#include "sim/monitor.h"
+#include "sim/routes.h"
+#include "sim/state.h"
+#include "sim/teardown.h"
+
+int cmd_check(int argc, char **argv)
+{
+	if (argc != 1)
+		return die("usage: sim check FILE");
+	topo t;
+	if (load_checked(&t, argv[0]))
+		return 1;
+	size_t servers = 0;
+	for (size_t i = 0; i < t.nnodes; i++)
+		servers += t.nodes[i].service != TOPO_SVC_NONE;
+	printf("%s: sim %s, %zu networks, %zu nodes, %zu servers: OK\n", argv[0], t.name,
+	       t.nnetworks, t.nnodes, servers);
+	topo_free(&t);
+	return 0;
+}
+
+typedef struct up_progress {
+	bool tty;
+	long long t0;
+} up_progress;
+
+static bool on_progress(void *ctx, size_t done, size_t total)
+{
+	up_progress *p = ctx;
+	if (p->tty && (done == total || done % 10 == 0)) {
+		fprintf(stderr, "\r  building nodes: %zu/%zu", done, total);
+		if (done == total)
+			fputc('\n', stderr);
+	}
+	return !cli_interrupted;
+}
+
+static void rollback(const char *sim)
+{
+	fprintf(stderr, "sim: rolling back what was built ...\n");
+	if (teardown(sim, stderr) == 0)
+		fprintf(stderr, "sim: nothing of sim %s is left\n", sim);
+}
+
+static void print_built(const topo *t, long long ms)
+{
+	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		auth += n->service == TOPO_SVC_AUTH;
+		res += n->service == TOPO_SVC_RESOLVER;
+		cmd += n->service == TOPO_SVC_COMMAND;
+		routers += n->router;
+		hosts += n->service == TOPO_SVC_NONE && !n->router;
+	}
+	printf("sim %s is up in %.2f s: %zu networks, %zu nodes (%zu authoritative, "
+	       "%zu resolvers, %zu services, %zu routers, %zu hosts)\n", t->name,
+	       (double)ms / 1000.0, t->nnetworks, t->nnodes, auth, res, cmd, routers, hosts);
+	if (t->nnodes <= 60) {
+		printf("  %-16s %-10s %s\n", "NODE", "SERVICE", "ADDRESSES");
+		for (size_t i = 0; i < t->nnodes; i++) {
+			const topo_node *n = &t->nodes[i];
+			printf("  %-16s %-10s ", n->name,
+			       n->router ? "router" : topo_service_name(n->service));
+			for (size_t k = 0; k < n->naddrs; k++)
+				printf("%s%s", k ? " " : "", n->addrs[k].text);
+			putchar('\n');
+		}
+	}
+	printf("Next: sudo ./sim --name %s status | exec NODE dig NAME | down\n", t->name);
+}
+
+int cmd_up(const char *name, int argc, char **argv)
+{
+	if (argc > 1)
+		return die("usage: sim up [FILE]");
+	char def[PATH_MAX];
+	const char *path = argc == 1 ? argv[0] : default_topology(def, sizeof def);
+	if (!need_root())
+		return 1;
+	long long t0 = now_ms();
+	topo t;
+	if (load_checked(&t, path))
+		return 1;
+	if (name && !topo_name_ok(name)) {
+		topo_free(&t);
+		return die("\"%s\" is not a sim name: use at most %d letters, digits and '-'",
+			   name, TOPO_NAME_MAX);
+	}
+	if (name)
+		snprintf(t.name, sizeof t.name, "%s", name);
+	if (state_exists(t.name)) {
+		die("sim %s is already up; nothing changed (`sudo ./sim --name %s down` "
+		    "takes it down)", t.name, t.name);
+		topo_free(&t);
+		return 1;
+	}
+	routes r;
+	if (!routes_compute(&t, &r)) {
+		topo_free(&t);
+		return die("out of memory");
+	}
+	int statefd = state_create(t.name);
+	if (statefd < 0) {
+		die("cannot create %s/%s: %s", SIM_RUN_DIR, t.name,
+		    statefd == -EEXIST ? "the sim is already up" : strerror(-statefd));
+		routes_free(&r);
+		topo_free(&t);
+		return 1;
+	}
+	cli_catch_interrupts();
+	int rc = 0;
+	char err[1024];
+	up_progress prog = { .tty = isatty(2), .t0 = t0 };
+	if ((rc = write_nodes(&t)) < 0) {
+		die("cannot write the node list: %s", strerror(-rc));
+		goto fail;
+	}
+	if (prog.tty)
+		fprintf(stderr, "sim %s: %zu nodes on %zu networks\n", t.name, t.nnodes,
+			t.nnetworks);
+	if (build_network(&t, &r, statefd, on_progress, &prog, err, sizeof err) < 0) {
+		die("%s", err);
+		goto fail;
+	}
+	char bindir[PATH_MAX];
+	find_bindir(bindir, sizeof bindir);
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		die("pipe: %s", strerror(errno));
+		goto fail;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		die("fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* The monitor: detached from the terminal, outliving `up`. */
+		close(pipefd[0]);
+		setsid();
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		char logpath[512];
+		state_path(logpath, sizeof logpath, t.name, "logs/supervisor.log");
+		int null = open("/dev/null", O_RDWR);
+		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		if (null >= 0 && log >= 0) {
+			dup2(null, 0);
+			dup2(log, 1);
+			dup2(log, 2);
+		}
+		close(statefd);
+		int status = monitor_run(&t, bindir, pipefd[1]);
+		routes_free(&r);
+		topo_free(&t);
+		_exit(status);
+	}
+	close(pipefd[1]);
+	FILE *rep = fdopen(pipefd[0], "r");
+	char line[700];
+	size_t ready = 0, services = 0, failed = 0;
+	for (size_t i = 0; i < t.nnodes; i++)
+		services += t.nodes[i].service != TOPO_SVC_NONE;
+	bool done = false;
+	while (rep && !cli_interrupted && fgets(line, sizeof line, rep)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "ready ", 6) == 0) {
+			ready++;
+			if (prog.tty)
+				fprintf(stderr, "\r  servers answering: %zu/%zu", ready, services);
+		} else if (strncmp(line, "fail ", 5) == 0) {
+			char *node = line + 5, *why = strchr(node, ' ');
+			if (why)
+				*why++ = '\0';
+			if (prog.tty)
+				fputc('\n', stderr);
+			if (strcmp(node, "-") == 0)
+				die("%s", why ? why : "the monitor failed");
+			else
+				die("node %s: %s", node, why ? why : "failed");
+			failed++;
+		} else if (strcmp(line, "done") == 0) {
+			done = true;
+			break;
+		}
+	}
+	if (rep)
+		fclose(rep);
+	if (prog.tty && services)
+		fputc('\n', stderr);
+	if (cli_interrupted) {
+		die("interrupted");
+		goto fail;
+	}
+	if (!done || failed) {
+		if (!done && !failed)
+			die("the monitor stopped before every server was ready (see %s/%s/logs/)",
+			    SIM_RUN_DIR, t.name);
+		goto fail;
+	}
+	close(statefd);
+	print_built(&t, now_ms() - t0);
+	routes_free(&r);
+	topo_free(&t);
+	return 0;
+fail:
+	close(statefd);
+	rollback(t.name);
+	routes_free(&r);
+	topo_free(&t);
+	return 1;
+}
+
+int cmd_down(const char *name, int argc, char **argv)
+{
+	bool all = argc == 1 && strcmp(argv[0], "--all") == 0;
+	if (argc > (all ? 1 : 0))
+		return die("usage: sim [--name NAME] down [--all]");
+	if (!need_root())
+		return 1;
+	char **names = NULL;
+	int count;
+	char one[TOPO_NAME_MAX + 1];
+	if (all) {
+		count = state_list(&names);
+		if (count < 0)
+			return die("cannot read %s: %s", SIM_RUN_DIR, strerror(-count));
+	} else {
+		if (name == NULL) {
+			char **list;
+			int n = state_list(&list);
+			for (int i = 0; i < n; i++)
+				free(list[i]);
+			free(list);
+			if (n == 0) {
+				printf("no sim is up; nothing to do\n");
+				return 0;
+			}
+		}
+		if (pick_sim(name, one, sizeof one))
+			return 1;
+		if (!state_exists(one)) {
+			printf("sim %s is not up; nothing to do\n", one);
+			return 0;
+		}
+		names = malloc(sizeof *names);
+		if (names == NULL || (names[0] = strdup(one)) == NULL)
+			return die("out of memory");
+		count = 1;
+	}
+	int problems = 0;
+	for (int i = 0; i < count; i++) {
+		long long t0 = now_ms();
+		int p = teardown(names[i], stderr);
+		if (p == 0)
+			printf("sim %s is down (%.2f s)\n", names[i], (double)(now_ms() - t0) / 1000.0);
+		problems += p;
+		free(names[i]);
+	}
+	free(names);
+	return problems ? 1 : 0;
+}
