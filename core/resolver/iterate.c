@@ -553,9 +553,24 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 			glue += na;
 		}
 	}
-	char zb[DNS_NAME_MAXTEXT];
-	trace_event(r, rq, "referral", "\"zone\":\"%s\",\"ns\":%zu,\"glue\":%zu",
-		    trace_name(ns0->owner, zb, sizeof zb), n, glue);
+	/* The nameservers' names, space-separated, for the trace's readers
+	 * (a sequence diagram shows whom the referral names). */
+	char zb[DNS_NAME_MAXTEXT], names[1024];
+	size_t used = 0;
+	names[0] = '\0';
+	for (size_t k = 0; k < n && used + 2 < sizeof names; k++) {
+		char nb[DNS_NAME_MAXTEXT];
+		int w = snprintf(names + used, sizeof names - used, "%s%s", k ? " " : "",
+				 trace_name(set[k].rdata, nb, sizeof nb));
+		if (w < 0 || (size_t)w >= sizeof names - used) {
+			names[used] = '\0';
+			break;
+		}
+		used += (size_t)w;
+	}
+	trace_event(r, rq, "referral",
+		    "\"zone\":\"%s\",\"ns\":%zu,\"glue\":%zu,\"names\":\"%s\"",
+		    trace_name(ns0->owner, zb, sizeof zb), n, glue, names);
 	return true;
 }
 

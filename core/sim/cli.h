@@ -62,5 +62,10 @@ int cmd_exec(const char *name, int argc, char **argv);
 int cmd_shell(const char *name, int argc, char **argv);
 int cmd_logs(const char *name, int argc, char **argv);
 int cmd_control(const char *name, const char *verb, int argc, char **argv);
+int cmd_trace(const char *name, int argc, char **argv);
+int cmd_capture(const char *name, int argc, char **argv);
+int cmd_stats(const char *name, int argc, char **argv);
+int cmd_cache(const char *name, int argc, char **argv);
+int cmd_graph(const char *name, int argc, char **argv);
 
 #endif

@@ -88,6 +88,20 @@ static void print_built(const topo *t, long long ms)
 	printf("Next: sudo ./sim --name %s status | exec NODE dig NAME | down\n", t->name);
 }
 
+/* Remember which file the sim came from (for `graph`). */
+static int write_topology_path(const char *sim, const char *file)
+{
+	char path[512], abs[PATH_MAX];
+	if (realpath(file, abs) == NULL)
+		return -errno;
+	state_path(path, sizeof path, sim, "topology");
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "%s\n", abs);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
 int cmd_up(const char *name, int argc, char **argv)
 {
 	if (argc > 1)
@@ -130,7 +144,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	int rc = 0;
 	char err[1024];
 	up_progress prog = { .tty = isatty(2), .t0 = t0 };
-	if ((rc = write_nodes(&t)) < 0) {
+	if ((rc = write_nodes(&t)) < 0 || (rc = write_topology_path(t.name, path)) < 0) {
 		die("cannot write the node list: %s", strerror(-rc));
 		goto fail;
 	}

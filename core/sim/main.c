@@ -33,6 +33,22 @@ static void usage(FILE *out)
 "  start NODE           start it again\n"
 "  restart NODE         stop and start it\n"
 "  list                 the sims that are up\n"
+"  trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]\n"
+"                       resolve NAME from a host (default laptop) and draw\n"
+"                       every hop its resolver made, with times; --cold\n"
+"                       flushes the resolver's cache first\n"
+"  capture [NODE] [-w FILE] [-c N] [FILTER...]\n"
+"                       tcpdump inside NODE (default filter: port 53); without\n"
+"                       NODE, every DNS packet in the sim, labelled with its sender\n"
+"  stats [NODE] [--prometheus]\n"
+"                       each server's counters: queries by type and rcode; for\n"
+"                       resolvers cache size, hits, misses, hit rate\n"
+"  graph [FILE] [--delegations] [-o OUT]\n"
+"                       the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
+"                       networks, routers, hosts, servers and their zones;\n"
+"                       --delegations draws the zone tree from the root down\n"
+"  cache NODE dump|flush [NAME]\n"
+"                       a resolver's cache: list it, empty it, or forget NAME\n"
 "  check FILE           validate a topology without building anything\n"
 "  help                 this text\n"
 "\n"
@@ -109,6 +125,16 @@ int main(int argc, char **argv)
 		rc = cmd_control(name, verb, nargs, args);
 	else if (strcmp(verb, "list") == 0)
 		rc = cmd_list(nargs);
+	else if (strcmp(verb, "trace") == 0)
+		rc = cmd_trace(name, nargs, args);
+	else if (strcmp(verb, "capture") == 0)
+		rc = cmd_capture(name, nargs, args);
+	else if (strcmp(verb, "stats") == 0)
+		rc = cmd_stats(name, nargs, args);
+	else if (strcmp(verb, "cache") == 0)
+		rc = cmd_cache(name, nargs, args);
+	else if (strcmp(verb, "graph") == 0)
+		rc = cmd_graph(name, nargs, args);
 	else if (strcmp(verb, "check") == 0)
 		rc = cmd_check(nargs, args);
 	else {

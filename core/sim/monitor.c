@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/unixcall.h"
 #include "sim/delegation.h"
 #include "sim/netns.h"
 #include "sim/probe.h"
@@ -170,7 +171,8 @@ static void spawn(monitor *m, svc *s)
 		    dup2(log, 2) < 0)
 			_exit(126);
 		const char *what = "";
-		int rc = netns_enter_exec(s->ns, &what);
+		int rc = s->node->service == TOPO_SVC_COMMAND ? netns_enter_exec(s->ns, &what)
+							       : netns_enter(s->ns, &what);
 		if (rc < 0) {
 			dprintf(2, "[dnsim] cannot %s: %s\n", what, strerror(-rc));
 			_exit(126);
@@ -567,43 +569,10 @@ int monitor_run(const topo *t, const char *bindir, int report_fd)
 
 char *monitor_call(const char *sim, const char *cmd)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	if (state_path(sun.sun_path, sizeof sun.sun_path, sim, "control") < 0) {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (state_path(path, sizeof path, sim, "control") < 0) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    dprintf(fd, "%s\n", cmd) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	size_t len = 0, cap = 4096;
-	char *out = malloc(cap);
-	while (out) {
-		if (len + 1024 > cap) {
-			char *grown = realloc(out, cap *= 2);
-			if (grown == NULL) {
-				free(out);
-				out = NULL;
-				break;
-			}
-			out = grown;
-		}
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 5000) <= 0)
-			break;
-		ssize_t n = read(fd, out + len, cap - len - 1);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (out)
-		out[len] = '\0';
-	return out;
+	return unix_call(path, cmd, 5000);
 }

@@ -107,7 +107,7 @@ unsigned long netns_inode(const char *name)
 	return (unsigned long)st.st_ino;
 }
 
-int netns_enter_exec(const char *name, const char **what)
+int netns_enter(const char *name, const char **what)
 {
 	int fd = netns_open(name);
 	if (fd < 0) {
@@ -120,6 +120,12 @@ int netns_enter_exec(const char *name, const char **what)
 		rc = -errno;
 	}
 	close(fd);
+	return rc;
+}
+
+int netns_enter_exec(const char *name, const char **what)
+{
+	int rc = netns_enter(name, what);
 	if (rc < 0)
 		return rc;
 	if (unshare(CLONE_NEWNS) < 0) {

@@ -5,11 +5,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dns/msg.h"
+#include "dns/rrtype.h"
 #include "sim/netns.h"
 
 int probe_socket(const char *nsname)
@@ -93,6 +96,58 @@ bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
 		*queries = v;
 	}
 	return true;
+}
+
+int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *out,
+		size_t outsz)
+{
+	int fd = probe_socket(nsname);
+	if (fd < 0)
+		return -1;
+	uint16_t id = (uint16_t)(getpid() ^ time(NULL) ^ 0x5a5a);
+	uint8_t buf[4096];
+	ssize_t n = -1;
+	if (probe_send(fd, to, id) == 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (poll(&p, 1, timeout_ms) > 0) {
+			n = recv(fd, buf, sizeof buf, 0);
+			if (n >= 12 && ((buf[0] << 8) | buf[1]) == id)
+				break;
+			n = -1;
+		}
+	}
+	close(fd);
+	if (n < 12)
+		return -1;
+	dns_msg m;
+	dns_msg_init(&m);
+	int count = -1;
+	size_t used = 0;
+	if (outsz)
+		out[0] = '\0';
+	if (dns_msg_parse(&m, buf, (size_t)n) == DNS_OK) {
+		count = 0;
+		for (size_t i = 0; i < m.count[0]; i++) {
+			const dns_rr *rr = &m.rr[0][i];
+			if (rr->type != DNS_T_TXT)
+				continue;
+			/* TXT RDATA: length-prefixed strings, one counter each. */
+			for (size_t k = 0; k < rr->rdlen;) {
+				size_t len = rr->rdata[k++];
+				if (k + len > rr->rdlen)
+					break;
+				int w = snprintf(out + used, outsz - used, "%.*s\n", (int)len,
+						 (const char *)rr->rdata + k);
+				if (w < 0 || (size_t)w >= outsz - used)
+					break;
+				used += (size_t)w;
+				count++;
+				k += len;
+			}
+		}
+	}
+	dns_msg_free(&m);
+	return count;
 }
 
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,

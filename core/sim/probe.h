@@ -24,4 +24,10 @@ bool probe_recv(int fd, uint16_t id, unsigned long long *queries);
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 	       unsigned long long *queries);
 
+/* Ask for the counters and write them as "key=value" lines into out
+ * (the TXT strings of the answer, in the order the server gave them).
+ * Returns the number of counters, or -1 when the server did not answer. */
+int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *out,
+		size_t outsz);
+
 #endif

@@ -129,7 +129,7 @@ static int write_resolver(const topo *t, const zone_set *zones, const topo_node 
 		return -1;
 	fprintf(f, "# dnsim-resolver for node %s, written by the supervisor\n"
 		"identity %s\nquery-log stderr\nroot-hints %s\ncontrol %s/control\n"
-		"listen 127.0.0.1\n", n->name, n->name, hints, dir);
+		"trace %s/trace.jsonl\nlisten 127.0.0.1\n", n->name, n->name, hints, dir, dir);
 	for (size_t i = 0; i < n->naddrs; i++)
 		fprintf(f, "listen %s\n", n->addrs[i].text);
 	fputs("allow 127.0.0.0/8 ::1", f);

@@ -1,0 +1,183 @@
+/* The verbs that read servers' counters and resolvers' caches:
+ * `stats [NODE] [--prometheus]` and `cache NODE dump|flush [NAME]`. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/addr.h"
+#include "io/unixcall.h"
+#include "sim/probe.h"
+#include "sim/render.h"
+#include "sim/state.h"
+
+#define STATS_MAX 16384
+
+/* "rcode.NOERROR" -> metric "dnsim_responses_total", label rcode. */
+static void prometheus_line(const char *node, const char *service, const char *key,
+			    const char *value)
+{
+	const char *dot = strchr(key, '.');
+	if (strncmp(key, "rcode.", 6) == 0)
+		printf("dnsim_responses_total{node=\"%s\",service=\"%s\",rcode=\"%s\"} %s\n",
+		       node, service, dot + 1, value);
+	else if (strncmp(key, "qtype.", 6) == 0)
+		printf("dnsim_queries_by_type_total{node=\"%s\",service=\"%s\",type=\"%s\"} %s\n",
+		       node, service, dot + 1, value);
+	else {
+		char metric[96];
+		size_t o = 0;
+		for (const char *p = key; *p && o + 1 < sizeof metric; p++)
+			metric[o++] = (*p == '.' || *p == '-') ? '_' : *p;
+		metric[o] = '\0';
+		/* Sizes are gauges; everything else only counts up. */
+		bool gauge = strcmp(key, "cache.entries") == 0 || strcmp(key, "cache.bytes") == 0;
+		printf("dnsim_%s%s{node=\"%s\",service=\"%s\"} %s\n", metric,
+		       gauge ? "" : "_total", node, service, value);
+	}
+}
+
+static unsigned long long counter(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, key, len) == 0 && l[len] == '=')
+			return strtoull(l + len + 1, NULL, 10);
+	return 0;
+}
+
+static int show_node(const char *sim, const node_line *nl, bool prom)
+{
+	char ns[128], first[64];
+	net_addr a;
+	render_ns_name(ns, sizeof ns, sim, nl->name);
+	snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
+	char *text = malloc(STATS_MAX);
+	if (text == NULL)
+		return die("out of memory");
+	int n = net_addr_parse(first, 53, &a) ? probe_stats(ns, &a, 1000, text, STATS_MAX) : -1;
+	if (n < 0) {
+		free(text);
+		if (!prom)
+			printf("%s (%s): no answer (is it stopped? `./sim status`)\n\n", nl->name,
+			       nl->service);
+		return 1;
+	}
+	bool resolver = strcmp(nl->service, "resolver") == 0;
+	unsigned long long hits = counter(text, "cache.hits"), misses = counter(text, "cache.misses");
+	double ratio = hits + misses ? (double)hits / (double)(hits + misses) : 0.0;
+	if (prom) {
+		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(l, '=');
+			if (eq == NULL)
+				continue;
+			*eq = '\0';
+			prometheus_line(nl->name, nl->service, l, eq + 1);
+		}
+		if (resolver)
+			printf("dnsim_cache_hit_ratio{node=\"%s\",service=\"%s\"} %.4f\n",
+			       nl->name, nl->service, ratio);
+		free(text);
+		return 0;
+	}
+	printf("%s (%s)\n", nl->name, nl->service);
+	if (resolver) {
+		printf("  %-24s %llu\n", "queries", counter(text, "queries"));
+		printf("  %-24s %llu entries, %llu bytes\n", "cache size",
+		       counter(text, "cache.entries"), counter(text, "cache.bytes"));
+		printf("  %-24s %llu hits, %llu misses, hit rate %.1f%%\n", "cache", hits,
+		       misses, 100.0 * ratio);
+	}
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(l, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		if (resolver && (strcmp(l, "queries") == 0 || strncmp(l, "cache.", 6) == 0))
+			continue;
+		printf("  %-24s %s\n", l, eq + 1);
+	}
+	putchar('\n');
+	free(text);
+	return 0;
+}
+
+int cmd_stats(const char *name, int argc, char **argv)
+{
+	const char *only = NULL;
+	bool prom = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--prometheus") == 0)
+			prom = true;
+		else if (only == NULL && argv[i][0] != '-')
+			only = argv[i];
+		else
+			return die("usage: sim stats [NODE] [--prometheus]");
+	}
+	if (!need_root())
+		return 1;
+	char sim[TOPO_NAME_MAX + 1];
+	if (pick_sim(name, sim, sizeof sim))
+		return 1;
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return die("sim %s is not up", sim);
+	int rc = 0, shown = 0;
+	if (prom)
+		printf("# dnsim counters of sim %s, from each server's CH TXT stats.dnsim\n", sim);
+	for (size_t i = 0; i < n; i++) {
+		const node_line *nl = &nodes[i];
+		bool dns = strcmp(nl->service, "auth") == 0 || strcmp(nl->service, "resolver") == 0;
+		if (only && strcmp(only, nl->name) != 0)
+			continue;
+		if (!dns) {
+			if (only)
+				rc = die("node %s runs no DNS server", only);
+			continue;
+		}
+		rc |= show_node(sim, nl, prom);
+		shown++;
+	}
+	if (only && shown == 0 && rc == 0)
+		rc = die("sim %s has no node named \"%s\"", sim, only);
+	free(nodes);
+	return rc;
+}
+
+int cmd_cache(const char *name, int argc, char **argv)
+{
+	if (argc < 2 || argc > 3 || (strcmp(argv[1], "dump") != 0 && strcmp(argv[1], "flush") != 0) ||
+	    (argc == 3 && strcmp(argv[1], "flush") != 0))
+		return die("usage: sim cache NODE dump|flush [NAME]");
+	if (!need_root())
+		return 1;
+	char sim[TOPO_NAME_MAX + 1], ns[128];
+	if (node_args(name, argv[0], sim, sizeof sim, ns, sizeof ns))
+		return 1;
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return die("sim %s is not up", sim);
+	const node_line *nl = find_node(nodes, n, argv[0]);
+	bool resolver = nl && strcmp(nl->service, "resolver") == 0;
+	free(nodes);
+	if (!resolver)
+		return die("node %s is not a resolver: it has no cache", argv[0]);
+	char sub[128], path[600], cmd[600];
+	snprintf(sub, sizeof sub, "nodes/%s/control", argv[0]);
+	state_path(path, sizeof path, sim, sub);
+	snprintf(cmd, sizeof cmd, "%s%s%s", argv[1], argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
+	char *reply = unix_call(path, cmd, 5000);
+	if (reply == NULL)
+		return die("cannot reach %s's control socket: %s (is it stopped?)", argv[0],
+			   strerror(errno));
+	fputs(reply, stdout);
+	bool failed = strncmp(reply, "error", 5) == 0;
+	free(reply);
+	return failed ? 1 : 0;
+}

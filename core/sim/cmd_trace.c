@@ -1,0 +1,259 @@
+/* `sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]`: ask a
+ * client's resolver for NAME from inside the client, then draw what the
+ * resolver really did, read back from its trace file. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "io/addr.h"
+#include "io/readfile.h"
+#include "io/unixcall.h"
+#include "sim/hops.h"
+#include "sim/netns.h"
+#include "sim/probe.h"
+#include "sim/render.h"
+#include "sim/seqdiag.h"
+#include "sim/state.h"
+
+#define TRACE_WAIT_MS 15000
+
+typedef struct lanes_ctx {
+	node_line *nodes;
+	size_t n;
+} lanes_ctx;
+
+/* "198.18.1.4#53" -> "a-root" */
+static const char *server_name(void *ctx, const char *addr)
+{
+	lanes_ctx *c = ctx;
+	char host[96];
+	snprintf(host, sizeof host, "%s", addr);
+	char *hash = strrchr(host, '#');
+	if (hash)
+		*hash = '\0';
+	const node_line *n = find_node_by_addr(c->nodes, c->n, host);
+	return n ? n->name : NULL;
+}
+
+/* The first nameserver in the node's resolv.conf. */
+static int client_resolver(const char *ns, char *out, size_t n)
+{
+	char path[512], *text;
+	size_t len;
+	snprintf(path, sizeof path, "%s/%s/resolv.conf", NETNS_ETC_DIR, ns);
+	int e = io_read_file(NULL, path, &text, &len);
+	if (e)
+		return -e;
+	int rc = -ENOENT;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save))
+		if (sscanf(l, "nameserver %63s", out) == 1 && n >= 64) {
+			rc = 0;
+			break;
+		}
+	free(text);
+	return rc;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Ask from inside the client: returns the reply length, 0 on timeout. */
+static size_t ask(const char *ns, const net_addr *to, const uint8_t *qname,
+		  uint16_t qtype, uint16_t id, uint8_t *reply, size_t cap, char *err,
+		  size_t errsz)
+{
+	uint8_t q[512];
+	dns_builder b;
+	dns_header h = { .id = id, .flags = DNS_F_RD };
+	dns_edns e = { .present = true, .udp_size = 1232 };
+	if (dns_build_init(&b, q, sizeof q, &h) != DNS_OK ||
+	    dns_build_reserve(&b, dns_edns_wire_size(0)) != DNS_OK ||
+	    dns_build_question(&b, qname, qtype, DNS_C_IN) != DNS_OK ||
+	    dns_build_edns(&b, &e) != DNS_OK) {
+		snprintf(err, errsz, "cannot build the query");
+		return 0;
+	}
+	size_t qlen = dns_build_finish(&b);
+	int fd = probe_socket(ns);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
+		return 0;
+	}
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	if (to->ss.ss_family == AF_INET) {
+		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&dst.sin6_addr.s6_addr[12],
+		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
+	} else {
+		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
+	}
+	size_t got = 0;
+	if (sendto(fd, q, qlen, 0, (struct sockaddr *)&dst, sizeof dst) < 0) {
+		snprintf(err, errsz, "cannot send: %s", strerror(errno));
+	} else {
+		long long give_up = now_ms() + TRACE_WAIT_MS;
+		while (got == 0 && now_ms() < give_up) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, (int)(give_up - now_ms())) <= 0)
+				break;
+			ssize_t n = recv(fd, reply, cap, 0);
+			if (n >= 12 && ((reply[0] << 8) | reply[1]) == id)
+				got = (size_t)n;
+		}
+		if (got == 0)
+			snprintf(err, errsz, "no answer from the resolver within %d s",
+				 TRACE_WAIT_MS / 1000);
+	}
+	close(fd);
+	return got;
+}
+
+int cmd_trace(const char *name, int argc, char **argv)
+{
+	const char *qname_text = NULL, *qtype_text = "A", *from = "laptop";
+	bool cold = false, mermaid = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--cold") == 0)
+			cold = true;
+		else if (strcmp(argv[i], "--mermaid") == 0)
+			mermaid = true;
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from = argv[++i];
+		else if (argv[i][0] == '-')
+			return die("trace: unknown option %s", argv[i]);
+		else if (qname_text == NULL)
+			qname_text = argv[i];
+		else
+			qtype_text = argv[i];
+	}
+	if (qname_text == NULL)
+		return die("usage: sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]");
+	if (!need_root())
+		return 1;
+	dns_name qname;
+	uint16_t qtype;
+	if (dns_name_from_text(&qname, qname_text, strlen(qname_text), dns_name_root) != DNS_OK)
+		return die("\"%s\" is not a domain name", qname_text);
+	if (dns_type_from_text(qtype_text, strlen(qtype_text), &qtype) != DNS_OK)
+		return die("\"%s\" is not a record type", qtype_text);
+	char sim[TOPO_NAME_MAX + 1], ns[128];
+	if (node_args(name, from, sim, sizeof sim, ns, sizeof ns))
+		return 1;
+	lanes_ctx lc;
+	if (read_nodes(sim, &lc.nodes, &lc.n) < 0)
+		return die("sim %s is not up", sim);
+	int rc = 1;
+	char resolver_addr[64];
+	const node_line *res = NULL;
+	if (client_resolver(ns, resolver_addr, sizeof resolver_addr) < 0) {
+		die("node %s has no resolver in its resolv.conf (choose a client with --from)", from);
+		goto out;
+	}
+	res = find_node_by_addr(lc.nodes, lc.n, resolver_addr);
+	if (res == NULL || strcmp(res->service, "resolver") != 0) {
+		die("node %s asks %s, which is not a dnsim resolver of this sim: nothing to trace",
+		    from, resolver_addr);
+		goto out;
+	}
+	char dir[512], sub[128], control[600], tracefile[600];
+	snprintf(sub, sizeof sub, "nodes/%s", res->name);
+	state_path(dir, sizeof dir, sim, sub);
+	snprintf(control, sizeof control, "%s/control", dir);
+	snprintf(tracefile, sizeof tracefile, "%s/trace.jsonl", dir);
+	if (cold) {
+		char *reply = unix_call(control, "flush", 5000);
+		if (reply == NULL) {
+			die("cannot reach %s's control socket to flush its cache: %s", res->name,
+			    strerror(errno));
+			goto out;
+		}
+		free(reply);
+	}
+	net_addr to;
+	if (!net_addr_parse(resolver_addr, 53, &to)) {
+		die("resolv.conf of %s: \"%s\" is not an address", from, resolver_addr);
+		goto out;
+	}
+	off_t offset = file_size(tracefile);
+	srand((unsigned)(time(NULL) ^ getpid()));
+	uint16_t id = (uint16_t)rand();
+	uint8_t reply[65535];
+	char err[256];
+	long long t0 = now_ms();
+	size_t rlen = ask(ns, &to, qname.data, qtype, id, reply, sizeof reply, err, sizeof err);
+	long long total = now_ms() - t0;
+
+	char *text = NULL;
+	size_t tlen = 0;
+	if (io_read_file(NULL, tracefile, &text, &tlen) != 0) {
+		text = NULL;
+		tlen = 0;
+	}
+	size_t start = (size_t)offset <= tlen ? (size_t)offset : 0;
+	char qn[DNS_NAME_MAXTEXT], qt[DNS_MNEMONIC_MAX];
+	dns_name_to_text(qname.data, qn, sizeof qn, NULL);
+	dns_type_to_text(qtype, qt);
+	hop_list hops;
+	bool ok = hops_from_trace(text ? text + start : "", tlen - start, qn, qt, id, from,
+				  res->name, server_name, &lc, &hops);
+	free(text);
+	if (!ok) {
+		hops_free(&hops);
+		die("out of memory");
+		goto out;
+	}
+	dns_msg m;
+	dns_msg_init(&m);
+	char label[HOP_LABEL_MAX], rcode[16] = "?";
+	if (rlen && dns_msg_parse(&m, reply, rlen) == DNS_OK) {
+		dns_rcode_to_text(m.hdr.rcode, rcode);
+		snprintf(label, sizeof label, "%s, %zu answer record%s", rcode, m.count[0],
+			 m.count[0] == 1 ? "" : "s");
+		hops_add(&hops, HOP_REPLY, res->name, from, total, total, label);
+	} else {
+		snprintf(label, sizeof label, "%s", rlen ? "an answer that does not parse" : err);
+		hops_add(&hops, HOP_LOST, res->name, from, total, total, label);
+	}
+	if (mermaid) {
+		seqdiag_mermaid(stdout, &hops);
+	} else {
+		printf("%s %s from %s, through %s (%s)%s\n\n", qn, qt, from, res->name,
+		       resolver_addr, cold ? ", cache flushed first" : "");
+		seqdiag_text(stdout, &hops);
+		if (!hops.found)
+			printf("(the resolver's trace holds no record of this query)\n");
+		printf("\n");
+		for (size_t i = 0; rlen && i < m.count[0]; i++) {
+			char line[1024];
+			if (dns_rr_to_text(&m.rr[0][i], line, sizeof line, NULL) == DNS_OK)
+				printf("  %s\n", line);
+		}
+		size_t queries = 0;
+		for (size_t i = 0; i < hops.n; i++)
+			queries += hops.h[i].kind == HOP_QUERY && strcmp(hops.h[i].from, res->name) == 0;
+		printf("%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
+		       rlen ? rcode : err, total, queries, queries == 1 ? "y" : "ies",
+		       hops.cache_hit ? " (answered from the cache)" : "");
+	}
+	rc = rlen ? 0 : 1;
+	dns_msg_free(&m);
+	hops_free(&hops);
+out:
+	free(lc.nodes);
+	return rc;
+}
