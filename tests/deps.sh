@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it says so and touches nothing.
 set -e
 PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils unbound nsd knot \
-knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl"
+knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -104,12 +104,27 @@ static int write_topology_path(const char *sim, const char *file)
 
 int cmd_up(const char *name, int argc, char **argv)
 {
-	if (argc > 1)
-		return die("usage: sim up [FILE]");
-	char def[PATH_MAX];
-	const char *path = argc == 1 ? argv[0] : default_topology(def, sizeof def);
+	const char *file = NULL, *capture = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--capture") == 0 && i + 1 < argc)
+			capture = argv[++i];
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return die("usage: sim up [FILE] [--capture DIR]");
+	}
+	char def[PATH_MAX], capdir[PATH_MAX];
+	const char *path = file ? file : default_topology(def, sizeof def);
 	if (!need_root())
 		return 1;
+	if (capture) {
+		if (access("/usr/bin/tcpdump", X_OK) != 0 && access("/usr/sbin/tcpdump", X_OK) != 0)
+			return die("--capture needs tcpdump: sudo make deps");
+		if (mkdir(capture, 0755) < 0 && errno != EEXIST)
+			return die("cannot make %s: %s", capture, strerror(errno));
+		if (realpath(capture, capdir) == NULL)
+			return die("%s: %s", capture, strerror(errno));
+	}
 	long long t0 = now_ms();
 	topo t;
 	if (load_checked(&t, path))
@@ -183,7 +198,7 @@ int cmd_up(const char *name, int argc, char **argv)
 			dup2(log, 2);
 		}
 		close(statefd);
-		int status = monitor_run(&t, bindir, pipefd[1]);
+		int status = monitor_run(&t, bindir, pipefd[1], capture ? capdir : NULL);
 		routes_free(&r);
 		topo_free(&t);
 		_exit(status);

@@ -235,16 +235,21 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 			snprintf(p->server, sizeof p->server, "%.47s", lane ? lane : server);
 			p->waiting = true;
 			p->sent = at;
-			snprintf(label, sizeof label, "%.30s %.255s?%s", qt, qn,
+			/* The address too: a server may have several, tried in turn. */
+			char at_addr[96];
+			snprintf(at_addr, sizeof at_addr, "%s", server);
+			char *hash = strrchr(at_addr, '#');
+			if (hash && strcmp(hash, "#53") == 0)
+				*hash = '\0';
+			snprintf(label, sizeof label, "%.30s %.200s? @%.60s%s", qt, qn, at_addr,
 				 strcmp(transport, "tcp") == 0 ? " (TCP)" : "");
 			ok = hops_add(out, HOP_QUERY, resolver, p->server, at, -1, label);
 		} else if (strcmp(ev, "timeout") == 0 || strcmp(ev, "unreachable") == 0) {
 			if (!p->waiting)
 				continue;
 			p->waiting = false;
-			snprintf(label, sizeof label, "%s: no answer after %lld ms",
-				 strcmp(ev, "timeout") == 0 ? "timeout" : "unreachable",
-				 at - p->sent);
+			snprintf(label, sizeof label, "%s: no answer",
+				 strcmp(ev, "timeout") == 0 ? "timeout" : "unreachable");
 			ok = hops_add(out, HOP_LOST, p->server, resolver, at, at - p->sent, label);
 		} else if (strcmp(ev, "cache_hit") == 0) {
 			ok = hops_add(out, HOP_NOTE, resolver, resolver, at, -1,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -69,6 +70,8 @@ typedef struct monitor {
 	int statefd, report_fd, listen_fd, sig_fd;
 	char logdir[256];
 	size_t pending;        /* services not yet reported to `up` */
+	pid_t *captures;       /* tcpdump per node (up --capture) */
+	size_t ncaptures;
 	bool stopping;
 } monitor;
 
@@ -414,9 +417,66 @@ static int listen_control(const char *sim)
 	return fd;
 }
 
+/* One tcpdump per node, writing DIR/NODE.pcap; returns once each has
+ * written its file header, so the first packet of every server is in. */
+static bool start_captures(monitor *m, const char *dir)
+{
+	m->captures = calloc(m->t->nnodes + 1, sizeof *m->captures);
+	if (m->captures == NULL)
+		return false;
+	for (size_t i = 0; i < m->t->nnodes; i++) {
+		const topo_node *n = &m->t->nodes[i];
+		char ns[128], file[PATH_MAX], log[600];
+		render_ns_name(ns, sizeof ns, m->t->name, n->name);
+		snprintf(file, sizeof file, "%s/%s.pcap", dir, n->name);
+		snprintf(log, sizeof log, "%s/%s.log", m->logdir, n->name);
+		unlink(file);
+		pid_t pid = fork();
+		if (pid < 0)
+			return false;
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+			const char *what = "";
+			if (netns_enter(ns, &what) < 0)
+				_exit(126);
+			execlp("tcpdump", "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-w",
+			       file, (char *)NULL);
+			_exit(127);
+		}
+		m->captures[m->ncaptures++] = pid;
+		state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid), n->name);
+	}
+	long long give_up = now_ms() + 10000;
+	for (size_t i = 0; i < m->t->nnodes; i++) {
+		char file[PATH_MAX];
+		struct stat st;
+		snprintf(file, sizeof file, "%s/%s.pcap", dir, m->t->nodes[i].name);
+		while ((stat(file, &st) < 0 || st.st_size < 24) && now_ms() < give_up) {
+			struct timespec pause = { 0, 5 * 1000000 };
+			nanosleep(&pause, NULL);
+		}
+		if (now_ms() >= give_up)
+			return false;
+	}
+	return true;
+}
+
 static void stop_all(monitor *m)
 {
 	m->stopping = true;
+	/* Captures stop first, gently, so their files end cleanly. */
+	for (size_t i = 0; i < m->ncaptures; i++)
+		kill(m->captures[i], SIGTERM);
+	for (size_t i = 0; i < m->ncaptures; i++)
+		waitpid(m->captures[i], NULL, 0);
 	for (size_t i = 0; i < m->n; i++)
 		if (m->svcs[i].pid > 0)
 			kill(-m->svcs[i].pid, SIGTERM);
@@ -439,7 +499,7 @@ static void stop_all(monitor *m)
 	}
 }
 
-int monitor_run(const topo *t, const char *bindir, int report_fd)
+int monitor_run(const topo *t, const char *bindir, int report_fd, const char *capture_dir)
 {
 	monitor m = { .t = t, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
 	state_path(m.logdir, sizeof m.logdir, t->name, "logs");
@@ -504,6 +564,12 @@ int monitor_run(const topo *t, const char *bindir, int report_fd)
 		close(m.report_fd);
 		m.report_fd = -1;
 	}
+	if (capture_dir && !start_captures(&m, capture_dir)) {
+		report(&m, "fail - cannot start tcpdump in every node for --capture (see the "
+		       "nodes' logs)");
+		stop_all(&m);
+		return 1;
+	}
 	for (size_t i = 0; i < m.n; i++)
 		spawn(&m, &m.svcs[i]);
 
@@ -561,6 +627,7 @@ int monitor_run(const topo *t, const char *bindir, int report_fd)
 	}
 	free(pfd);
 	free(m.svcs);
+	free(m.captures);
 	close(m.statefd);
 	close(m.listen_fd);
 	close(m.sig_fd);

@@ -10,8 +10,11 @@
 /* Run the monitor (in a process of its own, already detached).  It
  * reports to report_fd one line per service as it becomes ready
  * ("ready NODE") or fails ("fail NODE why"), then "done" and closes it.
+ * With capture_dir, every node's traffic is recorded to
+ * capture_dir/NODE.pcap from before the first server starts.
  * Returns the process's exit status when told to stop. */
-int monitor_run(const topo *t, const char *bindir, int report_fd);
+int monitor_run(const topo *t, const char *bindir, int report_fd,
+		const char *capture_dir);
 
 /* Talk to a sim's monitor: send one command line, return the reply
  * (malloc'd) or NULL with errno set. */

@@ -14,6 +14,15 @@ static size_t lane_of(const hop_list *l, const char *name)
 	return 0;
 }
 
+/* Print a row without its trailing blanks. */
+static void put_row(FILE *out, char *row)
+{
+	size_t end = strlen(row);
+	while (end > 0 && row[end - 1] == ' ')
+		row[--end] = '\0';
+	fprintf(out, "%s\n", row);
+}
+
 static void timing(const hop *h, char *out, size_t n)
 {
 	if (h->took_ms < 0)
@@ -42,14 +51,14 @@ void seqdiag_text(FILE *out, const hop_list *l)
 		memcpy(row + start, l->lanes[i], len);
 	}
 	row[cols] = '\0';
-	fprintf(out, "%s\n", row);
+	put_row(out, row);
 	for (size_t r = 0; r < l->n + 1; r++) {
 		memset(row, ' ', cols);
 		for (size_t i = 0; i < l->nlanes; i++)
 			row[i * width + width / 2] = '|';
 		row[cols] = '\0';
 		if (r == l->n) {
-			fprintf(out, "%s\n", row);
+			put_row(out, row);
 			break;
 		}
 		const hop *h = &l->h[r];
@@ -68,11 +77,7 @@ void seqdiag_text(FILE *out, const hop_list *l)
 			memset(row + cols, ' ', at + len - cols);
 		memcpy(row + at, text, len);
 		row[at + len > cols ? at + len : cols] = '\0';
-		/* Trim trailing blanks. */
-		size_t end = strlen(row);
-		while (end > 0 && row[end - 1] == ' ')
-			row[--end] = '\0';
-		fprintf(out, "%s\n", row);
+		put_row(out, row);
 		if (h->kind == HOP_NOTE)
 			continue;
 		memset(row, ' ', cols);
@@ -85,7 +90,7 @@ void seqdiag_text(FILE *out, const hop_list *l)
 			row[b < a ? lo + 1 : hi - 1] = 'x';
 		else
 			row[b < a ? lo + 1 : hi - 1] = b < a ? '<' : '>';
-		fprintf(out, "%s\n", row);
+		put_row(out, row);
 	}
 	free(row);
 }
