@@ -138,7 +138,7 @@ static bool reply_label(const char *ev, const char *line, char *out, size_t n)
 		hops_json_str(line, "zone", a, sizeof a);
 		hops_json_str(line, "names", b, sizeof b);
 		hops_json_num(line, "glue", &y);
-		snprintf(out, n, "referral to %s: NS %s (%lld glue)", a,
+		snprintf(out, n, "referral to %.80s: NS %.180s (%lld glue)", a,
 			 b[0] ? b : "?", y);
 	} else if (strcmp(ev, "answer") == 0) {
 		hops_json_num(line, "records", &x);
