@@ -135,6 +135,7 @@ int cmd_capture(const char *name, int argc, char **argv)
 	args[k++] = "any";
 	args[k++] = "-n";
 	args[k++] = "-l";
+	args[k++] = "--immediate-mode";
 	if (file) {
 		/* Write as root, packet by packet: the file is whole whenever
 		 * the capture stops. */

@@ -447,8 +447,10 @@ static bool start_captures(monitor *m, const char *dir)
 			const char *what = "";
 			if (netns_enter(ns, &what) < 0)
 				_exit(126);
-			execlp("tcpdump", "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-w",
-			       file, (char *)NULL);
+			/* Immediate mode: each packet reaches the file at once, not
+			 * when the kernel's capture block times out a second later. */
+			execlp("tcpdump", "tcpdump", "-i", "any", "-n", "--immediate-mode", "-U",
+			       "-Z", "root", "-w", file, (char *)NULL);
 			_exit(127);
 		}
 		m->captures[m->ncaptures++] = pid;
