@@ -33,6 +33,7 @@
 #define BACKOFF_MAX_MS 10000
 #define STABLE_MS 30000          /* running this long resets the backoff */
 #define STOP_GRACE_MS 2000
+#define QUICK_FAILS_MAX 6        /* crashes in a row, none stable: give up */
 
 typedef enum svc_state {
 	SVC_DOWN,       /* stopped on request */
@@ -40,10 +41,11 @@ typedef enum svc_state {
 	SVC_READY,
 	SVC_BACKOFF,    /* died; waiting to be restarted */
 	SVC_STOPPING,   /* told to stop, not reaped yet */
+	SVC_FAILED,     /* crashed again and again: no longer restarted */
 } svc_state;
 
 static const char *const state_names[] = { "stopped", "starting", "ready",
-					   "restarting", "stopping" };
+					   "restarting", "stopping", "failed" };
 
 typedef struct svc {
 	const topo_node *node;
@@ -54,6 +56,7 @@ typedef struct svc {
 	bool want_up;          /* restart when it dies */
 	bool restart_after;    /* stopping in order to start again */
 	unsigned restarts;
+	unsigned quick_fails;  /* crashes in a row without running stably */
 	long backoff_ms;
 	long long started_ms, deadline_ms, next_probe_ms, kill_ms;
 	int probe_fd;
@@ -270,8 +273,16 @@ static void reap(monitor *m)
 				report_once(m, s, false, why);
 			}
 			long long ran = now_ms() - s->started_ms;
-			if (ran > STABLE_MS)
+			if (ran > STABLE_MS) {
 				s->backoff_ms = 0;
+				s->quick_fails = 0;
+			}
+			if (++s->quick_fails >= QUICK_FAILS_MAX) {
+				s->state = SVC_FAILED;
+				node_log(m, s, "gave up after %u crashes in a row; `./sim start %s` "
+					 "tries again", s->quick_fails, s->node->name);
+				break;
+			}
 			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : BACKOFF_FIRST_MS;
 			if (s->backoff_ms > BACKOFF_MAX_MS)
 				s->backoff_ms = BACKOFF_MAX_MS;
@@ -376,7 +387,8 @@ static void command(monitor *m, int fd)
 		return;
 	}
 	if (strcmp(buf, "stop") == 0) {
-		if (s->state == SVC_DOWN) {
+		if (s->state == SVC_DOWN || s->state == SVC_FAILED) {
+			s->state = SVC_DOWN;
 			dprintf(fd, "ok: %s was already stopped\n", s->node->name);
 			return;
 		}
@@ -385,16 +397,20 @@ static void command(monitor *m, int fd)
 		stop_svc(m, s, false);
 		s->want_up = false;
 	} else if (strcmp(buf, "start") == 0) {
+		if (s->state == SVC_FAILED)
+			s->state = SVC_DOWN;
 		if (s->state != SVC_DOWN) {
 			dprintf(fd, "ok: %s is already %s\n", s->node->name, state_names[s->state]);
 			return;
 		}
 		s->want_up = true;
 		s->backoff_ms = 0;
+		s->quick_fails = 0;
 		spawn(m, s);
 	} else {
 		s->want_up = true;
-		if (s->state == SVC_BACKOFF)
+		s->quick_fails = 0;
+		if (s->state == SVC_BACKOFF || s->state == SVC_FAILED)
 			s->state = SVC_DOWN;
 		stop_svc(m, s, true);
 	}
