@@ -67,5 +67,6 @@ int cmd_capture(const char *name, int argc, char **argv);
 int cmd_stats(const char *name, int argc, char **argv);
 int cmd_cache(const char *name, int argc, char **argv);
 int cmd_graph(const char *name, int argc, char **argv);
+int cmd_zone(const char *name, int argc, char **argv);
 
 #endif

@@ -72,57 +72,6 @@ static off_t file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : 0;
 }
 
-/* Ask from inside the client: returns the reply length, 0 on timeout. */
-static size_t ask(const char *ns, const net_addr *to, const uint8_t *qname,
-		  uint16_t qtype, uint16_t id, uint8_t *reply, size_t cap, char *err,
-		  size_t errsz)
-{
-	uint8_t q[512];
-	dns_builder b;
-	dns_header h = { .id = id, .flags = DNS_F_RD };
-	dns_edns e = { .present = true, .udp_size = 1232 };
-	if (dns_build_init(&b, q, sizeof q, &h) != DNS_OK ||
-	    dns_build_reserve(&b, dns_edns_wire_size(0)) != DNS_OK ||
-	    dns_build_question(&b, qname, qtype, DNS_C_IN) != DNS_OK ||
-	    dns_build_edns(&b, &e) != DNS_OK) {
-		snprintf(err, errsz, "cannot build the query");
-		return 0;
-	}
-	size_t qlen = dns_build_finish(&b);
-	int fd = probe_socket(ns);
-	if (fd < 0) {
-		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
-		return 0;
-	}
-	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
-	if (to->ss.ss_family == AF_INET) {
-		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&dst.sin6_addr.s6_addr[12],
-		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
-	} else {
-		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
-	}
-	size_t got = 0;
-	if (sendto(fd, q, qlen, 0, (struct sockaddr *)&dst, sizeof dst) < 0) {
-		snprintf(err, errsz, "cannot send: %s", strerror(errno));
-	} else {
-		long long give_up = now_ms() + TRACE_WAIT_MS;
-		while (got == 0 && now_ms() < give_up) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
-			if (poll(&p, 1, (int)(give_up - now_ms())) <= 0)
-				break;
-			ssize_t n = recv(fd, reply, cap, 0);
-			if (n >= 12 && ((reply[0] << 8) | reply[1]) == id)
-				got = (size_t)n;
-		}
-		if (got == 0)
-			snprintf(err, errsz, "no answer from the resolver within %d s",
-				 TRACE_WAIT_MS / 1000);
-	}
-	close(fd);
-	return got;
-}
-
 int cmd_trace(const char *name, int argc, char **argv)
 {
 	const char *qname_text = NULL, *qtype_text = "A", *from = "laptop";
@@ -195,7 +144,8 @@ int cmd_trace(const char *name, int argc, char **argv)
 	uint8_t reply[65535];
 	char err[256];
 	long long t0 = now_ms();
-	size_t rlen = ask(ns, &to, qname.data, qtype, id, reply, sizeof reply, err, sizeof err);
+	size_t rlen = probe_query(ns, &to, qname.data, qtype, DNS_C_IN, id, TRACE_WAIT_MS, reply,
+				  sizeof reply, err, sizeof err);
 	long long total = now_ms() - t0;
 
 	char *text = NULL;

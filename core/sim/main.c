@@ -43,6 +43,9 @@ static void usage(FILE *out)
 "  stats [NODE] [--prometheus]\n"
 "                       each server's counters: queries by type and rcode; for\n"
 "                       resolvers cache size, hits, misses, hit rate\n"
+"  zone NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]'\n"
+"                       look at or change a zone on a running server (checked,\n"
+"                       serial bumped, served at once; --view VIEW for a view)\n"
 "  graph [FILE] [--delegations] [-o OUT]\n"
 "                       the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
 "                       networks, routers, hosts, servers and their zones;\n"
@@ -135,6 +138,8 @@ int main(int argc, char **argv)
 		rc = cmd_cache(name, nargs, args);
 	else if (strcmp(verb, "graph") == 0)
 		rc = cmd_graph(name, nargs, args);
+	else if (strcmp(verb, "zone") == 0)
+		rc = cmd_zone(name, nargs, args);
 	else if (strcmp(verb, "check") == 0)
 		rc = cmd_check(nargs, args);
 	else {

@@ -15,6 +15,13 @@
 #include "dns/rrtype.h"
 #include "sim/netns.h"
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int probe_socket(const char *nsname)
 {
 	int ns = netns_open(nsname);
@@ -166,3 +173,53 @@ bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 	close(fd);
 	return ok;
 }
+
+size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
+		   uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
+		   uint8_t *reply, size_t cap, char *err, size_t errsz)
+{
+	uint8_t q[512];
+	dns_builder b;
+	dns_header h = { .id = id, .flags = DNS_F_RD };
+	dns_edns e = { .present = true, .udp_size = 1232 };
+	if (dns_build_init(&b, q, sizeof q, &h) != DNS_OK ||
+	    dns_build_reserve(&b, dns_edns_wire_size(0)) != DNS_OK ||
+	    dns_build_question(&b, qname, qtype, qclass) != DNS_OK ||
+	    dns_build_edns(&b, &e) != DNS_OK) {
+		snprintf(err, errsz, "cannot build the query");
+		return 0;
+	}
+	size_t qlen = dns_build_finish(&b);
+	int fd = probe_socket(ns);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
+		return 0;
+	}
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	if (to->ss.ss_family == AF_INET) {
+		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&dst.sin6_addr.s6_addr[12],
+		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
+	} else {
+		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
+	}
+	size_t got = 0;
+	if (sendto(fd, q, qlen, 0, (struct sockaddr *)&dst, sizeof dst) < 0) {
+		snprintf(err, errsz, "cannot send: %s", strerror(errno));
+	} else {
+		long long give_up = mono_ms() + timeout_ms;
+		while (got == 0 && mono_ms() < give_up) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, (int)(give_up - mono_ms())) <= 0)
+				break;
+			ssize_t n = recv(fd, reply, cap, 0);
+			if (n >= 12 && ((reply[0] << 8) | reply[1]) == id)
+				got = (size_t)n;
+		}
+		if (got == 0)
+			snprintf(err, errsz, "no answer within %d ms", timeout_ms);
+	}
+	close(fd);
+	return got;
+}
+

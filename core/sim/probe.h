@@ -30,4 +30,11 @@ bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *out,
 		size_t outsz);
 
+/* One query (RD set, EDNS 1232) from inside namespace ns to `to`, port
+ * 53; the reply's length, or 0 with err set when none came within
+ * timeout_ms. */
+size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
+		   uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
+		   uint8_t *reply, size_t cap, char *err, size_t errsz);
+
 #endif

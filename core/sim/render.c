@@ -7,9 +7,15 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "dns/name.h"
+#include "dns/zonedata.h"
+#include "io/readfile.h"
 #include "sim/delegation.h"
+#include "sim/zoneedit.h"
 
 void render_ns_name(char *out, size_t n, const char *sim, const char *node)
 {
@@ -49,14 +55,37 @@ static int fail(char *err, size_t errsz, const char *what, const char *path)
 	return -1;
 }
 
-/* A zone's file as the server should read it: the original, or a file
- * with the delegations the topology adds. */
+static void quiet(void *ctx, const dns_diag *d)
+{
+	(void)ctx;
+	(void)d;
+}
+
+/* The first line of a file, to see which source a copy was made from. */
+static bool same_source(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	char first[PATH_MAX + 64] = "";
+	bool same = fgets(first, sizeof first, f) && strcmp(first, line) == 0;
+	fclose(f);
+	return same;
+}
+
+/* A zone's file as the server reads it: a flat copy in the sim's own
+ * zones/ folder (the topology's file, plus the delegations it lacks),
+ * one per source file, shared by every server of it.  Edits with `sim
+ * zone` rewrite this copy in place, and the servers reload it; the
+ * topology's own files are never written. */
 static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
 		     const topo_zone *z,
 		     const char *dir, size_t index, char *out, size_t outsz,
 		     char *err, size_t errsz)
 {
-	char derived[PATH_MAX];
+	char derived[PATH_MAX], original[PATH_MAX], zdir[PATH_MAX];
+	if (realpath(z->file, original) == NULL)
+		return fail(err, errsz, "cannot find zone file", z->file);
 	snprintf(derived, sizeof derived, "%s/zone%zu.zone", dir, index);
 	FILE *f = fopen(derived, "w");
 	if (f == NULL)
@@ -66,13 +95,54 @@ static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
 		return fail(err, errsz, "cannot write", derived);
 	if (rc < 0)
 		return -1;
-	if (rc == 1) {
-		snprintf(out, outsz, "%s", derived);
-		return 0;
+	const char *src = rc == 1 ? derived : original;
+	snprintf(zdir, sizeof zdir, "%s/../../zones", dir);
+	if (mkdir(zdir, 0755) < 0 && errno != EEXIST)
+		return fail(err, errsz, "cannot make", zdir);
+	dns_name o;
+	char ot[DNS_NAME_MAXTEXT];
+	if (dns_name_from_text(&o, z->origin, strlen(z->origin), dns_name_root) != DNS_OK ||
+	    dns_name_to_text(o.data, ot, sizeof ot, NULL) != DNS_OK) {
+		snprintf(err, errsz, "\"%s\" is not a zone name", z->origin);
+		return -1;
+	}
+	size_t olen = strlen(ot);
+	if (olen > 1)
+		ot[olen - 1] = '\0';
+	char source[PATH_MAX + 64], path[PATH_MAX + 600];
+	snprintf(source, sizeof source, "; source: %s\n", original);
+	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
+		 z->view ? ".view-" : "", z->view ? z->view : "");
+	if (access(path, F_OK) == 0 && !same_source(path, source))
+		snprintf(path, sizeof path, "%s/%s%s%s@%s.zone", zdir, olen == 1 ? "root" : ot,
+			 z->view ? ".view-" : "", z->view ? z->view : "", n->name);
+	if (access(path, F_OK) != 0) {
+		dns_zonedata zd;
+		dns_zonedata_init(&zd, o.data, DNS_C_IN);
+		dns_master_ops io = { .read_file = io_read_file, .diag = quiet };
+		if (dns_zonedata_load(&zd, src, &io) != 0) {
+			dns_zonedata_free(&zd);
+			snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,
+				 z->origin, z->file);
+			return -1;
+		}
+		char header[PATH_MAX + 400];
+		snprintf(header, sizeof header, "%s; zone %s as the sim serves it%s; `sim zone` "
+			 "edits this copy\n", source, z->origin,
+			 rc == 1 ? ", with the delegations derived from the topology" : "");
+		char *text = zoneedit_text(&zd, header);
+		dns_zonedata_free(&zd);
+		FILE *w = text ? fopen(path, "w") : NULL;
+		bool ok = w && fputs(text, w) >= 0;
+		if (w && fclose(w) != 0)
+			ok = false;
+		free(text);
+		if (!ok)
+			return fail(err, errsz, "cannot write", path);
 	}
 	remove(derived);
-	if (realpath(z->file, out) == NULL)
-		return fail(err, errsz, "cannot find zone file", z->file);
+	if (realpath(path, out) == NULL || strlen(out) >= outsz)
+		return fail(err, errsz, "cannot find", path);
 	return 0;
 }
 

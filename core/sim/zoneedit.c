@@ -54,7 +54,9 @@ static bool parse_selection(const char *text, const uint8_t *origin, selection *
 		snprintf(msg, msgsz, "nothing to delete: give NAME [TYPE [RDATA]]");
 		return false;
 	}
-	if (dns_name_from_text(&sel->owner, owner, strlen(owner), origin) != DNS_OK) {
+	if (strcmp(owner, "@") == 0)
+		dns_name_copy(&sel->owner, origin);   /* the apex, as in zone files */
+	else if (dns_name_from_text(&sel->owner, owner, strlen(owner), origin) != DNS_OK) {
 		snprintf(msg, msgsz, "\"%s\" is not a name", owner);
 		return false;
 	}

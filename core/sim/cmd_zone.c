@@ -1,0 +1,109 @@
+/* `sim zone NODE show|add|del ZONE [RECORD] [--view NAME]`: look at and
+ * change a zone on a running authoritative server.  Every edit is
+ * checked with the rules the server loads zones by, bumps the serial,
+ * is written to the sim's own copy of the zone, and is served at once
+ * (SIGHUP: the server keeps answering from the old data until the new
+ * has loaded).  Servers that serve the same file change together. */
+#include "sim/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "sim/zoneedit.h"
+#include "sim/zonefiles.h"
+
+#define DEFAULT_TTL 3600
+
+static void print_diag(void *ctx, const dns_diag *d)
+{
+	unsigned *errors = ctx;
+	if (d->severity == DNS_ERROR)
+		(*errors)++;
+	fprintf(stderr, "%s: %s\n", d->severity == DNS_ERROR ? "error" : "warning", d->msg);
+}
+
+int cmd_zone(const char *name, int argc, char **argv)
+{
+	const char *view = NULL, *words[4];
+	int nwords = 0;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--view") == 0 && i + 1 < argc)
+			view = argv[++i];
+		else if (nwords < 4)
+			words[nwords++] = argv[i];
+		else
+			nwords = 5;
+	}
+	bool show = nwords == 3 && strcmp(words[1], "show") == 0;
+	bool add = nwords == 4 && strcmp(words[1], "add") == 0;
+	bool del = nwords == 4 && strcmp(words[1], "del") == 0;
+	if (!show && !add && !del)
+		return die("usage: sim zone NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | "
+			   "del ZONE 'NAME [TYPE [RDATA]]'  [--view VIEW]");
+	if (!need_root())
+		return 1;
+	char sim[TOPO_NAME_MAX + 1], ns[128];
+	if (node_args(name, words[0], sim, sizeof sim, ns, sizeof ns))
+		return 1;
+	dns_name origin;
+	if (dns_name_from_text(&origin, words[2], strlen(words[2]), dns_name_root) != DNS_OK)
+		return die("\"%s\" is not a zone name", words[2]);
+	dns_name_to_lower(origin.data);
+	char *path = zonefiles_served(sim, words[0], origin.data, view);
+	if (path == NULL)
+		return die("node %s serves no zone %s%s%s (`./sim status` shows the servers)",
+			   words[0], words[2], view ? " in view " : "", view ? view : "");
+	dns_zonedata z;
+	int rc = 1;
+	if (!zonefiles_load(&z, origin.data, path)) {
+		die("the zone %s served by %s does not load", words[2], words[0]);
+		goto out;
+	}
+	char header[DNS_NAME_MAXTEXT + 4200];
+	char zt[DNS_NAME_MAXTEXT];
+	dns_name_to_text(origin.data, zt, sizeof zt, NULL);
+	if (show) {
+		snprintf(header, sizeof header, "; zone %s as %s serves it (%s), serial %u\n", zt,
+			 words[0], path, zoneedit_serial(&z));
+		char *text = zoneedit_text(&z, header);
+		if (text)
+			fputs(text, stdout);
+		free(text);
+		rc = text ? 0 : die("out of memory");
+		goto out;
+	}
+	dns_zonedata edited;
+	dns_zonedata_init(&edited, origin.data, DNS_C_IN);
+	size_t changed = 0;
+	char msg[512];
+	unsigned errors = 0;
+	const char *adds[1] = { words[3] };
+	unsigned e = zoneedit_apply(&z, adds, add ? 1 : 0, del ? words[3] : NULL, DEFAULT_TTL,
+				    &edited, &changed, print_diag, &errors, msg, sizeof msg);
+	if (msg[0] || e) {
+		die("%s%s; the zone is unchanged", msg[0] ? msg : "the edit would break the zone",
+		    msg[0] ? "" : " (see above)");
+		dns_zonedata_free(&edited);
+		goto out;
+	}
+	uint32_t serial = zoneedit_serial(&edited);
+	snprintf(header, sizeof header, "; zone %s, edited with `sim zone` (serial %u)\n", zt,
+		 serial);
+	char *text = zoneedit_text(&edited, header);
+	dns_zonedata_free(&edited);
+	if (text == NULL) {
+		die("out of memory");
+		goto out;
+	}
+	printf("%s %zu record%s in %s\n", add ? "added" : "deleted", changed,
+	       changed == 1 ? "" : "s", zt);
+	rc = zonefiles_commit(sim, origin.data, view, path, text, serial);
+	free(text);
+out:
+	dns_zonedata_free(&z);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,252 @@
+/* Zone files of a running sim: find, replace, reload. */
+#include "sim/zonefiles.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "io/readfile.h"
+#include "sim/cli.h"
+#include "sim/monitor.h"
+#include "sim/probe.h"
+#include "sim/render.h"
+#include "sim/state.h"
+#include "sim/zoneedit.h"
+
+#define RELOAD_WAIT_MS 5000
+
+static char *read_conf(const char *sim, const char *node, char *path, size_t pathsz)
+{
+	char sub[128], *text;
+	size_t len;
+	snprintf(sub, sizeof sub, "nodes/%s/auth.conf", node);
+	state_path(path, pathsz, sim, sub);
+	if (io_read_file(NULL, path, &text, &len) != 0)
+		return NULL;
+	return text;
+}
+
+/* Walk the config's zone lines; for the one matching origin and view,
+ * return the start of its path and the path's length. */
+static const char *find_line(const char *conf, const uint8_t *origin, const char *view,
+			     size_t *pathlen)
+{
+	char current[64] = "";
+	bool in_view = false;
+	for (const char *l = conf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *p = l;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		char w1[64], w2[1100];
+		int off = 0;
+		if (sscanf(p, "view %63s {", current) == 1) {
+			in_view = true;
+			continue;
+		}
+		if (*p == '}') {
+			in_view = false;
+			continue;
+		}
+		if (sscanf(p, "%63s %1099s %n", w1, w2, &off) < 2 || strcmp(w1, "zone") != 0)
+			continue;
+		if ((view == NULL) != !in_view || (view && strcmp(view, current) != 0))
+			continue;
+		dns_name o;
+		if (dns_name_from_text(&o, w2, strlen(w2), dns_name_root) != DNS_OK ||
+		    !dns_name_equal(o.data, origin))
+			continue;
+		const char *path = p + off;
+		*pathlen = strcspn(path, " \t\n");
+		return path;
+	}
+	return NULL;
+}
+
+char *zonefiles_served(const char *sim, const char *node, const uint8_t *origin,
+		       const char *view)
+{
+	char confpath[600];
+	char *conf = read_conf(sim, node, confpath, sizeof confpath);
+	if (conf == NULL)
+		return NULL;
+	size_t len;
+	const char *p = find_line(conf, origin, view, &len);
+	char *out = p ? strndup(p, len) : NULL;
+	free(conf);
+	return out;
+}
+
+static void print_diag(void *ctx, const dns_diag *d)
+{
+	(void)ctx;
+	const char *sev = d->severity == DNS_ERROR ? "error" : "warning";
+	if (d->line)
+		fprintf(stderr, "%s:%u: %s: %s\n", d->file ? d->file : "zone", d->line, sev, d->msg);
+	else
+		fprintf(stderr, "%s: %s\n", sev, d->msg);
+}
+
+bool zonefiles_load(dns_zonedata *z, const uint8_t *origin, const char *path)
+{
+	dns_zonedata_init(z, origin, DNS_C_IN);
+	dns_master_ops io = { .read_file = io_read_file, .diag = print_diag };
+	return dns_zonedata_load(z, path, &io) == 0;
+}
+
+size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *path,
+			 const char *view, char ***out)
+{
+	*out = NULL;
+	node_line *nodes;
+	size_t n, count = 0;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(nodes[i].service, "auth") != 0)
+			continue;
+		char *p = zonefiles_served(sim, nodes[i].name, origin, view);
+		if (p && strcmp(p, path) == 0) {
+			char **g = realloc(*out, (count + 1) * sizeof *g);
+			if (g) {
+				*out = g;
+				if ((g[count] = strdup(nodes[i].name)) != NULL)
+					count++;
+			}
+		}
+		free(p);
+	}
+	free(nodes);
+	return count;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	char tmp[700];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL)
+		return -errno;
+	fputs(text, f);
+	int rc = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* The pid of node's server, from the monitor. */
+static int server_pid(const char *sim, const char *node)
+{
+	char *reply = monitor_call(sim, "status");
+	if (reply == NULL)
+		return -1;
+	int pid = -1;
+	size_t len = strlen(node);
+	for (char *l = reply; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, node, len) == 0 && l[len] == ' ') {
+			char state[32];
+			if (sscanf(l + len + 1, "%31s %d", state, &pid) != 2)
+				pid = -1;
+		}
+	free(reply);
+	return pid;
+}
+
+/* Ask the node for the zone's SOA until it shows the serial. */
+static bool serves_serial(const char *sim, const char *node, const uint8_t *origin,
+			  uint32_t serial)
+{
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return false;
+	const node_line *nl = find_node(nodes, n, node);
+	char first[64], ns[128];
+	net_addr to;
+	bool ok = false;
+	if (nl) {
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
+		render_ns_name(ns, sizeof ns, sim, node);
+		long long give_up = now_ms() + RELOAD_WAIT_MS;
+		while (!ok && net_addr_parse(first, 53, &to) && now_ms() < give_up) {
+			uint8_t reply[4096];
+			char err[128];
+			size_t len = probe_query(ns, &to, origin, DNS_T_SOA, DNS_C_IN,
+						 (uint16_t)(rand() & 0xffff), 500, reply,
+						 sizeof reply, err, sizeof err);
+			dns_msg m;
+			dns_msg_init(&m);
+			if (len && dns_msg_parse(&m, reply, len) == DNS_OK)
+				for (size_t i = 0; i < m.count[0]; i++) {
+					const dns_rr *rr = &m.rr[0][i];
+					if (rr->type != DNS_T_SOA)
+						continue;
+					size_t at = dns_name_length(rr->rdata);
+					at += dns_name_length(rr->rdata + at);
+					if (at + 4 <= rr->rdlen) {
+						const uint8_t *p = rr->rdata + at;
+						uint32_t s = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+							     (uint32_t)p[2] << 8 | p[3];
+						ok = s == serial;
+					}
+				}
+			dns_msg_free(&m);
+			if (!ok) {
+				struct timespec pause = { 0, 20 * 1000000 };
+				nanosleep(&pause, NULL);
+			}
+		}
+	}
+	free(nodes);
+	return ok;
+}
+
+int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
+		     const char *path, const char *text, uint32_t serial)
+{
+	char **sharing;
+	size_t nshare = zonefiles_sharing(sim, origin, path, view, &sharing);
+	if (nshare == 0)
+		return die("no server of sim %s serves that zone from %s", sim, path);
+	char ot[DNS_NAME_MAXTEXT];
+	dns_name_to_text(origin, ot, sizeof ot, NULL);
+	int rc = write_file(path, text);
+	if (rc < 0)
+		return die("cannot write %s: %s", path, strerror(-rc));
+	int status = 0;
+	for (size_t i = 0; i < nshare; i++) {
+		int pid = server_pid(sim, sharing[i]);
+		if (pid <= 0 || kill(pid, SIGHUP) < 0) {
+			status = die("node %s: cannot reload its server (is it stopped? "
+				     "`./sim start %s`)", sharing[i], sharing[i]);
+			continue;
+		}
+		if (view) {
+			/* The supervisor's question comes from outside the view,
+			 * so it would see the other zone: trust the reload. */
+			struct timespec pause = { 0, 200 * 1000000 };
+			nanosleep(&pause, NULL);
+			printf("%s reloaded %s (view %s) serial %u\n", sharing[i], ot, view, serial);
+		} else if (serves_serial(sim, sharing[i], origin, serial))
+			printf("%s serves %s serial %u\n", sharing[i], ot, serial);
+		else
+			status = die("node %s did not start serving serial %u within %d s (see "
+				     "`./sim logs %s`)", sharing[i], serial, RELOAD_WAIT_MS / 1000,
+				     sharing[i]);
+	}
+	for (size_t i = 0; i < nshare; i++)
+		free(sharing[i]);
+	free(sharing);
+	return status;
+}

@@ -1,0 +1,34 @@
+/* The zones a running sim serves, as files: which file a server's config
+ * names for a zone, replacing it with an edited one, and telling the
+ * server (SIGHUP, then waiting until it serves the new serial).  Shared
+ * by `zone` and `register`. */
+#ifndef DNSIM_SIM_ZONEFILES_H
+#define DNSIM_SIM_ZONEFILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/zonedata.h"
+
+/* The file node's dnsim-auth serves `origin` from (in `view`, or outside
+ * views when NULL); malloc'd, or NULL when it serves no such zone. */
+char *zonefiles_served(const char *sim, const char *node, const uint8_t *origin,
+		       const char *view);
+
+/* Load a zone file; every error goes to stderr as FILE:LINE. */
+bool zonefiles_load(dns_zonedata *z, const uint8_t *origin, const char *path);
+
+/* Every auth node of the sim that serves `origin` from the file `path`
+ * (the servers that must change together); a malloc'd array of node
+ * names, each malloc'd. */
+size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *path,
+			 const char *view, char ***nodes);
+
+/* Replace the zone file `path` (the sim's own copy) with text, reload
+ * every server that serves it and wait until each serves `serial`.
+ * Prints what it did; returns 0 or 1 (after a message). */
+int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
+		     const char *path, const char *text, uint32_t serial);
+
+#endif
