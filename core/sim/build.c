@@ -57,6 +57,15 @@ static int make_ns(builder *b, const char *name, const char *node)
 	return fd;
 }
 
+/* A network's bridge: its own name when that fits an interface name. */
+static void bridge_name(const topo *t, size_t net, char *out, size_t n)
+{
+	if (strlen(t->networks[net].name) <= 15)
+		snprintf(out, n, "%s", t->networks[net].name);
+	else
+		snprintf(out, n, "net%zu", net);
+}
+
 static int build_switch(builder *b)
 {
 	char name[128];
@@ -73,10 +82,7 @@ static int build_switch(builder *b)
 	for (size_t i = 0; i < b->t->nnetworks; i++) {
 		char br[40];
 		const char *net = b->t->networks[i].name;
-		if (strlen(net) <= 15)
-			snprintf(br, sizeof br, "%s", net);
-		else
-			snprintf(br, sizeof br, "net%zu", i);
+		bridge_name(b->t, i, br, sizeof br);
 		if ((rc = nl_bridge_add(&b->sw, br)) < 0 ||
 		    (rc = nl_ifindex(&b->sw, br)) < 0) {
 			char what[80];
@@ -198,6 +204,43 @@ static int build_node(builder *b, const topo_node *n)
 out:
 	nl_close(&s);
 	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
+		   char *err, size_t errsz)
+{
+	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz };
+	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
+	if (b.bridge == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	char sw[128];
+	render_switch_name(sw, sizeof sw, t->name);
+	int fd = netns_open(sw);
+	int rc = fd < 0 ? fd : nl_open(&b.sw, fd);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		free(b.bridge);
+		return fail(&b, NULL, "opening netlink in the switch namespace", rc);
+	}
+	const topo_node *n = &t->nodes[index];
+	for (size_t i = 0; rc >= 0 && i < n->naddrs; i++) {
+		size_t net = n->addrs[i].network;
+		char br[40];
+		bridge_name(t, net, br, sizeof br);
+		rc = nl_ifindex(&b.sw, br);
+		if (rc < 0)
+			fail(&b, n->name, "finding its network's bridge", rc);
+		else
+			b.bridge[net] = rc;
+	}
+	if (rc >= 0)
+		rc = build_node(&b, n);
+	nl_close(&b.sw);
+	free(b.bridge);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -21,4 +21,9 @@ typedef bool (*build_progress_fn)(void *ctx, size_t done, size_t total);
 int build_network(const topo *t, const routes *r, int statefd,
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz);
 
+/* Add node `index` of t to a sim that is up (its networks' bridges
+ * exist): the same steps as for every node of build_network. */
+int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
+		   char *err, size_t errsz);
+
 #endif

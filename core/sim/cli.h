@@ -68,5 +68,6 @@ int cmd_stats(const char *name, int argc, char **argv);
 int cmd_cache(const char *name, int argc, char **argv);
 int cmd_graph(const char *name, int argc, char **argv);
 int cmd_zone(const char *name, int argc, char **argv);
+int cmd_register(const char *name, int argc, char **argv);
 
 #endif

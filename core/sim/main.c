@@ -46,6 +46,9 @@ static void usage(FILE *out)
 "  zone NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]'\n"
 "                       look at or change a zone on a running server (checked,\n"
 "                       serial bumped, served at once; --view VIEW for a view)\n"
+"  register DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE]\n"
+"                       delegate DOMAIN from its parent zone (NS and glue);\n"
+"                       --node starts its server on NODE (made if new)\n"
 "  graph [FILE] [--delegations] [-o OUT]\n"
 "                       the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
 "                       networks, routers, hosts, servers and their zones;\n"
@@ -140,6 +143,8 @@ int main(int argc, char **argv)
 		rc = cmd_graph(name, nargs, args);
 	else if (strcmp(verb, "zone") == 0)
 		rc = cmd_zone(name, nargs, args);
+	else if (strcmp(verb, "register") == 0)
+		rc = cmd_register(name, nargs, args);
 	else if (strcmp(verb, "check") == 0)
 		rc = cmd_check(nargs, args);
 	else {

@@ -69,7 +69,9 @@ typedef struct monitor {
 	const topo *t;
 	const char *bindir;
 	svc *svcs;
-	size_t n;
+	size_t n, cap;
+	topo_node **adopted;   /* nodes added while running (`register --node`) */
+	size_t nadopted;
 	int statefd, report_fd, listen_fd, sig_fd;
 	char logdir[256];
 	size_t pending;        /* services not yet reported to `up` */
@@ -354,6 +356,67 @@ static svc *find_svc(monitor *m, const char *name)
 	return NULL;
 }
 
+/* "serve NODE ADDR CONF": supervise a new dnsim-auth on NODE (answering
+ * on ADDR) with the config CONF, as `register --node` asks. */
+static void serve(monitor *m, int fd, char *arg)
+{
+	char node[TOPO_NAME_MAX + 1], addr[64], conf[512];
+	net_addr a;
+	if (arg == NULL || sscanf(arg, "%32s %63s %511s", node, addr, conf) != 3 ||
+	    !net_addr_parse(addr, 0, &a)) {
+		dprintf(fd, "error: serve NODE ADDR CONF\n");
+		return;
+	}
+	if (find_svc(m, node)) {
+		dprintf(fd, "error: node %s already runs a server\n", node);
+		return;
+	}
+	if (m->n == m->cap) {
+		svc *g = realloc(m->svcs, (m->cap * 2) * sizeof *g);
+		if (g == NULL) {
+			dprintf(fd, "error: out of memory\n");
+			return;
+		}
+		m->svcs = g;
+		m->cap *= 2;
+	}
+	topo_node **slot = realloc(m->adopted, (m->nadopted + 1) * sizeof *slot);
+	topo_node *tn = calloc(1, sizeof *tn);
+	topo_addr *ta = calloc(1, sizeof *ta);
+	char prog[600];
+	snprintf(prog, sizeof prog, "%s/dnsim-auth", m->bindir);
+	const char *words[] = { prog, "-c", conf };
+	char **argv = calloc(4, sizeof *argv);
+	if (slot)
+		m->adopted = slot;
+	if (slot == NULL || tn == NULL || ta == NULL || argv == NULL ||
+	    !(argv[0] = strdup(words[0])) || !(argv[1] = strdup(words[1])) ||
+	    !(argv[2] = strdup(words[2]))) {
+		free(tn);
+		free(ta);
+		render_argv_free(argv);
+		dprintf(fd, "error: out of memory\n");
+		return;
+	}
+	snprintf(tn->name, sizeof tn->name, "%s", node);
+	ta->addr = a;
+	snprintf(ta->text, sizeof ta->text, "%s", addr);
+	tn->addrs = ta;
+	tn->naddrs = 1;
+	tn->service = TOPO_SVC_AUTH;
+	m->adopted[m->nadopted++] = tn;
+	svc *s = &m->svcs[m->n++];
+	memset(s, 0, sizeof *s);
+	s->node = tn;
+	s->probe_fd = -1;
+	s->argv = argv;
+	s->want_up = true;
+	s->reported = true;
+	render_ns_name(s->ns, sizeof s->ns, m->t->name, node);
+	spawn(m, s);
+	dprintf(fd, "ok\n");
+}
+
 static void command(monitor *m, int fd)
 {
 	char buf[256];
@@ -374,6 +437,10 @@ static void command(monitor *m, int fd)
 			dprintf(fd, "%s %s %d %u\n", s->node->name, state_names[s->state],
 				(int)s->pid, s->restarts);
 		}
+		return;
+	}
+	if (strcmp(buf, "serve") == 0) {
+		serve(m, fd, arg);
 		return;
 	}
 	svc *s = arg ? find_svc(m, arg) : NULL;
@@ -541,7 +608,8 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 		report(&m, "fail - cannot set up the monitor: %s", strerror(errno));
 		return 1;
 	}
-	m.svcs = calloc(t->nnodes + 1, sizeof *m.svcs);
+	m.cap = t->nnodes + 1;
+	m.svcs = calloc(m.cap, sizeof *m.svcs);
 	if (m.svcs == NULL) {
 		report(&m, "fail - out of memory");
 		return 1;
@@ -591,10 +659,18 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 	for (size_t i = 0; i < m.n; i++)
 		spawn(&m, &m.svcs[i]);
 
-	struct pollfd *pfd = calloc(m.n + 2, sizeof *pfd);
+	size_t pfd_cap = m.n + 2;
+	struct pollfd *pfd = calloc(pfd_cap, sizeof *pfd);
 	if (pfd == NULL)
 		return 1;
 	while (!m.stopping) {
+		if (m.n + 2 > pfd_cap) {
+			struct pollfd *g = realloc(pfd, (m.n + 2) * sizeof *g);
+			if (g == NULL)
+				break;
+			pfd = g;
+			pfd_cap = m.n + 2;
+		}
 		long long now = now_ms(), wake = now + 1000;
 		size_t np = 0;
 		pfd[np++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
@@ -632,7 +708,9 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 				close(c);
 			}
 		}
-		for (size_t i = 0; i < m.n; i++)
+		/* Only the services polled this round (a command may have
+		 * added one since). */
+		for (size_t i = 0; i + 2 < np; i++)
 			if (pfd[2 + i].fd >= 0 && (pfd[2 + i].revents & POLLIN) &&
 			    m.svcs[i].probe_fd == pfd[2 + i].fd)
 				probe_answer(&m, &m.svcs[i]);
@@ -645,6 +723,11 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 	}
 	free(pfd);
 	free(m.svcs);
+	for (size_t i = 0; i < m.nadopted; i++) {
+		free(m.adopted[i]->addrs);
+		free(m.adopted[i]);
+	}
+	free(m.adopted);
 	free(m.captures);
 	close(m.statefd);
 	close(m.listen_fd);

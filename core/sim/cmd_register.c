@@ -1,0 +1,430 @@
+/* `sim register DOMAIN --ns NAME=ADDR [...] [--node NODE]`: the registrar
+ * and registry flow of seed 003.  The parent zone (a TLD's, usually)
+ * gets the delegation -- NS records, and glue for nameservers inside the
+ * new domain -- on every server of it.  With --node, an authoritative
+ * server for the new domain starts on that host (made on the spot when
+ * it does not exist), with a minimal zone the student fills in with
+ * `sim zone`. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "io/readfile.h"
+#include "sim/build.h"
+#include "sim/monitor.h"
+#include "sim/routes.h"
+#include "sim/state.h"
+#include "sim/zoneedit.h"
+#include "sim/zonefiles.h"
+
+#define MAX_NS 8
+#define DELEGATION_TTL 86400
+
+typedef struct nameserver {
+	dns_name name;
+	char name_text[DNS_NAME_MAXTEXT];
+	char addr_text[64];
+	net_addr addr;
+} nameserver;
+
+static void quiet(void *ctx, const dns_diag *d)
+{
+	(void)ctx;
+	if (d->severity == DNS_ERROR)
+		fprintf(stderr, "error: %s\n", d->msg);
+}
+
+/* The closest zone above `domain` that some server of the sim serves. */
+static int find_parent(const char *sim, const uint8_t *domain, dns_name *parent,
+		       char **path)
+{
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return die("sim %s is not up", sim);
+	*path = NULL;
+	int rc = 0;
+	unsigned labels = dns_name_labels(domain);
+	for (unsigned skip = 0; skip <= labels && *path == NULL && rc == 0; skip++) {
+		const uint8_t *up = dns_name_skip_labels(domain, skip);
+		for (size_t i = 0; i < n && *path == NULL; i++) {
+			if (strcmp(nodes[i].service, "auth") != 0)
+				continue;
+			char *p = zonefiles_served(sim, nodes[i].name, up, NULL);
+			if (p && skip == 0) {
+				char dt[DNS_NAME_MAXTEXT];
+				dns_name_to_text(domain, dt, sizeof dt, NULL);
+				rc = die("%s is a zone already: %s serves it", dt, nodes[i].name);
+				free(p);
+				break;
+			}
+			if (p) {
+				dns_name_copy(parent, up);
+				*path = p;
+			}
+		}
+	}
+	free(nodes);
+	if (rc == 0 && *path == NULL)
+		rc = die("no server of sim %s serves a zone above that name", sim);
+	return rc;
+}
+
+/* The minimal zone of a new domain: SOA, NS, and the nameservers'
+ * addresses where they live inside it. */
+static char *new_zone_text(const dns_name *domain, const nameserver *ns, size_t nns)
+{
+	char dt[DNS_NAME_MAXTEXT];
+	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
+	size_t cap = 4096 + nns * 600;
+	char *text = malloc(cap);
+	if (text == NULL)
+		return NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	size_t len = (size_t)snprintf(text, cap,
+		"; zone %s, made by `sim register`; add records with `sim zone`\n"
+		"$TTL 3600\n%s IN SOA %s hostmaster.%s %04d%02d%02d01 7200 3600 1209600 300\n",
+		dt, dt, ns[0].name_text, dt, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	for (size_t i = 0; i < nns; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s IN NS %s\n", dt, ns[i].name_text);
+	for (size_t i = 0; i < nns; i++)
+		if (dns_name_is_subdomain(ns[i].name.data, domain->data))
+			len += (size_t)snprintf(text + len, cap - len, "%s IN %s %s\n",
+						ns[i].name_text,
+						ns[i].addr.ss.ss_family == AF_INET ? "A" : "AAAA",
+						ns[i].addr_text);
+	return text;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/* Rewrite the node list with `name` serving (added when new). */
+static int mark_serving(const char *sim, const char *name, const char *addr)
+{
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return -ENOENT;
+	char path[512];
+	state_path(path, sizeof path, sim, "nodes.list");
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		free(nodes);
+		return -errno;
+	}
+	bool found = false;
+	for (size_t i = 0; i < n; i++) {
+		bool me = strcmp(nodes[i].name, name) == 0;
+		found = found || me;
+		fprintf(f, "%s %s %d %s\n", nodes[i].name, me ? "auth" : nodes[i].service,
+			nodes[i].router, nodes[i].addrs);
+	}
+	if (!found)
+		fprintf(f, "%s auth 0 %s\n", name, addr);
+	free(nodes);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/* Make a new host on the network that holds addr. */
+static int new_host(const char *sim, const char *node, const nameserver *ns)
+{
+	char path[512], *recorded;
+	size_t len;
+	state_path(path, sizeof path, sim, "topology");
+	if (io_read_file(NULL, path, &recorded, &len) != 0)
+		return die("sim %s does not say which topology it came from", sim);
+	recorded[strcspn(recorded, "\n")] = '\0';
+	topo t;
+	char err[1024];
+	bool ok = topo_load(&t, recorded, err, sizeof err);
+	free(recorded);
+	if (!ok) {
+		topo_free(&t);
+		return die("%s", err);
+	}
+	snprintf(t.name, sizeof t.name, "%s", sim);
+	size_t net = t.nnetworks;
+	for (size_t i = 0; i < t.nnetworks; i++) {
+		const topo_network *tn = &t.networks[i];
+		const net_prefix *p = ns->addr.ss.ss_family == AF_INET ? &tn->v4 : &tn->v6;
+		bool has = ns->addr.ss.ss_family == AF_INET ? tn->has_v4 : tn->has_v6;
+		if (has && net_prefix_match(p, (const struct sockaddr *)&ns->addr.ss))
+			net = i;
+	}
+	if (net == t.nnetworks) {
+		topo_free(&t);
+		return die("%s is on none of the sim's networks: give an address of one "
+			   "(`./sim graph` shows them)", ns->addr_text);
+	}
+	topo_node *nodes = realloc(t.nodes, (t.nnodes + 1) * sizeof *nodes);
+	topo_addr *a = calloc(1, sizeof *a);
+	if (nodes == NULL || a == NULL) {
+		if (nodes)
+			t.nodes = nodes;
+		free(a);
+		topo_free(&t);
+		return die("out of memory");
+	}
+	t.nodes = nodes;
+	topo_node *n = &t.nodes[t.nnodes++];
+	memset(n, 0, sizeof *n);
+	snprintf(n->name, sizeof n->name, "%s", node);
+	a->network = net;
+	a->addr = ns->addr;
+	snprintf(a->text, sizeof a->text, "%s", ns->addr_text);
+	n->addrs = a;
+	n->naddrs = 1;
+	routes r;
+	int statefd = state_open(sim);
+	int rc = 0;
+	if (statefd < 0 || !routes_compute(&t, &r))
+		rc = die("cannot open the state of sim %s", sim);
+	else {
+		if (build_one_node(&t, &r, statefd, t.nnodes - 1, err, sizeof err) < 0)
+			rc = die("%s", err);
+		routes_free(&r);
+	}
+	if (statefd >= 0)
+		close(statefd);
+	if (rc == 0)
+		printf("made host %s with address %s\n", node, ns->addr_text);
+	return rc;
+}
+
+static int start_server(const char *sim, const char *node, const dns_name *domain,
+			const nameserver *ns, size_t nns, const char *zonefile)
+{
+	node_line *nodes;
+	size_t n;
+	if (read_nodes(sim, &nodes, &n) < 0)
+		return die("sim %s is not up", sim);
+	const node_line *nl = find_node(nodes, n, node);
+	const nameserver *mine = NULL;
+	char service[16] = "";
+	if (nl) {
+		snprintf(service, sizeof service, "%s", nl->service);
+		for (size_t i = 0; i < nns && !mine; i++)
+			if (find_node_by_addr(nl, 1, ns[i].addr_text))
+				mine = &ns[i];
+	}
+	free(nodes);
+	if (nl && mine == NULL)
+		return die("node %s has none of the addresses given with --ns", node);
+	if (nl && strcmp(service, "-") != 0 && strcmp(service, "auth") != 0)
+		return die("node %s runs a %s: choose a host without a server, or a new name",
+			   node, service);
+	if (nl == NULL) {
+		if (!topo_name_ok(node))
+			return die("\"%s\" is not a node name", node);
+		mine = &ns[0];
+		if (new_host(sim, node, mine))
+			return 1;
+	}
+	char dt[DNS_NAME_MAXTEXT], dir[512], sub[128], conf[700];
+	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
+	snprintf(sub, sizeof sub, "nodes/%s", node);
+	state_path(dir, sizeof dir, sim, sub);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return die("cannot make %s: %s", dir, strerror(errno));
+	snprintf(conf, sizeof conf, "%s/auth.conf", dir);
+	if (strcmp(service, "auth") == 0) {
+		/* It serves other zones already: one more, then a restart to
+		 * read the config again. */
+		FILE *f = fopen(conf, "a");
+		if (f == NULL)
+			return die("%s: %s", conf, strerror(errno));
+		fprintf(f, "zone %s %s\n", dt, zonefile);
+		fclose(f);
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "restart %s", node);
+		free(monitor_call(sim, cmd));
+	} else {
+		char text[2 * DNS_NAME_MAXTEXT + 1400];
+		snprintf(text, sizeof text, "# dnsim-auth for node %s, started by `sim register`\n"
+			 "identity %s\nquery-log stderr\nlisten %s\nzone %s %s\n", node, node,
+			 mine->addr_text, dt, zonefile);
+		int rc = write_text(conf, text);
+		if (rc < 0)
+			return die("cannot write %s: %s", conf, strerror(-rc));
+		char cmd[1000];
+		snprintf(cmd, sizeof cmd, "serve %s %s %s", node, mine->addr_text, conf);
+		char *reply = monitor_call(sim, cmd);
+		if (reply == NULL || strncmp(reply, "ok", 2) != 0) {
+			int r = die("the monitor would not start the server: %s",
+				    reply ? reply : strerror(errno));
+			free(reply);
+			return r;
+		}
+		free(reply);
+		if ((rc = mark_serving(sim, node, mine->addr_text)) < 0)
+			return die("cannot update the node list: %s", strerror(-rc));
+	}
+	/* Wait until it answers. */
+	for (int i = 0; i < 500; i++) {
+		char *reply = monitor_call(sim, "status");
+		bool ready = false;
+		size_t len = strlen(node);
+		for (char *l = reply; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+			if (strncmp(l, node, len) == 0 && strncmp(l + len, " ready ", 7) == 0)
+				ready = true;
+		free(reply);
+		if (ready) {
+			printf("%s serves %s at %s\n", node, dt, mine->addr_text);
+			return 0;
+		}
+		struct timespec pause = { 0, 20 * 1000000 };
+		nanosleep(&pause, NULL);
+	}
+	return die("the server on %s did not answer (see `./sim logs %s`)", node, node);
+}
+
+int cmd_register(const char *name, int argc, char **argv)
+{
+	const char *domain_text = NULL, *node = NULL;
+	nameserver ns[MAX_NS];
+	size_t nns = 0;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--ns") == 0 && i + 1 < argc) {
+			if (nns == MAX_NS)
+				return die("at most %d nameservers", MAX_NS);
+			const char *v = argv[++i], *eq = strchr(v, '=');
+			if (eq == NULL)
+				return die("--ns takes NAME=ADDRESS, not \"%s\"", v);
+			snprintf(ns[nns].name_text, sizeof ns[nns].name_text, "%.*s", (int)(eq - v), v);
+			snprintf(ns[nns].addr_text, sizeof ns[nns].addr_text, "%s", eq + 1);
+			nns++;
+		} else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc) {
+			node = argv[++i];
+		} else if (domain_text == NULL && argv[i][0] != '-') {
+			domain_text = argv[i];
+		} else {
+			domain_text = NULL;
+			break;
+		}
+	}
+	if (domain_text == NULL || nns == 0)
+		return die("usage: sim register DOMAIN --ns NAME=ADDRESS [--ns ...] [--node NODE]");
+	if (!need_root())
+		return 1;
+	dns_name domain;
+	if (dns_name_from_text(&domain, domain_text, strlen(domain_text), dns_name_root) != DNS_OK ||
+	    domain.data[0] == 0)
+		return die("\"%s\" is not a domain name", domain_text);
+	dns_name_to_lower(domain.data);
+	for (size_t i = 0; i < nns; i++) {
+		/* A one-label name is inside the new domain ("ns1" is
+		 * ns1.DOMAIN); a dotted one is complete as written. */
+		bool dotted = strchr(ns[i].name_text, '.') != NULL;
+		if (dns_name_from_text(&ns[i].name, ns[i].name_text, strlen(ns[i].name_text),
+				       dotted ? dns_name_root : domain.data) != DNS_OK)
+			return die("\"%s\" is not a nameserver name", ns[i].name_text);
+		dns_name_to_lower(ns[i].name.data);
+		dns_name_to_text(ns[i].name.data, ns[i].name_text, sizeof ns[i].name_text, NULL);
+		if (!net_addr_parse(ns[i].addr_text, 0, &ns[i].addr) || strchr(ns[i].addr_text, '@'))
+			return die("\"%s\" is not an address", ns[i].addr_text);
+	}
+	char sim[TOPO_NAME_MAX + 1];
+	if (pick_sim(name, sim, sizeof sim))
+		return 1;
+	dns_name parent;
+	char *path;
+	if (find_parent(sim, domain.data, &parent, &path))
+		return 1;
+	char dt[DNS_NAME_MAXTEXT], pt[DNS_NAME_MAXTEXT];
+	dns_name_to_text(domain.data, dt, sizeof dt, NULL);
+	dns_name_to_text(parent.data, pt, sizeof pt, NULL);
+	dns_zonedata z;
+	int rc = 1;
+	if (!zonefiles_load(&z, parent.data, path)) {
+		die("zone %s does not load", pt);
+		goto out;
+	}
+	for (size_t i = 0; i < z.n; i++)
+		if (z.rr[i].type == DNS_T_NS && dns_name_equal(z.rr[i].owner, domain.data)) {
+			die("%s is registered already: %s delegates it (`./sim zone ... del` "
+			    "first to move it)", dt, pt);
+			goto out_zone;
+		}
+	/* The registry's records: NS, and glue where the resolver could not
+	 * find the address without it. */
+	char lines[2 * MAX_NS][DNS_NAME_MAXTEXT * 2 + 128];
+	const char *adds[2 * MAX_NS];
+	size_t nadds = 0;
+	for (size_t i = 0; i < nns; i++) {
+		snprintf(lines[nadds], sizeof lines[nadds], "%s %d IN NS %s", dt, DELEGATION_TTL,
+			 ns[i].name_text);
+		adds[nadds] = lines[nadds];
+		nadds++;
+	}
+	for (size_t i = 0; i < nns; i++)
+		if (dns_name_is_subdomain(ns[i].name.data, domain.data)) {
+			snprintf(lines[nadds], sizeof lines[nadds], "%s %d IN %s %s", ns[i].name_text,
+				 DELEGATION_TTL, ns[i].addr.ss.ss_family == AF_INET ? "A" : "AAAA",
+				 ns[i].addr_text);
+			adds[nadds] = lines[nadds];
+			nadds++;
+		} else {
+			printf("no glue for %s: it is outside %s, so resolvers look it up\n",
+			       ns[i].name_text, dt);
+		}
+	dns_zonedata edited;
+	dns_zonedata_init(&edited, parent.data, DNS_C_IN);
+	size_t changed;
+	char msg[512];
+	unsigned e = zoneedit_apply(&z, adds, nadds, NULL, DELEGATION_TTL, &edited, &changed,
+				    quiet, NULL, msg, sizeof msg);
+	if (msg[0] || e) {
+		die("%s; nothing was registered", msg[0] ? msg : "the delegation would break the zone");
+		dns_zonedata_free(&edited);
+		goto out_zone;
+	}
+	uint32_t serial = zoneedit_serial(&edited);
+	char header[2 * DNS_NAME_MAXTEXT + 200];
+	snprintf(header, sizeof header, "; zone %s, %s registered with `sim register`\n", pt, dt);
+	char *text = zoneedit_text(&edited, header);
+	dns_zonedata_free(&edited);
+	if (text == NULL) {
+		die("out of memory");
+		goto out_zone;
+	}
+	printf("%s delegates %s to", pt, dt);
+	for (size_t i = 0; i < nns; i++)
+		printf(" %s (%s)", ns[i].name_text, ns[i].addr_text);
+	printf("\n");
+	rc = zonefiles_commit(sim, parent.data, NULL, path, text, serial);
+	free(text);
+	if (rc == 0 && node) {
+		char zdir[512], zfile[DNS_NAME_MAXTEXT + 600];
+		state_path(zdir, sizeof zdir, sim, "zones");
+		snprintf(zfile, sizeof zfile, "%s/%.*s.zone", zdir, (int)strlen(dt) - 1, dt);
+		char *zone = new_zone_text(&domain, ns, nns);
+		int w = zone ? write_text(zfile, zone) : -ENOMEM;
+		free(zone);
+		if (w < 0)
+			rc = die("cannot write %s: %s", zfile, strerror(-w));
+		else
+			rc = start_server(sim, node, &domain, ns, nns, zfile);
+	}
+out_zone:
+	dns_zonedata_free(&z);
+out:
+	free(path);
+	return rc;
+}
