@@ -265,3 +265,24 @@ bool monitor_alive(const char *sim)
 	free(reply);
 	return ok;
 }
+
+int load_running_topology(const char *sim, topo *t)
+{
+	char path[512], *recorded;
+	size_t len;
+	state_path(path, sizeof path, sim, "topology");
+	if (io_read_file(NULL, path, &recorded, &len) != 0) {
+		memset(t, 0, sizeof *t);
+		return die("sim %s does not say which topology it came from", sim);
+	}
+	recorded[strcspn(recorded, "\n")] = '\0';
+	char err[1024];
+	bool ok = topo_load(t, recorded, err, sizeof err);
+	free(recorded);
+	if (!ok) {
+		topo_free(t);
+		return die("%s", err);
+	}
+	snprintf(t->name, sizeof t->name, "%s", sim);
+	return 0;
+}

@@ -42,6 +42,10 @@ const node_line *find_node(const node_line *nodes, size_t n, const char *name);
 /* The node whose address this is (text form), or NULL. */
 const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr);
 
+/* The topology a running sim was built from (its recorded file, named
+ * as the sim); 0, or 1 after a message. */
+int load_running_topology(const char *sim, topo *t);
+
 /* Load and validate a topology, reporting every problem (0 or 1). */
 int load_checked(topo *t, const char *path);
 
@@ -69,5 +73,6 @@ int cmd_cache(const char *name, int argc, char **argv);
 int cmd_graph(const char *name, int argc, char **argv);
 int cmd_zone(const char *name, int argc, char **argv);
 int cmd_register(const char *name, int argc, char **argv);
+int cmd_link(const char *name, int argc, char **argv);
 
 #endif

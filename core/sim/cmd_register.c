@@ -145,21 +145,10 @@ static int mark_serving(const char *sim, const char *name, const char *addr)
 /* Make a new host on the network that holds addr. */
 static int new_host(const char *sim, const char *node, const nameserver *ns)
 {
-	char path[512], *recorded;
-	size_t len;
-	state_path(path, sizeof path, sim, "topology");
-	if (io_read_file(NULL, path, &recorded, &len) != 0)
-		return die("sim %s does not say which topology it came from", sim);
-	recorded[strcspn(recorded, "\n")] = '\0';
 	topo t;
 	char err[1024];
-	bool ok = topo_load(&t, recorded, err, sizeof err);
-	free(recorded);
-	if (!ok) {
-		topo_free(&t);
-		return die("%s", err);
-	}
-	snprintf(t.name, sizeof t.name, "%s", sim);
+	if (load_running_topology(sim, &t))
+		return 1;
 	size_t net = t.nnetworks;
 	for (size_t i = 0; i < t.nnetworks; i++) {
 		const topo_network *tn = &t.networks[i];

@@ -32,6 +32,9 @@ static void usage(FILE *out)
 "  stop NODE            stop NODE's server (it stays stopped)\n"
 "  start NODE           start it again\n"
 "  restart NODE         stop and start it\n"
+"  link down|up NODE [NETWORK|NODE]\n"
+"                       cut NODE off a network (the one it shares with the other\n"
+"                       node; all of its links when none is named), or mend it\n"
 "  list                 the sims that are up\n"
 "  trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]\n"
 "                       resolve NAME from a host (default laptop) and draw\n"
@@ -145,6 +148,8 @@ int main(int argc, char **argv)
 		rc = cmd_zone(name, nargs, args);
 	else if (strcmp(verb, "register") == 0)
 		rc = cmd_register(name, nargs, args);
+	else if (strcmp(verb, "link") == 0)
+		rc = cmd_link(name, nargs, args);
 	else if (strcmp(verb, "check") == 0)
 		rc = cmd_check(nargs, args);
 	else {

@@ -117,16 +117,21 @@ int nl_ifindex(nl_sock *s, const char *name)
 	return r.ifindex > 0 ? r.ifindex : -ENODEV;
 }
 
-int nl_link_up(nl_sock *s, int ifindex)
+int nl_link_set(nl_sock *s, int ifindex, bool up)
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, 0, s);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
 	return talk(s, nlh, NULL);
+}
+
+int nl_link_up(nl_sock *s, int ifindex)
+{
+	return nl_link_set(s, ifindex, true);
 }
 
 int nl_bridge_add(nl_sock *s, const char *name)

@@ -22,6 +22,7 @@ void nl_close(nl_sock *s);
 
 int nl_ifindex(nl_sock *s, const char *name);       /* > 0, or -errno */
 int nl_link_up(nl_sock *s, int ifindex);
+int nl_link_set(nl_sock *s, int ifindex, bool up);
 int nl_bridge_add(nl_sock *s, const char *name);    /* created up */
 /* A veth pair: `name` here (enslaved to `master` when > 0, up), `peer`
  * created directly in the namespace `peer_nsfd` (up). */
