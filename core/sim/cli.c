@@ -88,22 +88,27 @@ void find_bindir(char *out, size_t n)
 
 /* The default internet: beside the program (./sim at the top of the
  * tree, or bin/dnsim-sim one level down), else from where we are. */
-const char *default_topology(char *out, size_t n)
+const char *shipped_path(const char *rel, char *out, size_t n)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (len > 0) {
 		exe[len] = '\0';
 		char *dir = dirname(exe);
-		const char *tries[] = { "%s/" DEFAULT_TOPOLOGY, "%s/../" DEFAULT_TOPOLOGY,
-					"%s/../../../" DEFAULT_TOPOLOGY };
+		const char *ups[] = { "", "/..", "/../../.." };
 		for (size_t i = 0; i < 3; i++) {
-			snprintf(out, n, tries[i], dir);
-			if (access(out, R_OK) == 0)
+			int w = snprintf(out, n, "%s%s/%s", dir, ups[i], rel);
+			if (w > 0 && (size_t)w < n && access(out, R_OK) == 0)
 				return out;
 		}
 	}
-	return DEFAULT_TOPOLOGY;
+	snprintf(out, n, "%s", rel);
+	return out;
+}
+
+const char *default_topology(char *out, size_t n)
+{
+	return shipped_path(DEFAULT_TOPOLOGY, out, n);
 }
 
 /* --name, or the only sim that is up. */

@@ -21,8 +21,11 @@ long long now_ms(void);
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
 
-/* The folder of the daemons; the default topology file. */
+/* The folder of the daemons; a file shipped with dnsim (beside the
+ * program: ./sim at the top of the tree, or bin/ one level down); the
+ * default topology file. */
 void find_bindir(char *out, size_t n);
+const char *shipped_path(const char *rel, char *out, size_t n);
 const char *default_topology(char *out, size_t n);
 
 /* --name, or the only sim that is up (0, or 1 after a message). */
@@ -74,5 +77,7 @@ int cmd_graph(const char *name, int argc, char **argv);
 int cmd_zone(const char *name, int argc, char **argv);
 int cmd_register(const char *name, int argc, char **argv);
 int cmd_link(const char *name, int argc, char **argv);
+int cmd_tutorial(const char *name, int argc, char **argv);
+int cmd_exercise(const char *name, const char *exercise);
 
 #endif

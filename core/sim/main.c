@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "sim/cli.h"
 #include "sim/netns.h"
@@ -59,6 +60,10 @@ static void usage(FILE *out)
 "  cache NODE dump|flush [NAME]\n"
 "                       a resolver's cache: list it, empty it, or forget NAME\n"
 "  check FILE           validate a topology without building anything\n"
+"  check EXERCISE       grade an exercise (tutorials/exercises/) on the live sim\n"
+"  tutorial [N] [--auto]\n"
+"                       list the lessons, or run lesson N step by step against\n"
+"                       the live sim (--auto: without pausing)\n"
 "  help                 this text\n"
 "\n"
 "  --name NAME          which sim (default: the topology's [sim] name for up;\n"
@@ -150,8 +155,16 @@ int main(int argc, char **argv)
 		rc = cmd_register(name, nargs, args);
 	else if (strcmp(verb, "link") == 0)
 		rc = cmd_link(name, nargs, args);
-	else if (strcmp(verb, "check") == 0)
-		rc = cmd_check(nargs, args);
+	else if (strcmp(verb, "tutorial") == 0)
+		rc = cmd_tutorial(name, nargs, args);
+	else if (strcmp(verb, "check") == 0) {
+		/* A topology file, or the name of an exercise to grade. */
+		size_t len = nargs == 1 ? strlen(args[0]) : 0;
+		bool file = nargs != 1 || strchr(args[0], '/') ||
+			    (len > 5 && strcmp(args[0] + len - 5, ".toml") == 0) ||
+			    access(args[0], F_OK) == 0;
+		rc = file ? cmd_check(nargs, args) : cmd_exercise(name, args[0]);
+	}
 	else {
 		die("unknown verb \"%s\" (`./sim help` lists them)", verb);
 		rc = 2;
