@@ -109,7 +109,7 @@ static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
 	size_t olen = strlen(ot);
 	if (olen > 1)
 		ot[olen - 1] = '\0';
-	char source[PATH_MAX + 64], path[PATH_MAX + 600];
+	char source[PATH_MAX + 64], path[PATH_MAX + DNS_NAME_MAXTEXT + 200];
 	snprintf(source, sizeof source, "; source: %s\n", original);
 	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
 		 z->view ? ".view-" : "", z->view ? z->view : "");
