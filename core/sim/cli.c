@@ -291,3 +291,12 @@ int load_running_topology(const char *sim, topo *t)
 	snprintf(t->name, sizeof t->name, "%s", sim);
 	return 0;
 }
+
+int sim_nodes(const char *given, char *sim, size_t simsz, node_line **nodes, size_t *n)
+{
+	if (pick_sim(given, sim, simsz))
+		return 1;
+	if (read_nodes(sim, nodes, n) < 0)
+		return die("sim %s is not up", sim);
+	return 0;
+}

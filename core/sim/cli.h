@@ -42,6 +42,8 @@ typedef struct node_line {
 int read_nodes(const char *sim, node_line **out, size_t *n);
 int write_nodes(const topo *t);
 const node_line *find_node(const node_line *nodes, size_t n, const char *name);
+/* pick_sim, then its node list (0, or 1 after a message). */
+int sim_nodes(const char *given, char *sim, size_t simsz, node_line **nodes, size_t *n);
 /* The node whose address this is (text form), or NULL. */
 const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr);
 

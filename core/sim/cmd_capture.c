@@ -105,12 +105,10 @@ int cmd_capture(const char *name, int argc, char **argv)
 	if (!have_tcpdump())
 		return die("tcpdump is missing: sudo make deps (or apt-get install tcpdump)");
 	char sim[TOPO_NAME_MAX + 1], ns[128];
-	if (pick_sim(name, sim, sizeof sim))
-		return 1;
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
-		return die("sim %s is not up", sim);
+	if (sim_nodes(name, sim, sizeof sim, &nodes, &n))
+		return 1;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
 			file = argv[++i];

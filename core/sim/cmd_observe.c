@@ -121,12 +121,10 @@ int cmd_stats(const char *name, int argc, char **argv)
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1];
-	if (pick_sim(name, sim, sizeof sim))
-		return 1;
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
-		return die("sim %s is not up", sim);
+	if (sim_nodes(name, sim, sizeof sim, &nodes, &n))
+		return 1;
 	int rc = 0, shown = 0;
 	if (prom)
 		printf("# dnsim counters of sim %s, from each server's CH TXT stats.dnsim\n", sim);

@@ -18,6 +18,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "io/readfile.h"
+#include "io/writefile.h"
 #include "sim/build.h"
 #include "sim/monitor.h"
 #include "sim/routes.h"
@@ -104,15 +105,6 @@ static char *new_zone_text(const dns_name *domain, const nameserver *ns, size_t 
 						ns[i].addr.ss.ss_family == AF_INET ? "A" : "AAAA",
 						ns[i].addr_text);
 	return text;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) == 0 ? 0 : -errno;
 }
 
 /* Rewrite the node list with `name` serving (added when new). */
@@ -249,7 +241,7 @@ static int start_server(const char *sim, const char *node, const dns_name *domai
 		snprintf(text, sizeof text, "# dnsim-auth for node %s, started by `sim register`\n"
 			 "identity %s\nquery-log stderr\nlisten %s\nzone %s %s\n", node, node,
 			 mine->addr_text, dt, zonefile);
-		int rc = write_text(conf, text);
+		int rc = io_write_file(conf, text);
 		if (rc < 0)
 			return die("cannot write %s: %s", conf, strerror(-rc));
 		char cmd[1000];
@@ -404,7 +396,7 @@ int cmd_register(const char *name, int argc, char **argv)
 		state_path(zdir, sizeof zdir, sim, "zones");
 		snprintf(zfile, sizeof zfile, "%s/%.*s.zone", zdir, (int)strlen(dt) - 1, dt);
 		char *zone = new_zone_text(&domain, ns, nns);
-		int w = zone ? write_text(zfile, zone) : -ENOMEM;
+		int w = zone ? io_write_file(zfile, zone) : -ENOMEM;
 		free(zone);
 		if (w < 0)
 			rc = die("cannot write %s: %s", zfile, strerror(-w));

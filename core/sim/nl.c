@@ -134,15 +134,22 @@ int nl_link_up(nl_sock *s, int ifindex)
 	return nl_link_set(s, ifindex, true);
 }
 
-int nl_bridge_add(nl_sock *s, const char *name)
+/* A request to create the link `name`, up. */
+static struct nlmsghdr *create_link(char *buf, nl_sock *s, const char *name)
 {
-	char buf[NL_BUF];
 	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, s);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+int nl_bridge_add(nl_sock *s, const char *name)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = create_link(buf, s, name);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
@@ -153,12 +160,7 @@ int nl_veth_add(nl_sock *s, const char *name, int master, const char *peer,
 		int peer_nsfd)
 {
 	char buf[NL_BUF];
-	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, s);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	struct nlmsghdr *nlh = create_link(buf, s, name);
 	if (master > 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);

@@ -14,6 +14,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "io/readfile.h"
+#include "io/writefile.h"
 #include "sim/cli.h"
 #include "sim/monitor.h"
 #include "sim/probe.h"
@@ -127,24 +128,6 @@ size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *pat
 	return count;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	char tmp[700];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return -errno;
-	fputs(text, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc < 0)
-		unlink(tmp);
-	return rc;
-}
-
 /* The pid of node's server, from the monitor. */
 static int server_pid(const char *sim, const char *node)
 {
@@ -221,7 +204,7 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		return die("no server of sim %s serves that zone from %s", sim, path);
 	char ot[DNS_NAME_MAXTEXT];
 	dns_name_to_text(origin, ot, sizeof ot, NULL);
-	int rc = write_file(path, text);
+	int rc = io_write_file(path, text);
 	if (rc < 0)
 		return die("cannot write %s: %s", path, strerror(-rc));
 	int status = 0;

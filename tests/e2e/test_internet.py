@@ -3,13 +3,11 @@ walk through, checked from inside the simulated hosts with the tools a
 newcomer would use -- dig, getent (glibc through the node's resolv.conf
 and hosts) and curl."""
 import os
-import pathlib
-import subprocess
 
 import pytest
 
 from conftest import TOP
-from test_sim import Sim, machine_snapshot
+from test_sim import running_sim
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs root")
 
@@ -18,15 +16,8 @@ NAME = "itest"
 
 @pytest.fixture(scope="module")
 def net(tool):
-    before = machine_snapshot()
-    s = Sim(tool("dnsim-sim"))
-    r = s.up(NAME, TOP / "topologies" / "internet.toml")
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    yield s
-    s.down_all()
-    assert machine_snapshot() == before
+    with running_sim(tool, NAME, TOP / "topologies" / "internet.toml") as s:
+        yield s
 
 
 def on(net, node, *cmd):

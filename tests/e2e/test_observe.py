@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import TOP, run
-from test_sim import Sim, machine_snapshot
+from test_sim import running_sim
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs root")
 
@@ -25,17 +25,9 @@ def capdir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def net(tool, capdir):
-    before = machine_snapshot()
-    s = Sim(tool("dnsim-sim"))
-    s.names.add(NAME)
-    r = s("--name", NAME, "up", str(TOP / "topologies" / "internet.toml"),
-          "--capture", str(capdir))
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    yield s
-    s.down_all()
-    assert machine_snapshot() == before
+    with running_sim(tool, NAME, TOP / "topologies" / "internet.toml", "--capture",
+                     str(capdir)) as s:
+        yield s
 
 
 def sim_ok(net, *args, timeout=60):

@@ -4,6 +4,7 @@ as it was -- also after `kill -9` at any point of `up`.
 
 Real clients are the oracles: dig and getent run inside the simulated
 hosts through `sim exec`, and iproute2 inspects what was built."""
+import contextlib
 import os
 import pathlib
 import signal
@@ -61,6 +62,24 @@ class Sim:
     def down_all(self):
         for n in self.names:
             self("--name", n, "down", timeout=60)
+
+
+@contextlib.contextmanager
+def running_sim(tool, name, path=TINY, *extra):
+    """A sim up for the length of a `with`, taken down afterwards (also
+    when the test fails), and the machine as it was before."""
+    before = machine_snapshot()
+    s = Sim(tool("dnsim-sim"))
+    s.names.add(name)
+    r = s("--name", name, "up", str(path), *extra)
+    if r.returncode != 0:
+        s.down_all()
+        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
+    try:
+        yield s
+    finally:
+        s.down_all()
+    assert machine_snapshot() == before, "a sim left something behind"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import DATA, TOP
-from test_sim import Sim, machine_snapshot, status_rows
+from test_sim import Sim, machine_snapshot, running_sim, status_rows
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs root")
 
@@ -21,15 +21,8 @@ INTERNET = TOP / "topologies" / "internet.toml"
 @pytest.fixture
 def net(tool):
     """A fresh default internet per test: edits must not leak between them."""
-    before = machine_snapshot()
-    s = Sim(tool("dnsim-sim"))
-    r = s.up(NAME, INTERNET)
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    yield s
-    s.down_all()
-    assert machine_snapshot() == before
+    with running_sim(tool, NAME, INTERNET) as s:
+        yield s
 
 
 def sim(net, *args, ok=True, timeout=60):
