@@ -375,3 +375,15 @@ unsigned dns_zonedata_load(dns_zonedata *z, const char *path,
 		return errors;
 	return dns_zonedata_finish(z, io->diag, io->ctx);
 }
+
+unsigned dns_zonedata_load_text(dns_zonedata *z, const char *name, const char *text,
+				size_t len, const dns_master_ops *io)
+{
+	struct load_ctx l = { z, io, false };
+	dns_master_ops ops = { load_read, load_record, load_diag, &l };
+	unsigned errors = dns_master_read_text(name, text, len, z->origin.data, z->rclass,
+					       &ops);
+	if (errors)
+		return errors;
+	return dns_zonedata_finish(z, io->diag, io->ctx);
+}

@@ -49,4 +49,9 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 unsigned dns_zonedata_load(dns_zonedata *z, const char *path,
 			   const dns_master_ops *io);
 
+/* The same from text in memory; `name` stands for the file in messages
+ * and places $INCLUDE paths. */
+unsigned dns_zonedata_load_text(dns_zonedata *z, const char *name, const char *text,
+				size_t len, const dns_master_ops *io);
+
 #endif

@@ -14,6 +14,7 @@
 #include "dns/name.h"
 #include "dns/zonedata.h"
 #include "io/readfile.h"
+#include "io/writefile.h"
 #include "sim/delegation.h"
 #include "sim/zoneedit.h"
 
@@ -78,24 +79,51 @@ static bool same_source(const char *path, const char *line)
  * one per source file, shared by every server of it.  Edits with `sim
  * zone` rewrite this copy in place, and the servers reload it; the
  * topology's own files are never written. */
+/* Load the zone node n serves as z: the topology's file, plus the
+ * delegations it lacks (derived in memory, reading the file through
+ * $INCLUDE).  *derived says whether any were added. */
+static bool load_served(const topo *t, const zone_set *zones, const topo_node *n,
+			const topo_zone *z, const char *original, const dns_name *o,
+			dns_zonedata *zd, bool *derived, char *err, size_t errsz)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (mem == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	int rc = delegation_render_zone(t, zones, n, z, mem, err, errsz);
+	fclose(mem);
+	dns_master_ops io = { .read_file = io_read_file, .diag = quiet };
+	dns_zonedata_init(zd, o->data, DNS_C_IN);
+	unsigned errors = rc < 0 ? 1
+		: rc == 1 ? dns_zonedata_load_text(zd, original, text, len, &io)
+		: dns_zonedata_load(zd, original, &io);
+	free(text);
+	*derived = rc == 1;
+	if (errors) {
+		dns_zonedata_free(zd);
+		if (rc >= 0)
+			snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,
+				 z->origin, z->file);
+		return false;
+	}
+	return true;
+}
+
+/* A zone's file as the server reads it: a flat copy in the sim's own
+ * zones/ folder (the topology's file, plus the delegations it lacks),
+ * one per source file, shared by every server of it.  Edits with `sim
+ * zone` rewrite this copy in place, and the servers reload it; the
+ * topology's own files are never written. */
 static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
-		     const topo_zone *z,
-		     const char *dir, size_t index, char *out, size_t outsz,
+		     const topo_zone *z, const char *dir, char *out, size_t outsz,
 		     char *err, size_t errsz)
 {
-	char derived[PATH_MAX], original[PATH_MAX], zdir[PATH_MAX];
+	char original[PATH_MAX], zdir[PATH_MAX];
 	if (realpath(z->file, original) == NULL)
 		return fail(err, errsz, "cannot find zone file", z->file);
-	snprintf(derived, sizeof derived, "%s/zone%zu.zone", dir, index);
-	FILE *f = fopen(derived, "w");
-	if (f == NULL)
-		return fail(err, errsz, "cannot write", derived);
-	int rc = delegation_render_zone(t, zones, n, z, f, err, errsz);
-	if (fclose(f) != 0 && rc >= 0)
-		return fail(err, errsz, "cannot write", derived);
-	if (rc < 0)
-		return -1;
-	const char *src = rc == 1 ? derived : original;
 	snprintf(zdir, sizeof zdir, "%s/../../zones", dir);
 	if (mkdir(zdir, 0755) < 0 && errno != EEXIST)
 		return fail(err, errsz, "cannot make", zdir);
@@ -117,30 +145,24 @@ static int zone_path(const topo *t, const zone_set *zones, const topo_node *n,
 		snprintf(path, sizeof path, "%s/%s%s%s@%s.zone", zdir, olen == 1 ? "root" : ot,
 			 z->view ? ".view-" : "", z->view ? z->view : "", n->name);
 	if (access(path, F_OK) != 0) {
+		/* The first server of this file: make the copy. */
 		dns_zonedata zd;
-		dns_zonedata_init(&zd, o.data, DNS_C_IN);
-		dns_master_ops io = { .read_file = io_read_file, .diag = quiet };
-		if (dns_zonedata_load(&zd, src, &io) != 0) {
-			dns_zonedata_free(&zd);
-			snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,
-				 z->origin, z->file);
+		bool derived;
+		if (!load_served(t, zones, n, z, original, &o, &zd, &derived, err, errsz))
 			return -1;
-		}
 		char header[PATH_MAX + 400];
 		snprintf(header, sizeof header, "%s; zone %s as the sim serves it%s; `sim zone` "
 			 "edits this copy\n", source, z->origin,
-			 rc == 1 ? ", with the delegations derived from the topology" : "");
+			 derived ? ", with the delegations derived from the topology" : "");
 		char *text = zoneedit_text(&zd, header);
 		dns_zonedata_free(&zd);
-		FILE *w = text ? fopen(path, "w") : NULL;
-		bool ok = w && fputs(text, w) >= 0;
-		if (w && fclose(w) != 0)
-			ok = false;
+		int rc = text ? io_write_file(path, text) : -ENOMEM;
 		free(text);
-		if (!ok)
+		if (rc < 0) {
+			errno = -rc;
 			return fail(err, errsz, "cannot write", path);
+		}
 	}
-	remove(derived);
 	if (realpath(path, out) == NULL || strlen(out) >= outsz)
 		return fail(err, errsz, "cannot find", path);
 	return 0;
@@ -156,7 +178,7 @@ static int write_auth(const topo *t, const zone_set *zones, const topo_node *n,
 	char path[PATH_MAX];
 	for (size_t k = 0; k < n->nzones; k++)
 		if (n->zones[k].view == NULL) {
-			if (zone_path(t, zones, n, &n->zones[k], dir, k, path, sizeof path, err, errsz) < 0)
+			if (zone_path(t, zones, n, &n->zones[k], dir, path, sizeof path, err, errsz) < 0)
 				return -1;
 			fprintf(f, "zone %s %s\n", n->zones[k].origin, path);
 		}
@@ -167,7 +189,7 @@ static int write_auth(const topo *t, const zone_set *zones, const topo_node *n,
 		fputc('\n', f);
 		for (size_t k = 0; k < n->nzones; k++)
 			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0) {
-				if (zone_path(t, zones, n, &n->zones[k], dir, k, path, sizeof path,
+				if (zone_path(t, zones, n, &n->zones[k], dir, path, sizeof path,
 					      err, errsz) < 0)
 					return -1;
 				fprintf(f, "\tzone %s %s\n", n->zones[k].origin, path);
