@@ -17,6 +17,7 @@ bool auth_config_init(auth_config *c)
 	c->max_udp = DNS_EDNS_DEFAULT;
 	c->tcp_idle = 10;
 	c->tcp_max = 100;
+	c->rate_slip = 2;
 	c->views = calloc(1, sizeof *c->views);
 	if (c->views == NULL)
 		return false;
@@ -242,6 +243,17 @@ bool auth_config_read(auth_config *c, const char *path, char *err,
 				snprintf(msg, sizeof msg, "expected: tcp-max-connections 1..100000");
 			else
 				c->tcp_max = (unsigned)v;
+		} else if (strcmp(key, "rate-limit") == 0) {
+			if (n != 2 || !parse_uint(w[1], 0, 1000000, &v))
+				snprintf(msg, sizeof msg, "expected: rate-limit RESPONSES-PER-SECOND "
+					 "(0 turns it off)");
+			else
+				c->rate_limit = (unsigned)v;
+		} else if (strcmp(key, "rate-limit-slip") == 0) {
+			if (n != 2 || !parse_uint(w[1], 0, 100, &v))
+				snprintf(msg, sizeof msg, "expected: rate-limit-slip 0..100");
+			else
+				c->rate_slip = (unsigned)v;
 		} else if (strcmp(key, "allow-transfer") == 0) {
 			if (n < 2)
 				snprintf(msg, sizeof msg, "expected: allow-transfer PREFIX [PREFIX...]");
@@ -265,7 +277,8 @@ bool auth_config_read(auth_config *c, const char *path, char *err,
 			snprintf(msg, sizeof msg,
 				 "unknown setting \"%s\" (known: listen, zone, view, "
 				 "max-udp-size, tcp-idle-timeout, tcp-max-connections, "
-				 "allow-transfer, query-log, identity)", key);
+				 "rate-limit, rate-limit-slip, allow-transfer, query-log, "
+				 "identity)", key);
 		}
 		if (msg[0]) {
 			snprintf(err, errsz, "%s:%u: %s", path, lineno, msg);

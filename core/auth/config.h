@@ -49,6 +49,8 @@ typedef struct auth_config {
 	net_prefix *xfr;
 	size_t nxfr;
 	char *query_log;    /* NULL: off; "stderr"; or a file path */
+	unsigned rate_limit;  /* UDP responses per second per client prefix; 0: off */
+	unsigned rate_slip;   /* over the limit, every Nth goes out truncated */
 	char *identity;
 } auth_config;
 

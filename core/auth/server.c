@@ -171,6 +171,10 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 	auth_answerer_init(&s->ans, cfg->max_udp, cfg->identity, &s->stats);
 	if (!batch_init(s))
 		return false;
+	/* 64k buckets: the prefixes of a whole classroom and then some, in
+	 * a fixed 2.5 MB. */
+	if (!rrl_init(&s->rrl, cfg->rate_limit, cfg->rate_slip, cfg->rate_limit ? 65536 : 0))
+		return false;
 
 	s->views = calloc(cfg->nviews, sizeof *s->views);
 	if (s->views == NULL)
@@ -272,6 +276,28 @@ static void account(auth_server *s, const struct sockaddr *peer, bool tcp,
 		log_query(s, peer, tcp, r);
 }
 
+/* The answer cut down to its header and question, with TC set: what a
+ * rate-limited client gets now and then ("slip"), so that a real one
+ * retries over TCP.  0 when the query's question cannot be found. */
+static size_t slip_answer(uint8_t *out, size_t outlen, const uint8_t *query, size_t qlen)
+{
+	size_t p = DNS_HEADER_LEN;
+	while (p < qlen && query[p] != 0) {
+		if (query[p] & 0xc0)
+			return 0;           /* no pointers in a question's name */
+		p += 1 + query[p];
+	}
+	p += 1 + 4;                 /* the root label, type and class */
+	if (p > qlen || p > outlen || outlen < DNS_HEADER_LEN)
+		return 0;
+	memcpy(out + DNS_HEADER_LEN, query + DNS_HEADER_LEN, p - DNS_HEADER_LEN);
+	out[2] |= 0x02;             /* TC */
+	out[4] = 0;
+	out[5] = 1;                 /* one question, nothing else */
+	memset(out + 6, 0, 6);
+	return p;
+}
+
 static void handle_udp(auth_server *s, int fd)
 {
 	struct udp_batch *b = s->batch;
@@ -300,6 +326,19 @@ static void handle_udp(auth_server *s, int fd)
 			account(s, peer, false, &r);
 			if (len == 0)
 				continue;
+			switch (rrl_check(&s->rrl, peer, s->rrl.rate ? now_s() : 0)) {
+			case RRL_SEND:
+				break;
+			case RRL_DROP:
+				s->stats.rrl_dropped++;
+				continue;
+			case RRL_SLIP:
+				s->stats.rrl_slipped++;
+				len = slip_answer(out, len, b->query[i], b->in[i].msg_len);
+				if (len == 0)
+					continue;
+				break;
+			}
 			b->iov_out[k] = (struct iovec){ out, len };
 			b->out[k].msg_hdr = (struct msghdr){
 				.msg_name = &b->peer[i], .msg_namelen = b->in[i].msg_hdr.msg_namelen,
@@ -552,6 +591,7 @@ void auth_server_free(auth_server *s)
 	}
 	free(s->views);
 	batch_free(s);
+	rrl_free(&s->rrl);
 	if (s->qlog && s->qlog != stderr)
 		fclose(s->qlog);
 	auth_answerer_free(&s->ans);

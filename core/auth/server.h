@@ -8,6 +8,7 @@
 
 #include "auth/answer.h"
 #include "auth/config.h"
+#include "auth/rrl.h"
 #include "auth/stats.h"
 
 typedef struct auth_view {
@@ -35,6 +36,7 @@ typedef struct auth_server {
 	size_t nconns;
 	FILE *qlog;
 	struct udp_batch *batch;
+	rrl rrl;
 	bool running;
 } auth_server;
 

@@ -46,6 +46,7 @@ void auth_stats_items(const auth_stats *s, auth_stats_fn fn, void *ctx)
 		{ "udp", s->udp },         { "tcp", s->tcp },
 		{ "dropped", s->dropped }, { "truncated", s->truncated },
 		{ "axfr", s->axfr },
+		{ "rrl.dropped", s->rrl_dropped }, { "rrl.slipped", s->rrl_slipped },
 	};
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (plain[i].v) {

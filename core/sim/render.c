@@ -175,6 +175,10 @@ static int write_auth(const topo *t, const zone_set *zones, const topo_node *n,
 		"identity %s\nquery-log stderr\n", n->name, n->name);
 	for (size_t i = 0; i < n->naddrs; i++)
 		fprintf(f, "listen %s\n", n->addrs[i].text);
+	if (n->rate_limit)
+		fprintf(f, "rate-limit %ld\n", n->rate_limit);
+	if (n->rate_slip >= 0)
+		fprintf(f, "rate-limit-slip %ld\n", n->rate_slip);
 	char path[PATH_MAX];
 	for (size_t k = 0; k < n->nzones; k++)
 		if (n->zones[k].view == NULL) {

@@ -66,6 +66,8 @@ typedef struct topo_node {
 	size_t nzones;
 	topo_view *views;
 	size_t nviews;
+	long rate_limit;          /* responses/s per client prefix; 0: off */
+	long rate_slip;           /* -1: the server's default */
 	/* resolver */
 	char **allow;             /* client prefixes */
 	size_t nallow;

@@ -312,13 +312,28 @@ static bool parse_zones(parser *p, topo_node *node, const toml_value *v,
 
 static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
 {
-	static const char *const known[] = { "zones", "view", NULL };
+	static const char *const known[] = { "zones", "view", "rate_limit", "rate_limit_slip",
+					     NULL };
 	static const char *const view_known[] = { "name", "match", "zones", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s.auth]", node->name);
 	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
 		return false;
 	node->service = TOPO_SVC_AUTH;
+	node->rate_slip = -1;
+	const char *limits[2] = { "rate_limit", "rate_limit_slip" };
+	long *slots[2] = { &node->rate_limit, &node->rate_slip };
+	for (int i = 0; i < 2; i++) {
+		const toml_value *x = toml_get(v, limits[i]);
+		if (x == NULL)
+			continue;
+		if (!want(p, x, TOML_INTEGER, limits[i]))
+			return false;
+		if (x->u.i < 0 || x->u.i > (i == 0 ? 1000000 : 100))
+			return fail(p, x, "node %s: %s must be 0..%d", node->name, limits[i],
+				    i == 0 ? 1000000 : 100);
+		*slots[i] = (long)x->u.i;
+	}
 	const toml_value *zones = toml_get(v, "zones");
 	if (zones && !parse_zones(p, node, zones, NULL))
 		return false;
