@@ -29,7 +29,7 @@ HEADERS   := $(wildcard core/*/*.h) $(wildcard tests/unit/*.h)
 LIB_SRC   := $(DNS_SRC) $(IO_SRC)
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
-FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(DNS_SRC))
+FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
 FUZZ_PROG_OBJ := $(patsubst %.c,build/fuzz/%.o,$(PROG_SRC))
 
 TOOL_BINS      := $(patsubst core/tools/%.c,bin/%,$(TOOL_SRC))
@@ -118,7 +118,7 @@ build/fuzz/libprogs.a: $(FUZZ_PROG_OBJ)
 
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libprogs.a build/fuzz/libdnsim.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) $< build/fuzz/libprogs.a build/fuzz/libdnsim.a -o $@
+	$(CLANG) $(FUZZ_CFLAGS) $< build/fuzz/libprogs.a build/fuzz/libdnsim.a $(LDLIBS) -o $@
 
 build/rel/bench/%: tests/bench/%.c build/rel/libdnsim.a $(HEADERS)
 	@mkdir -p $(dir $@)

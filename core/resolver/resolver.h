@@ -174,6 +174,10 @@ struct upq {
 bool upstream_send(resolver *r, request *rq, const net_addr *server,
 		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp);
 void upstream_event(resolver *r, struct upq *q, uint32_t events);
+/* A datagram (or TCP message) that came for q: used when it matches the
+ * query (address was checked by the socket; ID and question here), else
+ * ignored.  q is freed when used.  The event loop and the fuzzer call it. */
+void upstream_deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len);
 /* Expire what has run out of time; returns ms until the next deadline
  * (-1 when nothing is in flight). */
 int upstream_expire(resolver *r);

@@ -195,7 +195,7 @@ static bool matches(const struct upq *q, const dns_msg *m)
 	       dns_name_equal(m->question[0].name, q->qname.data);
 }
 
-static void deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len)
+void upstream_deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len)
 {
 	dns_msg *m = &r->upstream_msg;
 	if (dns_msg_parse(m, buf, len) != DNS_OK || !matches(q, m)) {
@@ -240,7 +240,7 @@ void upstream_event(resolver *r, struct upq *q, uint32_t events)
 				fail_now(r, q, true);
 			return;
 		}
-		deliver(r, q, buf, (size_t)n);
+		upstream_deliver(r, q, buf, (size_t)n);
 		return;
 	}
 	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
@@ -267,7 +267,7 @@ void upstream_event(resolver *r, struct upq *q, uint32_t events)
 		if (msg) {
 			uint8_t copy[65535];
 			memcpy(copy, msg, len);
-			deliver(r, q, copy, len);
+			upstream_deliver(r, q, copy, len);
 		}
 	}
 }
