@@ -384,3 +384,20 @@ def test_help_lists_every_verb(tool):
         assert verb in out
     r = run([tool("dnsim-sim"), "frobnicate"])
     assert r.returncode == 2 and "unknown verb" in r.stderr
+
+
+def test_two_ups_racing_for_one_name(sim):
+    sim.names.add("tr")
+    procs = [subprocess.Popen([sim.binary, "--name", "tr", "up", str(TINY)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
+    codes = sorted(r[2] for r in results)
+    assert codes == [0, 1], results
+    loser = next(r for r in results if r[2] == 1)
+    assert "already up" in loser[1]
+    # The winner's sim is whole: the loser took nothing of it down.
+    rows = status_rows(sim, "tr")
+    for node in ["root", "tld", "ns1", "resolver"]:
+        assert rows[node]["state"] == "ready", rows
+    assert "203.0.113.80" in dig(sim, "tr", "laptop", "+short", "www.example.com")
