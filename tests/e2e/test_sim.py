@@ -380,7 +380,9 @@ def test_help_lists_every_verb(tool):
     out = run([tool("dnsim-sim"), "help"]).stdout
     for verb in ["up [FILE]", "down", "status", "exec NODE CMD", "shell NODE",
                  "logs NODE [-f]", "stop NODE", "start NODE", "restart NODE", "list",
-                 "check FILE", "--name NAME"]:
+                 "check FILE", "--name NAME", "--capture DIR", "trace NAME", "capture [NODE]",
+                 "stats [NODE]", "cache NODE", "graph [FILE]", "zone NODE show", "register DOMAIN",
+                 "link down|up", "check EXERCISE", "tutorial [N]"]:
         assert verb in out
     r = run([tool("dnsim-sim"), "frobnicate"])
     assert r.returncode == 2 and "unknown verb" in r.stderr
