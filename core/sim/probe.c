@@ -132,7 +132,7 @@ int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *ou
 	size_t used = 0;
 	if (outsz)
 		out[0] = '\0';
-	if (dns_msg_parse(&m, buf, (size_t)n) == DNS_OK) {
+	if (dns_msg_parse(&m, buf, (size_t)n) == DNS_OK && dns_msg_rcode(&m) == DNS_R_NOERROR) {
 		count = 0;
 		for (size_t i = 0; i < m.count[0]; i++) {
 			const dns_rr *rr = &m.rr[0][i];

@@ -228,7 +228,11 @@ static int write_resolver(const topo *t, const zone_set *zones, const topo_node 
 		"trace %s/trace.jsonl\nlisten 127.0.0.1\n", n->name, n->name, hints, dir, dir);
 	for (size_t i = 0; i < n->naddrs; i++)
 		fprintf(f, "listen %s\n", n->addrs[i].text);
+	/* Loopback and the node's own addresses always: the supervisor asks
+	 * its counters from inside the node. */
 	fputs("allow 127.0.0.0/8 ::1", f);
+	for (size_t i = 0; i < n->naddrs; i++)
+		fprintf(f, " %s", n->addrs[i].text);
 	if (n->nallow)
 		for (size_t i = 0; i < n->nallow; i++)
 			fprintf(f, " %s", n->allow[i]);
