@@ -1,0 +1,144 @@
+"""The exercises in tutorials/exercises/, graded by `sim check NAME` on a
+fresh default internet: not met before the student does anything, met
+after a correct solution, and still not met after a plausible mistake.
+
+The solutions live here, not in tutorials/, so students do not find
+them next to the tasks."""
+import os
+
+import pytest
+
+from conftest import TOP
+from test_tutorials import fresh  # noqa: F401 (a fixture: a fresh default internet)
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs root")
+
+EXERCISES = sorted(p.stem for p in (TOP / "tutorials" / "exercises").glob("*.md"))
+
+# Sim commands (argument lists, without "sudo ./sim --name NAME").
+SOLUTIONS = {
+    "news-alias": [
+        ["zone", "ns1-example", "add", "example.com", "news 3600 IN CNAME www"],
+    ],
+    "myschool": [
+        ["register", "myschool.edu", "--ns", "ns1=203.0.113.95", "--node", "school-ns"],
+        ["zone", "school-ns", "add", "myschool.edu", "www 300 IN A 203.0.113.11"],
+    ],
+    "shop-fourth-server": [
+        ["zone", "ns1-example", "add", "example.com", "shop 60 IN A 203.0.113.25"],
+    ],
+    "lower-ttl": [
+        ["zone", "ns1-example", "del", "example.com", "www A"],
+        ["zone", "ns1-example", "add", "example.com", "www 60 IN A 203.0.113.10"],
+    ],
+    "secret-inside": [
+        ["zone", "ns1-example", "add", "example.com", "--view", "inside",
+         "secret 300 IN A 10.2.0.77"],
+    ],
+    "www-ipv6": [
+        ["zone", "ns1-example", "add", "example.com", "www 3600 IN AAAA 2001:db8:113::10"],
+    ],
+}
+
+# Plausible mistakes, each of which must leave the exercise unfinished.
+MISTAKES = {
+    "news-alias": {
+        # The same address today, but not an alias: it would not follow www.
+        "a-record-instead-of-cname": [
+            ["zone", "ns1-example", "add", "example.com", "news 3600 IN A 203.0.113.10"],
+        ],
+    },
+    "myschool": {
+        # Delegated, but no server was started for it: a lame delegation.
+        "register-without-a-server": [
+            ["register", "myschool.edu", "--ns", "ns1=203.0.113.95"],
+        ],
+        # Server up, but the web site's record forgotten.
+        "no-www-record": [
+            ["register", "myschool.edu", "--ns", "ns1=203.0.113.95", "--node", "school-ns"],
+        ],
+    },
+    "shop-fourth-server": {
+        # Replaces the shop's addresses instead of adding one.
+        "replaced-the-rrset": [
+            ["zone", "ns1-example", "del", "example.com", "shop A"],
+            ["zone", "ns1-example", "add", "example.com", "shop 60 IN A 203.0.113.25"],
+        ],
+    },
+    "lower-ttl": {
+        # `zone add` refuses a record that is already there: TTL unchanged.
+        "add-without-delete": [
+            ["zone", "ns1-example", "add", "example.com", "www 60 IN A 203.0.113.10"],
+        ],
+        # Moved the host a day early.
+        "changed-the-address": [
+            ["zone", "ns1-example", "del", "example.com", "www A"],
+            ["zone", "ns1-example", "add", "example.com", "www 60 IN A 203.0.113.11"],
+        ],
+    },
+    "secret-inside": {
+        # Added to the zone everyone sees, not to the inside view.
+        "public-zone": [
+            ["zone", "ns1-example", "add", "example.com", "secret 300 IN A 10.2.0.77"],
+        ],
+    },
+    "www-ipv6": {
+        # web2's IPv6 address, not web1's.
+        "wrong-host": [
+            ["zone", "ns1-example", "add", "example.com", "www 3600 IN AAAA 2001:db8:113::11"],
+        ],
+    },
+}
+
+
+def short(exercise):
+    """A sim name of at most a few characters, unique per exercise."""
+    return "ex" + str(EXERCISES.index(exercise))
+
+
+def check(s, name, exercise):
+    return s("--name", name, "check", exercise, timeout=120)
+
+
+def test_there_are_exercises_and_every_one_has_solutions():
+    assert len(EXERCISES) >= 5, EXERCISES
+    assert sorted(SOLUTIONS) == EXERCISES
+    assert sorted(MISTAKES) == EXERCISES
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_not_met_then_solved(fresh, exercise):
+    name = short(exercise) + "ok"
+    s = fresh(name)
+    r = check(s, name, exercise)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "[not met]" in r.stdout and r.stdout.rstrip().splitlines()[-1].startswith("not yet:")
+    assert "hint:" in r.stdout
+    for cmd in SOLUTIONS[exercise]:
+        r = s("--name", name, *cmd)
+        assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
+    r = check(s, name, exercise)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[not met]" not in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("done:"), r.stdout
+
+
+@pytest.mark.parametrize("exercise,mistake",
+                         [(e, m) for e in EXERCISES for m in MISTAKES.get(e, {})])
+def test_a_plausible_mistake_is_not_met(fresh, exercise, mistake):
+    name = short(exercise) + "m" + str(list(MISTAKES[exercise]).index(mistake))
+    s = fresh(name)
+    for cmd in MISTAKES[exercise][mistake]:
+        s("--name", name, *cmd)    # a mistake may be refused; that is fine
+    r = check(s, name, exercise)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "[not met]" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("not yet:"), r.stdout
+
+
+def test_an_unknown_exercise_lists_the_real_ones(fresh):
+    s = fresh("exnone")
+    r = check(s, "exnone", "no-such-exercise")
+    assert r.returncode == 1
+    for e in EXERCISES:
+        assert e in r.stderr, r.stderr
