@@ -224,6 +224,12 @@ bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
 		ttl = 0;
 	if (ttl > c->max_ttl)
 		ttl = c->max_ttl;
+	/* Data at a name proves it exists: a cached NXDOMAIN for it is out
+	 * of date (a domain registered since, say), and would otherwise hide
+	 * the new records -- a delegation followed again and again. */
+	rcache_entry *gone = find(c, rrs[0].owner, 0, rrs[0].rclass, RCACHE_NXDOMAIN);
+	if (gone)
+		remove_entry(c, gone);
 	rcache_entry *e = make_entry(rrs[0].owner, rrs, n);
 	if (e == NULL)
 		return false;

@@ -2,6 +2,7 @@
 #include "sim/build.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ typedef struct builder {
 	int statefd;
 	nl_sock sw;              /* in the switch namespace */
 	int *bridge;             /* ifindex per network */
+	size_t port_index;       /* SIZE_MAX: the node's index in the topology */
 	char *err;
 	size_t errsz;
 } builder;
@@ -158,7 +160,8 @@ static int build_node(builder *b, const topo_node *n)
 		if (seen)
 			continue;
 		char outer[16], inner[16];
-		snprintf(outer, sizeof outer, "n%zu-%u", (size_t)(n - b->t->nodes), ifcount);
+		size_t index = b->port_index != SIZE_MAX ? b->port_index : (size_t)(n - b->t->nodes);
+		snprintf(outer, sizeof outer, "n%zu-%u", index, ifcount);
 		snprintf(inner, sizeof inner, "eth%u", ifcount);
 		ifcount++;
 		if ((rc = nl_veth_add(&b->sw, outer, b->bridge[net], inner, fd)) < 0) {
@@ -208,9 +211,10 @@ out:
 }
 
 int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
-		   char *err, size_t errsz)
+		   size_t port_index, char *err, size_t errsz)
 {
-	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz };
+	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
+		      .port_index = port_index };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -247,7 +251,8 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 int build_network(const topo *t, const routes *r, int statefd,
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz)
 {
-	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz };
+	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
+		      .port_index = SIZE_MAX };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL) {
 		snprintf(err, errsz, "out of memory");

@@ -22,8 +22,10 @@ int build_network(const topo *t, const routes *r, int statefd,
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz);
 
 /* Add node `index` of t to a sim that is up (its networks' bridges
- * exist): the same steps as for every node of build_network. */
+ * exist): the same steps as for every node of build_network, its switch
+ * ports named after `port_index` (the sim's count of nodes so far, so
+ * that each node added gets ports of its own). */
 int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
-		   char *err, size_t errsz);
+		   size_t port_index, char *err, size_t errsz);
 
 #endif

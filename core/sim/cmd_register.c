@@ -137,6 +137,21 @@ static int mark_serving(const char *sim, const char *name, const char *addr)
 /* Make a new host on the network that holds addr. */
 static int new_host(const char *sim, const char *node, const nameserver *ns)
 {
+	/* Ports are named after the node's number: after every node the sim
+	 * has, those added since `up` included. */
+	node_line *listed;
+	size_t port_index;
+	if (read_nodes(sim, &listed, &port_index) < 0)
+		return die("sim %s is not up", sim);
+	const node_line *owner = find_node_by_addr(listed, port_index, ns->addr_text);
+	if (owner) {
+		int rc = die("%s is node %s's address already: give the new host another, "
+			     "or serve the domain from %s (--node %s)", ns->addr_text, owner->name,
+			     owner->name, owner->name);
+		free(listed);
+		return rc;
+	}
+	free(listed);
 	topo t;
 	char err[1024];
 	if (load_running_topology(sim, &t))
@@ -178,19 +193,30 @@ static int new_host(const char *sim, const char *node, const nameserver *ns)
 	if (statefd < 0 || !routes_compute(&t, &r))
 		rc = die("cannot open the state of sim %s", sim);
 	else {
-		if (build_one_node(&t, &r, statefd, t.nnodes - 1, err, sizeof err) < 0)
+		if (build_one_node(&t, &r, statefd, t.nnodes - 1, port_index, err, sizeof err) < 0)
 			rc = die("%s", err);
 		routes_free(&r);
 	}
 	if (statefd >= 0)
 		close(statefd);
+	if (rc == 0) {
+		/* In the node list at once, so the next node added gets ports
+		 * of its own even if this one's server never starts. */
+		char path[512];
+		state_path(path, sizeof path, sim, "nodes.list");
+		FILE *f = fopen(path, "a");
+		if (f == NULL || fprintf(f, "%s - 0 %s\n", node, ns->addr_text) < 0)
+			rc = die("cannot update the node list: %s", strerror(errno));
+		if (f)
+			fclose(f);
+	}
 	if (rc == 0)
 		printf("made host %s with address %s\n", node, ns->addr_text);
 	return rc;
 }
 
 static int start_server(const char *sim, const char *node, const dns_name *domain,
-			const nameserver *ns, size_t nns, const char *zonefile)
+			const nameserver *ns, size_t nns, const char *zonefile, bool created)
 {
 	node_line *nodes;
 	size_t n;
@@ -211,13 +237,10 @@ static int start_server(const char *sim, const char *node, const dns_name *domai
 	if (nl && strcmp(service, "-") != 0 && strcmp(service, "auth") != 0)
 		return die("node %s runs a %s: choose a host without a server, or a new name",
 			   node, service);
-	if (nl == NULL) {
-		if (!topo_name_ok(node))
-			return die("\"%s\" is not a node name", node);
-		mine = &ns[0];
-		if (new_host(sim, node, mine))
-			return 1;
-	}
+	if (nl == NULL && !created)
+		return die("sim %s has no node %s", sim, node);
+	if (nl == NULL)
+		mine = &ns[0];   /* made by new_host() for this address */
 	char dt[DNS_NAME_MAXTEXT], dir[512], sub[128], conf[700];
 	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
 	snprintf(sub, sizeof sub, "nodes/%s", node);
@@ -385,6 +408,32 @@ int cmd_register(const char *name, int argc, char **argv)
 		die("out of memory");
 		goto out_zone;
 	}
+	/* A new host is made before anything is registered: if it cannot be
+	 * made, the parent zone stays as it was. */
+	bool created = false;
+	if (node) {
+		node_line *listed;
+		size_t nlisted;
+		if (read_nodes(sim, &listed, &nlisted) < 0) {
+			free(text);
+			die("sim %s is not up", sim);
+			goto out_zone;
+		}
+		bool exists = find_node(listed, nlisted, node) != NULL;
+		free(listed);
+		if (!exists) {
+			if (!topo_name_ok(node)) {
+				free(text);
+				die("\"%s\" is not a node name", node);
+				goto out_zone;
+			}
+			if (new_host(sim, node, &ns[0])) {
+				free(text);
+				goto out_zone;
+			}
+			created = true;
+		}
+	}
 	printf("%s delegates %s to", pt, dt);
 	for (size_t i = 0; i < nns; i++)
 		printf(" %s (%s)", ns[i].name_text, ns[i].addr_text);
@@ -401,7 +450,7 @@ int cmd_register(const char *name, int argc, char **argv)
 		if (w < 0)
 			rc = die("cannot write %s: %s", zfile, strerror(-w));
 		else
-			rc = start_server(sim, node, &domain, ns, nns, zfile);
+			rc = start_server(sim, node, &domain, ns, nns, zfile, created);
 	}
 out_zone:
 	dns_zonedata_free(&z);

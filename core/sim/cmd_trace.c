@@ -146,6 +146,13 @@ int cmd_trace(const char *name, int argc, char **argv)
 	long long t0 = now_ms();
 	size_t rlen = probe_query(ns, &to, qname.data, qtype, DNS_C_IN, id, TRACE_WAIT_MS, reply,
 				  sizeof reply, err, sizeof err);
+	bool retried_tcp = false;
+	if (rlen >= 12 && (reply[2] & 0x02)) {
+		/* Truncated: do what a stub does, ask again over TCP. */
+		rlen = probe_query_tcp(ns, &to, qname.data, qtype, DNS_C_IN, id, TRACE_WAIT_MS, reply,
+				       sizeof reply, err, sizeof err);
+		retried_tcp = true;
+	}
 	long long total = now_ms() - t0;
 
 	char *text = NULL;
@@ -172,8 +179,9 @@ int cmd_trace(const char *name, int argc, char **argv)
 	char label[HOP_LABEL_MAX], rcode[16] = "?";
 	if (rlen && dns_msg_parse(&m, reply, rlen) == DNS_OK) {
 		dns_rcode_to_text(m.hdr.rcode, rcode);
-		snprintf(label, sizeof label, "%s, %zu answer record%s", rcode, m.count[0],
-			 m.count[0] == 1 ? "" : "s");
+		snprintf(label, sizeof label, "%s, %zu answer record%s%s", rcode, m.count[0],
+			 m.count[0] == 1 ? "" : "s",
+			 retried_tcp ? " (over TCP: it did not fit in UDP)" : "");
 		hops_add(&hops, HOP_REPLY, res->name, from, total, total, label);
 	} else {
 		snprintf(label, sizeof label, "%s", rlen ? "an answer that does not parse" : err);

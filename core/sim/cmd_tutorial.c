@@ -70,7 +70,10 @@ static int run_sim(const char *sim, char **words, char **output)
 	for (;;) {
 		struct pollfd pf = { .fd = p[0], .events = POLLIN };
 		long long left = give_up - now_ms();
-		if (left <= 0 || poll(&pf, 1, (int)left) <= 0) {
+		int ready = left > 0 ? poll(&pf, 1, (int)left) : 0;
+		if (ready < 0 && errno == EINTR)
+			continue;       /* a signal, not the end of the command */
+		if (ready <= 0) {
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -114,7 +117,11 @@ static bool run_step(const char *sim, const lesson_step *s, bool quiet, bool pau
 	size_t alllen = 0;
 	bool ok = all != NULL;
 	for (size_t c = 0; ok && c < s->ncommands; c++) {
-		if (!quiet) {
+		bool is_sleep = strncmp(s->commands[c], "sleep", 5) == 0 &&
+				(s->commands[c][5] == ' ' || s->commands[c][5] == '\0');
+		if (!quiet && is_sleep) {
+			printf("\n  (waiting%s seconds)\n", s->commands[c] + 5);
+		} else if (!quiet) {
 			printf("\n  $ sudo ./sim %s\n", s->commands[c]);
 			if (pause) {
 				printf("  [Enter runs it] ");

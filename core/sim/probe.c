@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,3 +224,92 @@ size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
 	return got;
 }
 
+
+/* A TCP socket made inside the namespace. */
+static int tcp_socket_in(const char *nsname)
+{
+	int ns = netns_open(nsname);
+	if (ns < 0)
+		return ns;
+	int back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int fd = -1, rc = 0;
+	if (back < 0 || setns(ns, CLONE_NEWNET) < 0)
+		rc = -errno;
+	else {
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			rc = -errno;
+		else {
+			int off = 0;
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		}
+		if (setns(back, CLONE_NEWNET) < 0 && rc == 0)
+			rc = -errno;
+	}
+	if (back >= 0)
+		close(back);
+	close(ns);
+	if (rc < 0 && fd >= 0)
+		close(fd);
+	return rc < 0 ? rc : fd;
+}
+
+size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
+		       uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
+		       uint8_t *reply, size_t cap, char *err, size_t errsz)
+{
+	uint8_t q[2 + 512];
+	dns_builder b;
+	dns_header h = { .id = id, .flags = DNS_F_RD };
+	if (dns_build_init(&b, q + 2, sizeof q - 2, &h) != DNS_OK ||
+	    dns_build_question(&b, qname, qtype, qclass) != DNS_OK) {
+		snprintf(err, errsz, "cannot build the query");
+		return 0;
+	}
+	size_t qlen = dns_build_finish(&b);
+	q[0] = (uint8_t)(qlen >> 8);
+	q[1] = (uint8_t)qlen;
+	int fd = tcp_socket_in(ns);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
+		return 0;
+	}
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	if (to->ss.ss_family == AF_INET) {
+		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&dst.sin6_addr.s6_addr[12],
+		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
+	} else {
+		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
+	}
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	size_t got = 0, want = 0;
+	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 ||
+	    write(fd, q, qlen + 2) != (ssize_t)(qlen + 2)) {
+		snprintf(err, errsz, "TCP to the resolver: %s", strerror(errno));
+	} else {
+		uint8_t lenbuf[2];
+		size_t have = 0;
+		while (have < 2) {
+			ssize_t n = read(fd, lenbuf + have, 2 - have);
+			if (n <= 0)
+				break;
+			have += (size_t)n;
+		}
+		want = have == 2 ? (size_t)lenbuf[0] << 8 | lenbuf[1] : 0;
+		while (want && got < want && want <= cap) {
+			ssize_t n = read(fd, reply + got, want - got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got != want || want == 0) {
+			snprintf(err, errsz, "no whole answer over TCP");
+			got = 0;
+		}
+	}
+	close(fd);
+	return got;
+}

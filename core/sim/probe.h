@@ -37,4 +37,9 @@ size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
 		   uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
 		   uint8_t *reply, size_t cap, char *err, size_t errsz);
 
+/* The same over TCP (for an answer that came truncated over UDP). */
+size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
+		       uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
+		       uint8_t *reply, size_t cap, char *err, size_t errsz);
+
 #endif

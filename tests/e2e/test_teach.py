@@ -178,3 +178,34 @@ service.command = ["/bin/sh", "-c", "test -e {flag} && exit 1; exec sleep 600"]
     finally:
         s.down_all()
     assert machine_snapshot() == before
+
+
+def test_register_after_a_cached_nxdomain_and_several_new_hosts(net):
+    # The resolver has cached that the name does not exist...
+    out = net.exec(NAME, "laptop", "dig", "mydomain.org").stdout
+    assert "status: NXDOMAIN" in out
+    sim(net, "register", "mydomain.org", "--ns", "ns1=203.0.113.91", "--node", "my-ns")
+    # ...and a second and third new host each get links of their own.
+    sim(net, "register", "lab.mydomain.org", "--ns", "ns1=203.0.113.92", "--node", "lab-ns")
+    sim(net, "register", "other.org", "--ns", "ns1=203.0.113.93", "--node", "other-ns")
+    sim(net, "zone", "my-ns", "add", "mydomain.org", "www 60 IN A 192.0.2.45")
+    sim(net, "zone", "lab-ns", "add", "lab.mydomain.org", "www 60 IN A 192.0.2.46")
+    # The delegation wins over the cached NXDOMAIN.
+    assert short(net, "laptop", "www.mydomain.org") == ["192.0.2.45"]
+    assert short(net, "laptop", "www.lab.mydomain.org") == ["192.0.2.46"]
+    # A new host may not take an address that is someone's already.
+    r = sim(net, "register", "bad.org", "--ns", "ns1=203.0.113.91", "--node", "bad-ns",
+            ok=False)
+    assert r.returncode == 1 and "is node my-ns's address already" in r.stderr
+    show = sim(net, "zone", "org-tld", "show", "org").stdout
+    assert "bad.org." not in show
+
+
+def test_trace_of_a_big_answer_goes_over_tcp(net):
+    for i in range(9):
+        sim(net, "zone", "ns1-example", "add", "example.com",
+            f'big 60 IN TXT "{"y" * 200} {i}"')
+    out = sim(net, "trace", "big.example.com", "TXT", "--cold").stdout
+    assert "truncated (TC): ask again over TCP" in out       # the resolver's own leg
+    assert "NOERROR, 9 answer records (over TCP: it did not fit in UDP)" in out
+    assert out.count("big.example.com.\t60\tIN\tTXT") == 9

@@ -186,6 +186,24 @@ static void test_many_entries_grow_the_table(void)
 	rcache_free(c);
 }
 
+/* A name cached as nonexistent, then delegated (registered since): the
+ * delegation must win, or the resolver would follow it forever. */
+static void test_data_replaces_nxdomain(void)
+{
+	rcache *c = rcache_new(1 << 20, 86400, 10800);
+	dns_name dom = N("mydomain.org."), ns = N("ns1.mydomain.org.");
+	CHECK(rcache_put_negative(c, RCACHE_NXDOMAIN, dom.data, DNS_T_A, DNS_C_IN, NULL, 900,
+				  1000000));
+	const rcache_entry *e = rcache_peek(c, dom.data, DNS_T_NS, DNS_C_IN, 1000000);
+	CHECK(e && e->kind == RCACHE_NXDOMAIN);
+	dns_rr set[1] = { { dom.data, DNS_T_NS, DNS_C_IN, 86400, (uint16_t)(ns.len), ns.data } };
+	CHECK(rcache_put_rrset(c, set, 1, RANK_AUTHORITY, 1001000));
+	e = rcache_peek(c, dom.data, DNS_T_NS, DNS_C_IN, 1001000);
+	CHECK(e && e->kind == RCACHE_RRSET && e->type == DNS_T_NS);
+	CHECK(rcache_peek(c, dom.data, DNS_T_A, DNS_C_IN, 1001000) == NULL);
+	rcache_free(c);
+}
+
 int main(void)
 {
 	RUN(test_ttl_counts_down_and_expires);
@@ -195,5 +213,6 @@ int main(void)
 	RUN(test_lru_eviction);
 	RUN(test_flush);
 	RUN(test_many_entries_grow_the_table);
+	RUN(test_data_replaces_nxdomain);
 	return check_summary("test_cache");
 }
