@@ -140,8 +140,11 @@ fuzz: fuzz-build
 BENCH_SCRIPTS := $(wildcard tests/bench/bench_*.sh)
 
 bench: $(BENCH_BINS) $(TOOLS)
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
-	@for s in $(BENCH_SCRIPTS); do bash $$s || exit 1; done
+	@mkdir -p build; export BENCH_REPORT=$(CURDIR)/build/bench-report.tsv; : > "$$BENCH_REPORT"; rc=0; \
+	for b in $(BENCH_BINS) $(BENCH_SCRIPTS); do \
+		case $$b in *.sh) bash $$b;; *) $$b;; esac || { rc=1; echo "$$b failed"; \
+		n=$${b##*/bench_}; printf '%s\t(the whole bench)\tfailed\t-\t-\t-\t-\n' "$${n%.sh}" >> "$$BENCH_REPORT"; }; \
+	done; /usr/bin/python3 tests/bench/report.py "$$BENCH_REPORT" build/bench-report.txt && exit $$rc
 
 deps:
 	@sh tests/deps.sh

@@ -2,7 +2,13 @@
  * response -- a CNAME and two addresses, four NS in authority, their
  * glue (A and AAAA) in additional, EDNS -- the shape of a typical
  * resolver-to-authoritative answer.  dnspython's figures for the same
- * bytes are printed beside ours when it is installed. */
+ * bytes are printed beside ours when it is installed.
+ *
+ * ROUNDS (default 3) interleaved rounds -- ours, then dnspython's --
+ * of MSG_SECONDS (default 1) per figure; the median of each is shown,
+ * and appended to the file named by BENCH_REPORT (when set) in the
+ * tab-separated form tests/bench/report.py reads. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +18,8 @@
 #include "dns/msg.h"
 #include "dns/rdata.h"
 
-#define MAX_SECONDS 3.0
 #define MAX_ROUNDS 5000000
+#define MAX_BENCH_ROUNDS 101
 
 /* tests/bench/msg_peer.py, found from where this binary lives
  * (build/rel/bench/bench_msg), so the bench runs from any directory. */
@@ -39,6 +45,63 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double env_number(const char *name, double dflt, double lo, double hi)
+{
+	const char *e = getenv(name);
+	char *end;
+	double v = e && *e ? strtod(e, &end) : dflt;
+	if (e && *e && (*end || v != v)) {
+		fprintf(stderr, "bench_msg: %s=%s is not a number; using %g\n", name, e, dflt);
+		v = dflt;
+	}
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* One line for tests/bench/report.py: section, metric, ours, peer, the
+ * peer's figure, unit, which way is better. */
+static void report(const char *metric, double ours, const char *peer, double theirs,
+		   const char *unit, const char *better)
+{
+	const char *path = getenv("BENCH_REPORT");
+	if (!path || !*path)
+		return;
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		perror(path);
+		return;
+	}
+	fprintf(f, "msg\t%s\t%.1f\t%s\t", metric, ours, peer);
+	if (theirs > 0)
+		fprintf(f, "%.1f", theirs);
+	else
+		fprintf(f, "skipped");
+	fprintf(f, "\t%s\tbetter=%s\n", unit, better);
+	fclose(f);
+}
+
+static void report_note(int rounds, double seconds)
+{
+	const char *path = getenv("BENCH_REPORT");
+	FILE *f = path && *path ? fopen(path, "a") : NULL;
+	if (!f)
+		return;
+	fprintf(f, "# msg\t%d round%s of %gs per figure, ours and dnspython's interleaved, "
+		"one process\n", rounds, rounds == 1 ? "" : "s", seconds);
+	fclose(f);
 }
 
 struct rec {
@@ -107,58 +170,84 @@ int main(void)
 		return 1;
 	}
 
-	dns_msg m;
-	dns_msg_init(&m);
-	long n = 0;
-	double t0 = now(), t1 = t0;
-	while (n < MAX_ROUNDS && (t1 = now()) - t0 < MAX_SECONDS) {
-		for (int k = 0; k < 1000; k++, n++)
-			if (dns_msg_parse(&m, wire, wlen) != DNS_OK)
-				return 1;
-	}
-	double parse_rate = (double)n / (t1 - t0);
+	int rounds = (int)env_number("ROUNDS", 3, 1, MAX_BENCH_ROUNDS);
+	double seconds = env_number("MSG_SECONDS", 1.0, 0.05, 60);
 
-	/* Build from the parsed records, as a server would from its data. */
-	dns_rr copy[NREC];
-	size_t c = 0;
-	for (int s = 0; s < 3; s++)
-		for (size_t i = 0; i < m.count[s]; i++)
-			copy[c++] = m.rr[s][i];
-	long b = 0;
-	t0 = now();
-	while (b < MAX_ROUNDS && (t1 = now()) - t0 < MAX_SECONDS) {
-		for (int k = 0; k < 1000; k++, b++)
-			if (build(out, sizeof out, copy, qname.data) != wlen)
-				return 1;
-	}
-	double build_rate = (double)b / (t1 - t0);
-	if (memcmp(out, wire, wlen) != 0) {
-		fprintf(stderr, "bench_msg: rebuilt message differs\n");
-		return 1;
-	}
-	dns_msg_free(&m);
-
-	printf("bench_msg: a %zu-octet response, %zu records, compressed, with EDNS\n", wlen, NREC);
-	printf("bench_msg: parse %10.0f msg/s  (%6.0f ns each, %zu bytes, %ld rounds)\n",
-	       parse_rate, 1e9 / parse_rate, wlen, n);
-	printf("bench_msg: build %10.0f msg/s  (%6.0f ns each, %zu bytes, %ld rounds)\n",
-	       build_rate, 1e9 / build_rate, wlen, b);
-
-	/* The same bytes through dnspython, for scale. */
+	/* The same bytes through dnspython, for scale: its command line. */
 	char hex[2 * sizeof wire + 1];
 	for (size_t i = 0; i < wlen; i++)
 		sprintf(hex + 2 * i, "%02x", wire[i]);
 	char script[4200], cmd[8192];
 	peer_script(script, sizeof script);
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s 2>/dev/null", script, hex);
-	FILE *p = popen(cmd, "r");
-	double py_parse = 0, py_build = 0;
-	if (p) {
-		if (fscanf(p, "%lf %lf", &py_parse, &py_build) != 2)
-			py_parse = py_build = 0;
-		pclose(p);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s %g 2>/dev/null", script, hex, seconds);
+
+	static double parse_r[MAX_BENCH_ROUNDS], build_r[MAX_BENCH_ROUNDS];
+	static double py_parse_r[MAX_BENCH_ROUNDS], py_build_r[MAX_BENCH_ROUNDS];
+	long n = 0, b = 0;
+	bool have_py = true;
+	dns_msg m;
+	dns_msg_init(&m);
+	for (int r = 0; r < rounds; r++) {
+		long rn = 0;
+		double t0 = now(), t1 = t0;
+		while (rn < MAX_ROUNDS && (t1 = now()) - t0 < seconds) {
+			for (int k = 0; k < 1000; k++, rn++)
+				if (dns_msg_parse(&m, wire, wlen) != DNS_OK)
+					return 1;
+		}
+		parse_r[r] = (double)rn / (t1 - t0);
+		n += rn;
+
+		/* Build from the parsed records, as a server would from its data. */
+		dns_rr copy[NREC];
+		size_t c = 0;
+		for (int s = 0; s < 3; s++)
+			for (size_t i = 0; i < m.count[s]; i++)
+				copy[c++] = m.rr[s][i];
+		long rb = 0;
+		t0 = now();
+		while (rb < MAX_ROUNDS && (t1 = now()) - t0 < seconds) {
+			for (int k = 0; k < 1000; k++, rb++)
+				if (build(out, sizeof out, copy, qname.data) != wlen)
+					return 1;
+		}
+		build_r[r] = (double)rb / (t1 - t0);
+		b += rb;
+		if (memcmp(out, wire, wlen) != 0) {
+			fprintf(stderr, "bench_msg: rebuilt message differs\n");
+			return 1;
+		}
+
+		if (have_py) {
+			FILE *p = popen(cmd, "r");
+			double pp = 0, pb = 0;
+			if (p) {
+				if (fscanf(p, "%lf %lf", &pp, &pb) != 2)
+					pp = pb = 0;
+				pclose(p);
+			}
+			if (pp > 0 && pb > 0) {
+				py_parse_r[r] = pp;
+				py_build_r[r] = pb;
+			}
+			else
+				have_py = false;
+		}
 	}
-	if (py_parse > 0 && py_build > 0) {
+	dns_msg_free(&m);
+
+	double parse_rate = median(parse_r, rounds), build_rate = median(build_r, rounds);
+	printf("bench_msg: a %zu-octet response, %zu records, compressed, with EDNS; "
+	       "median of %d round%s of %gs\n", wlen, NREC, rounds, rounds == 1 ? "" : "s", seconds);
+	printf("bench_msg: parse %10.0f msg/s  (%6.0f ns each, %zu bytes, %ld messages in all)\n",
+	       parse_rate, 1e9 / parse_rate, wlen, n);
+	printf("bench_msg: build %10.0f msg/s  (%6.0f ns each, %zu bytes, %ld messages in all)\n",
+	       build_rate, 1e9 / build_rate, wlen, b);
+
+	double py_parse = 0, py_build = 0;
+	if (have_py) {
+		py_parse = median(py_parse_r, rounds);
+		py_build = median(py_build_r, rounds);
 		printf("bench_msg: dnspython parse %8.0f msg/s, build %8.0f msg/s (same bytes)\n",
 		       py_parse, py_build);
 		printf("bench_msg: ratio ours/dnspython: parse %.0fx, build %.0fx\n",
@@ -166,5 +255,11 @@ int main(void)
 	}
 	else
 		printf("bench_msg: dnspython not available for comparison\n");
+	char metric[64];
+	snprintf(metric, sizeof metric, "parse a %zu-octet response", wlen);
+	report(metric, parse_rate, "dnspython", py_parse, "msg/s", "higher");
+	snprintf(metric, sizeof metric, "build a %zu-octet response", wlen);
+	report(metric, build_rate, "dnspython", py_build, "msg/s", "higher");
+	report_note(rounds, seconds);
 	return 0;
 }

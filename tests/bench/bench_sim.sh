@@ -9,23 +9,59 @@
 # links up, addresses and routes, forwarding on in the routers; torn down
 # by `ip -batch` of `netns delete`.  The baseline starts no servers and
 # writes no /etc/netns files.  Memory per node: MemAvailable before and
-# after `up`, over N; for dns also the PSS of the dnsim-auth processes.
-# Needs root.  Every step is bounded (STEP_TIMEOUT s); every sim and
-# namespace this script made is removed on exit.
+# after `up` (and the baseline's), over N; for dns also the PSS of the
+# dnsim-auth processes.  Each figure is the median of ROUNDS (default 3)
+# rounds; they are also appended to the file BENCH_REPORT names, when
+# set, for tests/bench/report.py.  Needs root.  Every step is bounded
+# (STEP_TIMEOUT s); every sim and namespace this script made is removed
+# on exit.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/bench/sim"
 SIZES=${SIM_SIZES:-"10 100 500 1000"}
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
-[ "$(id -u)" = 0 ] || { echo "bench_sim: needs root (namespaces, links); skipped"; exit 0; }
+ROUNDS=${ROUNDS:-3}
+case $ROUNDS in ''|*[!0-9]*|0) echo "bench_sim: ROUNDS=$ROUNDS is not a count; using 3"; ROUNDS=3;; esac
+
+report() {   # METRIC OURS PEER PEER_VALUE UNIT BETTER
+	[ -n "${BENCH_REPORT:-}" ] || return 0
+	printf 'sim\t%s\t%s\t%s\t%s\t%s\tbetter=%s\n' "$@" >> "$BENCH_REPORT"
+}
+note() { [ -n "${BENCH_REPORT:-}" ] && printf '# sim\t%s\n' "$*" >> "$BENCH_REPORT"; return 0; }
+# The report's rows for one size and mode: OURS_* and IP_* figures or words.
+report_rows() {   # N MODE UP IP_UP DOWN IP_DOWN MB IP_MB PSS
+	report "up, $1 nodes $2" "$3" "ip -batch" "$4" s lower
+	report "down, $1 nodes $2" "$5" "ip -batch" "$6" s lower
+	report "memory per node after up, $1 $2" "$7" "ip -batch" "$8" MB lower
+	[ "$2" = dns ] && report "dnsim-auth PSS per node, $1 dns" "$9" - - MB lower
+	return 0
+}
+skip_all() {
+	echo "bench_sim: $1; skipped"
+	local n mode
+	for n in $SIZES; do
+		for mode in bare dns; do
+			report_rows "$n" "$mode" skipped skipped skipped skipped skipped skipped skipped
+		done
+	done
+	note "skipped: $1"
+	exit 0
+}
+[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces, links)"
 for t in ip timeout awk /usr/bin/python3; do
-	command -v $t >/dev/null || { echo "bench_sim: $t is missing; skipped"; exit 0; }
+	command -v $t >/dev/null || skip_all "$t is missing"
 done
-ip -V 2>&1 | grep -q iproute2 || { echo "bench_sim: ip is not iproute2; skipped"; exit 0; }
+ip -V 2>&1 | grep -q iproute2 || skip_all "ip is not iproute2"
 sim="$top/sim"
 [ -x "$sim" ] && [ ! "$top/bin/dnsim-sim" -nt "$sim" ] || sim="$top/bin/dnsim-sim"
 [ -x "$sim" ] && [ -x "$top/bin/dnsim-auth" ] ||
-	{ echo "bench_sim: ./sim or bin/dnsim-auth is not built (make); skipped"; exit 0; }
+	skip_all "./sim or bin/dnsim-auth is not built (make)"
+# The median of numbers on stdin, one a line ("" when there are none).
+median() {
+	grep -E '^-?[0-9]+([.][0-9]*)?$' | sort -g |
+		awk '{v[NR] = $1} END {if (NR) printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+med() { printf '%s\n' "$@" | median; }
 
 work=$(mktemp -d)
 sims=()      # sims this script brought up (or tried to)
@@ -91,70 +127,95 @@ ip_up='set -e
 
 fails=0
 rows=()
-row() { rows+=("$(printf "%6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s" "$@")"); }
-echo "bench_sim: sizes $SIZES; $(nproc) CPUs; $sim; $(ip -V 2>&1 | head -n1)"
+row() { rows+=("$(printf "%6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s %8s" "$@")"); }
+per() { [ -z "$1" ] && echo - || awk -v s="$1" -v n="$n" 'BEGIN {printf "%.2f", s * 1000 / n}'; }
+# Memory dropped between two MemAvailable readings, MB per node.
+mb_per() { awk -v a="$1" -v b="$2" -v n="$n" 'BEGIN {printf "%.2f", (a - b) / 1024 / n}'; }
+echo "bench_sim: sizes $SIZES; $ROUNDS round(s) each; $(nproc) CPUs; $sim; $(ip -V 2>&1 | head -n1)"
 for n in $SIZES; do
 	for mode in bare dns; do
-		name="bench$n-$mode-$$"
-		dir="$work/$name"
-		if ! /usr/bin/python3 "$here/gen_topology.py" "$n" "$mode" "$dir" "$name" >"$work/gen.log" 2>&1; then
-			echo "bench_sim: gen_topology.py $n $mode failed:"; cat "$work/gen.log"
-			fails=$((fails + 1)); continue
-		fi
-		# ./sim
-		settle
-		before=$(mem_avail_kb)
-		sims+=("$name")
-		t=$(now)
-		bounded timeout -k 10 "$STEP_TIMEOUT" "$sim" up "$dir/topo.toml" >"$work/up.log" 2>&1
-		rc=$?
-		up_s=$(since "$t")
-		if [ $rc -ne 0 ]; then
-			echo "bench_sim: N=$n $mode: sim up failed (exit $rc) after $up_s s:"
-			grep -v '^  ' "$work/up.log" | head -n 20 | sed 's/^/bench_sim:   /'
-			fails=$((fails + 1)); up_s=FAIL
-		fi
-		sleep 0.5
-		after=$(mem_avail_kb)
-		mb=$(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN {printf "%.2f", (a - b) / 1024 / n}')
-		pss=-
-		[ "$mode" = dns ] && pss=$(awk -v k="$(auth_pss_kb "$name")" -v n="$n" \
-			'BEGIN {printf "%.2f", k / 1024 / n}')
-		t=$(now)
-		bounded timeout -k 10 "$STEP_TIMEOUT" "$sim" --name "$name" down >"$work/down.log" 2>&1 ||
-			{ echo "bench_sim: N=$n $mode: sim down failed:"; head -n 20 "$work/down.log"; fails=$((fails + 1)); }
-		down_s=$(since "$t")
-		[ "$up_s" = FAIL ] && mb=- pss=-
-		# iproute2
-		settle
-		mapfile -t made < "$dir/ip/namespaces"
-		for x in "${made[@]}"; do
-			[ -e "/run/netns/$x" ] && { echo "bench_sim: namespace $x exists already; stopping"; exit 1; }
+		ups=() downs=() ipups=() ipdowns=() mbs=() ipmbs=() psss=()
+		for r in $(seq 1 "$ROUNDS"); do
+			name="bench$n-$mode-$$-$r"
+			dir="$work/$name"
+			if ! /usr/bin/python3 "$here/gen_topology.py" "$n" "$mode" "$dir" "$name" >"$work/gen.log" 2>&1; then
+				echo "bench_sim: gen_topology.py $n $mode failed:"; cat "$work/gen.log"
+				fails=$((fails + 1)); continue
+			fi
+			# ./sim
+			settle
+			before=$(mem_avail_kb)
+			sims+=("$name")
+			t=$(now)
+			bounded timeout -k 10 "$STEP_TIMEOUT" "$sim" up "$dir/topo.toml" >"$work/up.log" 2>&1
+			rc=$?
+			up_s=$(since "$t")
+			if [ $rc -ne 0 ]; then
+				echo "bench_sim: N=$n $mode: sim up failed (exit $rc) after $up_s s:"
+				grep -v '^  ' "$work/up.log" | head -n 20 | sed 's/^/bench_sim:   /'
+				fails=$((fails + 1)); up_s=FAIL
+			fi
+			sleep 0.5
+			after=$(mem_avail_kb)
+			mb=$(mb_per "$before" "$after")
+			pss=-
+			[ "$mode" = dns ] && pss=$(awk -v k="$(auth_pss_kb "$name")" -v n="$n" \
+				'BEGIN {printf "%.2f", k / 1024 / n}')
+			t=$(now)
+			down_s=FAIL
+			if bounded timeout -k 10 "$STEP_TIMEOUT" "$sim" --name "$name" down >"$work/down.log" 2>&1; then
+				down_s=$(since "$t")
+			else
+				echo "bench_sim: N=$n $mode: sim down failed:"; head -n 20 "$work/down.log"; fails=$((fails + 1))
+			fi
+			[ "$up_s" = FAIL ] && mb=- pss=-
+			# iproute2
+			settle
+			mapfile -t made < "$dir/ip/namespaces"
+			for x in "${made[@]}"; do
+				[ -e "/run/netns/$x" ] && { echo "bench_sim: namespace $x exists already; stopping"; exit 1; }
 		done
 		nss+=("${made[@]}")
+		before=$(mem_avail_kb)
 		t=$(now)
 		if bounded timeout -k 5 "$STEP_TIMEOUT" bash -c "$ip_up" _ "$dir/ip" >"$work/ip.log" 2>&1; then
 			ip_s=$(since "$t")
+			sleep 0.5
+			ipmb=$(mb_per "$before" "$(mem_avail_kb)")
 		else
-			ip_s=FAIL; fails=$((fails + 1))
+			ip_s=FAIL ipmb=-; fails=$((fails + 1))
 			echo "bench_sim: N=$n $mode: the ip -batch baseline failed:"; head -n 20 "$work/ip.log"
 		fi
 		t=$(now)
-		bounded timeout -k 5 "$STEP_TIMEOUT" ip -batch "$dir/ip/down.batch" >"$work/ipdown.log" 2>&1 ||
-			{ echo "bench_sim: N=$n $mode: ip netns delete failed:"; head -n 20 "$work/ipdown.log"; fails=$((fails + 1)); }
-		ipdown_s=$(since "$t")
+		ipdown_s=FAIL
+		if bounded timeout -k 5 "$STEP_TIMEOUT" ip -batch "$dir/ip/down.batch" >"$work/ipdown.log" 2>&1; then
+			ipdown_s=$(since "$t")
+		else
+			echo "bench_sim: N=$n $mode: ip netns delete failed:"; head -n 20 "$work/ipdown.log"; fails=$((fails + 1))
+		fi
 		rm -rf "$dir"
-		per() { [ "$1" = FAIL ] && echo - || awk -v s="$1" -v n="$n" 'BEGIN {printf "%.2f", s * 1000 / n}'; }
+		echo "bench_sim: N=$n $mode round $r/$ROUNDS: sim up $up_s s, down $down_s s, $mb MB/node;" \
+			"ip -batch up $ip_s s, down $ipdown_s s, $ipmb MB/node"
+		ups+=("$up_s") downs+=("$down_s") ipups+=("$ip_s") ipdowns+=("$ipdown_s")
+		mbs+=("$mb") ipmbs+=("$ipmb") psss+=("$pss")
+		done
+		up_m=$(med "${ups[@]}") down_m=$(med "${downs[@]}") ip_m=$(med "${ipups[@]}")
+		ipdown_m=$(med "${ipdowns[@]}") mb_m=$(med "${mbs[@]}") ipmb_m=$(med "${ipmbs[@]}")
+		pss_m=$(med "${psss[@]}")
 		ratio=-
-		[ "$up_s" != FAIL ] && [ "$ip_s" != FAIL ] &&
-			ratio=$(awk -v a="$ip_s" -v b="$up_s" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
-		row "$n" "$mode" "$up_s" "$(per "$up_s")" "$ip_s" "$(per "$ip_s")" "$ratio" \
-			"$down_s" "$ipdown_s" "$mb" "$pss"
-		echo "bench_sim: ${rows[-1]}"
+		[ -n "$up_m" ] && [ -n "$ip_m" ] &&
+			ratio=$(awk -v a="$ip_m" -v b="$up_m" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+		row "$n" "$mode" "${up_m:-FAIL}" "$(per "$up_m")" "${ip_m:-FAIL}" "$(per "$ip_m")" "$ratio" \
+			"${down_m:-FAIL}" "${ipdown_m:-FAIL}" "${mb_m:--}" "${ipmb_m:--}" "${pss_m:--}"
+		report_rows "$n" "$mode" "${up_m:-failed}" "${ip_m:-failed}" "${down_m:-failed}" \
+			"${ipdown_m:-failed}" "${mb_m:-failed}" "${ipmb_m:-failed}" "${pss_m:-failed}"
 	done
 done
-echo "bench_sim: MB/node: MemAvailable drop over N after sim up; PSS: dnsim-auth processes over N"
-printf "bench_sim: %6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s\n" size mode "sim up s" \
-	"ms/node" "ip -batch s" "ms/node" "ip/sim" "sim down s" "ip down s" "MB/node" "PSS MB"
+echo "bench_sim: medians of $ROUNDS round(s); MB/node: MemAvailable drop over N after up (sim, ip -batch);" \
+	"PSS: dnsim-auth processes over N"
+printf "bench_sim: %6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s %8s\n" size mode "sim up s" \
+	"ms/node" "ip -batch s" "ms/node" "ip/sim" "sim down s" "ip down s" "MB/node" "ip MB/n" "PSS MB"
 for r in "${rows[@]}"; do echo "bench_sim: $r"; done
+note "$ROUNDS round(s) per size and mode; bare: plain hosts; dns: dnsim-auth on every host" \
+	"(the ip -batch baseline starts no servers, so its memory is links and namespaces only)"
 [ $fails -eq 0 ] || { echo "bench_sim: $fails step(s) failed"; exit 1; }

@@ -13,8 +13,11 @@ addr, port = os.environ["PROBE"].rsplit(":", 1)
 query = dns.message.make_query("example.com", "SOA").to_wire()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.0002)
+cpu = os.environ.get("SERVER_CPU")
+pin = (lambda: os.sched_setaffinity(0, {int(cpu)})) if cpu else None
 t0 = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     preexec_fn=pin)
 ms = None
 try:
     while time.perf_counter() - t0 < 5:
