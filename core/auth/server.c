@@ -39,6 +39,7 @@ struct tcp_conn {
 	tcpconn io;
 	net_addr peer;
 	time_t last;
+	time_t partial_since;  /* a message begun and not finished, since; 0: none */
 	bool reading;          /* EPOLLIN registered */
 	bool writing;          /* EPOLLOUT registered */
 };
@@ -419,7 +420,9 @@ static bool conn_query(auth_server *s, struct tcp_conn *c, const uint8_t *q,
 
 /* Answer what has arrived, write what we can, and choose the events to
  * wait for next. */
-static void conn_process(auth_server *s, struct tcp_conn *c)
+/* Answer what has arrived and send what is queued; false when the
+ * connection had to be closed (c is gone). */
+static bool conn_process(auth_server *s, struct tcp_conn *c)
 {
 	/* Answer every complete message: pipelined queries are answered in
 	 * the order they came (RFC 7766 6.2.1.1). */
@@ -429,15 +432,16 @@ static void conn_process(auth_server *s, struct tcp_conn *c)
 	       (q = tcpconn_next(&c->io, &len)) != NULL) {
 		if (len == 0 || !conn_query(s, c, q, len)) {
 			conn_close(s, c);
-			return;
+			return false;
 		}
 		tcpconn_consume(&c->io);
 	}
 	if (!tcpconn_flush(&c->io)) {
 		conn_close(s, c);
-		return;
+		return false;
 	}
 	conn_update_events(s, c);
+	return true;
 }
 
 static void conn_read(auth_server *s, struct tcp_conn *c)
@@ -447,7 +451,15 @@ static void conn_read(auth_server *s, struct tcp_conn *c)
 		return;
 	}
 	c->last = now_s();
-	conn_process(s, c);
+	if (!conn_process(s, c))
+		return;
+	/* A message must arrive whole within the idle timeout of its first
+	 * byte: one trickled in a byte at a time must not hold a slot
+	 * forever, however often it sends. */
+	if (c->io.inlen == 0)
+		c->partial_since = 0;
+	else if (c->partial_since == 0)
+		c->partial_since = c->last;
 }
 
 static void handle_accept(auth_server *s, int lfd)
@@ -495,7 +507,9 @@ static void expire_idle(auth_server *s)
 	time_t now = now_s();
 	for (size_t i = 0; i < s->nconns;) {
 		struct tcp_conn *c = s->conns[i];
-		if (now - c->last >= (time_t)s->cfg->tcp_idle)
+		time_t idle = (time_t)s->cfg->tcp_idle;
+		if (now - c->last >= idle ||
+		    (c->partial_since && now - c->partial_since >= idle))
 			conn_close(s, c);   /* moves the last one into slot i */
 		else
 			i++;
