@@ -6,4 +6,8 @@
 /* 0, or a negative errno. */
 int io_write_file(const char *path, const char *text);
 
+/* Write straight into path: for a new file nobody reads yet (no
+ * temporary, one file made instead of two). */
+int io_write_new(const char *path, const char *text);
+
 #endif

@@ -199,6 +199,7 @@ static int new_host(const char *sim, const char *node, const nameserver *ns)
 	}
 	if (statefd >= 0)
 		close(statefd);
+	topo_free(&t);
 	if (rc == 0) {
 		/* In the node list at once, so the next node added gets ports
 		 * of its own even if this one's server never starts. */

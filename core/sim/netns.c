@@ -1,6 +1,8 @@
 /* Named network namespaces (the iproute2 convention) and entering them. */
 #include "sim/netns.h"
 
+#include "io/writefile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -173,14 +175,7 @@ int netns_etc_write(const char *name, const char *file, const char *text)
 	snprintf(path, sizeof path, "%s/%s/%s", NETNS_ETC_DIR, name, file);
 	/* A new file in a new folder: nobody reads it half-written, so no
 	 * temporary (each file made costs time in a big sim). */
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return -errno;
-	fputs(text, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	return rc;
+	return io_write_new(path, text);
 }
 
 int netns_etc_remove(const char *name)

@@ -23,7 +23,9 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int probe_socket(const char *nsname)
+/* A socket of `type` made inside the namespace: an IPv6 one that also
+ * speaks IPv4 (mapped addresses). */
+static int socket_in(const char *nsname, int type)
 {
 	int ns = netns_open(nsname);
 	if (ns < 0)
@@ -38,8 +40,7 @@ int probe_socket(const char *nsname)
 	if (setns(ns, CLONE_NEWNET) < 0)
 		rc = -errno;
 	else {
-		/* IPv6 socket that also speaks IPv4 (mapped addresses). */
-		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			rc = -errno;
 		else {
@@ -59,6 +60,31 @@ int probe_socket(const char *nsname)
 	return fd;
 }
 
+int probe_socket(const char *nsname)
+{
+	return socket_in(nsname, SOCK_DGRAM | SOCK_NONBLOCK);
+}
+
+/* `to` as an IPv6 socket address (IPv4 mapped), port 53 unless it has one. */
+static void destination(const net_addr *to, struct sockaddr_in6 *dst)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->sin6_family = AF_INET6;
+	dst->sin6_port = htons(53);
+	if (to->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&to->ss;
+		dst->sin6_addr.s6_addr[10] = dst->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&dst->sin6_addr.s6_addr[12], &sin->sin_addr, 4);
+		if (sin->sin_port)
+			dst->sin6_port = sin->sin_port;
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&to->ss;
+		dst->sin6_addr = sin6->sin6_addr;
+		if (sin6->sin6_port)
+			dst->sin6_port = sin6->sin6_port;
+	}
+}
+
 int probe_send(int fd, const net_addr *to, uint16_t id)
 {
 	static const uint8_t question[] = {
@@ -67,20 +93,8 @@ int probe_send(int fd, const net_addr *to, uint16_t id)
 	};
 	uint8_t q[12 + sizeof question] = { (uint8_t)(id >> 8), (uint8_t)id, 0, 0, 0, 1 };
 	memcpy(q + 12, question, sizeof question);
-	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
-	if (to->ss.ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)&to->ss;
-		dst.sin6_addr.s6_addr[10] = 0xff;
-		dst.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&dst.sin6_addr.s6_addr[12], &sin->sin_addr, 4);
-		if (sin->sin_port)
-			dst.sin6_port = sin->sin_port;
-	} else {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&to->ss;
-		dst.sin6_addr = sin6->sin6_addr;
-		if (sin6->sin6_port)
-			dst.sin6_port = sin6->sin6_port;
-	}
+	struct sockaddr_in6 dst;
+	destination(to, &dst);
 	if (sendto(fd, q, sizeof q, 0, (struct sockaddr *)&dst, sizeof dst) < 0)
 		return -errno;
 	return 0;
@@ -196,14 +210,8 @@ size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
 		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
 		return 0;
 	}
-	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
-	if (to->ss.ss_family == AF_INET) {
-		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&dst.sin6_addr.s6_addr[12],
-		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
-	} else {
-		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
-	}
+	struct sockaddr_in6 dst;
+	destination(to, &dst);
 	size_t got = 0;
 	if (sendto(fd, q, qlen, 0, (struct sockaddr *)&dst, sizeof dst) < 0) {
 		snprintf(err, errsz, "cannot send: %s", strerror(errno));
@@ -225,35 +233,6 @@ size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
 }
 
 
-/* A TCP socket made inside the namespace. */
-static int tcp_socket_in(const char *nsname)
-{
-	int ns = netns_open(nsname);
-	if (ns < 0)
-		return ns;
-	int back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	int fd = -1, rc = 0;
-	if (back < 0 || setns(ns, CLONE_NEWNET) < 0)
-		rc = -errno;
-	else {
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			rc = -errno;
-		else {
-			int off = 0;
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-		}
-		if (setns(back, CLONE_NEWNET) < 0 && rc == 0)
-			rc = -errno;
-	}
-	if (back >= 0)
-		close(back);
-	close(ns);
-	if (rc < 0 && fd >= 0)
-		close(fd);
-	return rc < 0 ? rc : fd;
-}
-
 size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
 		       uint16_t qtype, uint16_t qclass, uint16_t id, int timeout_ms,
 		       uint8_t *reply, size_t cap, char *err, size_t errsz)
@@ -269,19 +248,13 @@ size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
 	size_t qlen = dns_build_finish(&b);
 	q[0] = (uint8_t)(qlen >> 8);
 	q[1] = (uint8_t)qlen;
-	int fd = tcp_socket_in(ns);
+	int fd = socket_in(ns, SOCK_STREAM);
 	if (fd < 0) {
 		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
 		return 0;
 	}
-	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
-	if (to->ss.ss_family == AF_INET) {
-		dst.sin6_addr.s6_addr[10] = dst.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&dst.sin6_addr.s6_addr[12],
-		       &((const struct sockaddr_in *)&to->ss)->sin_addr, 4);
-	} else {
-		dst.sin6_addr = ((const struct sockaddr_in6 *)&to->ss)->sin6_addr;
-	}
+	struct sockaddr_in6 dst;
+	destination(to, &dst);
 	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
