@@ -40,11 +40,20 @@ int cmd_check(int argc, char **argv)
 typedef struct up_progress {
 	bool tty;
 	long long t0;
+	const topo *t;
+	int built_fd;          /* to the monitor: the nodes built so far */
 } up_progress;
 
 static bool on_progress(void *ctx, size_t done, size_t total)
 {
 	up_progress *p = ctx;
+	if (p->t && p->built_fd >= 0 && done > 0) {
+		/* One write per name: the monitor reads whole lines. */
+		char line[TOPO_NAME_MAX + 2];
+		int n = snprintf(line, sizeof line, "%s\n", p->t->nodes[done - 1].name);
+		if (n > 0 && write(p->built_fd, line, (size_t)n) != n)
+			return false;   /* the monitor is gone */
+	}
 	if (p->tty && (done == total || done % 10 == 0)) {
 		fprintf(stderr, "\r  building nodes: %zu/%zu", done, total);
 		if (done == total)
@@ -158,7 +167,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	cli_catch_interrupts();
 	int rc = 0;
 	char err[1024];
-	up_progress prog = { .tty = isatty(2), .t0 = t0 };
+	up_progress prog = { .tty = isatty(2), .t0 = t0, .built_fd = -1 };
 	if ((rc = write_nodes(&t)) < 0 || (rc = write_topology_path(t.name, path)) < 0) {
 		die("cannot write the node list: %s", strerror(-rc));
 		goto fail;
@@ -166,14 +175,13 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (prog.tty)
 		fprintf(stderr, "sim %s: %zu nodes on %zu networks\n", t.name, t.nnodes,
 			t.nnetworks);
-	if (build_network(&t, &r, statefd, on_progress, &prog, err, sizeof err) < 0) {
-		die("%s", err);
-		goto fail;
-	}
+	/* The monitor starts first, and each node's server as soon as the
+	 * node is built: servers start on one core while the network is
+	 * built on the other. */
 	char bindir[PATH_MAX];
 	find_bindir(bindir, sizeof bindir);
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	int pipefd[2], builtfd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || pipe2(builtfd, O_CLOEXEC) < 0) {
 		die("pipe: %s", strerror(errno));
 		goto fail;
 	}
@@ -185,6 +193,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (pid == 0) {
 		/* The monitor: detached from the terminal, outliving `up`. */
 		close(pipefd[0]);
+		close(builtfd[1]);
 		setsid();
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -198,10 +207,23 @@ int cmd_up(const char *name, int argc, char **argv)
 			dup2(log, 2);
 		}
 		close(statefd);
-		int status = monitor_run(&t, bindir, pipefd[1], capture ? capdir : NULL);
+		int status = monitor_run(&t, bindir, pipefd[1], capture ? capdir : NULL,
+					 builtfd[0]);
 		routes_free(&r);
 		topo_free(&t);
 		_exit(status);
+	}
+	close(builtfd[0]);
+	prog.built_fd = builtfd[1];
+	prog.t = &t;
+	signal(SIGPIPE, SIG_IGN);
+	int built = build_network(&t, &r, statefd, on_progress, &prog, err, sizeof err);
+	close(builtfd[1]);
+	if (built < 0) {
+		close(pipefd[1]);
+		close(pipefd[0]);
+		die("%s", err);
+		goto fail;
 	}
 	close(pipefd[1]);
 	FILE *rep = fdopen(pipefd[0], "r");

@@ -71,6 +71,8 @@ typedef struct monitor {
 	svc *svcs;
 	size_t n, cap;
 	topo_node **adopted;   /* nodes added while running (`register --node`) */
+	zone_set *zones;       /* while nodes are still being built */
+	const char *capture_dir;
 	size_t nadopted;
 	int statefd, report_fd, listen_fd, sig_fd;
 	char logdir[256];
@@ -502,56 +504,50 @@ static int listen_control(const char *sim)
 
 /* One tcpdump per node, writing DIR/NODE.pcap; returns once each has
  * written its file header, so the first packet of every server is in. */
-static bool start_captures(monitor *m, const char *dir)
+/* tcpdump in node n, writing DIR/NODE.pcap; returns once it has
+ * written its file header, so the first packet of the node's server is
+ * in it. */
+static bool start_capture(monitor *m, const char *dir, const topo_node *n)
 {
-	m->captures = calloc(m->t->nnodes + 1, sizeof *m->captures);
-	if (m->captures == NULL)
+	if (m->captures == NULL &&
+	    (m->captures = calloc(m->t->nnodes + 1, sizeof *m->captures)) == NULL)
 		return false;
-	for (size_t i = 0; i < m->t->nnodes; i++) {
-		const topo_node *n = &m->t->nodes[i];
-		char ns[128], file[PATH_MAX], log[600];
-		render_ns_name(ns, sizeof ns, m->t->name, n->name);
-		snprintf(file, sizeof file, "%s/%s.pcap", dir, n->name);
-		snprintf(log, sizeof log, "%s/%s.log", m->logdir, n->name);
-		unlink(file);
-		pid_t pid = fork();
-		if (pid < 0)
-			return false;
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGTERM);
-			sigset_t none;
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			const char *what = "";
-			if (netns_enter(ns, &what) < 0)
-				_exit(126);
-			/* Immediate mode: each packet reaches the file at once, not
-			 * when the kernel's capture block times out a second later. */
-			execlp("tcpdump", "tcpdump", "-i", "any", "-n", "--immediate-mode", "-U",
-			       "-Z", "root", "-w", file, (char *)NULL);
-			_exit(127);
+	char ns[128], file[PATH_MAX], log[600];
+	render_ns_name(ns, sizeof ns, m->t->name, n->name);
+	snprintf(file, sizeof file, "%s/%s.pcap", dir, n->name);
+	snprintf(log, sizeof log, "%s/%s.log", m->logdir, n->name);
+	unlink(file);
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
 		}
-		m->captures[m->ncaptures++] = pid;
-		state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid), n->name);
+		const char *what = "";
+		if (netns_enter(ns, &what) < 0)
+			_exit(126);
+		/* Immediate mode: each packet reaches the file at once, not
+		 * when the kernel's capture block times out a second later. */
+		execlp("tcpdump", "tcpdump", "-i", "any", "-n", "--immediate-mode", "-U",
+		       "-Z", "root", "-w", file, (char *)NULL);
+		_exit(127);
 	}
+	m->captures[m->ncaptures++] = pid;
+	state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid), n->name);
 	long long give_up = now_ms() + 10000;
-	for (size_t i = 0; i < m->t->nnodes; i++) {
-		char file[PATH_MAX];
-		struct stat st;
-		snprintf(file, sizeof file, "%s/%s.pcap", dir, m->t->nodes[i].name);
-		while ((stat(file, &st) < 0 || st.st_size < 24) && now_ms() < give_up) {
-			struct timespec pause = { 0, 5 * 1000000 };
-			nanosleep(&pause, NULL);
-		}
-		if (now_ms() >= give_up)
-			return false;
+	struct stat st;
+	while ((stat(file, &st) < 0 || st.st_size < 24) && now_ms() < give_up) {
+		struct timespec pause = { 0, 2 * 1000000 };
+		nanosleep(&pause, NULL);
 	}
-	return true;
+	return now_ms() < give_up;
 }
 
 static void stop_all(monitor *m)
@@ -584,7 +580,43 @@ static void stop_all(monitor *m)
 	}
 }
 
-int monitor_run(const topo *t, const char *bindir, int report_fd, const char *capture_dir)
+/* Node n has been built: record its traffic (up --capture), render its
+ * server's config and start it. */
+static bool node_built(monitor *m, const topo_node *n)
+{
+	if (m->capture_dir && !start_capture(m, m->capture_dir, n)) {
+		report(m, "fail %s cannot start tcpdump for --capture (see its log)", n->name);
+		return false;
+	}
+	if (n->service == TOPO_SVC_NONE)
+		return true;
+	svc *s = &m->svcs[m->n];
+	memset(s, 0, sizeof *s);
+	s->node = n;
+	s->probe_fd = -1;
+	render_ns_name(s->ns, sizeof s->ns, m->t->name, n->name);
+	char dir[512], err[1024];
+	state_path(dir, sizeof dir, m->t->name, "nodes");
+	size_t used = strlen(dir);
+	snprintf(dir + used, sizeof dir - used, "/%s", n->name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, sizeof err, "cannot make %s: %s", dir, strerror(errno));
+		report_once(m, s, false, err);
+		return false;
+	}
+	if (render_service(m->t, m->zones, n, dir, m->bindir, &s->argv, err, sizeof err) < 0) {
+		report_once(m, s, false, err);
+		render_argv_free(s->argv);
+		return false;
+	}
+	s->want_up = true;
+	m->n++;
+	spawn(m, s);
+	return true;
+}
+
+int monitor_run(const topo *t, const char *bindir, int report_fd, const char *capture_dir,
+		int built_fd)
 {
 	monitor m = { .t = t, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
 	state_path(m.logdir, sizeof m.logdir, t->name, "logs");
@@ -614,67 +646,43 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 		report(&m, "fail - out of memory");
 		return 1;
 	}
-	zone_set *zones = delegation_zones_load(t);
-	if (zones == NULL) {
+	m.zones = delegation_zones_load(t);
+	if (m.zones == NULL) {
 		report(&m, "fail - out of memory loading the zones");
 		return 1;
 	}
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const topo_node *node = &t->nodes[i];
-		if (node->service == TOPO_SVC_NONE)
-			continue;
-		svc *s = &m.svcs[m.n];
-		s->node = node;
-		s->probe_fd = -1;
-		render_ns_name(s->ns, sizeof s->ns, t->name, node->name);
-		char dir[512], err[512];
-		state_path(dir, sizeof dir, t->name, "nodes");
-		size_t used = strlen(dir);
-		snprintf(dir + used, sizeof dir - used, "/%s", node->name);
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			report(&m, "fail %s cannot make %s: %s", node->name, dir, strerror(errno));
-			return 1;
-		}
-		if (render_service(t, zones, node, dir, bindir, &s->argv, err, sizeof err) < 0) {
-			report(&m, "fail %s %s", node->name, err);
-			delegation_zones_free(zones);
-			return 1;
-		}
-		s->want_up = true;
-		m.n++;
-	}
-	delegation_zones_free(zones);
-	m.pending = m.n;
-	if (m.n == 0) {
+	m.capture_dir = capture_dir;
+	for (size_t i = 0; i < t->nnodes; i++)
+		m.pending += t->nodes[i].service != TOPO_SVC_NONE;
+	if (m.pending == 0) {
 		report(&m, "done");
 		close(m.report_fd);
 		m.report_fd = -1;
 	}
-	if (capture_dir && !start_captures(&m, capture_dir)) {
-		report(&m, "fail - cannot start tcpdump in every node for --capture (see the "
-		       "nodes' logs)");
-		stop_all(&m);
-		return 1;
-	}
-	for (size_t i = 0; i < m.n; i++)
-		spawn(&m, &m.svcs[i]);
+	if (built_fd < 0)
+		for (size_t i = 0; i < t->nnodes; i++)
+			if (!node_built(&m, &t->nodes[i]))
+				return 1;
+	char built_buf[4096];
+	size_t built_len = 0;
 
-	size_t pfd_cap = m.n + 2;
+	size_t pfd_cap = m.n + 3;
 	struct pollfd *pfd = calloc(pfd_cap, sizeof *pfd);
 	if (pfd == NULL)
 		return 1;
 	while (!m.stopping) {
-		if (m.n + 2 > pfd_cap) {
-			struct pollfd *g = realloc(pfd, (m.n + 2) * sizeof *g);
+		if (m.n + 3 > pfd_cap) {
+			struct pollfd *g = realloc(pfd, (m.n + 3) * sizeof *g);
 			if (g == NULL)
 				break;
 			pfd = g;
-			pfd_cap = m.n + 2;
+			pfd_cap = m.n + 3;
 		}
 		long long now = now_ms(), wake = now + 1000;
 		size_t np = 0;
 		pfd[np++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = m.listen_fd, .events = POLLIN };
+		pfd[np++] = (struct pollfd){ .fd = built_fd, .events = POLLIN };
 		for (size_t i = 0; i < m.n; i++) {
 			svc *s = &m.svcs[i];
 			tick(&m, s, now);
@@ -708,11 +716,33 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 				close(c);
 			}
 		}
+		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP))) {
+			/* `up` names each node as it finishes building it. */
+			ssize_t r = read(built_fd, built_buf + built_len, sizeof built_buf - built_len - 1);
+			if (r <= 0) {
+				close(built_fd);
+				built_fd = -1;
+				delegation_zones_free(m.zones);
+				m.zones = NULL;
+			} else {
+				built_len += (size_t)r;
+				char *start = built_buf, *nl;
+				while ((nl = memchr(start, '\n', built_len - (size_t)(start - built_buf)))) {
+					*nl = '\0';
+					for (size_t i = 0; i < t->nnodes; i++)
+						if (strcmp(t->nodes[i].name, start) == 0)
+							node_built(&m, &t->nodes[i]);
+					start = nl + 1;
+				}
+				built_len -= (size_t)(start - built_buf);
+				memmove(built_buf, start, built_len);
+			}
+		}
 		/* Only the services polled this round (a command may have
 		 * added one since). */
-		for (size_t i = 0; i + 2 < np; i++)
-			if (pfd[2 + i].fd >= 0 && (pfd[2 + i].revents & POLLIN) &&
-			    m.svcs[i].probe_fd == pfd[2 + i].fd)
+		for (size_t i = 0; i + 3 < np; i++)
+			if (pfd[3 + i].fd >= 0 && (pfd[3 + i].revents & POLLIN) &&
+			    m.svcs[i].probe_fd == pfd[3 + i].fd)
 				probe_answer(&m, &m.svcs[i]);
 	}
 	stop_all(&m);
@@ -723,6 +753,9 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 	}
 	free(pfd);
 	free(m.svcs);
+	delegation_zones_free(m.zones);
+	if (built_fd >= 0)
+		close(built_fd);
 	for (size_t i = 0; i < m.nadopted; i++) {
 		free(m.adopted[i]->addrs);
 		free(m.adopted[i]);

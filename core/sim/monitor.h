@@ -7,14 +7,17 @@
 
 #include "sim/topo.h"
 
-/* Run the monitor (in a process of its own, already detached).  It
+/* Run the monitor (in a process of its own, already detached).  `up`
+ * writes the name of each node to built_fd as it finishes building it,
+ * and the monitor starts that node's server at once, while the rest are
+ * still being built (built_fd -1: every node is built already).  It
  * reports to report_fd one line per service as it becomes ready
  * ("ready NODE") or fails ("fail NODE why"), then "done" and closes it.
  * With capture_dir, every node's traffic is recorded to
- * capture_dir/NODE.pcap from before the first server starts.
+ * capture_dir/NODE.pcap from before its server starts.
  * Returns the process's exit status when told to stop. */
 int monitor_run(const topo *t, const char *bindir, int report_fd,
-		const char *capture_dir);
+		const char *capture_dir, int built_fd);
 
 /* Talk to a sim's monitor: send one command line, return the reply
  * (malloc'd) or NULL with errno set. */
