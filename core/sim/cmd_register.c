@@ -216,32 +216,37 @@ static int new_host(const char *sim, const char *node, const nameserver *ns)
 	return rc;
 }
 
-static int start_server(const char *sim, const char *node, const dns_name *domain,
-			const nameserver *ns, size_t nns, const char *zonefile, bool created)
+/* The host that will serve the new domain: which of the --ns addresses
+ * is its own, and what it runs now ("-" or "auth").  0, or 1 after a
+ * message; *exists false when there is no such node yet. */
+static int pick_host(const char *sim, const char *node, const nameserver *ns, size_t nns,
+		     bool *exists, const nameserver **mine, char *service, size_t servicesz)
 {
 	node_line *nodes;
 	size_t n;
 	if (read_nodes(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
 	const node_line *nl = find_node(nodes, n, node);
-	const nameserver *mine = NULL;
-	char service[16] = "";
-	if (nl) {
-		snprintf(service, sizeof service, "%s", nl->service);
-		for (size_t i = 0; i < nns && !mine; i++)
-			if (find_node_by_addr(nl, 1, ns[i].addr_text))
-				mine = &ns[i];
-	}
+	*exists = nl != NULL;
+	*mine = nl ? NULL : &ns[0];   /* a new host gets the first address */
+	snprintf(service, servicesz, "%s", nl ? nl->service : "-");
+	for (size_t i = 0; nl && i < nns && !*mine; i++)
+		if (find_node_by_addr(nl, 1, ns[i].addr_text))
+			*mine = &ns[i];
 	free(nodes);
-	if (nl && mine == NULL)
+	if (*mine == NULL)
 		return die("node %s has none of the addresses given with --ns", node);
-	if (nl && strcmp(service, "-") != 0 && strcmp(service, "auth") != 0)
+	if (strcmp(service, "-") != 0 && strcmp(service, "auth") != 0)
 		return die("node %s runs a %s: choose a host without a server, or a new name",
 			   node, service);
-	if (nl == NULL && !created)
-		return die("sim %s has no node %s", sim, node);
-	if (nl == NULL)
-		mine = &ns[0];   /* made by new_host() for this address */
+	if (!*exists && !topo_name_ok(node))
+		return die("\"%s\" is not a node name", node);
+	return 0;
+}
+
+static int start_server(const char *sim, const char *node, const dns_name *domain,
+			const nameserver *mine, const char *service, const char *zonefile)
+{
 	char dt[DNS_NAME_MAXTEXT], dir[512], sub[128], conf[700];
 	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
 	snprintf(sub, sizeof sub, "nodes/%s", node);
@@ -409,30 +414,16 @@ int cmd_register(const char *name, int argc, char **argv)
 		die("out of memory");
 		goto out_zone;
 	}
-	/* A new host is made before anything is registered: if it cannot be
-	 * made, the parent zone stays as it was. */
-	bool created = false;
+	/* The host is checked, and a new one made, before anything is
+	 * registered: if that fails, the parent zone stays as it was. */
+	const nameserver *mine = NULL;
+	char service[16] = "-";
 	if (node) {
-		node_line *listed;
-		size_t nlisted;
-		if (read_nodes(sim, &listed, &nlisted) < 0) {
+		bool exists = false;
+		if (pick_host(sim, node, ns, nns, &exists, &mine, service, sizeof service) ||
+		    (!exists && new_host(sim, node, mine))) {
 			free(text);
-			die("sim %s is not up", sim);
 			goto out_zone;
-		}
-		bool exists = find_node(listed, nlisted, node) != NULL;
-		free(listed);
-		if (!exists) {
-			if (!topo_name_ok(node)) {
-				free(text);
-				die("\"%s\" is not a node name", node);
-				goto out_zone;
-			}
-			if (new_host(sim, node, &ns[0])) {
-				free(text);
-				goto out_zone;
-			}
-			created = true;
 		}
 	}
 	printf("%s delegates %s to", pt, dt);
@@ -451,7 +442,7 @@ int cmd_register(const char *name, int argc, char **argv)
 		if (w < 0)
 			rc = die("cannot write %s: %s", zfile, strerror(-w));
 		else
-			rc = start_server(sim, node, &domain, ns, nns, zfile, created);
+			rc = start_server(sim, node, &domain, mine, service, zfile);
 	}
 out_zone:
 	dns_zonedata_free(&z);
