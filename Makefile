@@ -21,10 +21,10 @@ TOOL_SRC  := $(wildcard core/tools/*.c)
 # daemons and the unit tests link against.
 PROGS     := $(patsubst core/%/main.c,%,$(wildcard core/*/main.c))
 PROG_SRC  := $(filter-out $(DNS_SRC) $(IO_SRC) $(TOOL_SRC) core/%/main.c,$(wildcard core/*/*.c))
-UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
-HEADERS   := $(wildcard core/*/*.h) $(wildcard tests/unit/*.h)
+HEADERS   := $(wildcard core/*/*.h) $(wildcard tests/unit/*.h) $(wildcard tests/unit/*/*.h)
 
 LIB_SRC   := $(DNS_SRC) $(IO_SRC)
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))

@@ -24,7 +24,7 @@ for t in "$@"; do
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 	fi
-	printf '  %-28s %s\n' "$(basename "$t")" "${line:-crashed (exit $rc)}"
+	printf '  %-28s %s\n' "${t#*/tests/}" "${line:-crashed (exit $rc)}"
 	[ "$rc" -ne 0 ] && sed 's/^/    /' "$out/err"
 	passed=$((passed + p))
 	failed=$((failed + f))

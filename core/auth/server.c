@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/clock.h"
 #include "auth/axfr.h"
 #include "auth/zones.h"
 #include "io/log.h"
@@ -47,9 +48,7 @@ struct tcp_conn {
 
 static time_t now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)(clock_ms() / 1000);
 }
 
 /* Datagrams move in batches, one recvmmsg() and one sendmmsg() for up to

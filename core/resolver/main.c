@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/clock.h"
 #include "io/log.h"
 #include "io/sock.h"
 #include "resolver/clients.h"
@@ -61,9 +62,7 @@ static int fail(const char *msg)
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)clock_ms();
 }
 
 static FILE *open_log(const char *what, const char *path)

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "io/readfile.h"
-#include "sim/monitor.h"
-#include "sim/netns.h"
-#include "sim/render.h"
-#include "sim/state.h"
+#include "runtime/monitor.h"
+#include "netns/netns.h"
+#include "topo/render.h"
+#include "netns/state.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -53,13 +53,6 @@ bool need_root(void)
 		return true;
 	die("this verb needs root (namespaces and links): run it with sudo");
 	return false;
-}
-
-long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The folder that holds dnsim-auth and dnsim-resolver. */
@@ -247,7 +240,7 @@ int node_args(const char *name, const char *node, char *sim, size_t simsz,
 	free(nodes);
 	if (!found)
 		return die("sim %s has no node named \"%s\" (`./sim status` lists them)", sim, node);
-	render_ns_name(ns, nssz, sim, node);
+	netns_node_name(ns, nssz, sim, node);
 	return 0;
 }
 

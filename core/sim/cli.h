@@ -8,14 +8,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/topo.h"
+#include "topo/topo.h"
 
 #define DEFAULT_TOPOLOGY "topologies/internet.toml"
 
 /* "sim: MESSAGE" on stderr; returns 1 (an exit status). */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool need_root(void);
-long long now_ms(void);
 
 /* Set by SIGINT/SIGTERM once cli_catch_interrupts() ran. */
 extern volatile sig_atomic_t cli_interrupted;

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/netns.h"
-#include "sim/render.h"
+#include "netns/netns.h"
+#include "topo/render.h"
 
 #define MAX_ARGS 64
 
@@ -40,7 +40,7 @@ static int capture_all(const char *sim, char **argv, long count)
 	if (read_nodes(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
 	char ns[128];
-	render_switch_name(ns, sizeof ns, sim);
+	netns_switch_name(ns, sizeof ns, sim);
 	int pipefd[2];
 	if (pipe(pipefd) < 0) {
 		free(nodes);
@@ -124,7 +124,7 @@ int cmd_capture(const char *name, int argc, char **argv)
 		}
 	}
 	free(nodes);
-	render_ns_name(ns, sizeof ns, sim, node ? node : "");
+	netns_node_name(ns, sizeof ns, sim, node ? node : "");
 	char countbuf[32];
 	char *args[MAX_ARGS + 16];
 	int k = 0;
@@ -157,7 +157,7 @@ int cmd_capture(const char *name, int argc, char **argv)
 	args[k] = NULL;
 	if (node || file) {
 		if (!node) {
-			render_switch_name(ns, sizeof ns, sim);
+			netns_switch_name(ns, sizeof ns, sim);
 			fprintf(stderr, "sim: capturing on every port of the switch: each packet "
 				"appears as sent and as received\n");
 		}

@@ -15,7 +15,7 @@
 
 #include "dns/name.h"
 #include "io/readfile.h"
-#include "sim/state.h"
+#include "netns/state.h"
 
 static void prefix_text(const net_prefix *p, char *out, size_t n)
 {

@@ -15,10 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/monitor.h"
-#include "sim/probe.h"
-#include "sim/render.h"
-#include "sim/state.h"
+#include "runtime/monitor.h"
+#include "runtime/probe.h"
+#include "topo/render.h"
+#include "netns/netns.h"
+#include "netns/state.h"
 
 int cmd_list(int argc)
 {
@@ -90,7 +91,7 @@ int cmd_status(const char *name, int argc)
 			net_addr a;
 			char first[64];
 			snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
-			render_ns_name(ns, sizeof ns, sim, nl->name);
+			netns_node_name(ns, sizeof ns, sim, nl->name);
 			unsigned long long q = 0;
 			if (net_addr_parse(first, 53, &a) && probe_ask(ns, &a, 300, &q))
 				snprintf(queries, sizeof queries, "%llu", q);

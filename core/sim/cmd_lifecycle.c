@@ -15,11 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/build.h"
-#include "sim/monitor.h"
-#include "sim/routes.h"
-#include "sim/state.h"
-#include "sim/teardown.h"
+#include "io/clock.h"
+#include "netns/build.h"
+#include "runtime/monitor.h"
+#include "topo/routes.h"
+#include "netns/state.h"
+#include "netns/teardown.h"
 
 int cmd_check(int argc, char **argv)
 {
@@ -134,7 +135,7 @@ int cmd_up(const char *name, int argc, char **argv)
 		if (realpath(capture, capdir) == NULL)
 			return die("%s: %s", capture, strerror(errno));
 	}
-	long long t0 = now_ms();
+	long long t0 = clock_ms();
 	topo t;
 	if (load_checked(&t, path))
 		return 1;
@@ -269,7 +270,7 @@ int cmd_up(const char *name, int argc, char **argv)
 		goto fail;
 	}
 	close(statefd);
-	print_built(&t, now_ms() - t0);
+	print_built(&t, clock_ms() - t0);
 	routes_free(&r);
 	topo_free(&t);
 	return 0;
@@ -320,10 +321,10 @@ int cmd_down(const char *name, int argc, char **argv)
 	}
 	int problems = 0;
 	for (int i = 0; i < count; i++) {
-		long long t0 = now_ms();
+		long long t0 = clock_ms();
 		int p = teardown(names[i], stderr);
 		if (p == 0)
-			printf("sim %s is down (%.2f s)\n", names[i], (double)(now_ms() - t0) / 1000.0);
+			printf("sim %s is down (%.2f s)\n", names[i], (double)(clock_ms() - t0) / 1000.0);
 		problems += p;
 		free(names[i]);
 	}

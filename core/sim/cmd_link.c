@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/netns.h"
-#include "sim/nl.h"
-#include "sim/render.h"
+#include "netns/netns.h"
+#include "netns/nl.h"
+#include "topo/render.h"
 
 /* The position of network `net` among node n's links (its interfaces
  * are made in the order of its addresses' first mention of a network). */
@@ -89,7 +89,7 @@ int cmd_link(const char *name, int argc, char **argv)
 		goto out;
 	}
 	char sw[128];
-	render_switch_name(sw, sizeof sw, sim);
+	netns_switch_name(sw, sizeof sw, sim);
 	int fd = netns_open(sw);
 	nl_sock s;
 	int e = fd < 0 ? fd : nl_open(&s, fd);

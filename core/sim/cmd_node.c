@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/monitor.h"
+#include "runtime/monitor.h"
 
 int cmd_exec(const char *name, int argc, char **argv)
 {

@@ -9,9 +9,10 @@
 
 #include "io/addr.h"
 #include "io/unixcall.h"
-#include "sim/probe.h"
-#include "sim/render.h"
-#include "sim/state.h"
+#include "runtime/probe.h"
+#include "topo/render.h"
+#include "netns/netns.h"
+#include "netns/state.h"
 
 #define STATS_MAX 16384
 
@@ -52,7 +53,7 @@ static int show_node(const char *sim, const node_line *nl, bool prom)
 {
 	char ns[128], first[64];
 	net_addr a;
-	render_ns_name(ns, sizeof ns, sim, nl->name);
+	netns_node_name(ns, sizeof ns, sim, nl->name);
 	snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
 	char *text = malloc(STATS_MAX);
 	if (text == NULL)

@@ -19,11 +19,11 @@
 #include "dns/rrtype.h"
 #include "io/readfile.h"
 #include "io/writefile.h"
-#include "sim/build.h"
-#include "sim/monitor.h"
-#include "sim/routes.h"
-#include "sim/state.h"
-#include "sim/zoneedit.h"
+#include "netns/build.h"
+#include "runtime/monitor.h"
+#include "topo/routes.h"
+#include "netns/state.h"
+#include "topo/zoneedit.h"
 #include "sim/zonefiles.h"
 
 #define MAX_NS 8

@@ -17,14 +17,15 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "io/addr.h"
+#include "io/clock.h"
 #include "io/readfile.h"
 #include "io/unixcall.h"
-#include "sim/hops.h"
-#include "sim/netns.h"
-#include "sim/probe.h"
-#include "sim/render.h"
-#include "sim/seqdiag.h"
-#include "sim/state.h"
+#include "draw/hops.h"
+#include "netns/netns.h"
+#include "runtime/probe.h"
+#include "topo/render.h"
+#include "draw/seqdiag.h"
+#include "netns/state.h"
 
 #define TRACE_WAIT_MS 15000
 
@@ -143,7 +144,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 	uint16_t id = (uint16_t)rand();
 	uint8_t reply[65535];
 	char err[256];
-	long long t0 = now_ms();
+	long long t0 = clock_ms();
 	size_t rlen = probe_query(ns, &to, qname.data, qtype, DNS_C_IN, id, TRACE_WAIT_MS, reply,
 				  sizeof reply, err, sizeof err);
 	bool retried_tcp = false;
@@ -153,7 +154,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 				       sizeof reply, err, sizeof err);
 		retried_tcp = true;
 	}
-	long long total = now_ms() - t0;
+	long long total = clock_ms() - t0;
 
 	char *text = NULL;
 	size_t tlen = 0;

@@ -17,9 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/clock.h"
 #include "io/readfile.h"
-#include "sim/lesson.h"
-#include "sim/state.h"
+#include "teach/lesson.h"
+#include "netns/state.h"
 
 #define OUTPUT_MAX (1 << 20)
 #define COMMAND_TIMEOUT_MS 120000
@@ -66,10 +67,10 @@ static int run_sim(const char *sim, char **words, char **output)
 		return -1;
 	}
 	size_t used = 0, cap = 1;
-	long long give_up = now_ms() + COMMAND_TIMEOUT_MS;
+	long long give_up = clock_ms() + COMMAND_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		long long left = give_up - now_ms();
+		long long left = give_up - clock_ms();
 		int ready = left > 0 ? poll(&pf, 1, (int)left) : 0;
 		if (ready < 0 && errno == EINTR)
 			continue;       /* a signal, not the end of the command */

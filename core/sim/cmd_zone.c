@@ -12,7 +12,7 @@
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
-#include "sim/zoneedit.h"
+#include "topo/zoneedit.h"
 #include "sim/zonefiles.h"
 
 #define DEFAULT_TTL 3600

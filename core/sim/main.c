@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "sim/cli.h"
-#include "sim/netns.h"
-#include "sim/state.h"
+#include "netns/netns.h"
+#include "netns/state.h"
 
 static void usage(FILE *out)
 {

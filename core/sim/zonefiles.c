@@ -13,14 +13,16 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "io/clock.h"
 #include "io/readfile.h"
 #include "io/writefile.h"
 #include "sim/cli.h"
-#include "sim/monitor.h"
-#include "sim/probe.h"
-#include "sim/render.h"
-#include "sim/state.h"
-#include "sim/zoneedit.h"
+#include "runtime/monitor.h"
+#include "runtime/probe.h"
+#include "topo/render.h"
+#include "netns/netns.h"
+#include "netns/state.h"
+#include "topo/zoneedit.h"
 
 #define RELOAD_WAIT_MS 5000
 
@@ -160,9 +162,9 @@ static bool serves_serial(const char *sim, const char *node, const uint8_t *orig
 	bool ok = false;
 	if (nl) {
 		snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
-		render_ns_name(ns, sizeof ns, sim, node);
-		long long give_up = now_ms() + RELOAD_WAIT_MS;
-		while (!ok && net_addr_parse(first, 53, &to) && now_ms() < give_up) {
+		netns_node_name(ns, sizeof ns, sim, node);
+		long long give_up = clock_ms() + RELOAD_WAIT_MS;
+		while (!ok && net_addr_parse(first, 53, &to) && clock_ms() < give_up) {
 			uint8_t reply[4096];
 			char err[128];
 			size_t len = probe_query(ns, &to, origin, DNS_T_SOA, DNS_C_IN,

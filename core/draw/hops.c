@@ -1,0 +1,274 @@
+/* From the resolver's trace lines to the hops of one resolution. */
+#include "draw/hops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/array.h"
+
+bool hops_json_str(const char *line, const char *key, char *out, size_t outsz)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	const char *p = strstr(line, pat);
+	if (p == NULL || outsz == 0)
+		return false;
+	p += strlen(pat);
+	size_t o = 0;
+	while (*p && *p != '"' && *p != '\n') {
+		if (*p == '\\' && p[1])
+			p++;
+		if (o + 1 < outsz)
+			out[o++] = *p;
+		p++;
+	}
+	out[o] = '\0';
+	return *p == '"';
+}
+
+bool hops_json_num(const char *line, const char *key, long long *out)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	if (p == NULL)
+		return false;
+	p += strlen(pat);
+	char *end;
+	long long v = strtoll(p, &end, 10);
+	if (end == p)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool add_lane(hop_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->nlanes; i++)
+		if (strcmp(l->lanes[i], name) == 0)
+			return true;
+	char **slot = array_grow(&l->lanes, &l->nlanes, sizeof *slot);
+	if (slot == NULL)
+		return false;
+	*slot = strdup(name);
+	if (*slot == NULL) {
+		l->nlanes--;
+		return false;
+	}
+	return true;
+}
+
+bool hops_add(hop_list *l, hop_kind kind, const char *from, const char *to,
+	      long long at_ms, long long took_ms, const char *label)
+{
+	if (!add_lane(l, from) || !add_lane(l, to))
+		return false;
+	hop *h = array_grow(&l->h, &l->n, sizeof *h);
+	if (h == NULL)
+		return false;
+	h->kind = kind;
+	snprintf(h->from, sizeof h->from, "%s", from);
+	snprintf(h->to, sizeof h->to, "%s", to);
+	snprintf(h->label, sizeof h->label, "%s", label);
+	h->at_ms = at_ms;
+	h->took_ms = took_ms;
+	return true;
+}
+
+void hops_free(hop_list *l)
+{
+	for (size_t i = 0; i < l->nlanes; i++)
+		free(l->lanes[i]);
+	free(l->lanes);
+	free(l->h);
+	memset(l, 0, sizeof *l);
+}
+
+/* The requests (the client's and the lookups it needed) we follow, and
+ * the query each is waiting on. */
+typedef struct pending {
+	long long rq;
+	bool waiting;
+	char server[HOP_LANE_MAX];
+	long long sent;
+} pending;
+
+typedef struct follower {
+	pending *p;
+	size_t n;
+} follower;
+
+static pending *find_rq(follower *f, long long rq)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->p[i].rq == rq)
+			return &f->p[i];
+	return NULL;
+}
+
+static pending *follow(follower *f, long long rq)
+{
+	pending *p = find_rq(f, rq);
+	if (p)
+		return p;
+	p = array_grow(&f->p, &f->n, sizeof *p);
+	if (p)
+		p->rq = rq;
+	return p;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la && a[la - 1] == '.')
+		la--;
+	if (lb && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* What a reply event says, as the arrow's label. */
+static bool reply_label(const char *ev, const char *line, char *out, size_t n)
+{
+	char a[256] = "", b[700] = "";
+	long long x = 0, y = 0;
+	if (strcmp(ev, "referral") == 0) {
+		hops_json_str(line, "zone", a, sizeof a);
+		hops_json_str(line, "names", b, sizeof b);
+		hops_json_num(line, "glue", &y);
+		snprintf(out, n, "referral to %.80s: NS %.180s (%lld glue)", a,
+			 b[0] ? b : "?", y);
+	} else if (strcmp(ev, "answer") == 0) {
+		hops_json_num(line, "records", &x);
+		snprintf(out, n, "answer: %lld record%s", x, x == 1 ? "" : "s");
+	} else if (strcmp(ev, "cname") == 0) {
+		hops_json_str(line, "target", a, sizeof a);
+		snprintf(out, n, "CNAME to %s", a);
+	} else if (strcmp(ev, "nxdomain") == 0) {
+		snprintf(out, n, "NXDOMAIN: no such name");
+	} else if (strcmp(ev, "nodata") == 0) {
+		snprintf(out, n, "NODATA: the name has no such record");
+	} else if (strcmp(ev, "lame") == 0) {
+		hops_json_str(line, "rcode", a, sizeof a);
+		snprintf(out, n, "unusable answer (%s)", a);
+	} else if (strcmp(ev, "truncated") == 0) {
+		snprintf(out, n, "truncated (TC): ask again over TCP");
+	} else if (strcmp(ev, "edns_fallback") == 0) {
+		snprintf(out, n, "rejects EDNS: ask again without it");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+bool hops_from_trace(const char *text, size_t len, const char *qname,
+		     const char *qtype, unsigned id, const char *client,
+		     const char *resolver, hop_server_name_fn name, void *ctx,
+		     hop_list *out)
+{
+	memset(out, 0, sizeof *out);
+	follower f = { 0 };
+	bool ok = add_lane(out, client) && add_lane(out, resolver);
+	long long base = -1, root = -1;
+	char label[HOP_LABEL_MAX];
+	snprintf(label, sizeof label, "%s %s?", qtype, qname);
+	ok = ok && hops_add(out, HOP_QUERY, client, resolver, 0, -1, label);
+	const char *end = text + len;
+	for (const char *line = text; ok && line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		char buf[2048];
+		if (ll >= sizeof buf)
+			ll = sizeof buf - 1;
+		memcpy(buf, line, ll);
+		buf[ll] = '\0';
+		line = nl ? nl + 1 : end;
+
+		char ev[32] = "", s1[512] = "", s2[64] = "";
+		long long rq = 0, t = 0, v = 0;
+		if (!hops_json_str(buf, "ev", ev, sizeof ev) || !hops_json_num(buf, "rq", &rq))
+			continue;
+		hops_json_num(buf, "t", &t);
+		if (root < 0) {
+			if (strcmp(ev, "client_cache_hit") == 0 && hops_json_num(buf, "id", &v) &&
+			    v == (long long)id) {
+				out->found = out->cache_hit = true;
+				ok = hops_add(out, HOP_NOTE, resolver, resolver, 0, -1,
+					      "in the cache: no query needed");
+				break;
+			}
+			if (strcmp(ev, "start") == 0 && hops_json_str(buf, "qname", s1, sizeof s1) &&
+			    hops_json_str(buf, "qtype", s2, sizeof s2) &&
+			    hops_json_num(buf, "parent", &v) && v == 0 &&
+			    same_name(s1, qname) && strcasecmp(s2, qtype) == 0) {
+				root = rq;
+				base = t;
+				out->found = true;
+				ok = follow(&f, rq) != NULL;
+			}
+			continue;
+		}
+		long long at = t - base;
+		if (strcmp(ev, "start") == 0) {
+			if (hops_json_num(buf, "parent", &v) && find_rq(&f, v))
+				ok = follow(&f, rq) != NULL;
+			continue;
+		}
+		pending *p = find_rq(&f, rq);
+		if (p == NULL)
+			continue;
+		if (strcmp(ev, "ns_lookup") == 0) {
+			hops_json_str(buf, "ns", s1, sizeof s1);
+			if (hops_json_num(buf, "child", &v))
+				ok = follow(&f, v) != NULL;
+			snprintf(label, sizeof label, "first, the address of %.255s", s1);
+			ok = ok && hops_add(out, HOP_NOTE, resolver, resolver, at, -1, label);
+		} else if (strcmp(ev, "query") == 0) {
+			char server[96], qn[512], qt[32], transport[8];
+			hops_json_str(buf, "server", server, sizeof server);
+			hops_json_str(buf, "qname", qn, sizeof qn);
+			hops_json_str(buf, "qtype", qt, sizeof qt);
+			hops_json_str(buf, "transport", transport, sizeof transport);
+			const char *lane = name(ctx, server);
+			snprintf(p->server, sizeof p->server, "%.47s", lane ? lane : server);
+			p->waiting = true;
+			p->sent = at;
+			/* The address too: a server may have several, tried in turn. */
+			char at_addr[96];
+			snprintf(at_addr, sizeof at_addr, "%s", server);
+			char *hash = strrchr(at_addr, '#');
+			if (hash && strcmp(hash, "#53") == 0)
+				*hash = '\0';
+			snprintf(label, sizeof label, "%.30s %.200s? @%.60s%s", qt, qn, at_addr,
+				 strcmp(transport, "tcp") == 0 ? " (TCP)" : "");
+			ok = hops_add(out, HOP_QUERY, resolver, p->server, at, -1, label);
+		} else if (strcmp(ev, "timeout") == 0 || strcmp(ev, "unreachable") == 0) {
+			if (!p->waiting)
+				continue;
+			p->waiting = false;
+			snprintf(label, sizeof label, "%s: no answer",
+				 strcmp(ev, "timeout") == 0 ? "timeout" : "unreachable");
+			ok = hops_add(out, HOP_LOST, p->server, resolver, at, at - p->sent, label);
+		} else if (strcmp(ev, "cache_hit") == 0) {
+			ok = hops_add(out, HOP_NOTE, resolver, resolver, at, -1,
+				      "answered from the cache");
+		} else if (reply_label(ev, buf, label, sizeof label)) {
+			if (p->waiting) {
+				p->waiting = false;
+				ok = hops_add(out, HOP_REPLY, p->server, resolver, at, at - p->sent,
+					      label);
+			} else if (out->n > 0 && out->h[out->n - 1].kind == HOP_REPLY) {
+				/* More of the same response (a CNAME and its target). */
+				hop *last = &out->h[out->n - 1];
+				size_t used = strlen(last->label);
+				snprintf(last->label + used, sizeof last->label - used, "; %s", label);
+			}
+		} else if (strcmp(ev, "done") == 0 && rq == root) {
+			break;
+		}
+	}
+	free(f.p);
+	return ok;
+}

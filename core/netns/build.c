@@ -1,0 +1,272 @@
+/* Building namespaces, links, addresses and routes over netlink. */
+#include "netns/build.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns/netns.h"
+#include "netns/nl.h"
+#include "topo/render.h"
+#include "netns/state.h"
+
+#define LOOPBACK_IFINDEX 1   /* a new namespace's first device, always */
+
+typedef struct builder {
+	const topo *t;
+	const routes *r;
+	int statefd;
+	nl_sock sw;              /* in the switch namespace */
+	int *bridge;             /* ifindex per network */
+	size_t port_index;       /* SIZE_MAX: the node's index in the topology */
+	char *err;
+	size_t errsz;
+} builder;
+
+static int fail(builder *b, const char *node, const char *what, int rc)
+{
+	snprintf(b->err, b->errsz, "%s%s%s%s: %s", node ? "node " : "", node ? node : "",
+		 node ? ": " : "", what, strerror(-rc));
+	return -1;
+}
+
+/* Make a namespace, logging it first. */
+static int make_ns(builder *b, const char *name, const char *node)
+{
+	/* Someone else's namespace of that name is never logged as ours
+	 * (so never removed by a rollback): look before logging, and if it
+	 * appears in between, log that it is not ours. */
+	int fd = netns_inode(name) ? -EEXIST : 0;
+	if (fd == 0) {
+		int rc = state_record(b->statefd, "netns %s", name);
+		if (rc < 0)
+			return fail(b, node, "writing the state log", rc);
+		fd = netns_create(name);
+		if (fd == -EEXIST)
+			state_record(b->statefd, "notours %s", name);
+	}
+	if (fd == -EEXIST) {
+		snprintf(b->err, b->errsz, "%s%s%snamespace %s already exists (another "
+			 "sim or a leftover: `ip netns list`)", node ? "node " : "",
+			 node ? node : "", node ? ": " : "", name);
+		return -1;
+	}
+	if (fd < 0)
+		return fail(b, node, "creating its namespace", fd);
+	return fd;
+}
+
+/* A network's bridge: its own name when that fits an interface name. */
+static void bridge_name(const topo *t, size_t net, char *out, size_t n)
+{
+	if (strlen(t->networks[net].name) <= 15)
+		snprintf(out, n, "%s", t->networks[net].name);
+	else
+		snprintf(out, n, "net%zu", net);
+}
+
+static int build_switch(builder *b)
+{
+	char name[128];
+	netns_switch_name(name, sizeof name, b->t->name);
+	int fd = make_ns(b, name, NULL);
+	if (fd < 0)
+		return -1;
+	int rc = nl_open(&b->sw, fd);
+	close(fd);
+	if (rc < 0)
+		return fail(b, NULL, "opening netlink in the switch namespace", rc);
+	if ((rc = nl_link_up(&b->sw, LOOPBACK_IFINDEX)) < 0)
+		return fail(b, NULL, "bringing up the switch's loopback", rc);
+	for (size_t i = 0; i < b->t->nnetworks; i++) {
+		char br[40];
+		const char *net = b->t->networks[i].name;
+		bridge_name(b->t, i, br, sizeof br);
+		if ((rc = nl_bridge_add(&b->sw, br)) < 0 ||
+		    (rc = nl_ifindex(&b->sw, br)) < 0) {
+			char what[80];
+			snprintf(what, sizeof what, "creating the bridge of network %s", net);
+			return fail(b, NULL, what, rc);
+		}
+		b->bridge[i] = rc;
+	}
+	return 0;
+}
+
+static int node_routes(builder *b, const topo_node *n, nl_sock *s)
+{
+	for (size_t dst = 0; dst < b->t->nnetworks; dst++) {
+		const topo_network *net = &b->t->networks[dst];
+		for (int fam = 0; fam < 2; fam++) {
+			if (fam == 0 ? !net->has_v4 : !net->has_v6)
+				continue;
+			const net_prefix *p = fam == 0 ? &net->v4 : &net->v6;
+			const topo_addr *via;
+			if (!routes_next_hop(b->t, b->r, n, dst, p->family, &via) || via == NULL)
+				continue; /* on it, or unreachable (topo_check decided) */
+			int rc = nl_route_add(s, p->family, p->bytes, p->bits, &via->addr);
+			if (rc < 0) {
+				char what[200];
+				snprintf(what, sizeof what, "adding its route to network %s via %s",
+					 net->name, via->text);
+				return fail(b, n->name, what, rc);
+			}
+		}
+	}
+	return 0;
+}
+
+static int node_etc(builder *b, const topo_node *n, const char *ns)
+{
+	char *resolv = render_resolv_conf(b->t, b->r, n);
+	char *hosts = render_hosts(b->t, n);
+	int rc = resolv && hosts ? 0 : -ENOMEM;
+	if (rc == 0)
+		rc = netns_etc_write(ns, "resolv.conf", resolv);
+	if (rc == 0)
+		rc = netns_etc_write(ns, "hosts", hosts);
+	free(resolv);
+	free(hosts);
+	return rc < 0 ? fail(b, n->name, "writing its /etc/netns files", rc) : 0;
+}
+
+static int build_node(builder *b, const topo_node *n)
+{
+	char ns[128];
+	netns_node_name(ns, sizeof ns, b->t->name, n->name);
+	int fd = make_ns(b, ns, n->name);
+	if (fd < 0)
+		return -1;
+	nl_sock s;
+	int rc = nl_open(&s, fd);
+	if (rc < 0) {
+		close(fd);
+		return fail(b, n->name, "opening netlink in its namespace", rc);
+	}
+	if ((rc = nl_link_up(&s, LOOPBACK_IFINDEX)) < 0) {
+		fail(b, n->name, "bringing up its loopback", rc);
+		goto out;
+	}
+	/* One interface per network the node is on, in the order written. */
+	unsigned ifcount = 0;
+	for (size_t i = 0; i < n->naddrs; i++) {
+		size_t net = n->addrs[i].network;
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen = seen || n->addrs[j].network == net;
+		if (seen)
+			continue;
+		char outer[16], inner[16];
+		size_t index = b->port_index != SIZE_MAX ? b->port_index : (size_t)(n - b->t->nodes);
+		snprintf(outer, sizeof outer, "n%zu-%u", index, ifcount);
+		snprintf(inner, sizeof inner, "eth%u", ifcount);
+		ifcount++;
+		if ((rc = nl_veth_add(&b->sw, outer, b->bridge[net], inner, fd)) < 0) {
+			char what[200];
+			snprintf(what, sizeof what, "creating its link %s to network %s",
+				 inner, b->t->networks[net].name);
+			fail(b, n->name, what, rc);
+			goto out;
+		}
+		/* The peer is brought up from inside: asking for it up in the
+		 * creating request fails (ENOTCONN) on the kernels we run on. */
+		int ifindex = nl_ifindex(&s, inner);
+		if (ifindex < 0 || (rc = nl_link_up(&s, ifindex)) < 0) {
+			if (ifindex < 0)
+				rc = ifindex;
+			fail(b, n->name, "bringing up its new link", rc);
+			goto out;
+		}
+		for (size_t k = i; k < n->naddrs; k++) {
+			const topo_addr *a = &n->addrs[k];
+			if (a->network != net)
+				continue;
+			const topo_network *tn = &b->t->networks[net];
+			unsigned bits = a->addr.ss.ss_family == AF_INET ? tn->v4.bits : tn->v6.bits;
+			if ((rc = nl_addr_add(&s, ifindex, &a->addr, bits)) < 0) {
+				char what[200];
+				snprintf(what, sizeof what, "adding its address %s", a->text);
+				fail(b, n->name, what, rc);
+				goto out;
+			}
+		}
+	}
+	if (n->router) {
+		if ((rc = netns_sysctl(fd, "/proc/sys/net/ipv4/ip_forward", "1")) < 0 ||
+		    (rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/all/forwarding", "1")) < 0) {
+			fail(b, n->name, "turning on forwarding", rc);
+			goto out;
+		}
+	}
+	if ((rc = node_routes(b, n, &s)) < 0)
+		goto out;
+	rc = node_etc(b, n, ns);
+out:
+	nl_close(&s);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
+		   size_t port_index, char *err, size_t errsz)
+{
+	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
+		      .port_index = port_index };
+	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
+	if (b.bridge == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	char sw[128];
+	netns_switch_name(sw, sizeof sw, t->name);
+	int fd = netns_open(sw);
+	int rc = fd < 0 ? fd : nl_open(&b.sw, fd);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		free(b.bridge);
+		return fail(&b, NULL, "opening netlink in the switch namespace", rc);
+	}
+	const topo_node *n = &t->nodes[index];
+	for (size_t i = 0; rc >= 0 && i < n->naddrs; i++) {
+		size_t net = n->addrs[i].network;
+		char br[40];
+		bridge_name(t, net, br, sizeof br);
+		rc = nl_ifindex(&b.sw, br);
+		if (rc < 0)
+			fail(&b, n->name, "finding its network's bridge", rc);
+		else
+			b.bridge[net] = rc;
+	}
+	if (rc >= 0)
+		rc = build_node(&b, n);
+	nl_close(&b.sw);
+	free(b.bridge);
+	return rc < 0 ? -1 : 0;
+}
+
+int build_network(const topo *t, const routes *r, int statefd,
+		  build_progress_fn progress, void *ctx, char *err, size_t errsz)
+{
+	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
+		      .port_index = SIZE_MAX };
+	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
+	if (b.bridge == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	int rc = build_switch(&b);
+	for (size_t i = 0; rc == 0 && i < t->nnodes; i++) {
+		rc = build_node(&b, &t->nodes[i]);
+		if (rc == 0 && progress && !progress(ctx, i + 1, t->nnodes)) {
+			snprintf(err, errsz, "interrupted");
+			rc = -1;
+		}
+	}
+	nl_close(&b.sw);
+	free(b.bridge);
+	return rc;
+}

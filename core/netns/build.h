@@ -1,0 +1,31 @@
+/* Building a topology's network: the switch namespace with one bridge a
+ * network, a namespace a node with one veth a network it is on (each end
+ * made directly in its own namespace), addresses, routes, forwarding on
+ * routers, and the node's resolv.conf and hosts.  Every namespace is
+ * written to the state log before it is made. */
+#ifndef DNSIM_NETNS_BUILD_H
+#define DNSIM_NETNS_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "topo/routes.h"
+#include "topo/topo.h"
+
+/* Called after each node is built (done of total); returning false
+ * stops the build (an interrupted `up`). */
+typedef bool (*build_progress_fn)(void *ctx, size_t done, size_t total);
+
+/* 0, or -1 with "node NAME: what failed: why" in err.  What was built
+ * stays (the state log knows it) for the caller to tear down. */
+int build_network(const topo *t, const routes *r, int statefd,
+		  build_progress_fn progress, void *ctx, char *err, size_t errsz);
+
+/* Add node `index` of t to a sim that is up (its networks' bridges
+ * exist): the same steps as for every node of build_network, its switch
+ * ports named after `port_index` (the sim's count of nodes so far, so
+ * that each node added gets ports of its own). */
+int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
+		   size_t port_index, char *err, size_t errsz);
+
+#endif

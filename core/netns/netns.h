@@ -1,0 +1,57 @@
+/* Named network namespaces, the way iproute2 keeps them: a file under
+ * /run/netns/ with the namespace bind-mounted on it, so `ip netns list`
+ * shows ours and tools can enter them by name. */
+#ifndef DNSIM_NETNS_NETNS_H
+#define DNSIM_NETNS_NETNS_H
+
+#include <stddef.h>
+
+#define NETNS_RUN_DIR "/run/netns"
+#define NETNS_ETC_DIR "/etc/netns"
+
+/* The namespace of a node, and of the switch that holds the networks'
+ * bridges: "SIM-NODE", "SIM.switch" (the sim's name first, so that `ip
+ * netns list` shows whose is whose). */
+void netns_node_name(char *out, size_t n, const char *sim, const char *node);
+void netns_switch_name(char *out, size_t n, const char *sim);
+
+/* Create the namespace NAME; returns an O_RDONLY descriptor of it, or
+ * -errno (-EEXIST when the name is taken).  The caller's own namespace
+ * is unchanged. */
+int netns_create(const char *name);
+
+/* Open an existing named namespace; descriptor or -errno. */
+int netns_open(const char *name);
+
+/* Remove the name (unmount and unlink); the kernel frees the namespace
+ * and its interfaces once no process is left in it.  0, or -errno
+ * (-ENOENT when there was nothing to remove). */
+int netns_delete(const char *name);
+
+/* The namespace's inode number (0 when it does not exist), to find the
+ * processes inside it. */
+unsigned long netns_inode(const char *name);
+
+/* Enter NAME the way `ip netns exec` does, for a process about to exec:
+ * a private mount namespace in which /etc/netns/NAME/'s files are bound
+ * over /etc/'s and /sys shows the namespace's own devices, then the
+ * network namespace itself.  On failure returns -errno with the step in
+ * *what. */
+int netns_enter_exec(const char *name, const char **what);
+
+/* Enter only the network namespace of NAME: for our own servers, which
+ * read no /etc files, so they skip the mount namespace (whose copy of
+ * every /run/netns mount costs memory and time in a big sim). */
+int netns_enter(const char *name, const char **what);
+
+/* Write a file under /etc/netns/NAME/, creating the folder. */
+int netns_etc_write(const char *name, const char *file, const char *text);
+
+/* Remove /etc/netns/NAME/ and the files in it. */
+int netns_etc_remove(const char *name);
+
+/* Write a /proc/sys file as seen from inside the namespace nsfd (the
+ * network sysctls are per namespace). */
+int netns_sysctl(int nsfd, const char *path, const char *value);
+
+#endif

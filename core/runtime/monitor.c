@@ -1,0 +1,773 @@
+/* The monitor: one process per sim that keeps the node services alive. */
+#include "runtime/monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/clock.h"
+#include "io/unixcall.h"
+#include "topo/delegation.h"
+#include "netns/netns.h"
+#include "runtime/probe.h"
+#include "topo/render.h"
+#include "netns/state.h"
+
+#define READY_TIMEOUT_MS 20000   /* a service must answer within this */
+#define PROBE_EVERY_MS 20
+#define COMMAND_READY_MS 300     /* a command service: alive this long */
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 10000
+#define STABLE_MS 30000          /* running this long resets the backoff */
+#define STOP_GRACE_MS 2000
+#define QUICK_FAILS_MAX 6        /* crashes in a row, none stable: give up */
+
+typedef enum svc_state {
+	SVC_DOWN,       /* stopped on request */
+	SVC_STARTING,   /* running, not answering yet */
+	SVC_READY,
+	SVC_BACKOFF,    /* died; waiting to be restarted */
+	SVC_STOPPING,   /* told to stop, not reaped yet */
+	SVC_FAILED,     /* crashed again and again: no longer restarted */
+} svc_state;
+
+static const char *const state_names[] = { "stopped", "starting", "ready",
+					   "restarting", "stopping", "failed" };
+
+typedef struct svc {
+	const topo_node *node;
+	char ns[128];
+	char **argv;
+	pid_t pid;
+	svc_state state;
+	bool want_up;          /* restart when it dies */
+	bool restart_after;    /* stopping in order to start again */
+	unsigned restarts;
+	unsigned quick_fails;  /* crashes in a row without running stably */
+	long backoff_ms;
+	long long started_ms, deadline_ms, next_probe_ms, kill_ms;
+	int probe_fd;
+	uint16_t probe_id;
+	bool reported;         /* told `up` about it */
+	char last_exit[80];
+} svc;
+
+typedef struct monitor {
+	const topo *t;
+	const char *bindir;
+	svc *svcs;
+	size_t n, cap;
+	topo_node **adopted;   /* nodes added while running (`register --node`) */
+	zone_set *zones;       /* while nodes are still being built */
+	const char *capture_dir;
+	size_t nadopted;
+	int statefd, report_fd, listen_fd, sig_fd;
+	char logdir[256];
+	size_t pending;        /* services not yet reported to `up` */
+	pid_t *captures;       /* tcpdump per node (up --capture) */
+	size_t ncaptures;
+	bool stopping;
+} monitor;
+
+/* A line in the node's own log, marked as the supervisor's. */
+static void node_log(monitor *m, const svc *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void node_log(monitor *m, const svc *s, const char *fmt, ...)
+{
+	char path[512], line[512];
+	snprintf(path, sizeof path, "%s/%s.log", m->logdir, s->node->name);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	time_t now = time(NULL);
+	struct tm tm;
+	char ts[32];
+	strftime(ts, sizeof ts, "%H:%M:%S", localtime_r(&now, &tm));
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	dprintf(fd, "%s [dnsim] %s\n", ts, line);
+	close(fd);
+}
+
+static void report(monitor *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(monitor *m, const char *fmt, ...)
+{
+	if (m->report_fd < 0)
+		return;
+	char line[600];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof line - 2)
+		n = (int)sizeof line - 2;
+	line[n++] = '\n';
+	if (write(m->report_fd, line, (size_t)n) < 0) {
+		/* `up` is gone (killed): nobody to tell. */
+		close(m->report_fd);
+		m->report_fd = -1;
+	}
+}
+
+static void report_once(monitor *m, svc *s, bool ok, const char *why)
+{
+	if (s->reported)
+		return;
+	s->reported = true;
+	if (ok)
+		report(m, "ready %s", s->node->name);
+	else
+		report(m, "fail %s %s", s->node->name, why);
+	if (m->pending > 0 && --m->pending == 0) {
+		report(m, "done");
+		if (m->report_fd >= 0)
+			close(m->report_fd);
+		m->report_fd = -1;
+	}
+}
+
+static void spawn(monitor *m, svc *s)
+{
+	char logpath[512];
+	snprintf(logpath, sizeof logpath, "%s/%s.log", m->logdir, s->node->name);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		node_log(m, s, "cannot start: fork: %s", strerror(errno));
+		s->state = SVC_BACKOFF;
+		s->deadline_ms = clock_ms() + BACKOFF_MAX_MS;
+		return;
+	}
+	if (pid == 0) {
+		/* The service: its own process group (so stopping it stops its
+		 * children too), gone when the monitor goes. */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int null = open("/dev/null", O_RDONLY);
+		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
+		    dup2(log, 2) < 0)
+			_exit(126);
+		const char *what = "";
+		int rc = s->node->service == TOPO_SVC_COMMAND ? netns_enter_exec(s->ns, &what)
+							       : netns_enter(s->ns, &what);
+		if (rc < 0) {
+			dprintf(2, "[dnsim] cannot %s: %s\n", what, strerror(-rc));
+			_exit(126);
+		}
+		if (chdir("/") < 0)
+			_exit(126);
+		/* Topology commands may name our own tools (dnsim-httpd). */
+		char path[4096];
+		const char *old = getenv("PATH");
+		snprintf(path, sizeof path, "%s:%s", m->bindir,
+			 old ? old : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		setenv("PATH", path, 1);
+		setenv("DNSIM_NODE", s->node->name, 1);
+		setenv("DNSIM_SIM", m->t->name, 1);
+		execvp(s->argv[0], s->argv);
+		dprintf(2, "[dnsim] cannot run %s: %s\n", s->argv[0], strerror(errno));
+		_exit(127);
+	}
+	/* Both sides set the group, so kill(-pid) works at once. */
+	setpgid(pid, pid);
+	s->pid = pid;
+	state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid),
+		     s->node->name);
+	s->state = SVC_STARTING;
+	s->started_ms = clock_ms();
+	s->deadline_ms = s->started_ms + READY_TIMEOUT_MS;
+	s->next_probe_ms = s->started_ms + 5;
+	node_log(m, s, "started %s (pid %d)", s->argv[0], (int)pid);
+}
+
+static void stop_svc(monitor *m, svc *s, bool restart_after)
+{
+	s->want_up = restart_after;
+	s->restart_after = restart_after;
+	if (s->pid > 0) {
+		kill(-s->pid, SIGTERM);
+		s->state = SVC_STOPPING;
+		s->kill_ms = clock_ms() + STOP_GRACE_MS;
+		node_log(m, s, "stopping (pid %d)", (int)s->pid);
+	} else {
+		s->state = SVC_DOWN;
+		if (restart_after) {
+			s->backoff_ms = 0;
+			spawn(m, s);
+		}
+	}
+}
+
+static void describe_exit(int status, char *out, size_t n)
+{
+	if (WIFEXITED(status))
+		snprintf(out, n, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, n, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, n, "ended (status 0x%x)", (unsigned)status);
+}
+
+static void reap(monitor *m)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (size_t i = 0; i < m->n; i++) {
+			svc *s = &m->svcs[i];
+			if (s->pid != pid)
+				continue;
+			s->pid = 0;
+			describe_exit(status, s->last_exit, sizeof s->last_exit);
+			if (s->probe_fd >= 0) {
+				close(s->probe_fd);
+				s->probe_fd = -1;
+			}
+			node_log(m, s, "%s", s->last_exit);
+			if (m->stopping)
+				break;
+			if (s->state == SVC_STOPPING) {
+				s->state = SVC_DOWN;
+				if (s->restart_after) {
+					s->restart_after = false;
+					s->backoff_ms = 0;
+					spawn(m, s);
+				}
+				break;
+			}
+			if (s->state == SVC_STARTING && !s->reported && s->restarts >= 2) {
+				/* Dies before it ever answers: do not keep `up` waiting. */
+				char why[200];
+				snprintf(why, sizeof why, "its server %s before answering "
+					 "(see `./sim logs %s`)", s->last_exit, s->node->name);
+				report_once(m, s, false, why);
+			}
+			long long ran = clock_ms() - s->started_ms;
+			if (ran > STABLE_MS) {
+				s->backoff_ms = 0;
+				s->quick_fails = 0;
+			}
+			if (++s->quick_fails >= QUICK_FAILS_MAX) {
+				s->state = SVC_FAILED;
+				node_log(m, s, "gave up after %u crashes in a row; `./sim start %s` "
+					 "tries again", s->quick_fails, s->node->name);
+				break;
+			}
+			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : BACKOFF_FIRST_MS;
+			if (s->backoff_ms > BACKOFF_MAX_MS)
+				s->backoff_ms = BACKOFF_MAX_MS;
+			s->state = SVC_BACKOFF;
+			s->deadline_ms = clock_ms() + s->backoff_ms;
+			s->restarts++;
+			node_log(m, s, "restarting in %ld ms", s->backoff_ms);
+			break;
+		}
+	}
+}
+
+/* Probe a starting DNS service; mark command services ready once they
+ * have stayed up a moment. */
+static void tick(monitor *m, svc *s, long long now)
+{
+	if (s->state == SVC_BACKOFF && now >= s->deadline_ms && s->want_up) {
+		spawn(m, s);
+		return;
+	}
+	if (s->state == SVC_STOPPING && now >= s->kill_ms && s->pid > 0) {
+		kill(-s->pid, SIGKILL);
+		s->kill_ms = now + STOP_GRACE_MS;
+		return;
+	}
+	if (s->state != SVC_STARTING)
+		return;
+	if (s->node->service == TOPO_SVC_COMMAND) {
+		if (now - s->started_ms >= COMMAND_READY_MS) {
+			s->state = SVC_READY;
+			node_log(m, s, "ready");
+			report_once(m, s, true, NULL);
+		}
+		return;
+	}
+	if (now >= s->deadline_ms) {
+		char why[160];
+		snprintf(why, sizeof why, "its server did not answer a DNS query within "
+			 "%d s (see `./sim logs %s`)", READY_TIMEOUT_MS / 1000, s->node->name);
+		report_once(m, s, false, why);
+		s->deadline_ms = now + READY_TIMEOUT_MS;
+	}
+	if (now < s->next_probe_ms)
+		return;
+	if (s->probe_fd < 0)
+		s->probe_fd = probe_socket(s->ns);
+	if (s->probe_fd >= 0)
+		probe_send(s->probe_fd, &s->node->addrs[0].addr, ++s->probe_id);
+	s->next_probe_ms = now + PROBE_EVERY_MS;
+}
+
+static void probe_answer(monitor *m, svc *s)
+{
+	unsigned long long q = 0;
+	if (!probe_recv(s->probe_fd, s->probe_id, &q))
+		return;
+	close(s->probe_fd);
+	s->probe_fd = -1;
+	s->state = SVC_READY;
+	node_log(m, s, "ready: answers DNS queries");
+	report_once(m, s, true, NULL);
+}
+
+static svc *find_svc(monitor *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->svcs[i].node->name, name) == 0)
+			return &m->svcs[i];
+	return NULL;
+}
+
+/* "serve NODE ADDR CONF": supervise a new dnsim-auth on NODE (answering
+ * on ADDR) with the config CONF, as `register --node` asks. */
+static void serve(monitor *m, int fd, char *arg)
+{
+	char node[TOPO_NAME_MAX + 1], addr[64], conf[512];
+	net_addr a;
+	if (arg == NULL || sscanf(arg, "%32s %63s %511s", node, addr, conf) != 3 ||
+	    !net_addr_parse(addr, 0, &a)) {
+		dprintf(fd, "error: serve NODE ADDR CONF\n");
+		return;
+	}
+	if (find_svc(m, node)) {
+		dprintf(fd, "error: node %s already runs a server\n", node);
+		return;
+	}
+	if (m->n == m->cap) {
+		svc *g = realloc(m->svcs, (m->cap * 2) * sizeof *g);
+		if (g == NULL) {
+			dprintf(fd, "error: out of memory\n");
+			return;
+		}
+		m->svcs = g;
+		m->cap *= 2;
+	}
+	topo_node **slot = realloc(m->adopted, (m->nadopted + 1) * sizeof *slot);
+	topo_node *tn = calloc(1, sizeof *tn);
+	topo_addr *ta = calloc(1, sizeof *ta);
+	char prog[600];
+	snprintf(prog, sizeof prog, "%s/dnsim-auth", m->bindir);
+	const char *words[] = { prog, "-c", conf };
+	char **argv = calloc(4, sizeof *argv);
+	if (slot)
+		m->adopted = slot;
+	if (slot == NULL || tn == NULL || ta == NULL || argv == NULL ||
+	    !(argv[0] = strdup(words[0])) || !(argv[1] = strdup(words[1])) ||
+	    !(argv[2] = strdup(words[2]))) {
+		free(tn);
+		free(ta);
+		render_argv_free(argv);
+		dprintf(fd, "error: out of memory\n");
+		return;
+	}
+	snprintf(tn->name, sizeof tn->name, "%s", node);
+	ta->addr = a;
+	snprintf(ta->text, sizeof ta->text, "%s", addr);
+	tn->addrs = ta;
+	tn->naddrs = 1;
+	tn->service = TOPO_SVC_AUTH;
+	m->adopted[m->nadopted++] = tn;
+	svc *s = &m->svcs[m->n++];
+	memset(s, 0, sizeof *s);
+	s->node = tn;
+	s->probe_fd = -1;
+	s->argv = argv;
+	s->want_up = true;
+	s->reported = true;
+	netns_node_name(s->ns, sizeof s->ns, m->t->name, node);
+	spawn(m, s);
+	dprintf(fd, "ok\n");
+}
+
+static void command(monitor *m, int fd)
+{
+	char buf[256];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n = 0;
+	if (poll(&p, 1, 1000) > 0)
+		n = read(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	char *arg = strchr(buf, ' ');
+	if (arg)
+		*arg++ = '\0';
+	if (strcmp(buf, "status") == 0) {
+		for (size_t i = 0; i < m->n; i++) {
+			svc *s = &m->svcs[i];
+			dprintf(fd, "%s %s %d %u\n", s->node->name, state_names[s->state],
+				(int)s->pid, s->restarts);
+		}
+		return;
+	}
+	if (strcmp(buf, "serve") == 0) {
+		serve(m, fd, arg);
+		return;
+	}
+	svc *s = arg ? find_svc(m, arg) : NULL;
+	if (strcmp(buf, "stop") != 0 && strcmp(buf, "start") != 0 &&
+	    strcmp(buf, "restart") != 0) {
+		dprintf(fd, "error: unknown command \"%s\"\n", buf);
+		return;
+	}
+	if (s == NULL) {
+		dprintf(fd, "error: node %s runs no service\n", arg ? arg : "(none)");
+		return;
+	}
+	if (strcmp(buf, "stop") == 0) {
+		if (s->state == SVC_DOWN || s->state == SVC_FAILED) {
+			s->state = SVC_DOWN;
+			dprintf(fd, "ok: %s was already stopped\n", s->node->name);
+			return;
+		}
+		if (s->state == SVC_BACKOFF)
+			s->state = SVC_DOWN;
+		stop_svc(m, s, false);
+		s->want_up = false;
+	} else if (strcmp(buf, "start") == 0) {
+		if (s->state == SVC_FAILED)
+			s->state = SVC_DOWN;
+		if (s->state != SVC_DOWN) {
+			dprintf(fd, "ok: %s is already %s\n", s->node->name, state_names[s->state]);
+			return;
+		}
+		s->want_up = true;
+		s->backoff_ms = 0;
+		s->quick_fails = 0;
+		spawn(m, s);
+	} else {
+		s->want_up = true;
+		s->quick_fails = 0;
+		if (s->state == SVC_BACKOFF || s->state == SVC_FAILED)
+			s->state = SVC_DOWN;
+		stop_svc(m, s, true);
+	}
+	dprintf(fd, "ok\n");
+}
+
+static int listen_control(const char *sim)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (state_path(sun.sun_path, sizeof sun.sun_path, sim, "control") < 0)
+		return -1;
+	unlink(sun.sun_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 || listen(fd, 16) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One tcpdump per node, writing DIR/NODE.pcap; returns once each has
+ * written its file header, so the first packet of every server is in. */
+/* tcpdump in node n, writing DIR/NODE.pcap; returns once it has
+ * written its file header, so the first packet of the node's server is
+ * in it. */
+static bool start_capture(monitor *m, const char *dir, const topo_node *n)
+{
+	if (m->captures == NULL &&
+	    (m->captures = calloc(m->t->nnodes + 1, sizeof *m->captures)) == NULL)
+		return false;
+	char ns[128], file[PATH_MAX], log[600];
+	netns_node_name(ns, sizeof ns, m->t->name, n->name);
+	snprintf(file, sizeof file, "%s/%s.pcap", dir, n->name);
+	snprintf(log, sizeof log, "%s/%s.log", m->logdir, n->name);
+	unlink(file);
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		const char *what = "";
+		if (netns_enter(ns, &what) < 0)
+			_exit(126);
+		/* Immediate mode: each packet reaches the file at once, not
+		 * when the kernel's capture block times out a second later. */
+		execlp("tcpdump", "tcpdump", "-i", "any", "-n", "--immediate-mode", "-U",
+		       "-Z", "root", "-w", file, (char *)NULL);
+		_exit(127);
+	}
+	m->captures[m->ncaptures++] = pid;
+	state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid), n->name);
+	long long give_up = clock_ms() + 10000;
+	struct stat st;
+	while ((stat(file, &st) < 0 || st.st_size < 24) && clock_ms() < give_up) {
+		struct timespec pause = { 0, 2 * 1000000 };
+		nanosleep(&pause, NULL);
+	}
+	return clock_ms() < give_up;
+}
+
+static void stop_all(monitor *m)
+{
+	m->stopping = true;
+	/* Captures stop first, gently, so their files end cleanly. */
+	for (size_t i = 0; i < m->ncaptures; i++)
+		kill(m->captures[i], SIGTERM);
+	for (size_t i = 0; i < m->ncaptures; i++)
+		waitpid(m->captures[i], NULL, 0);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->svcs[i].pid > 0)
+			kill(-m->svcs[i].pid, SIGTERM);
+	long long give_up = clock_ms() + STOP_GRACE_MS;
+	for (;;) {
+		bool any = false;
+		for (size_t i = 0; i < m->n; i++)
+			any = any || m->svcs[i].pid > 0;
+		if (!any)
+			break;
+		if (clock_ms() >= give_up) {
+			for (size_t i = 0; i < m->n; i++)
+				if (m->svcs[i].pid > 0)
+					kill(-m->svcs[i].pid, SIGKILL);
+			give_up = clock_ms() + STOP_GRACE_MS;
+		}
+		struct timespec pause = { 0, 10 * 1000000 };
+		nanosleep(&pause, NULL);
+		reap(m);
+	}
+}
+
+/* Node n has been built: record its traffic (up --capture), render its
+ * server's config and start it. */
+static bool node_built(monitor *m, const topo_node *n)
+{
+	if (m->capture_dir && !start_capture(m, m->capture_dir, n)) {
+		report(m, "fail %s cannot start tcpdump for --capture (see its log)", n->name);
+		return false;
+	}
+	if (n->service == TOPO_SVC_NONE)
+		return true;
+	svc *s = &m->svcs[m->n];
+	memset(s, 0, sizeof *s);
+	s->node = n;
+	s->probe_fd = -1;
+	netns_node_name(s->ns, sizeof s->ns, m->t->name, n->name);
+	char dir[512], err[1024];
+	state_path(dir, sizeof dir, m->t->name, "nodes");
+	size_t used = strlen(dir);
+	snprintf(dir + used, sizeof dir - used, "/%s", n->name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, sizeof err, "cannot make %s: %s", dir, strerror(errno));
+		report_once(m, s, false, err);
+		return false;
+	}
+	if (render_service(m->t, m->zones, n, dir, m->bindir, &s->argv, err, sizeof err) < 0) {
+		report_once(m, s, false, err);
+		render_argv_free(s->argv);
+		return false;
+	}
+	s->want_up = true;
+	m->n++;
+	spawn(m, s);
+	return true;
+}
+
+int monitor_run(const topo *t, const char *bindir, int report_fd, const char *capture_dir,
+		int built_fd)
+{
+	monitor m = { .t = t, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
+	state_path(m.logdir, sizeof m.logdir, t->name, "logs");
+	m.statefd = state_open(t->name);
+	if (m.statefd < 0) {
+		report(&m, "fail - cannot open the state log: %s", strerror(-m.statefd));
+		return 1;
+	}
+	state_record(m.statefd, "monitor %d %llu", (int)getpid(), proc_start_time(getpid()));
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	m.sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	m.listen_fd = listen_control(t->name);
+	if (m.sig_fd < 0 || m.listen_fd < 0) {
+		report(&m, "fail - cannot set up the monitor: %s", strerror(errno));
+		return 1;
+	}
+	m.cap = t->nnodes + 1;
+	m.svcs = calloc(m.cap, sizeof *m.svcs);
+	if (m.svcs == NULL) {
+		report(&m, "fail - out of memory");
+		return 1;
+	}
+	m.zones = delegation_zones_load(t);
+	if (m.zones == NULL) {
+		report(&m, "fail - out of memory loading the zones");
+		return 1;
+	}
+	m.capture_dir = capture_dir;
+	for (size_t i = 0; i < t->nnodes; i++)
+		m.pending += t->nodes[i].service != TOPO_SVC_NONE;
+	if (m.pending == 0) {
+		report(&m, "done");
+		close(m.report_fd);
+		m.report_fd = -1;
+	}
+	if (built_fd < 0)
+		for (size_t i = 0; i < t->nnodes; i++)
+			if (!node_built(&m, &t->nodes[i]))
+				return 1;
+	char built_buf[4096];
+	size_t built_len = 0;
+
+	size_t pfd_cap = m.n + 3;
+	struct pollfd *pfd = calloc(pfd_cap, sizeof *pfd);
+	if (pfd == NULL)
+		return 1;
+	while (!m.stopping) {
+		if (m.n + 3 > pfd_cap) {
+			struct pollfd *g = realloc(pfd, (m.n + 3) * sizeof *g);
+			if (g == NULL)
+				break;
+			pfd = g;
+			pfd_cap = m.n + 3;
+		}
+		long long now = clock_ms(), wake = now + 1000;
+		size_t np = 0;
+		pfd[np++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
+		pfd[np++] = (struct pollfd){ .fd = m.listen_fd, .events = POLLIN };
+		pfd[np++] = (struct pollfd){ .fd = built_fd, .events = POLLIN };
+		for (size_t i = 0; i < m.n; i++) {
+			svc *s = &m.svcs[i];
+			tick(&m, s, now);
+			if (s->state == SVC_STARTING && s->next_probe_ms < wake)
+				wake = s->next_probe_ms;
+			if ((s->state == SVC_BACKOFF || s->state == SVC_STOPPING) &&
+			    s->deadline_ms < wake)
+				wake = s->state == SVC_BACKOFF ? s->deadline_ms : s->kill_ms;
+			if (s->state == SVC_STOPPING && s->kill_ms < wake)
+				wake = s->kill_ms;
+			pfd[np++] = (struct pollfd){ .fd = s->probe_fd, .events = POLLIN };
+		}
+		long long wait = wake - clock_ms();
+		if (wait < 0)
+			wait = 0;
+		if (poll(pfd, np, (int)wait) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(m.sig_fd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGCHLD)
+					reap(&m);
+				else if (si.ssi_signo != SIGHUP)
+					m.stopping = true;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			int c = accept4(m.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (c >= 0) {
+				command(&m, c);
+				close(c);
+			}
+		}
+		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP))) {
+			/* `up` names each node as it finishes building it. */
+			ssize_t r = read(built_fd, built_buf + built_len, sizeof built_buf - built_len - 1);
+			if (r <= 0) {
+				close(built_fd);
+				built_fd = -1;
+				delegation_zones_free(m.zones);
+				m.zones = NULL;
+			} else {
+				built_len += (size_t)r;
+				char *start = built_buf, *nl;
+				while ((nl = memchr(start, '\n', built_len - (size_t)(start - built_buf)))) {
+					*nl = '\0';
+					for (size_t i = 0; i < t->nnodes; i++)
+						if (strcmp(t->nodes[i].name, start) == 0)
+							node_built(&m, &t->nodes[i]);
+					start = nl + 1;
+				}
+				built_len -= (size_t)(start - built_buf);
+				memmove(built_buf, start, built_len);
+			}
+		}
+		/* Only the services polled this round (a command may have
+		 * added one since). */
+		for (size_t i = 0; i + 3 < np; i++)
+			if (pfd[3 + i].fd >= 0 && (pfd[3 + i].revents & POLLIN) &&
+			    m.svcs[i].probe_fd == pfd[3 + i].fd)
+				probe_answer(&m, &m.svcs[i]);
+	}
+	stop_all(&m);
+	for (size_t i = 0; i < m.n; i++) {
+		render_argv_free(m.svcs[i].argv);
+		if (m.svcs[i].probe_fd >= 0)
+			close(m.svcs[i].probe_fd);
+	}
+	free(pfd);
+	free(m.svcs);
+	delegation_zones_free(m.zones);
+	if (built_fd >= 0)
+		close(built_fd);
+	for (size_t i = 0; i < m.nadopted; i++) {
+		free(m.adopted[i]->addrs);
+		free(m.adopted[i]);
+	}
+	free(m.adopted);
+	free(m.captures);
+	close(m.statefd);
+	close(m.listen_fd);
+	close(m.sig_fd);
+	return 0;
+}
+
+char *monitor_call(const char *sim, const char *cmd)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (state_path(path, sizeof path, sim, "control") < 0) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return unix_call(path, cmd, 5000);
+}

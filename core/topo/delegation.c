@@ -1,0 +1,502 @@
+/* Delegations and root hints from the topology's zones and nodes. */
+#include "topo/delegation.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "dns/zonedata.h"
+#include "io/readfile.h"
+#include "util/array.h"
+
+#define MAX_NS_ADDRS 32
+
+/* Every zone the topology serves, loaded once per (origin, file) pair
+ * however many nodes serve it (those that fail to load are left out:
+ * topo_check reports them). */
+typedef struct zone_ref {
+	dns_name origin;
+	const topo_node *node;
+	const topo_zone *tz;
+	dns_zonedata zd;
+} zone_ref;
+
+struct zone_set {
+	zone_ref *z;
+	size_t n;
+};
+
+static void quiet(void *ctx, const dns_diag *d)
+{
+	(void)ctx;
+	(void)d;
+}
+
+static void zone_set_free(zone_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		dns_zonedata_free(&s->z[i].zd);
+	free(s->z);
+	s->z = NULL;
+	s->n = 0;
+}
+
+static bool zone_set_load(const topo *t, zone_set *s)
+{
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < t->nnodes; i++)
+		for (size_t k = 0; k < t->nodes[i].nzones; k++) {
+			const topo_zone *tz = &t->nodes[i].zones[k];
+			dns_name o;
+			if (dns_name_from_text(&o, tz->origin, strlen(tz->origin),
+					       dns_name_root) != DNS_OK)
+				continue;
+			dns_name_to_lower(o.data);
+			bool seen = false;
+			for (size_t j = 0; j < s->n && !seen; j++)
+				seen = dns_name_equal(s->z[j].origin.data, o.data) &&
+				       strcmp(s->z[j].tz->file, tz->file) == 0;
+			if (seen)
+				continue;
+			zone_ref *z = array_grow(&s->z, &s->n, sizeof *z);
+			if (z == NULL) {
+				zone_set_free(s);
+				return false;
+			}
+			z->origin = o;
+			z->node = &t->nodes[i];
+			z->tz = tz;
+			dns_zonedata_init(&z->zd, o.data, DNS_C_IN);
+			dns_master_ops io = { .read_file = io_read_file, .diag = quiet };
+			if (dns_zonedata_load(&z->zd, tz->file, &io) != 0) {
+				dns_zonedata_free(&z->zd);
+				s->n--;
+			}
+		}
+	return true;
+}
+
+zone_set *delegation_zones_load(const topo *t)
+{
+	zone_set *s = malloc(sizeof *s);
+	if (s && !zone_set_load(t, s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void delegation_zones_free(zone_set *s)
+{
+	if (s) {
+		zone_set_free(s);
+		free(s);
+	}
+}
+
+/* The first loaded copy of zone `origin` (outside views preferred). */
+static const zone_ref *zone_find(const zone_set *s, const uint8_t *origin)
+{
+	const zone_ref *any = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (dns_name_equal(s->z[i].origin.data, origin)) {
+			if (s->z[i].tz->view == NULL)
+				return &s->z[i];
+			if (any == NULL)
+				any = &s->z[i];
+		}
+	return any;
+}
+
+/* The closest served zone strictly above `origin`. */
+static const zone_ref *zone_parent(const zone_set *s, const uint8_t *origin)
+{
+	unsigned labels = dns_name_labels(origin);
+	for (unsigned skip = 1; skip <= labels; skip++) {
+		const zone_ref *p = zone_find(s, dns_name_skip_labels(origin, skip));
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+static bool node_serves(const topo_node *n, const uint8_t *origin)
+{
+	for (size_t k = 0; k < n->nzones; k++) {
+		dns_name o;
+		if (dns_name_from_text(&o, n->zones[k].origin, strlen(n->zones[k].origin),
+				       dns_name_root) == DNS_OK &&
+		    dns_name_equal(o.data, origin))
+			return true;
+	}
+	return false;
+}
+
+typedef struct ns_addrs {
+	net_addr a[MAX_NS_ADDRS];
+	size_t n;
+} ns_addrs;
+
+static void addrs_add(ns_addrs *out, const net_addr *a)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (out->a[i].len == a->len && memcmp(&out->a[i].ss, &a->ss, a->len) == 0)
+			return;
+	if (out->n < MAX_NS_ADDRS)
+		out->a[out->n++] = *a;
+}
+
+static void addr_from_rdata(const dns_rr *rr, net_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (rr->type == DNS_T_A) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, rr->rdata, 4);
+		a->len = sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, rr->rdata, 16);
+		a->len = sizeof *sin6;
+	}
+}
+
+/* A/AAAA records owned by `name` in one zone. */
+static void addrs_in_zone(const dns_zonedata *zd, const uint8_t *name, ns_addrs *out)
+{
+	for (size_t i = 0; i < zd->n; i++) {
+		const dns_rr *rr = &zd->rr[i];
+		if ((rr->type == DNS_T_A && rr->rdlen == 4) ||
+		    (rr->type == DNS_T_AAAA && rr->rdlen == 16)) {
+			if (dns_name_equal(rr->owner, name)) {
+				net_addr a;
+				addr_from_rdata(rr, &a);
+				addrs_add(out, &a);
+			}
+		}
+	}
+}
+
+/* Every address the simulated world gives a nameserver name: its A and
+ * AAAA records in any served zone, and the addresses of any node whose
+ * hostname it is. */
+static void ns_lookup(const topo *t, const zone_set *s, const uint8_t *name,
+		      ns_addrs *out)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (dns_name_is_subdomain(name, s->z[i].origin.data))
+			addrs_in_zone(&s->z[i].zd, name, out);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		dns_name hn;
+		if (n->hostname == NULL ||
+		    dns_name_from_text(&hn, n->hostname, strlen(n->hostname),
+				       dns_name_root) != DNS_OK)
+			continue;
+		dns_name_to_lower(hn.data);
+		if (!dns_name_equal(hn.data, name))
+			continue;
+		for (size_t k = 0; k < n->naddrs; k++)
+			addrs_add(out, &n->addrs[k].addr);
+	}
+}
+
+static const topo_node *node_with_addr(const topo *t, const net_addr *a,
+				       const topo_addr **which)
+{
+	for (size_t i = 0; i < t->nnodes; i++)
+		for (size_t k = 0; k < t->nodes[i].naddrs; k++) {
+			const net_addr *b = &t->nodes[i].addrs[k].addr;
+			if (b->ss.ss_family != a->ss.ss_family)
+				continue;
+			bool same = a->ss.ss_family == AF_INET
+				? memcmp(&((const struct sockaddr_in *)&a->ss)->sin_addr,
+					 &((const struct sockaddr_in *)&b->ss)->sin_addr, 4) == 0
+				: memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+					 &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, 16) == 0;
+			if (same) {
+				if (which)
+					*which = &t->nodes[i].addrs[k];
+				return &t->nodes[i];
+			}
+		}
+	return NULL;
+}
+
+typedef struct reporter {
+	const topo *t;
+	topo_report_fn report;
+	void *ctx;
+	unsigned errors;
+} reporter;
+
+static void problem(reporter *r, const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(reporter *r, const char *file, unsigned line, const char *fmt, ...)
+{
+	char msg[2048], out[2400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line)
+		snprintf(out, sizeof out, "%s:%u: %s", file, line, msg);
+	else
+		snprintf(out, sizeof out, "%s: %s", file, msg);
+	r->report(r->ctx, out);
+	r->errors++;
+}
+
+static void name_text(const uint8_t *name, char *out, size_t outsz)
+{
+	if (dns_name_to_text(name, out, outsz, NULL) != DNS_OK)
+		snprintf(out, outsz, "?");
+}
+
+/* Check that the nameserver `ns` for zone `child` has addresses, each a
+ * node that serves child and that every resolver reaches. */
+static void check_nameserver(reporter *rep, const zone_set *s, const routes *rt,
+			     const uint8_t *child, const uint8_t *ns,
+			     const dns_zonedata *glue_from, const char *what,
+			     const char *file, unsigned line)
+{
+	const topo *t = rep->t;
+	ns_addrs addrs = { .n = 0 };
+	if (glue_from)
+		addrs_in_zone(glue_from, ns, &addrs);
+	ns_lookup(t, s, ns, &addrs);
+	char zt[DNS_NAME_MAXTEXT], nt[DNS_NAME_MAXTEXT];
+	name_text(child, zt, sizeof zt);
+	name_text(ns, nt, sizeof nt);
+	if (addrs.n == 0) {
+		problem(rep, file, line, "%s: nameserver %s of %s has no address: no zone "
+			"has an A or AAAA record for it and no node has it as hostname",
+			what, nt, zt);
+		return;
+	}
+	for (size_t i = 0; i < addrs.n; i++) {
+		char at[INET6_ADDRSTRLEN + 8];
+		net_addr_format_host((const struct sockaddr *)&addrs.a[i].ss, at, sizeof at);
+		const topo_addr *ta = NULL;
+		const topo_node *n = node_with_addr(t, &addrs.a[i], &ta);
+		if (n == NULL) {
+			problem(rep, file, line, "%s: nameserver %s of %s is at %s, which "
+				"no node in the topology has", what, nt, zt, at);
+			continue;
+		}
+		if (!node_serves(n, child)) {
+			problem(rep, file, line, "%s: nameserver %s of %s is at %s, which is "
+				"node %s, but %s does not serve %s", what, nt, zt, at,
+				n->name, n->name, zt);
+			continue;
+		}
+		for (size_t k = 0; k < t->nnodes; k++) {
+			const topo_node *res = &t->nodes[k];
+			if (res->service == TOPO_SVC_RESOLVER && !routes_reach(t, rt, res, ta))
+				problem(rep, file, line, "%s: resolver %s cannot reach nameserver "
+					"%s of %s at %s: no chain of routers joins their networks",
+					what, res->name, nt, zt, at);
+		}
+	}
+}
+
+/* The apex NS targets of a zone, as pointers into its data. */
+static size_t apex_ns(const dns_zonedata *zd, const uint8_t *at, const uint8_t **out,
+		      unsigned *lines, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < zd->n && n < max; i++)
+		if (zd->rr[i].type == DNS_T_NS && dns_name_equal(zd->rr[i].owner, at)) {
+			lines[n] = zd->line[i];
+			out[n++] = zd->rr[i].rdata;
+		}
+	return n;
+}
+
+unsigned delegation_check(const topo *t, const routes *rt, topo_report_fn report,
+			  void *ctx)
+{
+	reporter rep = { t, report, ctx, 0 };
+	zone_set s;
+	if (!zone_set_load(t, &s)) {
+		problem(&rep, t->path, 0, "out of memory loading zones");
+		return rep.errors;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		const zone_ref *z = &s.z[i];
+		if (zone_find(&s, z->origin.data) != z)
+			continue; /* each zone once */
+		char zt[DNS_NAME_MAXTEXT];
+		name_text(z->origin.data, zt, sizeof zt);
+		const uint8_t *ns[64];
+		unsigned lines[64];
+		if (z->origin.data[0] == 0) {
+			/* The root: its apex NS records are every resolver's hints. */
+			size_t n = apex_ns(&z->zd, z->origin.data, ns, lines, 64);
+			for (size_t k = 0; k < n; k++)
+				check_nameserver(&rep, &s, rt, z->origin.data, ns[k], &z->zd,
+						 "root hints", z->tz->file, lines[k]);
+			continue;
+		}
+		const zone_ref *p = zone_parent(&s, z->origin.data);
+		if (p == NULL)
+			continue; /* nothing above it is simulated */
+		char pt[DNS_NAME_MAXTEXT], what[2 * DNS_NAME_MAXTEXT + 64];
+		name_text(p->origin.data, pt, sizeof pt);
+		size_t n = apex_ns(&p->zd, z->origin.data, ns, lines, 64);
+		if (n > 0) {
+			snprintf(what, sizeof what, "delegation of %s in %s", zt, pt);
+			for (size_t k = 0; k < n; k++)
+				check_nameserver(&rep, &s, rt, z->origin.data, ns[k], &p->zd,
+						 what, p->tz->file, lines[k]);
+		} else {
+			snprintf(what, sizeof what, "delegation of %s that %s lacks "
+				 "(derived from the topology)", zt, pt);
+			n = apex_ns(&z->zd, z->origin.data, ns, lines, 64);
+			for (size_t k = 0; k < n; k++)
+				check_nameserver(&rep, &s, rt, z->origin.data, ns[k], &z->zd,
+						 what, z->tz->file, lines[k]);
+		}
+	}
+	zone_set_free(&s);
+	return rep.errors;
+}
+
+static void write_addr_records(FILE *out, const char *owner, uint32_t ttl,
+			       const ns_addrs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		char at[INET6_ADDRSTRLEN + 8];
+		net_addr_format_host((const struct sockaddr *)&a->a[i].ss, at, sizeof at);
+		fprintf(out, "%s %u IN %s %s\n", owner, ttl,
+			a->a[i].ss.ss_family == AF_INET ? "A" : "AAAA", at);
+	}
+}
+
+int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node *node,
+			   const topo_zone *tz, FILE *out, char *err, size_t errsz)
+{
+	const zone_set s = *zones;
+	const zone_ref *self = NULL;
+	dns_name origin;
+	if (dns_name_from_text(&origin, tz->origin, strlen(tz->origin), dns_name_root) == DNS_OK) {
+		dns_name_to_lower(origin.data);
+		for (size_t i = 0; i < s.n && self == NULL; i++)
+			if (dns_name_equal(s.z[i].origin.data, origin.data) &&
+			    strcmp(s.z[i].tz->file, tz->file) == 0)
+				self = &s.z[i];
+	}
+	if (self == NULL) {
+		snprintf(err, errsz, "node %s: zone %s (%s) does not load", node->name,
+			 tz->origin, tz->file);
+		return -1;
+	}
+	int wrote = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		const zone_ref *c = &s.z[i];
+		if (zone_find(&s, c->origin.data) != c || c->origin.data[0] == 0)
+			continue;
+		const zone_ref *p = zone_parent(&s, c->origin.data);
+		if (p == NULL || !dns_name_equal(p->origin.data, self->origin.data))
+			continue;
+		const uint8_t *ns[64];
+		unsigned lines[64];
+		if (apex_ns(&self->zd, c->origin.data, ns, lines, 64) > 0)
+			continue; /* written by hand (and checked) */
+		size_t n = apex_ns(&c->zd, c->origin.data, ns, lines, 64);
+		if (n == 0)
+			continue;
+		if (!wrote) {
+			char abs[PATH_MAX];
+			if (realpath(tz->file, abs) == NULL) {
+				snprintf(err, errsz, "%s: %s", tz->file, strerror(errno));
+				return -1;
+			}
+			char ot[DNS_NAME_MAXTEXT];
+			name_text(self->origin.data, ot, sizeof ot);
+			fprintf(out, "; Zone %s as node %s serves it: the file written for it,\n"
+				"; then the delegations it lacks, derived from the topology.\n"
+				"$ORIGIN %s\n$INCLUDE \"%s\"\n", ot, node->name, ot, abs);
+			wrote = 1;
+		}
+		uint32_t ttl = 86400;
+		for (size_t k = 0; k < c->zd.n; k++)
+			if (c->zd.rr[k].type == DNS_T_NS &&
+			    dns_name_equal(c->zd.rr[k].owner, c->origin.data))
+				ttl = c->zd.rr[k].ttl;
+		char ct[DNS_NAME_MAXTEXT];
+		name_text(c->origin.data, ct, sizeof ct);
+		fprintf(out, "\n; %s is served by node %s\n", ct, c->node->name);
+		for (size_t k = 0; k < n; k++) {
+			char nt[DNS_NAME_MAXTEXT];
+			name_text(ns[k], nt, sizeof nt);
+			fprintf(out, "%s %u IN NS %s\n", ct, ttl, nt);
+		}
+		/* Glue for every nameserver inside this zone's name space that
+		 * the file gives no address (as the real root holds the
+		 * addresses of a.gtld-servers.net); names elsewhere are found
+		 * by resolving them. */
+		for (size_t k = 0; k < n; k++) {
+			if (!dns_name_is_subdomain(ns[k], self->origin.data))
+				continue;
+			ns_addrs a = { .n = 0 };
+			addrs_in_zone(&self->zd, ns[k], &a);
+			if (a.n > 0)
+				continue;
+			ns_lookup(t, &s, ns[k], &a);
+			char nt[DNS_NAME_MAXTEXT];
+			name_text(ns[k], nt, sizeof nt);
+			write_addr_records(out, nt, ttl, &a);
+		}
+	}
+	if (ferror(out)) {
+		snprintf(err, errsz, "cannot write the zone for %s: %s", tz->origin,
+			 strerror(errno));
+		return -1;
+	}
+	return wrote;
+}
+
+bool delegation_root_hints(const topo *t, const zone_set *zones, FILE *out, char *err,
+			   size_t errsz)
+{
+	const zone_set s = *zones;
+	const zone_ref *root = zone_find(&s, dns_name_root);
+	if (root == NULL) {
+		snprintf(err, errsz, "no node serves the root zone");
+		return false;
+	}
+	const uint8_t *ns[64];
+	unsigned lines[64];
+	size_t n = apex_ns(&root->zd, root->origin.data, ns, lines, 64);
+	fprintf(out, "; Root hints made by dnsim from the topology's root zone.\n");
+	size_t written = 0;
+	for (size_t k = 0; k < n; k++) {
+		char nt[DNS_NAME_MAXTEXT];
+		name_text(ns[k], nt, sizeof nt);
+		ns_addrs a = { .n = 0 };
+		addrs_in_zone(&root->zd, ns[k], &a);
+		ns_lookup(t, &s, ns[k], &a);
+		if (a.n == 0)
+			continue;
+		fprintf(out, ". 3600000 IN NS %s\n", nt);
+		write_addr_records(out, nt, 3600000, &a);
+		written++;
+	}
+	if (written == 0) {
+		snprintf(err, errsz, "no root server name has an address");
+		return false;
+	}
+	if (ferror(out)) {
+		snprintf(err, errsz, "cannot write root hints: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}

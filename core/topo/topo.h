@@ -1,0 +1,125 @@
+/* The topology model: what a topology file describes, after parsing and
+ * before anything is built.  Networks are L2 segments with prefixes;
+ * nodes sit on one or more networks and may forward between them (routers),
+ * serve zones (auth), resolve (resolver), run a command (service), and
+ * use a resolver as clients.  The model is plain data: topo_parse fills
+ * it from TOML, topo_check validates it, the builder and renderers read it. */
+#ifndef DNSIM_TOPO_TOPO_H
+#define DNSIM_TOPO_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "io/addr.h"
+
+#define TOPO_NAME_MAX 32       /* node, network and sim names */
+
+typedef struct topo_network {
+	char name[TOPO_NAME_MAX + 1];
+	bool has_v4, has_v6;
+	net_prefix v4, v6;
+	unsigned line;
+} topo_network;
+
+/* One address of a node on one network. */
+typedef struct topo_addr {
+	size_t network;           /* index into topo.networks */
+	net_addr addr;            /* port 0 */
+	char text[64];
+	unsigned line;
+} topo_addr;
+
+typedef struct topo_zone {
+	char *origin;             /* as written, e.g. "example.com." */
+	char *file;               /* resolved path */
+	char *view;               /* NULL: outside any view */
+	unsigned line;
+} topo_zone;
+
+typedef struct topo_view {
+	char *name;
+	char **match;             /* client prefixes, as written */
+	size_t nmatch;
+} topo_view;
+
+typedef struct topo_hostent {
+	char *name, *address;
+} topo_hostent;
+
+typedef enum topo_service {
+	TOPO_SVC_NONE,
+	TOPO_SVC_AUTH,
+	TOPO_SVC_RESOLVER,
+	TOPO_SVC_COMMAND,
+} topo_service;
+
+typedef struct topo_node {
+	char name[TOPO_NAME_MAX + 1];
+	unsigned line;
+	topo_addr *addrs;
+	size_t naddrs;
+	bool router;
+	char *hostname;           /* the nameserver name it answers as, if any */
+	topo_service service;
+	/* auth */
+	topo_zone *zones;
+	size_t nzones;
+	topo_view *views;
+	size_t nviews;
+	long rate_limit;          /* responses/s per client prefix; 0: off */
+	long rate_slip;           /* -1: the server's default */
+	/* resolver */
+	char **allow;             /* client prefixes */
+	size_t nallow;
+	char **block;             /* names answered with NXDOMAIN or sinkhole */
+	size_t nblock;
+	char *sinkhole;
+	/* command service */
+	char **command;
+	size_t ncommand;
+	/* client side: resolv.conf and hosts */
+	char *use_resolver;       /* node name or address, as written */
+	char **search;
+	size_t nsearch;
+	long timeout, attempts;   /* 0: glibc's default */
+	topo_hostent *hosts;
+	size_t nhosts;
+} topo_node;
+
+typedef struct topo {
+	char *path;               /* the topology file */
+	char *dir;                /* its folder: relative zone paths start here */
+	char name[TOPO_NAME_MAX + 1];
+	topo_network *networks;
+	size_t nnetworks;
+	topo_node *nodes;
+	size_t nnodes;
+} topo;
+
+/* Read and parse a topology file into t.  On failure returns false with
+ * "FILE:LINE:COL: message" in err. */
+bool topo_load(topo *t, const char *path, char *err, size_t errsz);
+
+/* Parse topology text; `path` names it in messages and places relative
+ * zone files. */
+bool topo_parse(topo *t, const char *path, const char *text, size_t len,
+		char *err, size_t errsz);
+void topo_free(topo *t);
+
+/* Validate the model (names, addresses, prefixes, resolvers, zones,
+ * delegations, reachability).  Every problem goes to `report` as one
+ * line; returns the number of errors. */
+typedef void (*topo_report_fn)(void *ctx, const char *line);
+unsigned topo_check(const topo *t, topo_report_fn report, void *ctx);
+
+/* Lookups. */
+const topo_node *topo_node_find(const topo *t, const char *name);
+const topo_network *topo_network_find(const topo *t, const char *name);
+
+/* Is `name` usable as a node, network or sim name (letters, digits and
+ * '-', starting with a letter or digit, at most TOPO_NAME_MAX)? */
+bool topo_name_ok(const char *name);
+
+const char *topo_service_name(topo_service s);
+
+#endif

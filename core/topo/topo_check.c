@@ -1,0 +1,283 @@
+/* Validating a topology before anything is built: every problem found is
+ * reported (not only the first), each naming the file and line. */
+#include "topo/topo.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/zonedata.h"
+#include "io/readfile.h"
+#include "topo/delegation.h"
+#include "topo/routes.h"
+
+typedef struct checker {
+	const topo *t;
+	topo_report_fn report;
+	void *ctx;
+	unsigned errors;
+} checker;
+
+static void problem(checker *c, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(checker *c, unsigned line, const char *fmt, ...)
+{
+	char msg[512], out[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line)
+		snprintf(out, sizeof out, "%s:%u: %s", c->t->path, line, msg);
+	else
+		snprintf(out, sizeof out, "%s: %s", c->t->path, msg);
+	c->report(c->ctx, out);
+	c->errors++;
+}
+
+static const uint8_t *addr_bytes(const net_addr *a, size_t *len)
+{
+	if (a->ss.ss_family == AF_INET) {
+		*len = 4;
+		return (const uint8_t *)&((const struct sockaddr_in *)&a->ss)->sin_addr;
+	}
+	*len = 16;
+	return (const uint8_t *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+}
+
+static bool prefixes_overlap(const net_prefix *a, const net_prefix *b)
+{
+	if (a->family != b->family)
+		return false;
+	unsigned bits = a->bits < b->bits ? a->bits : b->bits;
+	for (unsigned i = 0; i < bits; i++) {
+		unsigned byte = i / 8, mask = 0x80u >> (i % 8);
+		if ((a->bytes[byte] & mask) != (b->bytes[byte] & mask))
+			return false;
+	}
+	return true;
+}
+
+static void check_networks(checker *c)
+{
+	const topo *t = c->t;
+	for (size_t i = 0; i < t->nnetworks; i++)
+		for (size_t j = i + 1; j < t->nnetworks; j++) {
+			const topo_network *a = &t->networks[i], *b = &t->networks[j];
+			if ((a->has_v4 && b->has_v4 && prefixes_overlap(&a->v4, &b->v4)) ||
+			    (a->has_v6 && b->has_v6 && prefixes_overlap(&a->v6, &b->v6)))
+				problem(c, b->line, "networks %s and %s have overlapping prefixes",
+					a->name, b->name);
+		}
+}
+
+static void check_addresses(checker *c)
+{
+	const topo *t = c->t;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		bool on_two = false;
+		for (size_t k = 0; k < n->naddrs; k++) {
+			const topo_addr *a = &n->addrs[k];
+			const topo_network *net = &t->networks[a->network];
+			bool v4 = a->addr.ss.ss_family == AF_INET;
+			if (a->network != n->addrs[0].network)
+				on_two = true;
+			if (v4 ? !net->has_v4 : !net->has_v6) {
+				problem(c, a->line, "node %s: %s is an %s address but network %s "
+					"has no %s prefix", n->name, a->text, v4 ? "IPv4" : "IPv6",
+					net->name, v4 ? "ipv4" : "ipv6");
+				continue;
+			}
+			const net_prefix *p = v4 ? &net->v4 : &net->v6;
+			char pfx[64];
+			inet_ntop(p->family, p->bytes, pfx, sizeof pfx);
+			if (!net_prefix_match(p, (const struct sockaddr *)&a->addr.ss)) {
+				problem(c, a->line, "node %s: %s is outside network %s (%s/%u)",
+					n->name, a->text, net->name, pfx, p->bits);
+				continue;
+			}
+			/* The all-zeros and (IPv4) all-ones host parts are not hosts. */
+			size_t len;
+			const uint8_t *b = addr_bytes(&a->addr, &len);
+			bool zero = true, ones = true;
+			for (unsigned bit = p->bits; bit < len * 8; bit++) {
+				bool set = b[bit / 8] & (0x80u >> (bit % 8));
+				zero = zero && !set;
+				ones = ones && set;
+			}
+			if (zero || (v4 && ones))
+				problem(c, a->line, "node %s: %s is the %s address of network %s, "
+					"not a host address", n->name, a->text,
+					zero ? "network" : "broadcast", net->name);
+			for (size_t j = 0; j <= i; j++) {
+				const topo_node *m = &t->nodes[j];
+				for (size_t q = 0; q < (j == i ? k : m->naddrs); q++) {
+					size_t l2;
+					const uint8_t *b2 = addr_bytes(&m->addrs[q].addr, &l2);
+					if (l2 == len && memcmp(b, b2, len) == 0)
+						problem(c, a->line, "node %s: address %s is already "
+							"node %s's (line %u)", n->name, a->text,
+							m->name, m->addrs[q].line);
+				}
+			}
+		}
+		if (n->router && !on_two)
+			problem(c, n->line, "node %s is a router but sits on one network only",
+				n->name);
+	}
+}
+
+static void zone_diag(void *ctx, const dns_diag *d)
+{
+	checker *c = ctx;
+	if (d->severity != DNS_ERROR)
+		return;
+	char out[700];
+	if (d->line)
+		snprintf(out, sizeof out, "%s:%u: %s", d->file, d->line, d->msg);
+	else
+		snprintf(out, sizeof out, "%s: %s", d->file ? d->file : "?", d->msg);
+	c->report(c->ctx, out);
+}
+
+static void check_zones(checker *c)
+{
+	const topo *t = c->t;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		if (n->hostname) {
+			dns_name hn;
+			if (dns_name_from_text(&hn, n->hostname, strlen(n->hostname),
+					       dns_name_root) != DNS_OK)
+				problem(c, n->line, "node %s: hostname \"%s\" is not a domain name",
+					n->name, n->hostname);
+		}
+		for (size_t k = 0; k < n->nzones; k++) {
+			const topo_zone *z = &n->zones[k];
+			dns_name origin;
+			if (dns_name_from_text(&origin, z->origin, strlen(z->origin),
+					       dns_name_root) != DNS_OK) {
+				problem(c, z->line, "node %s: \"%s\" is not a zone name",
+					n->name, z->origin);
+				continue;
+			}
+			for (size_t j = 0; j < k; j++) {
+				dns_name o2;
+				const topo_zone *z2 = &n->zones[j];
+				bool same_view = (z->view == NULL && z2->view == NULL) ||
+					(z->view && z2->view && strcmp(z->view, z2->view) == 0);
+				if (same_view &&
+				    dns_name_from_text(&o2, z2->origin, strlen(z2->origin),
+						       dns_name_root) == DNS_OK &&
+				    dns_name_equal(origin.data, o2.data))
+					problem(c, z->line, "node %s serves zone %s twice%s%s",
+						n->name, z->origin, z->view ? " in view " : "",
+						z->view ? z->view : "");
+			}
+			dns_zonedata zd;
+			dns_zonedata_init(&zd, origin.data, DNS_C_IN);
+			dns_master_ops io = { .read_file = io_read_file, .diag = zone_diag, .ctx = c };
+			unsigned e = dns_zonedata_load(&zd, z->file, &io);
+			dns_zonedata_free(&zd);
+			if (e) {
+				c->errors += e;
+				problem(c, z->line, "node %s: zone %s (%s) does not load: %u error%s",
+					n->name, z->origin, z->file, e, e == 1 ? "" : "s");
+			}
+		}
+	}
+}
+
+static bool serves_root(const topo_node *n)
+{
+	for (size_t k = 0; k < n->nzones; k++)
+		if (strcmp(n->zones[k].origin, ".") == 0)
+			return true;
+	return false;
+}
+
+/* The address a client's `resolver` names: a resolver node's first
+ * address it can reach, or an address written out. */
+static void check_clients(checker *c, const routes *r)
+{
+	const topo *t = c->t;
+	bool have_root = false;
+	for (size_t i = 0; i < t->nnodes; i++)
+		have_root = have_root || serves_root(&t->nodes[i]);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		if (n->service == TOPO_SVC_RESOLVER) {
+			if (!have_root)
+				problem(c, n->line, "node %s is a resolver but no node serves the "
+					"root zone \".\" to make its root hints from", n->name);
+			for (size_t j = 0; j < t->nnodes; j++) {
+				const topo_node *a = &t->nodes[j];
+				if (!serves_root(a))
+					continue;
+				bool ok = false;
+				for (size_t k = 0; k < a->naddrs && !ok; k++)
+					ok = routes_reach(t, r, n, &a->addrs[k]);
+				if (!ok)
+					problem(c, n->line, "resolver %s cannot reach root server %s: "
+						"no chain of routers joins their networks",
+						n->name, a->name);
+			}
+		}
+		if (n->use_resolver == NULL)
+			continue;
+		const topo_node *res = topo_node_find(t, n->use_resolver);
+		net_addr a;
+		if (res == NULL) {
+			if (!net_addr_parse(n->use_resolver, 0, &a) || strchr(n->use_resolver, '@')) {
+				problem(c, n->line, "node %s: client.resolver \"%s\" is neither a "
+					"node nor an address", n->name, n->use_resolver);
+				continue;
+			}
+			/* An address must be one of a resolver's: there is nothing
+			 * else in the simulated world to answer. */
+			for (size_t j = 0; j < t->nnodes && res == NULL; j++)
+				for (size_t k = 0; k < t->nodes[j].naddrs; k++)
+					if (t->nodes[j].addrs[k].addr.len == a.len &&
+					    memcmp(&t->nodes[j].addrs[k].addr.ss, &a.ss, a.len) == 0)
+						res = &t->nodes[j];
+			if (res == NULL) {
+				problem(c, n->line, "node %s: client.resolver %s is no node's "
+					"address", n->name, n->use_resolver);
+				continue;
+			}
+		}
+		if (res->service != TOPO_SVC_RESOLVER) {
+			problem(c, n->line, "node %s: client.resolver \"%s\" is a node that "
+				"runs no resolver", n->name, n->use_resolver);
+			continue;
+		}
+		bool ok = false;
+		for (size_t k = 0; k < res->naddrs && !ok; k++)
+			ok = routes_reach(t, r, n, &res->addrs[k]);
+		if (!ok)
+			problem(c, n->line, "node %s cannot reach its resolver %s: no chain of "
+				"routers joins their networks", n->name, res->name);
+	}
+}
+
+unsigned topo_check(const topo *t, topo_report_fn report, void *ctx)
+{
+	checker c = { t, report, ctx, 0 };
+	check_networks(&c);
+	check_addresses(&c);
+	check_zones(&c);
+	routes r;
+	if (!routes_compute(t, &r)) {
+		problem(&c, 0, "out of memory computing routes");
+		return c.errors;
+	}
+	check_clients(&c, &r);
+	if (c.errors == 0)
+		c.errors += delegation_check(t, &r, report, ctx);
+	routes_free(&r);
+	return c.errors;
+}

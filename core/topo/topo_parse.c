@@ -1,0 +1,685 @@
+/* From a topology file's TOML to the model.  Strict: every key must be
+ * one this file knows (a misspelt one is an error that names the nearest
+ * known key), every value must have the expected type. */
+#include "topo/topo.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/readfile.h"
+#include "toml/toml.h"
+#include "util/array.h"
+
+typedef struct parser {
+	topo *t;
+	const char *path;
+	char *err;
+	size_t errsz;
+} parser;
+
+static bool fail(parser *p, const toml_value *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool fail(parser *p, const toml_value *at, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (at)
+		snprintf(p->err, p->errsz, "%s:%u:%u: %s", p->path, at->line, at->col, msg);
+	else
+		snprintf(p->err, p->errsz, "%s: %s", p->path, msg);
+	return false;
+}
+
+/* Edit distance, for "did you mean" suggestions on short keys. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	size_t row[41];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* Every key of `tab` must be in `known` (NULL-terminated). */
+static bool check_keys(parser *p, const toml_value *tab, const char *where,
+		       const char *const *known)
+{
+	for (size_t i = 0; i < tab->u.tab.n; i++) {
+		const char *key = tab->u.tab.kv[i].key;
+		bool ok = false;
+		const char *best = NULL;
+		size_t bestd = 99;
+		for (const char *const *k = known; *k; k++) {
+			if (strcmp(key, *k) == 0) {
+				ok = true;
+				break;
+			}
+			size_t d = edit_distance(key, *k);
+			if (d < bestd) {
+				bestd = d;
+				best = *k;
+			}
+		}
+		if (ok)
+			continue;
+		const toml_value *v = tab->u.tab.kv[i].value;
+		if (best && bestd <= 2 + strlen(key) / 4)
+			return fail(p, v, "unknown key \"%s\" in %s (did you mean \"%s\"?)",
+				    key, where, best);
+		char list[256] = "";
+		for (const char *const *k = known; *k; k++) {
+			size_t used = strlen(list);
+			snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *k);
+		}
+		return fail(p, v, "unknown key \"%s\" in %s (known keys: %s)", key, where, list);
+	}
+	return true;
+}
+
+static const char *type_name(toml_type t)
+{
+	switch (t) {
+	case TOML_STRING: return "a string";
+	case TOML_INTEGER: return "an integer";
+	case TOML_FLOAT: return "a number";
+	case TOML_BOOL: return "true or false";
+	case TOML_ARRAY: return "an array";
+	case TOML_TABLE: return "a table";
+	}
+	return "a value";
+}
+
+static bool want(parser *p, const toml_value *v, toml_type type, const char *what)
+{
+	if (v->type == type)
+		return true;
+	return fail(p, v, "%s must be %s, not %s", what, type_name(type), type_name(v->type));
+}
+
+static bool dup_string(parser *p, const toml_value *v, const char *what, char **out)
+{
+	if (!want(p, v, TOML_STRING, what))
+		return false;
+	if (strlen(v->u.s.ptr) != v->u.s.len)
+		return fail(p, v, "%s must not contain NUL characters", what);
+	free(*out);
+	*out = strdup(v->u.s.ptr);
+	return *out != NULL || fail(p, v, "out of memory");
+}
+
+/* A string or an array of strings, as a list. */
+static bool string_list(parser *p, const toml_value *v, const char *what,
+			char ***out, size_t *n)
+{
+	if (v->type == TOML_STRING) {
+		char **slot = array_grow(out, n, sizeof *slot);
+		return slot && dup_string(p, v, what, slot);
+	}
+	if (!want(p, v, TOML_ARRAY, what))
+		return false;
+	for (size_t i = 0; i < v->u.arr.n; i++) {
+		char **slot = array_grow(out, n, sizeof *slot);
+		if (slot == NULL)
+			return fail(p, v, "out of memory");
+		if (!dup_string(p, v->u.arr.items[i], what, slot))
+			return false;
+	}
+	return true;
+}
+
+static bool name_ok(parser *p, const toml_value *at, const char *kind, const char *name)
+{
+	if (topo_name_ok(name))
+		return true;
+	return fail(p, at, "%s name \"%s\" is not usable: use at most %d letters, "
+		    "digits and '-', starting with a letter or digit",
+		    kind, name, TOPO_NAME_MAX);
+}
+
+/* A path as written in the topology, relative to the topology's folder. */
+static char *resolve_path(const topo *t, const char *file)
+{
+	if (file[0] == '/')
+		return strdup(file);
+	size_t n = strlen(t->dir) + strlen(file) + 2;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s/%s", t->dir, file);
+	return s;
+}
+
+static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
+{
+	static const char *const known[] = { "name", "zones", NULL };
+	if (!want(p, v, TOML_TABLE, "[sim]") || !check_keys(p, v, "[sim]", known))
+		return false;
+	const toml_value *name = toml_get(v, "name");
+	if (name) {
+		if (!want(p, name, TOML_STRING, "sim.name") ||
+		    !name_ok(p, name, "sim", name->u.s.ptr))
+			return false;
+		snprintf(p->t->name, sizeof p->t->name, "%s", name->u.s.ptr);
+	}
+	const toml_value *zones = toml_get(v, "zones");
+	if (zones && !dup_string(p, zones, "sim.zones", zonedir))
+		return false;
+	return true;
+}
+
+static bool parse_network(parser *p, const char *name, const toml_value *v)
+{
+	static const char *const known[] = { "ipv4", "ipv6", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[network.%s]", name);
+	if (!name_ok(p, v, "network", name) || !want(p, v, TOML_TABLE, where) ||
+	    !check_keys(p, v, where, known))
+		return false;
+	topo_network *n = array_grow(&p->t->networks, &p->t->nnetworks, sizeof *n);
+	if (n == NULL)
+		return fail(p, v, "out of memory");
+	snprintf(n->name, sizeof n->name, "%s", name);
+	n->line = v->line;
+	const char *keys[2] = { "ipv4", "ipv6" };
+	for (int i = 0; i < 2; i++) {
+		const toml_value *pv = toml_get(v, keys[i]);
+		if (pv == NULL)
+			continue;
+		if (!want(p, pv, TOML_STRING, keys[i]))
+			return false;
+		net_prefix *pfx = i == 0 ? &n->v4 : &n->v6;
+		const char *text = pv->u.s.ptr, *slash = strchr(text, '/');
+		const char *example = i == 0 ? "198.51.100.0/24" : "2001:db8:1::/64";
+		char addr[64];
+		net_addr a;
+		snprintf(addr, sizeof addr, "%.*s", slash ? (int)(slash - text) : 63, text);
+		if (slash == NULL || !net_addr_parse(addr, 0, &a) || strchr(addr, '@'))
+			return fail(p, pv, "network %s: \"%s\" is not a prefix like %s",
+				    name, text, example);
+		char *end;
+		long len = strtol(slash + 1, &end, 10);
+		long max = a.ss.ss_family == AF_INET ? 32 : 128;
+		if (*end || end == slash + 1 || len < 0 || len > max)
+			return fail(p, pv, "network %s: \"%s\": the prefix length must be "
+				    "0..%ld", name, text, max);
+		if (!net_prefix_parse(text, pfx))
+			return fail(p, pv, "network %s: \"%s\" has host bits set after /%ld "
+				    "(write it like %s)", name, text, len, example);
+		if (pfx->family != (i == 0 ? AF_INET : AF_INET6))
+			return fail(p, pv, "network %s: %s = \"%s\" is not an %s prefix",
+				    name, keys[i], pv->u.s.ptr, i == 0 ? "IPv4" : "IPv6");
+		if ((i == 0 && pfx->bits > 30) || (i == 1 && pfx->bits > 126))
+			return fail(p, pv, "network %s: prefix %s leaves no room for hosts",
+				    name, pv->u.s.ptr);
+		if (i == 0)
+			n->has_v4 = true;
+		else
+			n->has_v6 = true;
+	}
+	if (!n->has_v4 && !n->has_v6)
+		return fail(p, v, "network %s has neither ipv4 nor ipv6 prefix", name);
+	return true;
+}
+
+static bool parse_addresses(parser *p, topo_node *node, const toml_value *v)
+{
+	if (!want(p, v, TOML_TABLE, "addresses (network = \"address\")"))
+		return false;
+	for (size_t i = 0; i < v->u.tab.n; i++) {
+		const char *net = v->u.tab.kv[i].key;
+		const toml_value *av = v->u.tab.kv[i].value;
+		size_t ni = 0;
+		while (ni < p->t->nnetworks && strcmp(p->t->networks[ni].name, net) != 0)
+			ni++;
+		if (ni == p->t->nnetworks)
+			return fail(p, av, "node %s: no network named \"%s\"", node->name, net);
+		char **list = NULL;
+		size_t nlist = 0;
+		bool ok = string_list(p, av, "an address", &list, &nlist);
+		for (size_t k = 0; ok && k < nlist; k++) {
+			topo_addr *a = array_grow(&node->addrs, &node->naddrs, sizeof *a);
+			if (a == NULL) {
+				ok = fail(p, av, "out of memory");
+				break;
+			}
+			a->network = ni;
+			a->line = av->line;
+			snprintf(a->text, sizeof a->text, "%s", list[k]);
+			if (strchr(list[k], '@') || strchr(list[k], '/') ||
+			    !net_addr_parse(list[k], 0, &a->addr))
+				ok = fail(p, av, "node %s: \"%s\" is not an IPv4 or IPv6 address",
+					  node->name, list[k]);
+		}
+		for (size_t k = 0; k < nlist; k++)
+			free(list[k]);
+		free(list);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool add_zone(parser *p, topo_node *node, const char *origin,
+		     const toml_value *file, const char *view)
+{
+	if (!want(p, file, TOML_STRING, "a zone file"))
+		return false;
+	topo_zone *z = array_grow(&node->zones, &node->nzones, sizeof *z);
+	if (z == NULL)
+		return fail(p, file, "out of memory");
+	z->origin = strdup(origin);
+	z->file = resolve_path(p->t, file->u.s.ptr);
+	z->view = view ? strdup(view) : NULL;
+	z->line = file->line;
+	if (z->origin == NULL || z->file == NULL || (view && z->view == NULL))
+		return fail(p, file, "out of memory");
+	return true;
+}
+
+static bool parse_zones(parser *p, topo_node *node, const toml_value *v,
+			const char *view)
+{
+	if (!want(p, v, TOML_TABLE, "zones (origin = \"file\")"))
+		return false;
+	for (size_t i = 0; i < v->u.tab.n; i++)
+		if (!add_zone(p, node, v->u.tab.kv[i].key, v->u.tab.kv[i].value, view))
+			return false;
+	return true;
+}
+
+static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
+{
+	static const char *const known[] = { "zones", "view", "rate_limit", "rate_limit_slip",
+					     NULL };
+	static const char *const view_known[] = { "name", "match", "zones", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[node.%s.auth]", node->name);
+	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
+		return false;
+	node->service = TOPO_SVC_AUTH;
+	node->rate_slip = -1;
+	const char *limits[2] = { "rate_limit", "rate_limit_slip" };
+	long *slots[2] = { &node->rate_limit, &node->rate_slip };
+	for (int i = 0; i < 2; i++) {
+		const toml_value *x = toml_get(v, limits[i]);
+		if (x == NULL)
+			continue;
+		if (!want(p, x, TOML_INTEGER, limits[i]))
+			return false;
+		if (x->u.i < 0 || x->u.i > (i == 0 ? 1000000 : 100))
+			return fail(p, x, "node %s: %s must be 0..%d", node->name, limits[i],
+				    i == 0 ? 1000000 : 100);
+		*slots[i] = (long)x->u.i;
+	}
+	const toml_value *zones = toml_get(v, "zones");
+	if (zones && !parse_zones(p, node, zones, NULL))
+		return false;
+	const toml_value *views = toml_get(v, "view");
+	if (views) {
+		if (!want(p, views, TOML_ARRAY, "view ([[node.NAME.auth.view]])"))
+			return false;
+		for (size_t i = 0; i < views->u.arr.n; i++) {
+			const toml_value *vv = views->u.arr.items[i];
+			snprintf(where, sizeof where, "[[node.%s.auth.view]]", node->name);
+			if (!want(p, vv, TOML_TABLE, where) || !check_keys(p, vv, where, view_known))
+				return false;
+			topo_view *tv = array_grow(&node->views, &node->nviews, sizeof *tv);
+			if (tv == NULL)
+				return fail(p, vv, "out of memory");
+			const toml_value *name = toml_get(vv, "name");
+			const toml_value *match = toml_get(vv, "match");
+			const toml_value *vz = toml_get(vv, "zones");
+			if (name == NULL || match == NULL || vz == NULL)
+				return fail(p, vv, "node %s: a view needs name, match and zones",
+					    node->name);
+			if (!dup_string(p, name, "view name", &tv->name) ||
+			    !name_ok(p, name, "view", tv->name) ||
+			    !string_list(p, match, "match prefix", &tv->match, &tv->nmatch))
+				return false;
+			for (size_t k = 0; k < tv->nmatch; k++) {
+				net_prefix pfx;
+				if (!net_prefix_parse(tv->match[k], &pfx))
+					return fail(p, match, "node %s: view %s: \"%s\" is not a prefix",
+						    node->name, tv->name, tv->match[k]);
+			}
+			if (!parse_zones(p, node, vz, tv->name))
+				return false;
+		}
+	}
+	if (node->nzones == 0)
+		return fail(p, v, "node %s: an auth server needs at least one zone", node->name);
+	return true;
+}
+
+static bool parse_prefix_list(parser *p, topo_node *node, const toml_value *v,
+			      const char *what, char ***out, size_t *n)
+{
+	if (!string_list(p, v, what, out, n))
+		return false;
+	for (size_t k = 0; k < *n; k++) {
+		net_prefix pfx;
+		if (!net_prefix_parse((*out)[k], &pfx))
+			return fail(p, v, "node %s: \"%s\" is not a prefix", node->name, (*out)[k]);
+	}
+	return true;
+}
+
+static bool parse_resolver(parser *p, topo_node *node, const toml_value *v)
+{
+	static const char *const known[] = { "allow", "block", "sinkhole", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[node.%s.resolver]", node->name);
+	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
+		return false;
+	node->service = TOPO_SVC_RESOLVER;
+	const toml_value *x;
+	if ((x = toml_get(v, "allow")) &&
+	    !parse_prefix_list(p, node, x, "allow", &node->allow, &node->nallow))
+		return false;
+	if ((x = toml_get(v, "block")) &&
+	    !string_list(p, x, "block", &node->block, &node->nblock))
+		return false;
+	if ((x = toml_get(v, "sinkhole"))) {
+		net_addr a;
+		if (!dup_string(p, x, "sinkhole", &node->sinkhole))
+			return false;
+		if (!net_addr_parse(node->sinkhole, 0, &a) || strchr(node->sinkhole, '@'))
+			return fail(p, x, "node %s: sinkhole \"%s\" is not an address",
+				    node->name, node->sinkhole);
+	}
+	return true;
+}
+
+static bool parse_service(parser *p, topo_node *node, const toml_value *v)
+{
+	static const char *const known[] = { "command", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[node.%s.service]", node->name);
+	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
+		return false;
+	const toml_value *cmd = toml_get(v, "command");
+	if (cmd == NULL || cmd->type != TOML_ARRAY || cmd->u.arr.n == 0)
+		return fail(p, cmd ? cmd : v, "node %s: service.command must be a "
+			    "non-empty array of strings, e.g. [\"python3\", \"-m\", "
+			    "\"http.server\", \"80\"]", node->name);
+	node->service = TOPO_SVC_COMMAND;
+	return string_list(p, cmd, "a command word", &node->command, &node->ncommand);
+}
+
+static bool parse_client(parser *p, topo_node *node, const toml_value *v)
+{
+	static const char *const known[] = { "resolver", "search", "timeout",
+					     "attempts", "hosts", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[node.%s.client]", node->name);
+	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
+		return false;
+	const toml_value *x;
+	if ((x = toml_get(v, "resolver")) &&
+	    !dup_string(p, x, "client.resolver", &node->use_resolver))
+		return false;
+	if ((x = toml_get(v, "search")) &&
+	    !string_list(p, x, "a search domain", &node->search, &node->nsearch))
+		return false;
+	if (node->nsearch > 6)
+		return fail(p, x, "node %s: glibc reads at most 6 search domains", node->name);
+	const char *ints[2] = { "timeout", "attempts" };
+	long *slots[2] = { &node->timeout, &node->attempts };
+	for (int i = 0; i < 2; i++) {
+		if ((x = toml_get(v, ints[i])) == NULL)
+			continue;
+		if (!want(p, x, TOML_INTEGER, ints[i]))
+			return false;
+		if (x->u.i < 1 || x->u.i > (i == 0 ? 30 : 5))
+			return fail(p, x, "node %s: %s must be 1..%d (glibc's limit)",
+				    node->name, ints[i], i == 0 ? 30 : 5);
+		*slots[i] = (long)x->u.i;
+	}
+	if ((x = toml_get(v, "hosts"))) {
+		if (!want(p, x, TOML_TABLE, "client.hosts (name = \"address\")"))
+			return false;
+		for (size_t i = 0; i < x->u.tab.n; i++) {
+			const toml_value *av = x->u.tab.kv[i].value;
+			topo_hostent *h = array_grow(&node->hosts, &node->nhosts, sizeof *h);
+			if (h == NULL)
+				return fail(p, av, "out of memory");
+			h->name = strdup(x->u.tab.kv[i].key);
+			if (h->name == NULL || !dup_string(p, av, "a hosts address", &h->address))
+				return false;
+			net_addr a;
+			if (!net_addr_parse(h->address, 0, &a) || strchr(h->address, '@'))
+				return fail(p, av, "node %s: hosts entry %s: \"%s\" is not an address",
+					    node->name, h->name, h->address);
+			if (strspn(h->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "0123456789-.") != strlen(h->name) || !h->name[0])
+				return fail(p, av, "node %s: \"%s\" is not a host name",
+					    node->name, h->name);
+		}
+	}
+	return true;
+}
+
+static bool parse_node(parser *p, const char *name, const toml_value *v)
+{
+	static const char *const known[] = { "addresses", "router", "hostname", "auth",
+					     "resolver", "service", "client", NULL };
+	char where[80];
+	snprintf(where, sizeof where, "[node.%s]", name);
+	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
+	    !check_keys(p, v, where, known))
+		return false;
+	topo_node *n = array_grow(&p->t->nodes, &p->t->nnodes, sizeof *n);
+	if (n == NULL)
+		return fail(p, v, "out of memory");
+	snprintf(n->name, sizeof n->name, "%s", name);
+	n->line = v->line;
+	const toml_value *x = toml_get(v, "addresses");
+	if (x == NULL)
+		return fail(p, v, "node %s has no addresses (addresses = { NETWORK = "
+			    "\"ADDRESS\" })", name);
+	if (!parse_addresses(p, n, x))
+		return false;
+	if (n->naddrs == 0)
+		return fail(p, x, "node %s has no addresses", name);
+	if ((x = toml_get(v, "router"))) {
+		if (!want(p, x, TOML_BOOL, "router"))
+			return false;
+		n->router = x->u.b;
+	}
+	if ((x = toml_get(v, "hostname")) && !dup_string(p, x, "hostname", &n->hostname))
+		return false;
+	const char *roles[3] = { "auth", "resolver", "service" };
+	const char *first = NULL;
+	for (int i = 0; i < 3; i++) {
+		const toml_value *r = toml_get(v, roles[i]);
+		if (r == NULL)
+			continue;
+		if (first)
+			return fail(p, r, "node %s: a node runs one server; it has both %s and %s "
+				    "(make a second node)", name, first, roles[i]);
+		first = roles[i];
+		bool ok = i == 0 ? parse_auth(p, n, r)
+			: i == 1 ? parse_resolver(p, n, r) : parse_service(p, n, r);
+		if (!ok)
+			return false;
+	}
+	if ((x = toml_get(v, "client")) && !parse_client(p, n, x))
+		return false;
+	return true;
+}
+
+bool topo_parse(topo *t, const char *path, const char *text, size_t len,
+		char *err, size_t errsz)
+{
+	memset(t, 0, sizeof *t);
+	parser p = { t, path, err, errsz };
+	t->path = strdup(path);
+	char *copy = strdup(path);
+	if (t->path == NULL || copy == NULL) {
+		free(copy);
+		return fail(&p, NULL, "out of memory");
+	}
+	t->dir = strdup(dirname(copy));
+	free(copy);
+	if (t->dir == NULL)
+		return fail(&p, NULL, "out of memory");
+
+	toml_error te;
+	toml_value *root = toml_parse(text, len, &te);
+	if (root == NULL) {
+		snprintf(err, errsz, "%s:%u:%u: %s", path, te.line, te.col, te.msg);
+		return false;
+	}
+	static const char *const known[] = { "sim", "network", "node", NULL };
+	bool ok = check_keys(&p, root, "the topology (top level)", known);
+	char *zonedir = NULL;
+	const toml_value *x;
+	if (ok && (x = toml_get(root, "sim")))
+		ok = parse_sim(&p, x, &zonedir);
+	if (ok && zonedir) {
+		char *d = resolve_path(t, zonedir);
+		ok = d != NULL || fail(&p, NULL, "out of memory");
+		free(t->dir);
+		t->dir = d;
+	}
+	free(zonedir);
+	if (ok && t->name[0] == '\0') {
+		/* Default sim name: the file's base name without ".toml". */
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		size_t n = strcspn(base, ".");
+		snprintf(t->name, sizeof t->name, "%.*s", (int)n, base);
+		if (!topo_name_ok(t->name))
+			ok = fail(&p, NULL, "cannot use the file name as the sim's name: "
+				  "set [sim] name");
+	}
+	if (ok && (x = toml_get(root, "network"))) {
+		ok = want(&p, x, TOML_TABLE, "network ([network.NAME])");
+		for (size_t i = 0; ok && i < x->u.tab.n; i++)
+			ok = parse_network(&p, x->u.tab.kv[i].key, x->u.tab.kv[i].value);
+	}
+	if (ok && (x = toml_get(root, "node"))) {
+		ok = want(&p, x, TOML_TABLE, "node ([node.NAME])");
+		for (size_t i = 0; ok && i < x->u.tab.n; i++)
+			ok = parse_node(&p, x->u.tab.kv[i].key, x->u.tab.kv[i].value);
+	}
+	if (ok && t->nnodes == 0)
+		ok = fail(&p, NULL, "the topology has no nodes ([node.NAME])");
+	toml_free(root);
+	return ok;
+}
+
+bool topo_load(topo *t, const char *path, char *err, size_t errsz)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int e = io_read_file(NULL, path, &text, &len);
+	if (e != 0) {
+		memset(t, 0, sizeof *t);
+		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(e));
+		return false;
+	}
+	bool ok = topo_parse(t, path, text, len, err, errsz);
+	free(text);
+	return ok;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void topo_free(topo *t)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		topo_node *n = &t->nodes[i];
+		free(n->addrs);
+		free(n->hostname);
+		for (size_t k = 0; k < n->nzones; k++) {
+			free(n->zones[k].origin);
+			free(n->zones[k].file);
+			free(n->zones[k].view);
+		}
+		free(n->zones);
+		for (size_t k = 0; k < n->nviews; k++) {
+			free(n->views[k].name);
+			free_list(n->views[k].match, n->views[k].nmatch);
+		}
+		free(n->views);
+		free_list(n->allow, n->nallow);
+		free_list(n->block, n->nblock);
+		free(n->sinkhole);
+		free_list(n->command, n->ncommand);
+		free(n->use_resolver);
+		free_list(n->search, n->nsearch);
+		for (size_t k = 0; k < n->nhosts; k++) {
+			free(n->hosts[k].name);
+			free(n->hosts[k].address);
+		}
+		free(n->hosts);
+	}
+	free(t->nodes);
+	free(t->networks);
+	free(t->path);
+	free(t->dir);
+	memset(t, 0, sizeof *t);
+}
+
+bool topo_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > TOPO_NAME_MAX || name[0] == '-')
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+const topo_node *topo_node_find(const topo *t, const char *name)
+{
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (strcmp(t->nodes[i].name, name) == 0)
+			return &t->nodes[i];
+	return NULL;
+}
+
+const topo_network *topo_network_find(const topo *t, const char *name)
+{
+	for (size_t i = 0; i < t->nnetworks; i++)
+		if (strcmp(t->networks[i].name, name) == 0)
+			return &t->networks[i];
+	return NULL;
+}
+
+const char *topo_service_name(topo_service s)
+{
+	switch (s) {
+	case TOPO_SVC_NONE: return "-";
+	case TOPO_SVC_AUTH: return "auth";
+	case TOPO_SVC_RESOLVER: return "resolver";
+	case TOPO_SVC_COMMAND: return "command";
+	}
+	return "?";
+}

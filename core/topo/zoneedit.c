@@ -1,0 +1,247 @@
+/* Zone edits on loaded zone data. */
+#include "topo/zoneedit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+
+#define RR_BUF (65535 + 1024)    /* one record: owner and RDATA */
+#define RR_TEXT (65535 * 4 + 2048) /* one record as text, worst case */
+
+/* Offset of the serial inside SOA RDATA: after MNAME and RNAME. */
+static size_t soa_serial_at(const dns_rr *rr)
+{
+	size_t a = dns_name_length(rr->rdata);
+	size_t b = dns_name_length(rr->rdata + a);
+	return a + b;
+}
+
+uint32_t zoneedit_serial(const dns_zonedata *z)
+{
+	for (size_t i = 0; i < z->n; i++)
+		if (z->rr[i].type == DNS_T_SOA) {
+			size_t at = soa_serial_at(&z->rr[i]);
+			if (at + 20 > z->rr[i].rdlen)
+				return 0;
+			const uint8_t *p = z->rr[i].rdata + at;
+			return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+		}
+	return 0;
+}
+
+/* Does the record match the selection "NAME [TYPE [RDATA]]"? */
+typedef struct selection {
+	dns_name owner;
+	bool any_type;
+	uint16_t type;
+	bool any_rdata;
+	uint8_t rdata[65535];
+	size_t rdlen;
+} selection;
+
+static bool parse_selection(const char *text, const uint8_t *origin, selection *sel,
+			    char *msg, size_t msgsz)
+{
+	char owner[1100], type[32];
+	int used = 0;
+	type[0] = '\0';
+	int n = sscanf(text, " %1099s %31s %n", owner, type, &used);
+	if (n < 1) {
+		snprintf(msg, msgsz, "nothing to delete: give NAME [TYPE [RDATA]]");
+		return false;
+	}
+	if (strcmp(owner, "@") == 0)
+		dns_name_copy(&sel->owner, origin);   /* the apex, as in zone files */
+	else if (dns_name_from_text(&sel->owner, owner, strlen(owner), origin) != DNS_OK) {
+		snprintf(msg, msgsz, "\"%s\" is not a name", owner);
+		return false;
+	}
+	dns_name_to_lower(sel->owner.data);
+	sel->any_type = n < 2;
+	sel->any_rdata = true;
+	if (n < 2)
+		return true;
+	if (dns_type_from_text(type, strlen(type), &sel->type) != DNS_OK) {
+		snprintf(msg, msgsz, "\"%s\" is not a record type", type);
+		return false;
+	}
+	const char *rest = text + used;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\0')
+		return true;
+	/* The RDATA, read the way the master-file reader reads it. */
+	char line[2048];
+	snprintf(line, sizeof line, "%s 0 IN %s %s", owner, type, rest);
+	dns_rr rr;
+	char err[256];
+	uint8_t *buf = malloc(RR_BUF);
+	if (buf == NULL) {
+		snprintf(msg, msgsz, "out of memory");
+		return false;
+	}
+	if (dns_master_parse_rr(line, origin, DNS_C_IN, 0, buf, RR_BUF, &rr, err,
+				sizeof err) != DNS_OK) {
+		snprintf(msg, msgsz, "%s", err);
+		free(buf);
+		return false;
+	}
+	sel->any_rdata = false;
+	memcpy(sel->rdata, rr.rdata, rr.rdlen);
+	free(buf);
+	sel->rdlen = rr.rdlen;
+	dns_rdata_canonicalize(sel->type, sel->rdata, sel->rdlen);
+	return true;
+}
+
+static bool selected(const selection *sel, const dns_rr *rr)
+{
+	if (!dns_name_equal(rr->owner, sel->owner.data))
+		return false;
+	if (!sel->any_type && rr->type != sel->type)
+		return false;
+	if (sel->any_rdata)
+		return true;
+	return dns_rdata_compare(rr->type, rr->rdata, rr->rdlen, sel->rdata, sel->rdlen) == 0;
+}
+
+unsigned zoneedit_apply(const dns_zonedata *in, const char *const *adds, size_t nadds,
+			const char *del, uint32_t default_ttl, dns_zonedata *out,
+			size_t *changed, void (*diag)(void *ctx, const dns_diag *d),
+			void *ctx, char *msg, size_t msgsz)
+{
+	*changed = 0;
+	msg[0] = '\0';
+	selection *sel = NULL;
+	if (del) {
+		sel = malloc(sizeof *sel);
+		if (sel == NULL) {
+			snprintf(msg, msgsz, "out of memory");
+			return 1;
+		}
+		if (!parse_selection(del, in->origin.data, sel, msg, msgsz)) {
+			free(sel);
+			return 1;
+		}
+	}
+	uint32_t serial = zoneedit_serial(in);
+	for (size_t i = 0; i < in->n; i++) {
+		dns_rr rr = in->rr[i];
+		if (sel && selected(sel, &rr)) {
+			if (rr.type == DNS_T_SOA) {
+				snprintf(msg, msgsz, "the SOA record is not deleted: a zone "
+					 "needs one (its serial is bumped by every edit)");
+				free(sel);
+				return 1;
+			}
+			(*changed)++;
+			continue;
+		}
+		uint8_t soa[1024];
+		if (rr.type == DNS_T_SOA && rr.rdlen <= sizeof soa) {
+			/* Serial + 1 (RFC 1982 arithmetic wraps), so secondaries and
+			 * people see that the zone changed. */
+			memcpy(soa, rr.rdata, rr.rdlen);
+			size_t at = soa_serial_at(&rr);
+			if (at + 20 <= rr.rdlen) {
+				uint32_t s = serial + 1;
+				soa[at] = (uint8_t)(s >> 24);
+				soa[at + 1] = (uint8_t)(s >> 16);
+				soa[at + 2] = (uint8_t)(s >> 8);
+				soa[at + 3] = (uint8_t)s;
+			}
+			rr.rdata = soa;
+		}
+		if (!dns_zonedata_add(out, &rr, in->nfiles ? in->files[in->file[i]] : "zone",
+				      in->line[i])) {
+			snprintf(msg, msgsz, "out of memory");
+			free(sel);
+			return 1;
+		}
+	}
+	free(sel);
+	if (del && *changed == 0) {
+		snprintf(msg, msgsz, "no record matches \"%s\"", del);
+		return 1;
+	}
+	for (size_t a = 0; a < nadds; a++) {
+		const char *add = adds[a];
+		uint8_t *buf = malloc(RR_BUF);
+		dns_rr rr;
+		char err[256];
+		unsigned refused = 0;
+		if (buf == NULL) {
+			snprintf(msg, msgsz, "out of memory");
+			return 1;
+		}
+		if (dns_master_parse_rr(add, in->origin.data, DNS_C_IN, default_ttl, buf, RR_BUF,
+					&rr, err, sizeof err) != DNS_OK) {
+			snprintf(msg, msgsz, "%s", err);
+			free(buf);
+			return 1;
+		}
+		if (rr.type == DNS_T_SOA) {
+			snprintf(msg, msgsz, "a zone has exactly one SOA record, and every edit "
+				 "bumps its serial for you");
+			free(buf);
+			return 1;
+		}
+		/* Adding what is already there changes nothing: say so. */
+		for (size_t i = 0; i < in->n; i++)
+			if (in->rr[i].type == rr.type && dns_name_equal(in->rr[i].owner, rr.owner) &&
+			    dns_rdata_compare(rr.type, in->rr[i].rdata, in->rr[i].rdlen, rr.rdata,
+					      rr.rdlen) == 0) {
+				snprintf(msg, msgsz, "the zone already has that record");
+				refused = 1;
+				break;
+			}
+		if (!refused && !dns_zonedata_add(out, &rr, "(added)", 0)) {
+			snprintf(msg, msgsz, "out of memory");
+			refused = 1;
+		}
+		free(buf);
+		if (refused)
+			return 1;
+		(*changed)++;
+	}
+	return dns_zonedata_finish(out, diag, ctx);
+}
+
+char *zoneedit_text(const dns_zonedata *z, const char *header)
+{
+	size_t cap = 4096 + z->n * 128, len = 0;
+	char *out = malloc(cap);
+	if (out == NULL)
+		return NULL;
+	len = (size_t)snprintf(out, cap, "%s", header);
+	char *line = malloc(RR_TEXT);
+	if (line == NULL) {
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < z->n; i++) {
+		size_t n;
+		if (dns_rr_to_text(&z->rr[i], line, RR_TEXT, &n) != DNS_OK)
+			continue;
+		if (len + n + 2 > cap) {
+			cap = (cap + n + 2) * 2;
+			char *g = realloc(out, cap);
+			if (g == NULL) {
+				free(out);
+				free(line);
+				return NULL;
+			}
+			out = g;
+		}
+		memcpy(out + len, line, n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	free(line);
+	return out;
+}
