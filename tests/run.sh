@@ -30,8 +30,8 @@ for t in "$@"; do
 	failed=$((failed + f))
 done
 
-echo "== end-to-end tests (pytest)"
-"$PYTHON" -m pytest -q -rs -p no:cacheprovider --junitxml="$out/junit.xml" "$top/tests/e2e"
+echo "== layout and end-to-end tests (pytest)"
+"$PYTHON" -m pytest -q -rs -p no:cacheprovider --junitxml="$out/junit.xml" "$top/tests/layout" "$top/tests/e2e"
 prc=$?
 if [ -f "$out/junit.xml" ]; then
 	counts=$("$PYTHON" - "$out/junit.xml" <<'PY'

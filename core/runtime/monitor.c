@@ -21,10 +21,9 @@
 
 #include "io/clock.h"
 #include "io/unixcall.h"
-#include "topo/delegation.h"
 #include "netns/netns.h"
 #include "runtime/probe.h"
-#include "topo/render.h"
+#include "runtime/service.h"
 #include "netns/state.h"
 
 #define READY_TIMEOUT_MS 20000   /* a service must answer within this */
@@ -68,11 +67,11 @@ typedef struct svc {
 
 typedef struct monitor {
 	const topo *t;
+	topo_model *model;     /* its zones are freed once every node is built */
 	const char *bindir;
 	svc *svcs;
 	size_t n, cap;
 	topo_node **adopted;   /* nodes added while running (`register --node`) */
-	zone_set *zones;       /* while nodes are still being built */
 	const char *capture_dir;
 	size_t nadopted;
 	int statefd, report_fd, listen_fd, sig_fd;
@@ -382,15 +381,13 @@ static void serve(monitor *m, int fd, char *arg)
 	char prog[600];
 	snprintf(prog, sizeof prog, "%s/dnsim-auth", m->bindir);
 	const char *words[] = { prog, "-c", conf };
-	char **argv = calloc(4, sizeof *argv);
+	char **argv = service_argv(3, words);
 	if (slot)
 		m->adopted = slot;
-	if (slot == NULL || tn == NULL || ta == NULL || argv == NULL ||
-	    !(argv[0] = strdup(words[0])) || !(argv[1] = strdup(words[1])) ||
-	    !(argv[2] = strdup(words[2]))) {
+	if (slot == NULL || tn == NULL || ta == NULL || argv == NULL) {
 		free(tn);
 		free(ta);
-		render_argv_free(argv);
+		service_argv_free(argv);
 		dprintf(fd, "error: out of memory\n");
 		return;
 	}
@@ -598,9 +595,9 @@ static bool node_built(monitor *m, const topo_node *n)
 		report_once(m, s, false, err);
 		return false;
 	}
-	if (render_service(m->t, m->zones, n, dir, m->bindir, &s->argv, err, sizeof err) < 0) {
+	if (service_prepare(m->model, n, dir, m->bindir, &s->argv, err, sizeof err) < 0) {
 		report_once(m, s, false, err);
-		render_argv_free(s->argv);
+		service_argv_free(s->argv);
 		return false;
 	}
 	s->want_up = true;
@@ -609,10 +606,11 @@ static bool node_built(monitor *m, const topo_node *n)
 	return true;
 }
 
-int monitor_run(const topo *t, const char *bindir, int report_fd, const char *capture_dir,
-		int built_fd)
+int monitor_run(topo_model *model, const char *bindir, int report_fd,
+		const char *capture_dir, int built_fd)
 {
-	monitor m = { .t = t, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
+	const topo *t = &model->t;
+	monitor m = { .t = t, .model = model, .bindir = bindir, .report_fd = report_fd, .listen_fd = -1, .sig_fd = -1 };
 	state_path(m.logdir, sizeof m.logdir, t->name, "logs");
 	m.statefd = state_open(t->name);
 	if (m.statefd < 0) {
@@ -638,11 +636,6 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 	m.svcs = calloc(m.cap, sizeof *m.svcs);
 	if (m.svcs == NULL) {
 		report(&m, "fail - out of memory");
-		return 1;
-	}
-	m.zones = delegation_zones_load(t);
-	if (m.zones == NULL) {
-		report(&m, "fail - out of memory loading the zones");
 		return 1;
 	}
 	m.capture_dir = capture_dir;
@@ -716,8 +709,10 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 			if (r <= 0) {
 				close(built_fd);
 				built_fd = -1;
-				delegation_zones_free(m.zones);
-				m.zones = NULL;
+				/* Every node is built: the zones were needed
+				 * for their files only. */
+				topo_zones_free(model->zones);
+				model->zones = NULL;
 			} else {
 				built_len += (size_t)r;
 				char *start = built_buf, *nl;
@@ -741,13 +736,12 @@ int monitor_run(const topo *t, const char *bindir, int report_fd, const char *ca
 	}
 	stop_all(&m);
 	for (size_t i = 0; i < m.n; i++) {
-		render_argv_free(m.svcs[i].argv);
+		service_argv_free(m.svcs[i].argv);
 		if (m.svcs[i].probe_fd >= 0)
 			close(m.svcs[i].probe_fd);
 	}
 	free(pfd);
 	free(m.svcs);
-	delegation_zones_free(m.zones);
 	if (built_fd >= 0)
 		close(built_fd);
 	for (size_t i = 0; i < m.nadopted; i++) {

@@ -5,7 +5,7 @@
 #ifndef DNSIM_RUNTIME_MONITOR_H
 #define DNSIM_RUNTIME_MONITOR_H
 
-#include "topo/topo.h"
+#include "topo/model.h"
 
 /* Run the monitor (in a process of its own, already detached).  `up`
  * writes the name of each node to built_fd as it finishes building it,
@@ -16,7 +16,7 @@
  * With capture_dir, every node's traffic is recorded to
  * capture_dir/NODE.pcap from before its server starts.
  * Returns the process's exit status when told to stop. */
-int monitor_run(const topo *t, const char *bindir, int report_fd,
+int monitor_run(topo_model *model, const char *bindir, int report_fd,
 		const char *capture_dir, int built_fd);
 
 /* Talk to a sim's monitor: send one command line, return the reply

@@ -134,94 +134,24 @@ int pick_sim(const char *given, char *out, size_t n)
 	return rc;
 }
 
-int read_nodes(const char *sim, node_line **out, size_t *n)
-{
-	char path[512], *text;
-	size_t len;
-	*out = NULL;
-	*n = 0;
-	state_path(path, sizeof path, sim, "nodes.list");
-	int e = io_read_file(NULL, path, &text, &len);
-	if (e)
-		return -e;
-	size_t cap = 0;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		if (*n == cap) {
-			node_line *g = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *g);
-			if (g == NULL)
-				break;
-			*out = g;
-		}
-		node_line *nl = &(*out)[*n];
-		int router = 0;
-		memset(nl, 0, sizeof *nl);
-		if (sscanf(l, "%32s %15s %d %511s", nl->name, nl->service, &router, nl->addrs) >= 3) {
-			nl->router = router;
-			(*n)++;
-		}
-	}
-	free(text);
-	return 0;
-}
-
-int write_nodes(const topo *t)
-{
-	char path[512];
-	state_path(path, sizeof path, t->name, "nodes.list");
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return -errno;
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const topo_node *n = &t->nodes[i];
-		fprintf(f, "%s %s %d ", n->name, topo_service_name(n->service), n->router);
-		for (size_t k = 0; k < n->naddrs; k++)
-			fprintf(f, "%s%s", k ? "," : "", n->addrs[k].text);
-		fputc('\n', f);
-	}
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) != 0)
-		rc = -errno;
-	return rc;
-}
-
-const node_line *find_node(const node_line *nodes, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(nodes[i].name, name) == 0)
-			return &nodes[i];
-	return NULL;
-}
-
-const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr)
-{
-	size_t len = strlen(addr);
-	for (size_t i = 0; i < n; i++)
-		for (const char *p = nodes[i].addrs; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-			if (strncmp(p, addr, len) == 0 && (p[len] == ',' || p[len] == '\0'))
-				return &nodes[i];
-	return NULL;
-}
-
 static void print_problem(void *ctx, const char *line)
 {
 	(void)ctx;
 	fprintf(stderr, "%s\n", line);
 }
 
-int load_checked(topo *t, const char *path)
+int load_checked(topo_model *m, const char *path)
 {
 	char err[1024];
-	if (!topo_load(t, path, err, sizeof err)) {
+	if (!topo_model_load(m, path, io_read_file, NULL, err, sizeof err)) {
 		fprintf(stderr, "%s\nsim: %s: 1 problem; nothing was built\n", err, path);
-		topo_free(t);
 		return 1;
 	}
-	unsigned e = topo_check(t, print_problem, NULL);
+	unsigned e = topo_check(m, print_problem, NULL);
 	if (e) {
 		fprintf(stderr, "sim: %s: %u problem%s; nothing was built\n", path, e,
 			e == 1 ? "" : "s");
-		topo_free(t);
+		topo_model_free(m);
 		return 1;
 	}
 	return 0;
@@ -234,9 +164,9 @@ int node_args(const char *name, const char *node, char *sim, size_t simsz,
 		return 1;
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
-	bool found = find_node(nodes, n, node) != NULL;
+	bool found = nodelist_find(nodes, n, node) != NULL;
 	free(nodes);
 	if (!found)
 		return die("sim %s has no node named \"%s\" (`./sim status` lists them)", sim, node);
@@ -275,7 +205,7 @@ int load_running_topology(const char *sim, topo *t)
 	}
 	recorded[strcspn(recorded, "\n")] = '\0';
 	char err[1024];
-	bool ok = topo_load(t, recorded, err, sizeof err);
+	bool ok = topo_load(t, recorded, io_read_file, NULL, err, sizeof err);
 	free(recorded);
 	if (!ok) {
 		topo_free(t);
@@ -289,7 +219,7 @@ int sim_nodes(const char *given, char *sim, size_t simsz, node_line **nodes, siz
 {
 	if (pick_sim(given, sim, simsz))
 		return 1;
-	if (read_nodes(sim, nodes, n) < 0)
+	if (nodelist_read(sim, nodes, n) < 0)
 		return die("sim %s is not up", sim);
 	return 0;
 }

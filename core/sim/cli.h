@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "topo/topo.h"
+#include "netns/nodelist.h"
+#include "topo/model.h"
 
 #define DEFAULT_TOPOLOGY "topologies/internet.toml"
 
@@ -30,28 +31,16 @@ const char *default_topology(char *out, size_t n);
 /* --name, or the only sim that is up (0, or 1 after a message). */
 int pick_sim(const char *given, char *out, size_t n);
 
-/* The node list of a running sim (/run/dnsim/SIM/nodes.list):
- * "NODE SERVICE ROUTER ADDR,ADDR..." per line. */
-typedef struct node_line {
-	char name[TOPO_NAME_MAX + 1];
-	char service[16];
-	bool router;
-	char addrs[512];
-} node_line;
-int read_nodes(const char *sim, node_line **out, size_t *n);
-int write_nodes(const topo *t);
-const node_line *find_node(const node_line *nodes, size_t n, const char *name);
 /* pick_sim, then its node list (0, or 1 after a message). */
 int sim_nodes(const char *given, char *sim, size_t simsz, node_line **nodes, size_t *n);
-/* The node whose address this is (text form), or NULL. */
-const node_line *find_node_by_addr(const node_line *nodes, size_t n, const char *addr);
 
 /* The topology a running sim was built from (its recorded file, named
  * as the sim); 0, or 1 after a message. */
 int load_running_topology(const char *sim, topo *t);
 
-/* Load and validate a topology, reporting every problem (0 or 1). */
-int load_checked(topo *t, const char *path);
+/* Load a topology with its routes and zones and validate it, reporting
+ * every problem (0, or 1 with m empty). */
+int load_checked(topo_model *m, const char *path);
 
 /* Pick the sim and check the node exists; its namespace name in ns. */
 int node_args(const char *name, const char *node, char *sim, size_t simsz,
@@ -60,16 +49,21 @@ int node_args(const char *name, const char *node, char *sim, size_t simsz,
 int enter_and_exec(const char *sim, const char *node, const char *ns, char **argv);
 bool monitor_alive(const char *sim);
 
-/* The verbs. */
-int cmd_check(int argc, char **argv);
+/* "sim: usage: sim VERB ARGS" from the verb table (main.c); returns 1. */
+int verb_usage(const char *verb);
+
+/* The verbs, each given the --name option (or NULL) and its arguments. */
+int cmd_check(const char *name, int argc, char **argv);
 int cmd_up(const char *name, int argc, char **argv);
 int cmd_down(const char *name, int argc, char **argv);
-int cmd_list(int argc);
-int cmd_status(const char *name, int argc);
+int cmd_list(const char *name, int argc, char **argv);
+int cmd_status(const char *name, int argc, char **argv);
 int cmd_exec(const char *name, int argc, char **argv);
 int cmd_shell(const char *name, int argc, char **argv);
 int cmd_logs(const char *name, int argc, char **argv);
-int cmd_control(const char *name, const char *verb, int argc, char **argv);
+int cmd_stop(const char *name, int argc, char **argv);
+int cmd_start(const char *name, int argc, char **argv);
+int cmd_restart(const char *name, int argc, char **argv);
 int cmd_trace(const char *name, int argc, char **argv);
 int cmd_capture(const char *name, int argc, char **argv);
 int cmd_stats(const char *name, int argc, char **argv);

@@ -37,7 +37,7 @@ static int capture_all(const char *sim, char **argv, long count)
 {
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
 	char ns[128];
 	netns_switch_name(ns, sizeof ns, sim);
@@ -114,7 +114,7 @@ int cmd_capture(const char *name, int argc, char **argv)
 			file = argv[++i];
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			count = strtol(argv[++i], NULL, 10);
-		else if (i == 0 && find_node(nodes, n, argv[i]))
+		else if (i == 0 && nodelist_find(nodes, n, argv[i]))
 			node = argv[i];   /* a node's name first; the rest filters */
 		else if (nfilter < MAX_ARGS - 16)
 			filter[nfilter++] = argv[i];

@@ -21,10 +21,12 @@
 #include "netns/netns.h"
 #include "netns/state.h"
 
-int cmd_list(int argc)
+int cmd_list(const char *name, int argc, char **argv)
 {
+	(void)name;
+	(void)argv;
 	if (argc)
-		return die("usage: sim list");
+		return verb_usage("list");
 	char **names;
 	int count = state_list(&names);
 	if (count < 0)
@@ -36,7 +38,7 @@ int cmd_list(int argc)
 	for (int i = 0; i < count; i++) {
 		node_line *nodes;
 		size_t n = 0;
-		read_nodes(names[i], &nodes, &n);
+		nodelist_read(names[i], &nodes, &n);
 		printf("%-20s %-6zu %s\n", names[i], n,
 		       monitor_alive(names[i]) ? "running" : "not running (`down` cleans up)");
 		free(nodes);
@@ -46,10 +48,11 @@ int cmd_list(int argc)
 	return 0;
 }
 
-int cmd_status(const char *name, int argc)
+int cmd_status(const char *name, int argc, char **argv)
 {
+	(void)argv;
 	if (argc)
-		return die("usage: sim [--name NAME] status");
+		return verb_usage("status");
 	char sim[TOPO_NAME_MAX + 1];
 	if (pick_sim(name, sim, sizeof sim))
 		return 1;
@@ -57,7 +60,7 @@ int cmd_status(const char *name, int argc)
 		return die("sim %s is not up", sim);
 	node_line *nodes;
 	size_t n;
-	int rc = read_nodes(sim, &nodes, &n);
+	int rc = nodelist_read(sim, &nodes, &n);
 	if (rc < 0)
 		return die("sim %s: cannot read its node list: %s", sim, strerror(-rc));
 	char *reply = monitor_call(sim, "status");
@@ -126,7 +129,7 @@ int cmd_logs(const char *name, int argc, char **argv)
 			node = "";
 	}
 	if (node == NULL || *node == '\0')
-		return die("usage: sim logs NODE [-f]");
+		return verb_usage("logs");
 	char sim[TOPO_NAME_MAX + 1], ns[128], path[512], sub[80];
 	if (node_args(name, node, sim, sizeof sim, ns, sizeof ns))
 		return 1;

@@ -18,23 +18,29 @@
 #include "io/clock.h"
 #include "netns/build.h"
 #include "runtime/monitor.h"
-#include "topo/routes.h"
 #include "netns/state.h"
 #include "netns/teardown.h"
 
-int cmd_check(int argc, char **argv)
+int cmd_check(const char *name, int argc, char **argv)
 {
 	if (argc != 1)
-		return die("usage: sim check FILE");
-	topo t;
-	if (load_checked(&t, argv[0]))
+		return verb_usage("check");
+	/* A topology file, or the name of an exercise to grade. */
+	size_t len = strlen(argv[0]);
+	bool file = strchr(argv[0], '/') || (len > 5 && strcmp(argv[0] + len - 5, ".toml") == 0) ||
+		    access(argv[0], F_OK) == 0;
+	if (!file)
+		return cmd_exercise(name, argv[0]);
+	topo_model m;
+	if (load_checked(&m, argv[0]))
 		return 1;
+	const topo *t = &m.t;
 	size_t servers = 0;
-	for (size_t i = 0; i < t.nnodes; i++)
-		servers += t.nodes[i].service != TOPO_SVC_NONE;
-	printf("%s: sim %s, %zu networks, %zu nodes, %zu servers: OK\n", argv[0], t.name,
-	       t.nnetworks, t.nnodes, servers);
-	topo_free(&t);
+	for (size_t i = 0; i < t->nnodes; i++)
+		servers += t->nodes[i].service != TOPO_SVC_NONE;
+	printf("%s: sim %s, %zu networks, %zu nodes, %zu servers: OK\n", argv[0], t->name,
+	       t->nnetworks, t->nnodes, servers);
+	topo_model_free(&m);
 	return 0;
 }
 
@@ -121,7 +127,7 @@ int cmd_up(const char *name, int argc, char **argv)
 		else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else
-			return die("usage: sim up [FILE] [--capture DIR]");
+			return verb_usage("up");
 	}
 	char def[PATH_MAX], capdir[PATH_MAX];
 	const char *path = file ? file : default_topology(def, sizeof def);
@@ -136,46 +142,41 @@ int cmd_up(const char *name, int argc, char **argv)
 			return die("%s: %s", capture, strerror(errno));
 	}
 	long long t0 = clock_ms();
-	topo t;
-	if (load_checked(&t, path))
+	topo_model m;
+	if (load_checked(&m, path))
 		return 1;
+	topo *t = &m.t;
 	if (name && !topo_name_ok(name)) {
-		topo_free(&t);
+		topo_model_free(&m);
 		return die("\"%s\" is not a sim name: use at most %d letters, digits and '-'",
 			   name, TOPO_NAME_MAX);
 	}
 	if (name)
-		snprintf(t.name, sizeof t.name, "%s", name);
-	if (state_exists(t.name)) {
+		snprintf(t->name, sizeof t->name, "%s", name);
+	if (state_exists(t->name)) {
 		die("sim %s is already up; nothing changed (`sudo ./sim --name %s down` "
-		    "takes it down)", t.name, t.name);
-		topo_free(&t);
+		    "takes it down)", t->name, t->name);
+		topo_model_free(&m);
 		return 1;
 	}
-	routes r;
-	if (!routes_compute(&t, &r)) {
-		topo_free(&t);
-		return die("out of memory");
-	}
-	int statefd = state_create(t.name);
+	int statefd = state_create(t->name);
 	if (statefd < 0) {
-		die("cannot create %s/%s: %s", SIM_RUN_DIR, t.name,
+		die("cannot create %s/%s: %s", SIM_RUN_DIR, t->name,
 		    statefd == -EEXIST ? "the sim is already up" : strerror(-statefd));
-		routes_free(&r);
-		topo_free(&t);
+		topo_model_free(&m);
 		return 1;
 	}
 	cli_catch_interrupts();
 	int rc = 0;
 	char err[1024];
 	up_progress prog = { .tty = isatty(2), .t0 = t0, .built_fd = -1 };
-	if ((rc = write_nodes(&t)) < 0 || (rc = write_topology_path(t.name, path)) < 0) {
+	if ((rc = nodelist_from_topo(t)) < 0 || (rc = write_topology_path(t->name, path)) < 0) {
 		die("cannot write the node list: %s", strerror(-rc));
 		goto fail;
 	}
 	if (prog.tty)
-		fprintf(stderr, "sim %s: %zu nodes on %zu networks\n", t.name, t.nnodes,
-			t.nnetworks);
+		fprintf(stderr, "sim %s: %zu nodes on %zu networks\n", t->name, t->nnodes,
+			t->nnetworks);
 	/* The monitor starts first, and each node's server as soon as the
 	 * node is built: servers start on one core while the network is
 	 * built on the other. */
@@ -199,7 +200,7 @@ int cmd_up(const char *name, int argc, char **argv)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		char logpath[512];
-		state_path(logpath, sizeof logpath, t.name, "logs/supervisor.log");
+		state_path(logpath, sizeof logpath, t->name, "logs/supervisor.log");
 		int null = open("/dev/null", O_RDWR);
 		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
 		if (null >= 0 && log >= 0) {
@@ -208,17 +209,16 @@ int cmd_up(const char *name, int argc, char **argv)
 			dup2(log, 2);
 		}
 		close(statefd);
-		int status = monitor_run(&t, bindir, pipefd[1], capture ? capdir : NULL,
+		int status = monitor_run(&m, bindir, pipefd[1], capture ? capdir : NULL,
 					 builtfd[0]);
-		routes_free(&r);
-		topo_free(&t);
+		topo_model_free(&m);
 		_exit(status);
 	}
 	close(builtfd[0]);
 	prog.built_fd = builtfd[1];
-	prog.t = &t;
+	prog.t = t;
 	signal(SIGPIPE, SIG_IGN);
-	int built = build_network(&t, &r, statefd, on_progress, &prog, err, sizeof err);
+	int built = build_network(t, &m.r, statefd, on_progress, &prog, err, sizeof err);
 	close(builtfd[1]);
 	if (built < 0) {
 		close(pipefd[1]);
@@ -230,8 +230,8 @@ int cmd_up(const char *name, int argc, char **argv)
 	FILE *rep = fdopen(pipefd[0], "r");
 	char line[700];
 	size_t ready = 0, services = 0, failed = 0;
-	for (size_t i = 0; i < t.nnodes; i++)
-		services += t.nodes[i].service != TOPO_SVC_NONE;
+	for (size_t i = 0; i < t->nnodes; i++)
+		services += t->nodes[i].service != TOPO_SVC_NONE;
 	bool done = false;
 	while (rep && !cli_interrupted && fgets(line, sizeof line, rep)) {
 		line[strcspn(line, "\n")] = '\0';
@@ -266,19 +266,17 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (!done || failed) {
 		if (!done && !failed)
 			die("the monitor stopped before every server was ready (see %s/%s/logs/)",
-			    SIM_RUN_DIR, t.name);
+			    SIM_RUN_DIR, t->name);
 		goto fail;
 	}
 	close(statefd);
-	print_built(&t, clock_ms() - t0);
-	routes_free(&r);
-	topo_free(&t);
+	print_built(t, clock_ms() - t0);
+	topo_model_free(&m);
 	return 0;
 fail:
 	close(statefd);
-	rollback(t.name);
-	routes_free(&r);
-	topo_free(&t);
+	rollback(t->name);
+	topo_model_free(&m);
 	return 1;
 }
 
@@ -286,7 +284,7 @@ int cmd_down(const char *name, int argc, char **argv)
 {
 	bool all = argc == 1 && strcmp(argv[0], "--all") == 0;
 	if (argc > (all ? 1 : 0))
-		return die("usage: sim [--name NAME] down [--all]");
+		return verb_usage("down");
 	if (!need_root())
 		return 1;
 	char **names = NULL;

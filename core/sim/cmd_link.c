@@ -39,7 +39,7 @@ static bool on_network(const topo_node *n, size_t net)
 int cmd_link(const char *name, int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || (strcmp(argv[0], "down") != 0 && strcmp(argv[0], "up") != 0))
-		return die("usage: sim link down|up NODE [NETWORK|NODE]");
+		return verb_usage("link");
 	bool up = strcmp(argv[0], "up") == 0;
 	if (!need_root())
 		return 1;

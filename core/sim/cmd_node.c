@@ -20,7 +20,7 @@
 int cmd_exec(const char *name, int argc, char **argv)
 {
 	if (argc < 2)
-		return die("usage: sim exec NODE CMD [ARGS...]");
+		return verb_usage("exec");
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1], ns[128];
@@ -32,7 +32,7 @@ int cmd_exec(const char *name, int argc, char **argv)
 int cmd_shell(const char *name, int argc, char **argv)
 {
 	if (argc != 1)
-		return die("usage: sim shell NODE");
+		return verb_usage("shell");
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1], ns[128];
@@ -49,10 +49,10 @@ int cmd_shell(const char *name, int argc, char **argv)
 	return enter_and_exec(sim, argv[0], ns, args);
 }
 
-int cmd_control(const char *name, const char *verb, int argc, char **argv)
+static int control(const char *name, const char *verb, int argc, char **argv)
 {
 	if (argc != 1)
-		return die("usage: sim %s NODE", verb);
+		return verb_usage(verb);
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1], ns[128], cmd[128];
@@ -92,4 +92,19 @@ int cmd_control(const char *name, const char *verb, int argc, char **argv)
 		nanosleep(&pause, NULL);
 	}
 	return die("node %s did not become %s (see `./sim logs %s`)", argv[0], goal, argv[0]);
+}
+
+int cmd_stop(const char *name, int argc, char **argv)
+{
+	return control(name, "stop", argc, argv);
+}
+
+int cmd_start(const char *name, int argc, char **argv)
+{
+	return control(name, "start", argc, argv);
+}
+
+int cmd_restart(const char *name, int argc, char **argv)
+{
+	return control(name, "restart", argc, argv);
 }

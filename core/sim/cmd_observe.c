@@ -117,7 +117,7 @@ int cmd_stats(const char *name, int argc, char **argv)
 		else if (only == NULL && argv[i][0] != '-')
 			only = argv[i];
 		else
-			return die("usage: sim stats [NODE] [--prometheus]");
+			return verb_usage("stats");
 	}
 	if (!need_root())
 		return 1;
@@ -152,7 +152,7 @@ int cmd_cache(const char *name, int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || (strcmp(argv[1], "dump") != 0 && strcmp(argv[1], "flush") != 0) ||
 	    (argc == 3 && strcmp(argv[1], "flush") != 0))
-		return die("usage: sim cache NODE dump|flush [NAME]");
+		return verb_usage("cache");
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1], ns[128];
@@ -160,9 +160,9 @@ int cmd_cache(const char *name, int argc, char **argv)
 		return 1;
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
-	const node_line *nl = find_node(nodes, n, argv[0]);
+	const node_line *nl = nodelist_find(nodes, n, argv[0]);
 	bool resolver = nl && strcmp(nl->service, "resolver") == 0;
 	free(nodes);
 	if (!resolver)

@@ -49,7 +49,7 @@ static int find_parent(const char *sim, const uint8_t *domain, dns_name *parent,
 {
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
 	*path = NULL;
 	int rc = 0;
@@ -107,31 +107,32 @@ static char *new_zone_text(const dns_name *domain, const nameserver *ns, size_t 
 	return text;
 }
 
-/* Rewrite the node list with `name` serving (added when new). */
-static int mark_serving(const char *sim, const char *name, const char *addr)
+/* Rewrite the node list with `name` serving `service` (added, at addr,
+ * when new). */
+static int list_node(const char *sim, const char *name, const char *service,
+		     const char *addr)
 {
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return -ENOENT;
-	char path[512];
-	state_path(path, sizeof path, sim, "nodes.list");
-	FILE *f = fopen(path, "w");
-	if (f == NULL) {
-		free(nodes);
-		return -errno;
+	node_line *me = (node_line *)nodelist_find(nodes, n, name);
+	if (me == NULL) {
+		node_line *g = realloc(nodes, (n + 1) * sizeof *g);
+		if (g == NULL) {
+			free(nodes);
+			return -ENOMEM;
+		}
+		nodes = g;
+		me = &nodes[n++];
+		memset(me, 0, sizeof *me);
+		snprintf(me->name, sizeof me->name, "%s", name);
+		snprintf(me->addrs, sizeof me->addrs, "%s", addr);
 	}
-	bool found = false;
-	for (size_t i = 0; i < n; i++) {
-		bool me = strcmp(nodes[i].name, name) == 0;
-		found = found || me;
-		fprintf(f, "%s %s %d %s\n", nodes[i].name, me ? "auth" : nodes[i].service,
-			nodes[i].router, nodes[i].addrs);
-	}
-	if (!found)
-		fprintf(f, "%s auth 0 %s\n", name, addr);
+	snprintf(me->service, sizeof me->service, "%s", service);
+	int rc = nodelist_write(sim, nodes, n);
 	free(nodes);
-	return fclose(f) == 0 ? 0 : -errno;
+	return rc;
 }
 
 /* Make a new host on the network that holds addr. */
@@ -141,9 +142,9 @@ static int new_host(const char *sim, const char *node, const nameserver *ns)
 	 * has, those added since `up` included. */
 	node_line *listed;
 	size_t port_index;
-	if (read_nodes(sim, &listed, &port_index) < 0)
+	if (nodelist_read(sim, &listed, &port_index) < 0)
 		return die("sim %s is not up", sim);
-	const node_line *owner = find_node_by_addr(listed, port_index, ns->addr_text);
+	const node_line *owner = nodelist_find_addr(listed, port_index, ns->addr_text);
 	if (owner) {
 		int rc = die("%s is node %s's address already: give the new host another, "
 			     "or serve the domain from %s (--node %s)", ns->addr_text, owner->name,
@@ -203,13 +204,9 @@ static int new_host(const char *sim, const char *node, const nameserver *ns)
 	if (rc == 0) {
 		/* In the node list at once, so the next node added gets ports
 		 * of its own even if this one's server never starts. */
-		char path[512];
-		state_path(path, sizeof path, sim, "nodes.list");
-		FILE *f = fopen(path, "a");
-		if (f == NULL || fprintf(f, "%s - 0 %s\n", node, ns->addr_text) < 0)
-			rc = die("cannot update the node list: %s", strerror(errno));
-		if (f)
-			fclose(f);
+		int e = list_node(sim, node, "-", ns->addr_text);
+		if (e < 0)
+			rc = die("cannot update the node list: %s", strerror(-e));
 	}
 	if (rc == 0)
 		printf("made host %s with address %s\n", node, ns->addr_text);
@@ -224,14 +221,14 @@ static int pick_host(const char *sim, const char *node, const nameserver *ns, si
 {
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
-	const node_line *nl = find_node(nodes, n, node);
+	const node_line *nl = nodelist_find(nodes, n, node);
 	*exists = nl != NULL;
 	*mine = nl ? NULL : &ns[0];   /* a new host gets the first address */
 	snprintf(service, servicesz, "%s", nl ? nl->service : "-");
 	for (size_t i = 0; nl && i < nns && !*mine; i++)
-		if (find_node_by_addr(nl, 1, ns[i].addr_text))
+		if (nodelist_find_addr(nl, 1, ns[i].addr_text))
 			*mine = &ns[i];
 	free(nodes);
 	if (*mine == NULL)
@@ -283,7 +280,7 @@ static int start_server(const char *sim, const char *node, const dns_name *domai
 			return r;
 		}
 		free(reply);
-		if ((rc = mark_serving(sim, node, mine->addr_text)) < 0)
+		if ((rc = list_node(sim, node, "auth", mine->addr_text)) < 0)
 			return die("cannot update the node list: %s", strerror(-rc));
 	}
 	/* Wait until it answers. */
@@ -330,7 +327,7 @@ int cmd_register(const char *name, int argc, char **argv)
 		}
 	}
 	if (domain_text == NULL || nns == 0)
-		return die("usage: sim register DOMAIN --ns NAME=ADDRESS [--ns ...] [--node NODE]");
+		return verb_usage("register");
 	if (!need_root())
 		return 1;
 	dns_name domain;

@@ -43,7 +43,7 @@ static const char *server_name(void *ctx, const char *addr)
 	char *hash = strrchr(host, '#');
 	if (hash)
 		*hash = '\0';
-	const node_line *n = find_node_by_addr(c->nodes, c->n, host);
+	const node_line *n = nodelist_find_addr(c->nodes, c->n, host);
 	return n ? n->name : NULL;
 }
 
@@ -92,7 +92,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 			qtype_text = argv[i];
 	}
 	if (qname_text == NULL)
-		return die("usage: sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]");
+		return verb_usage("trace");
 	if (!need_root())
 		return 1;
 	dns_name qname;
@@ -105,7 +105,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 	if (node_args(name, from, sim, sizeof sim, ns, sizeof ns))
 		return 1;
 	lanes_ctx lc;
-	if (read_nodes(sim, &lc.nodes, &lc.n) < 0)
+	if (nodelist_read(sim, &lc.nodes, &lc.n) < 0)
 		return die("sim %s is not up", sim);
 	int rc = 1;
 	char resolver_addr[64];
@@ -114,7 +114,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 		die("node %s has no resolver in its resolv.conf (choose a client with --from)", from);
 		goto out;
 	}
-	res = find_node_by_addr(lc.nodes, lc.n, resolver_addr);
+	res = nodelist_find_addr(lc.nodes, lc.n, resolver_addr);
 	if (res == NULL || strcmp(res->service, "resolver") != 0) {
 		die("node %s asks %s, which is not a dnsim resolver of this sim: nothing to trace",
 		    from, resolver_addr);

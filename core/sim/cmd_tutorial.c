@@ -247,7 +247,7 @@ int cmd_tutorial(const char *name, int argc, char **argv)
 		else if (which == NULL)
 			which = argv[i];
 		else
-			return die("usage: sim tutorial [N] [--auto]");
+			return verb_usage("tutorial");
 	}
 	char dir[PATH_MAX];
 	if (shipped_dir("tutorials", dir, sizeof dir) < 0)

@@ -41,8 +41,7 @@ int cmd_zone(const char *name, int argc, char **argv)
 	bool add = nwords == 4 && strcmp(words[1], "add") == 0;
 	bool del = nwords == 4 && strcmp(words[1], "del") == 0;
 	if (!show && !add && !del)
-		return die("usage: sim zone NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | "
-			   "del ZONE 'NAME [TYPE [RDATA]]'  [--view VIEW]");
+		return verb_usage("zone");
 	if (!need_root())
 		return 1;
 	char sim[TOPO_NAME_MAX + 1], ns[128];

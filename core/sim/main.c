@@ -1,6 +1,8 @@
-/* ./sim: the supervisor's command line.  Each verb lives in a cmd_*.c
- * file beside this one; the work is done by the files they call
- * (topo_*, build, monitor, teardown, render). */
+/* ./sim: the supervisor's command line.  One table names every verb, its
+ * arguments and what it does (the way iproute2's ip.c keeps its
+ * commands); `help` and every verb's usage message are made from it.
+ * Each verb lives in a cmd_*.c file beside this one; the work is done
+ * by the layers below (topo, netns, runtime, draw, teach). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,68 +14,133 @@
 #include "netns/netns.h"
 #include "netns/state.h"
 
+typedef struct verb {
+	const char *name;
+	const char *args;      /* after the verb, as usage shows them */
+	const char *help;      /* lines of what it does, '\n' between them */
+	int (*run)(const char *sim, int argc, char **argv);
+} verb;
+
+static int cmd_help(const char *sim, int argc, char **argv);
+
+static const verb verbs[] = {
+	{ "up", "[FILE] [--capture DIR]",
+	  "build the topology in FILE (default: the internet in\n"
+	  DEFAULT_TOPOLOGY "), start every server, and return\n"
+	  "once all of them answer; prints what it built;\n"
+	  "--capture records every node's packets to DIR/NODE.pcap", cmd_up },
+	{ "down", "[--all]",
+	  "stop every process and remove every namespace, link\n"
+	  "and file of the sim (works after a crash too)", cmd_down },
+	{ "status", "",
+	  "one line per node: addresses, service, pid, state,\n"
+	  "queries served", cmd_status },
+	{ "exec", "NODE CMD...", "run CMD inside NODE, with NODE's resolv.conf and hosts",
+	  cmd_exec },
+	{ "shell", "NODE", "an interactive shell inside NODE", cmd_shell },
+	{ "logs", "NODE [-f]", "NODE's log (its server's output); -f follows it", cmd_logs },
+	{ "stop", "NODE", "stop NODE's server (it stays stopped)", cmd_stop },
+	{ "start", "NODE", "start it again", cmd_start },
+	{ "restart", "NODE", "stop and start it", cmd_restart },
+	{ "link", "down|up NODE [NETWORK|NODE]",
+	  "cut NODE off a network (the one it shares with the other\n"
+	  "node; all of its links when none is named), or mend it", cmd_link },
+	{ "list", "", "the sims that are up", cmd_list },
+	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid]",
+	  "resolve NAME from a host (default laptop) and draw\n"
+	  "every hop its resolver made, with times; --cold\n"
+	  "flushes the resolver's cache first", cmd_trace },
+	{ "capture", "[NODE] [-w FILE] [-c N] [FILTER...]",
+	  "tcpdump inside NODE (default filter: port 53); without\n"
+	  "NODE, every DNS packet in the sim, labelled with its sender", cmd_capture },
+	{ "stats", "[NODE] [--prometheus]",
+	  "each server's counters: queries by type and rcode; for\n"
+	  "resolvers cache size, hits, misses, hit rate", cmd_stats },
+	{ "zone", "NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]' [--view VIEW]",
+	  "look at or change a zone on a running server (checked,\n"
+	  "serial bumped, served at once; --view VIEW for a view)", cmd_zone },
+	{ "register", "DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE]",
+	  "delegate DOMAIN from its parent zone (NS and glue);\n"
+	  "--node starts its server on NODE (made if new)", cmd_register },
+	{ "graph", "[FILE] [--delegations] [-o OUT]",
+	  "the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
+	  "networks, routers, hosts, servers and their zones;\n"
+	  "--delegations draws the zone tree from the root down", cmd_graph },
+	{ "cache", "NODE dump|flush [NAME]",
+	  "a resolver's cache: list it, empty it, or forget NAME", cmd_cache },
+	{ "check", "FILE | EXERCISE",
+	  "check FILE: validate a topology without building anything;\n"
+	  "check EXERCISE: grade an exercise (tutorials/exercises/)\n"
+	  "on the live sim",
+	  cmd_check },
+	{ "tutorial", "[N] [--auto]",
+	  "list the lessons, or run lesson N step by step against\n"
+	  "the live sim (--auto: without pausing)", cmd_tutorial },
+	{ "help", "", "this text", cmd_help },
+};
+
+#define NVERBS (sizeof verbs / sizeof verbs[0])
+
+static const verb *verb_find(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+int verb_usage(const char *name)
+{
+	const verb *v = verb_find(name);
+	if (v == NULL)
+		return die("usage: sim [--name NAME] VERB [ARGS] (`./sim help` lists them)");
+	return die("usage: sim [--name NAME] %s%s%s", v->name, v->args[0] ? " " : "", v->args);
+}
+
 static void usage(FILE *out)
 {
-	fputs(
-"usage: sim [--name NAME] VERB [ARGS]\n"
-"\n"
-"dnsim runs a DNS internet on this machine: a network namespace per node,\n"
-"links between them, and real DNS servers inside.  Most verbs need root.\n"
-"\n"
-"  up [FILE] [--capture DIR]\n"
-"                       build the topology in FILE (default: the internet in\n"
-"                       " DEFAULT_TOPOLOGY "), start every server, and return\n"
-"                       once all of them answer; prints what it built;\n"
-"                       --capture records every node's packets to DIR/NODE.pcap\n"
-"  down [--all]         stop every process and remove every namespace, link\n"
-"                       and file of the sim (works after a crash too)\n"
-"  status               one line per node: addresses, service, pid, state,\n"
-"                       queries served\n"
-"  exec NODE CMD...     run CMD inside NODE, with NODE's resolv.conf and hosts\n"
-"  shell NODE           an interactive shell inside NODE\n"
-"  logs NODE [-f]       NODE's log (its server's output); -f follows it\n"
-"  stop NODE            stop NODE's server (it stays stopped)\n"
-"  start NODE           start it again\n"
-"  restart NODE         stop and start it\n"
-"  link down|up NODE [NETWORK|NODE]\n"
-"                       cut NODE off a network (the one it shares with the other\n"
-"                       node; all of its links when none is named), or mend it\n"
-"  list                 the sims that are up\n"
-"  trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]\n"
-"                       resolve NAME from a host (default laptop) and draw\n"
-"                       every hop its resolver made, with times; --cold\n"
-"                       flushes the resolver's cache first\n"
-"  capture [NODE] [-w FILE] [-c N] [FILTER...]\n"
-"                       tcpdump inside NODE (default filter: port 53); without\n"
-"                       NODE, every DNS packet in the sim, labelled with its sender\n"
-"  stats [NODE] [--prometheus]\n"
-"                       each server's counters: queries by type and rcode; for\n"
-"                       resolvers cache size, hits, misses, hit rate\n"
-"  zone NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]'\n"
-"                       look at or change a zone on a running server (checked,\n"
-"                       serial bumped, served at once; --view VIEW for a view)\n"
-"  register DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE]\n"
-"                       delegate DOMAIN from its parent zone (NS and glue);\n"
-"                       --node starts its server on NODE (made if new)\n"
-"  graph [FILE] [--delegations] [-o OUT]\n"
-"                       the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
-"                       networks, routers, hosts, servers and their zones;\n"
-"                       --delegations draws the zone tree from the root down\n"
-"  cache NODE dump|flush [NAME]\n"
-"                       a resolver's cache: list it, empty it, or forget NAME\n"
-"  check FILE           validate a topology without building anything\n"
-"  check EXERCISE       grade an exercise (tutorials/exercises/) on the live sim\n"
-"  tutorial [N] [--auto]\n"
-"                       list the lessons, or run lesson N step by step against\n"
-"                       the live sim (--auto: without pausing)\n"
-"  help                 this text\n"
-"\n"
-"  --name NAME          which sim (default: the topology's [sim] name for up;\n"
-"                       otherwise the only sim that is up)\n"
-"\n"
-"Namespaces are named SIM-NODE (see `ip netns list`); state lives in\n"
-SIM_RUN_DIR "/SIM/, per-node resolv.conf and hosts in " NETNS_ETC_DIR "/SIM-NODE/.\n",
+	fputs("usage: sim [--name NAME] VERB [ARGS]\n"
+	      "\n"
+	      "dnsim runs a DNS internet on this machine: a network namespace per node,\n"
+	      "links between them, and real DNS servers inside.  Most verbs need root.\n"
+	      "\n", out);
+	for (size_t i = 0; i < NVERBS; i++) {
+		const verb *v = &verbs[i];
+		char head[160];
+		snprintf(head, sizeof head, "%s%s%s", v->name, v->args[0] ? " " : "", v->args);
+		/* Short heads share their first line with the help; long ones
+		 * stand alone above it. */
+		const char *h = v->help;
+		size_t first = strcspn(h, "\n");
+		if (strlen(head) < 21) {
+			fprintf(out, "  %-21s%.*s\n", head, (int)first, h);
+			h += first + (h[first] == '\n');
+		} else {
+			fprintf(out, "  %s\n", head);
+		}
+		while (*h) {
+			size_t len = strcspn(h, "\n");
+			fprintf(out, "%23s%.*s\n", "", (int)len, h);
+			h += len + (h[len] == '\n');
+		}
+	}
+	fputs("\n"
+	      "  --name NAME          which sim (default: the topology's [sim] name for up;\n"
+	      "                       otherwise the only sim that is up)\n"
+	      "\n"
+	      "Namespaces are named SIM-NODE (see `ip netns list`); state lives in\n"
+	      SIM_RUN_DIR "/SIM/, per-node resolv.conf and hosts in " NETNS_ETC_DIR "/SIM-NODE/.\n",
 	      out);
+}
+
+static int cmd_help(const char *sim, int argc, char **argv)
+{
+	(void)sim;
+	(void)argv;
+	if (argc)
+		return verb_usage("help");
+	usage(stdout);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -105,14 +172,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *verb = argv[i++];
+	const char *word = argv[i++];
 	/* Collect the verb's arguments, lifting --name out of them (but not
 	 * out of an exec'd command line). */
 	char **args = calloc((size_t)(argc - i) + 1, sizeof *args);
 	if (args == NULL)
 		return die("out of memory");
 	int nargs = 0;
-	bool is_exec = strcmp(verb, "exec") == 0;
+	bool is_exec = strcmp(word, "exec") == 0;
 	for (; i < argc; i++) {
 		if (!(is_exec && nargs >= 1) && strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
 			name = argv[++i];
@@ -120,56 +187,13 @@ int main(int argc, char **argv)
 		}
 		args[nargs++] = argv[i];
 	}
+	const verb *v = verb_find(word);
 	int rc;
-	if (strcmp(verb, "help") == 0) {
-		usage(stdout);
-		rc = 0;
-	} else if (strcmp(verb, "up") == 0)
-		rc = cmd_up(name, nargs, args);
-	else if (strcmp(verb, "down") == 0)
-		rc = cmd_down(name, nargs, args);
-	else if (strcmp(verb, "status") == 0)
-		rc = cmd_status(name, nargs);
-	else if (strcmp(verb, "exec") == 0)
-		rc = cmd_exec(name, nargs, args);
-	else if (strcmp(verb, "shell") == 0)
-		rc = cmd_shell(name, nargs, args);
-	else if (strcmp(verb, "logs") == 0)
-		rc = cmd_logs(name, nargs, args);
-	else if (strcmp(verb, "stop") == 0 || strcmp(verb, "start") == 0 ||
-		 strcmp(verb, "restart") == 0)
-		rc = cmd_control(name, verb, nargs, args);
-	else if (strcmp(verb, "list") == 0)
-		rc = cmd_list(nargs);
-	else if (strcmp(verb, "trace") == 0)
-		rc = cmd_trace(name, nargs, args);
-	else if (strcmp(verb, "capture") == 0)
-		rc = cmd_capture(name, nargs, args);
-	else if (strcmp(verb, "stats") == 0)
-		rc = cmd_stats(name, nargs, args);
-	else if (strcmp(verb, "cache") == 0)
-		rc = cmd_cache(name, nargs, args);
-	else if (strcmp(verb, "graph") == 0)
-		rc = cmd_graph(name, nargs, args);
-	else if (strcmp(verb, "zone") == 0)
-		rc = cmd_zone(name, nargs, args);
-	else if (strcmp(verb, "register") == 0)
-		rc = cmd_register(name, nargs, args);
-	else if (strcmp(verb, "link") == 0)
-		rc = cmd_link(name, nargs, args);
-	else if (strcmp(verb, "tutorial") == 0)
-		rc = cmd_tutorial(name, nargs, args);
-	else if (strcmp(verb, "check") == 0) {
-		/* A topology file, or the name of an exercise to grade. */
-		size_t len = nargs == 1 ? strlen(args[0]) : 0;
-		bool file = nargs != 1 || strchr(args[0], '/') ||
-			    (len > 5 && strcmp(args[0] + len - 5, ".toml") == 0) ||
-			    access(args[0], F_OK) == 0;
-		rc = file ? cmd_check(nargs, args) : cmd_exercise(name, args[0]);
-	}
-	else {
-		die("unknown verb \"%s\" (`./sim help` lists them)", verb);
+	if (v == NULL) {
+		die("unknown verb \"%s\" (`./sim help` lists them)", word);
 		rc = 2;
+	} else {
+		rc = v->run(name, nargs, args);
 	}
 	free(args);
 	return rc;

@@ -110,7 +110,7 @@ size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *pat
 	*out = NULL;
 	node_line *nodes;
 	size_t n, count = 0;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(nodes[i].service, "auth") != 0)
@@ -154,9 +154,9 @@ static bool serves_serial(const char *sim, const char *node, const uint8_t *orig
 {
 	node_line *nodes;
 	size_t n;
-	if (read_nodes(sim, &nodes, &n) < 0)
+	if (nodelist_read(sim, &nodes, &n) < 0)
 		return false;
-	const node_line *nl = find_node(nodes, n, node);
+	const node_line *nl = nodelist_find(nodes, n, node);
 	char first[64], ns[128];
 	net_addr to;
 	bool ok = false;

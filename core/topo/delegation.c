@@ -11,119 +11,9 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "dns/zonedata.h"
-#include "io/readfile.h"
 #include "util/array.h"
 
 #define MAX_NS_ADDRS 32
-
-/* Every zone the topology serves, loaded once per (origin, file) pair
- * however many nodes serve it (those that fail to load are left out:
- * topo_check reports them). */
-typedef struct zone_ref {
-	dns_name origin;
-	const topo_node *node;
-	const topo_zone *tz;
-	dns_zonedata zd;
-} zone_ref;
-
-struct zone_set {
-	zone_ref *z;
-	size_t n;
-};
-
-static void quiet(void *ctx, const dns_diag *d)
-{
-	(void)ctx;
-	(void)d;
-}
-
-static void zone_set_free(zone_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		dns_zonedata_free(&s->z[i].zd);
-	free(s->z);
-	s->z = NULL;
-	s->n = 0;
-}
-
-static bool zone_set_load(const topo *t, zone_set *s)
-{
-	memset(s, 0, sizeof *s);
-	for (size_t i = 0; i < t->nnodes; i++)
-		for (size_t k = 0; k < t->nodes[i].nzones; k++) {
-			const topo_zone *tz = &t->nodes[i].zones[k];
-			dns_name o;
-			if (dns_name_from_text(&o, tz->origin, strlen(tz->origin),
-					       dns_name_root) != DNS_OK)
-				continue;
-			dns_name_to_lower(o.data);
-			bool seen = false;
-			for (size_t j = 0; j < s->n && !seen; j++)
-				seen = dns_name_equal(s->z[j].origin.data, o.data) &&
-				       strcmp(s->z[j].tz->file, tz->file) == 0;
-			if (seen)
-				continue;
-			zone_ref *z = array_grow(&s->z, &s->n, sizeof *z);
-			if (z == NULL) {
-				zone_set_free(s);
-				return false;
-			}
-			z->origin = o;
-			z->node = &t->nodes[i];
-			z->tz = tz;
-			dns_zonedata_init(&z->zd, o.data, DNS_C_IN);
-			dns_master_ops io = { .read_file = io_read_file, .diag = quiet };
-			if (dns_zonedata_load(&z->zd, tz->file, &io) != 0) {
-				dns_zonedata_free(&z->zd);
-				s->n--;
-			}
-		}
-	return true;
-}
-
-zone_set *delegation_zones_load(const topo *t)
-{
-	zone_set *s = malloc(sizeof *s);
-	if (s && !zone_set_load(t, s)) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-void delegation_zones_free(zone_set *s)
-{
-	if (s) {
-		zone_set_free(s);
-		free(s);
-	}
-}
-
-/* The first loaded copy of zone `origin` (outside views preferred). */
-static const zone_ref *zone_find(const zone_set *s, const uint8_t *origin)
-{
-	const zone_ref *any = NULL;
-	for (size_t i = 0; i < s->n; i++)
-		if (dns_name_equal(s->z[i].origin.data, origin)) {
-			if (s->z[i].tz->view == NULL)
-				return &s->z[i];
-			if (any == NULL)
-				any = &s->z[i];
-		}
-	return any;
-}
-
-/* The closest served zone strictly above `origin`. */
-static const zone_ref *zone_parent(const zone_set *s, const uint8_t *origin)
-{
-	unsigned labels = dns_name_labels(origin);
-	for (unsigned skip = 1; skip <= labels; skip++) {
-		const zone_ref *p = zone_find(s, dns_name_skip_labels(origin, skip));
-		if (p)
-			return p;
-	}
-	return NULL;
-}
 
 static bool node_serves(const topo_node *n, const uint8_t *origin)
 {
@@ -186,7 +76,7 @@ static void addrs_in_zone(const dns_zonedata *zd, const uint8_t *name, ns_addrs 
 /* Every address the simulated world gives a nameserver name: its A and
  * AAAA records in any served zone, and the addresses of any node whose
  * hostname it is. */
-static void ns_lookup(const topo *t, const zone_set *s, const uint8_t *name,
+static void ns_lookup(const topo *t, const topo_zones *s, const uint8_t *name,
 		      ns_addrs *out)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -262,7 +152,7 @@ static void name_text(const uint8_t *name, char *out, size_t outsz)
 
 /* Check that the nameserver `ns` for zone `child` has addresses, each a
  * node that serves child and that every resolver reaches. */
-static void check_nameserver(reporter *rep, const zone_set *s, const routes *rt,
+static void check_nameserver(reporter *rep, const topo_zones *s, const routes *rt,
 			     const uint8_t *child, const uint8_t *ns,
 			     const dns_zonedata *glue_from, const char *what,
 			     const char *file, unsigned line)
@@ -320,18 +210,14 @@ static size_t apex_ns(const dns_zonedata *zd, const uint8_t *at, const uint8_t *
 	return n;
 }
 
-unsigned delegation_check(const topo *t, const routes *rt, topo_report_fn report,
-			  void *ctx)
+unsigned delegation_check(const topo *t, const routes *rt, const topo_zones *zones,
+			  topo_report_fn report, void *ctx)
 {
 	reporter rep = { t, report, ctx, 0 };
-	zone_set s;
-	if (!zone_set_load(t, &s)) {
-		problem(&rep, t->path, 0, "out of memory loading zones");
-		return rep.errors;
-	}
+	const topo_zones s = *zones;
 	for (size_t i = 0; i < s.n; i++) {
-		const zone_ref *z = &s.z[i];
-		if (zone_find(&s, z->origin.data) != z)
+		const topo_zone_data *z = &s.z[i];
+		if (topo_zones_find(&s, z->origin.data) != z)
 			continue; /* each zone once */
 		char zt[DNS_NAME_MAXTEXT];
 		name_text(z->origin.data, zt, sizeof zt);
@@ -345,7 +231,7 @@ unsigned delegation_check(const topo *t, const routes *rt, topo_report_fn report
 						 "root hints", z->tz->file, lines[k]);
 			continue;
 		}
-		const zone_ref *p = zone_parent(&s, z->origin.data);
+		const topo_zone_data *p = topo_zones_parent(&s, z->origin.data);
 		if (p == NULL)
 			continue; /* nothing above it is simulated */
 		char pt[DNS_NAME_MAXTEXT], what[2 * DNS_NAME_MAXTEXT + 64];
@@ -365,8 +251,24 @@ unsigned delegation_check(const topo *t, const routes *rt, topo_report_fn report
 						 what, z->tz->file, lines[k]);
 		}
 	}
-	zone_set_free(&s);
 	return rep.errors;
+}
+
+/* Add to zd the A or AAAA records of `owner` from a. */
+static bool add_addr_records(dns_zonedata *zd, const uint8_t *owner, uint32_t ttl,
+			     const ns_addrs *a, const char *file, unsigned line)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		bool v4 = a->a[i].ss.ss_family == AF_INET;
+		const uint8_t *bytes = v4
+			? (const uint8_t *)&((const struct sockaddr_in *)&a->a[i].ss)->sin_addr
+			: (const uint8_t *)&((const struct sockaddr_in6 *)&a->a[i].ss)->sin6_addr;
+		dns_rr rr = { owner, v4 ? DNS_T_A : DNS_T_AAAA, DNS_C_IN, ttl,
+			      (uint16_t)(v4 ? 4 : 16), bytes };
+		if (!dns_zonedata_add(zd, &rr, file, line))
+			return false;
+	}
+	return true;
 }
 
 static void write_addr_records(FILE *out, const char *owner, uint32_t ttl,
@@ -380,30 +282,22 @@ static void write_addr_records(FILE *out, const char *owner, uint32_t ttl,
 	}
 }
 
-int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node *node,
-			   const topo_zone *tz, FILE *out, char *err, size_t errsz)
+int delegation_add(const topo *t, const topo_zones *zones, const topo_node *node,
+		   const topo_zone *tz, dns_zonedata *out, char *err, size_t errsz)
 {
-	const zone_set s = *zones;
-	const zone_ref *self = NULL;
-	dns_name origin;
-	if (dns_name_from_text(&origin, tz->origin, strlen(tz->origin), dns_name_root) == DNS_OK) {
-		dns_name_to_lower(origin.data);
-		for (size_t i = 0; i < s.n && self == NULL; i++)
-			if (dns_name_equal(s.z[i].origin.data, origin.data) &&
-			    strcmp(s.z[i].tz->file, tz->file) == 0)
-				self = &s.z[i];
-	}
-	if (self == NULL) {
+	const topo_zones s = *zones;
+	const topo_zone_data *self = topo_zones_entry(zones, tz);
+	if (self == NULL || self->errors) {
 		snprintf(err, errsz, "node %s: zone %s (%s) does not load", node->name,
 			 tz->origin, tz->file);
 		return -1;
 	}
-	int wrote = 0;
+	int added = 0;
 	for (size_t i = 0; i < s.n; i++) {
-		const zone_ref *c = &s.z[i];
-		if (zone_find(&s, c->origin.data) != c || c->origin.data[0] == 0)
+		const topo_zone_data *c = &s.z[i];
+		if (topo_zones_find(&s, c->origin.data) != c || c->origin.data[0] == 0)
 			continue;
-		const zone_ref *p = zone_parent(&s, c->origin.data);
+		const topo_zone_data *p = topo_zones_parent(&s, c->origin.data);
 		if (p == NULL || !dns_name_equal(p->origin.data, self->origin.data))
 			continue;
 		const uint8_t *ns[64];
@@ -413,31 +307,20 @@ int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node
 		size_t n = apex_ns(&c->zd, c->origin.data, ns, lines, 64);
 		if (n == 0)
 			continue;
-		if (!wrote) {
-			char abs[PATH_MAX];
-			if (realpath(tz->file, abs) == NULL) {
-				snprintf(err, errsz, "%s: %s", tz->file, strerror(errno));
-				return -1;
-			}
-			char ot[DNS_NAME_MAXTEXT];
-			name_text(self->origin.data, ot, sizeof ot);
-			fprintf(out, "; Zone %s as node %s serves it: the file written for it,\n"
-				"; then the delegations it lacks, derived from the topology.\n"
-				"$ORIGIN %s\n$INCLUDE \"%s\"\n", ot, node->name, ot, abs);
-			wrote = 1;
-		}
 		uint32_t ttl = 86400;
 		for (size_t k = 0; k < c->zd.n; k++)
 			if (c->zd.rr[k].type == DNS_T_NS &&
 			    dns_name_equal(c->zd.rr[k].owner, c->origin.data))
 				ttl = c->zd.rr[k].ttl;
-		char ct[DNS_NAME_MAXTEXT];
-		name_text(c->origin.data, ct, sizeof ct);
-		fprintf(out, "\n; %s is served by node %s\n", ct, c->node->name);
+		/* Each record is told as coming from the child's apex NS line
+		 * it was derived from. */
+		const char *from = c->tz->file;
 		for (size_t k = 0; k < n; k++) {
-			char nt[DNS_NAME_MAXTEXT];
-			name_text(ns[k], nt, sizeof nt);
-			fprintf(out, "%s %u IN NS %s\n", ct, ttl, nt);
+			dns_rr rr = { c->origin.data, DNS_T_NS, DNS_C_IN, ttl,
+				      (uint16_t)dns_name_length(ns[k]), ns[k] };
+			if (!dns_zonedata_add(out, &rr, from, lines[k]))
+				goto nomem;
+			added++;
 		}
 		/* Glue for every nameserver inside this zone's name space that
 		 * the file gives no address (as the real root holds the
@@ -451,24 +334,21 @@ int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node
 			if (a.n > 0)
 				continue;
 			ns_lookup(t, &s, ns[k], &a);
-			char nt[DNS_NAME_MAXTEXT];
-			name_text(ns[k], nt, sizeof nt);
-			write_addr_records(out, nt, ttl, &a);
+			if (!add_addr_records(out, ns[k], ttl, &a, from, lines[k]))
+				goto nomem;
 		}
 	}
-	if (ferror(out)) {
-		snprintf(err, errsz, "cannot write the zone for %s: %s", tz->origin,
-			 strerror(errno));
-		return -1;
-	}
-	return wrote;
+	return added;
+nomem:
+	snprintf(err, errsz, "out of memory deriving the delegations of %s", tz->origin);
+	return -1;
 }
 
-bool delegation_root_hints(const topo *t, const zone_set *zones, FILE *out, char *err,
+bool delegation_root_hints(const topo *t, const topo_zones *zones, FILE *out, char *err,
 			   size_t errsz)
 {
-	const zone_set s = *zones;
-	const zone_ref *root = zone_find(&s, dns_name_root);
+	const topo_zones s = *zones;
+	const topo_zone_data *root = topo_zones_find(&s, dns_name_root);
 	if (root == NULL) {
 		snprintf(err, errsz, "no node serves the root zone");
 		return false;

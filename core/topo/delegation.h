@@ -15,25 +15,21 @@
 
 #include "topo/routes.h"
 #include "topo/topo.h"
-
-/* The topology's zones, loaded once for the renderers below. */
-typedef struct zone_set zone_set;
-zone_set *delegation_zones_load(const topo *t);
-void delegation_zones_free(zone_set *s);
+#include "topo/zones.h"
 
 /* Check every delegation and the root hints; returns the error count. */
-unsigned delegation_check(const topo *t, const routes *r, topo_report_fn report,
-			  void *ctx);
+unsigned delegation_check(const topo *t, const routes *r, const topo_zones *zones,
+			  topo_report_fn report, void *ctx);
 
-/* Write the master-file text node n should serve for its zone z: the
- * original file included, then the delegations it lacks.  Returns 0
- * when nothing is missing (serve the original file), 1 when text was
- * written to out, -1 on error (message in err). */
-int delegation_render_zone(const topo *t, const zone_set *zones, const topo_node *n,
-			   const topo_zone *z, FILE *out, char *err, size_t errsz);
+/* Add to `out` (node n's copy of its zone tz, not yet finished) the
+ * delegations the zone's file lacks: NS records from each child's apex,
+ * and glue for nameservers inside the zone.  Returns how many NS records
+ * were added (0: the file has them all), or -1 with a message in err. */
+int delegation_add(const topo *t, const topo_zones *zones, const topo_node *n,
+		   const topo_zone *tz, dns_zonedata *out, char *err, size_t errsz);
 
 /* Write named.root-style root hints; false with a message in err. */
-bool delegation_root_hints(const topo *t, const zone_set *zones, FILE *out, char *err,
+bool delegation_root_hints(const topo *t, const topo_zones *zones, FILE *out, char *err,
 			   size_t errsz);
 
 #endif

@@ -1,24 +1,36 @@
-/* What each node is given as files: its daemon's config (and the root
- * hints and derived zones it reads), and the resolv.conf and hosts that
- * tools inside its namespace see. */
+/* What each node is given, rendered from the model as text or loaded
+ * data: its daemon's config, the root hints and the zone copies it
+ * serves, and the resolv.conf and hosts that tools inside its namespace
+ * see.  Pure: the run-time (runtime/service.c) writes the files. */
 #ifndef DNSIM_TOPO_RENDER_H
 #define DNSIM_TOPO_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "topo/delegation.h"
+#include "dns/zonedata.h"
 #include "topo/routes.h"
 #include "topo/topo.h"
+#include "topo/zones.h"
 
-/* Write node n's daemon config into `dir` (an existing folder) and
- * return its argv (NULL-terminated, malloc'd, free with render_argv_free)
- * through *argv; nodes without a service get NULL.  `bindir` holds the
- * dnsim-auth and dnsim-resolver programs; `zones` the topology's zones
- * (delegation_zones_load).  0, or -1 with err set. */
-int render_service(const topo *t, const zone_set *zones, const topo_node *n,
-		   const char *dir, const char *bindir, char ***argv, char *err,
-		   size_t errsz);
-void render_argv_free(char **argv);
+/* The zone node n serves as tz, as its server is given it: the loaded
+ * file plus the delegations it lacks (delegation_add), finished.  *derived
+ * says whether any delegation was added.  false with a message in err. */
+bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node *n,
+			const topo_zone *tz, dns_zonedata *out, bool *derived, char *err,
+			size_t errsz);
+
+/* dnsim-auth's config for node n; zone_paths[k] is the file its server
+ * reads for n->zones[k].  malloc'd, NULL when out of memory. */
+char *render_auth_conf(const topo_node *n, const char *const *zone_paths);
+
+/* dnsim-resolver's config for node n, whose root hints, control socket
+ * and trace live in `dir`.  malloc'd, NULL when out of memory. */
+char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir);
+
+/* named.root-style root hints from the root zone's apex (malloc'd), or
+ * NULL with a message in err. */
+char *render_root_hints(const topo *t, const topo_zones *zones, char *err, size_t errsz);
 
 /* resolv.conf and hosts text for node n (malloc'd). */
 char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n);

@@ -96,9 +96,16 @@ typedef struct topo {
 	size_t nnodes;
 } topo;
 
-/* Read and parse a topology file into t.  On failure returns false with
- * "FILE:LINE:COL: message" in err. */
-bool topo_load(topo *t, const char *path, char *err, size_t errsz);
+/* How the model reads files (the topology, zone files): the signature of
+ * io_read_file and of dns_master_ops.read_file, so that the model itself
+ * does no I/O and the unit tests can hand it files from memory.  Returns
+ * 0 or an errno value; *data is malloc'd. */
+typedef int (*topo_read_fn)(void *ctx, const char *path, char **data, size_t *len);
+
+/* Read (through read_file) and parse a topology file into t.  On failure
+ * returns false with "FILE:LINE:COL: message" in err. */
+bool topo_load(topo *t, const char *path, topo_read_fn read_file, void *ctx, char *err,
+	       size_t errsz);
 
 /* Parse topology text; `path` names it in messages and places relative
  * zone files. */
@@ -106,11 +113,7 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		char *err, size_t errsz);
 void topo_free(topo *t);
 
-/* Validate the model (names, addresses, prefixes, resolvers, zones,
- * delegations, reachability).  Every problem goes to `report` as one
- * line; returns the number of errors. */
 typedef void (*topo_report_fn)(void *ctx, const char *line);
-unsigned topo_check(const topo *t, topo_report_fn report, void *ctx);
 
 /* Lookups. */
 const topo_node *topo_node_find(const topo *t, const char *name);

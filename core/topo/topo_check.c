@@ -1,6 +1,6 @@
 /* Validating a topology before anything is built: every problem found is
  * reported (not only the first), each naming the file and line. */
-#include "topo/topo.h"
+#include "topo/model.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -9,12 +9,11 @@
 
 #include "dns/name.h"
 #include "dns/zonedata.h"
-#include "io/readfile.h"
 #include "topo/delegation.h"
-#include "topo/routes.h"
 
 typedef struct checker {
 	const topo *t;
+	const topo_zones *zones;
 	topo_report_fn report;
 	void *ctx;
 	unsigned errors;
@@ -131,19 +130,6 @@ static void check_addresses(checker *c)
 	}
 }
 
-static void zone_diag(void *ctx, const dns_diag *d)
-{
-	checker *c = ctx;
-	if (d->severity != DNS_ERROR)
-		return;
-	char out[700];
-	if (d->line)
-		snprintf(out, sizeof out, "%s:%u: %s", d->file, d->line, d->msg);
-	else
-		snprintf(out, sizeof out, "%s: %s", d->file ? d->file : "?", d->msg);
-	c->report(c->ctx, out);
-}
-
 static void check_zones(checker *c)
 {
 	const topo *t = c->t;
@@ -178,11 +164,12 @@ static void check_zones(checker *c)
 						n->name, z->origin, z->view ? " in view " : "",
 						z->view ? z->view : "");
 			}
-			dns_zonedata zd;
-			dns_zonedata_init(&zd, origin.data, DNS_C_IN);
-			dns_master_ops io = { .read_file = io_read_file, .diag = zone_diag, .ctx = c };
-			unsigned e = dns_zonedata_load(&zd, z->file, &io);
-			dns_zonedata_free(&zd);
+			/* Loaded once for every node that serves it; its errors
+			 * are told for each of them. */
+			const topo_zone_data *zd = topo_zones_entry(c->zones, z);
+			unsigned e = zd ? zd->errors : 0;
+			for (size_t p = 0; zd && p < zd->nproblems; p++)
+				c->report(c->ctx, zd->problems[p]);
 			if (e) {
 				c->errors += e;
 				problem(c, z->line, "node %s: zone %s (%s) does not load: %u error%s",
@@ -264,20 +251,14 @@ static void check_clients(checker *c, const routes *r)
 	}
 }
 
-unsigned topo_check(const topo *t, topo_report_fn report, void *ctx)
+unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 {
-	checker c = { t, report, ctx, 0 };
+	checker c = { &m->t, m->zones, report, ctx, 0 };
 	check_networks(&c);
 	check_addresses(&c);
 	check_zones(&c);
-	routes r;
-	if (!routes_compute(t, &r)) {
-		problem(&c, 0, "out of memory computing routes");
-		return c.errors;
-	}
-	check_clients(&c, &r);
+	check_clients(&c, &m->r);
 	if (c.errors == 0)
-		c.errors += delegation_check(t, &r, report, ctx);
-	routes_free(&r);
+		c.errors += delegation_check(&m->t, &m->r, m->zones, report, ctx);
 	return c.errors;
 }

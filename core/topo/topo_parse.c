@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/readfile.h"
 #include "toml/toml.h"
 #include "util/array.h"
 
@@ -591,11 +590,12 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 	return ok;
 }
 
-bool topo_load(topo *t, const char *path, char *err, size_t errsz)
+bool topo_load(topo *t, const char *path, topo_read_fn read_file, void *ctx, char *err,
+	       size_t errsz)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int e = io_read_file(NULL, path, &text, &len);
+	int e = read_file(ctx, path, &text, &len);
 	if (e != 0) {
 		memset(t, 0, sizeof *t);
 		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(e));

@@ -1,0 +1,192 @@
+/* A node's service: its files and its command line. */
+#include "runtime/service.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dns/name.h"
+#include "io/writefile.h"
+#include "topo/render.h"
+#include "topo/zoneedit.h"
+
+void service_argv_free(char **argv)
+{
+	if (argv == NULL)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+char **service_argv(size_t n, const char *const *words)
+{
+	char **argv = calloc(n + 1, sizeof *argv);
+	if (argv == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((argv[i] = strdup(words[i])) == NULL) {
+			service_argv_free(argv);
+			return NULL;
+		}
+	return argv;
+}
+
+static int fail(char *err, size_t errsz, const char *what, const char *path)
+{
+	snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
+	return -1;
+}
+
+/* The first line of a file, to see which source a copy was made from. */
+static bool same_source(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	char first[PATH_MAX + 64] = "";
+	bool same = fgets(first, sizeof first, f) && strcmp(first, line) == 0;
+	fclose(f);
+	return same;
+}
+
+/* A zone's file as the server reads it: a flat copy in the sim's own
+ * zones/ folder (the topology's file, plus the delegations it lacks),
+ * one per source file, shared by every server of it.  Edits with `sim
+ * zone` rewrite this copy in place, and the servers reload it; the
+ * topology's own files are never written. */
+static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z,
+		     const char *dir, char *out, size_t outsz, char *err, size_t errsz)
+{
+	char original[PATH_MAX], zdir[PATH_MAX];
+	if (realpath(z->file, original) == NULL)
+		return fail(err, errsz, "cannot find zone file", z->file);
+	snprintf(zdir, sizeof zdir, "%s/../../zones", dir);
+	if (mkdir(zdir, 0755) < 0 && errno != EEXIST)
+		return fail(err, errsz, "cannot make", zdir);
+	dns_name o;
+	char ot[DNS_NAME_MAXTEXT];
+	if (dns_name_from_text(&o, z->origin, strlen(z->origin), dns_name_root) != DNS_OK ||
+	    dns_name_to_text(o.data, ot, sizeof ot, NULL) != DNS_OK) {
+		snprintf(err, errsz, "\"%s\" is not a zone name", z->origin);
+		return -1;
+	}
+	size_t olen = strlen(ot);
+	if (olen > 1)
+		ot[olen - 1] = '\0';
+	char source[PATH_MAX + 64], path[PATH_MAX + DNS_NAME_MAXTEXT + 200];
+	snprintf(source, sizeof source, "; source: %s\n", original);
+	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
+		 z->view ? ".view-" : "", z->view ? z->view : "");
+	if (access(path, F_OK) == 0 && !same_source(path, source))
+		snprintf(path, sizeof path, "%s/%s%s%s@%s.zone", zdir, olen == 1 ? "root" : ot,
+			 z->view ? ".view-" : "", z->view ? z->view : "", n->name);
+	if (access(path, F_OK) != 0) {
+		/* The first server of this file: make the copy. */
+		dns_zonedata zd;
+		bool derived;
+		if (!render_served_zone(&m->t, m->zones, n, z, &zd, &derived, err, errsz))
+			return -1;
+		char header[PATH_MAX + 400];
+		snprintf(header, sizeof header, "%s; zone %s as the sim serves it%s; `sim zone` "
+			 "edits this copy\n", source, z->origin,
+			 derived ? ", with the delegations derived from the topology" : "");
+		char *text = zoneedit_text(&zd, header);
+		dns_zonedata_free(&zd);
+		int rc = text ? io_write_file(path, text) : -ENOMEM;
+		free(text);
+		if (rc < 0) {
+			errno = -rc;
+			return fail(err, errsz, "cannot write", path);
+		}
+	}
+	if (realpath(path, out) == NULL || strlen(out) >= outsz)
+		return fail(err, errsz, "cannot find", path);
+	return 0;
+}
+
+/* Write text to path; 0 or -1 with err set. */
+static int write_text(const char *path, char *text, char *err, size_t errsz)
+{
+	if (text == NULL) {
+		snprintf(err, errsz, "out of memory writing %s", path);
+		return -1;
+	}
+	int rc = io_write_file(path, text);
+	free(text);
+	if (rc < 0) {
+		errno = -rc;
+		return fail(err, errsz, "cannot write", path);
+	}
+	return 0;
+}
+
+static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
+		      const char *conf, char *err, size_t errsz)
+{
+	char **paths = calloc(n->nzones ? n->nzones : 1, sizeof *paths);
+	int rc = paths ? 0 : -1;
+	if (paths == NULL)
+		snprintf(err, errsz, "out of memory");
+	for (size_t k = 0; rc == 0 && k < n->nzones; k++) {
+		char path[PATH_MAX];
+		rc = zone_path(m, n, &n->zones[k], dir, path, sizeof path, err, errsz);
+		if (rc == 0 && (paths[k] = strdup(path)) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths), err,
+				errsz);
+	for (size_t k = 0; paths && k < n->nzones; k++)
+		free(paths[k]);
+	free(paths);
+	return rc;
+}
+
+static int write_resolver(const topo_model *m, const topo_node *n, const char *dir,
+			  const char *conf, char *err, size_t errsz)
+{
+	char hints[PATH_MAX];
+	snprintf(hints, sizeof hints, "%s/root.hints", dir);
+	char *text = render_root_hints(&m->t, m->zones, err, errsz);
+	if (text == NULL || write_text(hints, text, err, errsz) < 0)
+		return -1;
+	return write_text(conf, render_resolver_conf(&m->t, n, dir), err, errsz);
+}
+
+int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
+		    const char *bindir, char ***argv, char *err, size_t errsz)
+{
+	*argv = NULL;
+	if (n->service == TOPO_SVC_NONE)
+		return 0;
+	if (n->service == TOPO_SVC_COMMAND) {
+		*argv = service_argv(n->ncommand, (const char *const *)n->command);
+		if (*argv == NULL) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	bool auth = n->service == TOPO_SVC_AUTH;
+	char conf[PATH_MAX], prog[PATH_MAX];
+	snprintf(conf, sizeof conf, "%s/%s.conf", dir, auth ? "auth" : "resolver");
+	snprintf(prog, sizeof prog, "%s/%s", bindir, auth ? "dnsim-auth" : "dnsim-resolver");
+	int rc = auth ? write_auth(m, n, dir, conf, err, errsz)
+		      : write_resolver(m, n, dir, conf, err, errsz);
+	if (rc < 0)
+		return -1;
+	const char *words[] = { prog, "-c", conf };
+	*argv = service_argv(3, words);
+	if (*argv == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}

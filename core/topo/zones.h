@@ -1,0 +1,49 @@
+/* The zones a topology serves, each (origin, file) pair read once however
+ * many nodes serve it: the check, the delegations, the root hints and the
+ * copies the servers are given all work on the same loaded data.  A zone
+ * that does not load keeps its errors (as "FILE:LINE: message" lines) so
+ * that the check can report them for every node that serves it.
+ *
+ * Pure: files come in through the reader the caller passes (io_read_file
+ * for the disk, a table in memory for the unit tests). */
+#ifndef DNSIM_TOPO_ZONES_H
+#define DNSIM_TOPO_ZONES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dns/zonedata.h"
+#include "topo/topo.h"
+
+typedef struct topo_zone_data {
+	dns_name origin;          /* lowercased */
+	const topo_node *node;    /* the first node that serves it */
+	const topo_zone *tz;      /* ...and its entry */
+	dns_zonedata zd;          /* empty when the zone did not load */
+	unsigned errors;          /* 0: loaded and checked */
+	char **problems;          /* the error lines of loading and checking */
+	size_t nproblems;
+} topo_zone_data;
+
+typedef struct topo_zones {
+	topo_zone_data *z;
+	size_t n;
+} topo_zones;
+
+/* Read every zone of t through read_file (ctx passed along).  Zones whose
+ * origin is not a name are left out (the check reports them).  NULL when
+ * out of memory. */
+topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx);
+void topo_zones_free(topo_zones *s);
+
+/* The entry for zone tz of some node (same origin and file), or NULL. */
+const topo_zone_data *topo_zones_entry(const topo_zones *s, const topo_zone *tz);
+
+/* The first copy of zone `origin` that loaded (outside views preferred),
+ * or NULL. */
+const topo_zone_data *topo_zones_find(const topo_zones *s, const uint8_t *origin);
+
+/* The closest loaded zone strictly above `origin`, or NULL. */
+const topo_zone_data *topo_zones_parent(const topo_zones *s, const uint8_t *origin);
+
+#endif
