@@ -1,0 +1,219 @@
+/* What each node is given, rendered from the model: the zone copies its
+ * server reads, its daemon's config, root hints, resolv.conf, hosts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "topo/render.h"
+
+static void test_served_zone(void)
+{
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, tiny_files, err, sizeof err));
+	const topo_node *tld = topo_node_find(&m.t, "tld");
+	dns_zonedata zd;
+	bool derived = false;
+	CHECK(tld && render_served_zone(&m.t, m.zones, tld, &tld->zones[0], &zd, &derived,
+					err, sizeof err));
+	CHECK(derived);
+	/* The file's three records and the derived NS, A and AAAA. */
+	CHECK_INT(zd.n, 6);
+	CHECK_INT(count_rr(&zd, "example.test.", DNS_T_NS), 1);
+	/* Finished: in canonical order, the apex first. */
+	CHECK(zd.n && dns_name_equal(zd.rr[0].owner, zd.origin.data));
+	CHECK_INT(count_rr(&zd, "test.", DNS_T_SOA), 1);
+	dns_zonedata_free(&zd);
+
+	const topo_node *ex = topo_node_find(&m.t, "ex");
+	derived = true;
+	CHECK(ex && render_served_zone(&m.t, m.zones, ex, &ex->zones[0], &zd, &derived, err,
+				       sizeof err));
+	CHECK(!derived);
+	CHECK_INT(zd.n, 5);
+	dns_zonedata_free(&zd);
+	topo_model_free(&m);
+}
+
+static void test_served_zone_that_does_not_load(void)
+{
+	static const memfile files[] = {
+		{ "t.toml", tiny_topology }, { "./root.zone", tiny_root },
+		{ "./test.zone", tiny_test }, { "./example.zone", "@ 60 NS ns1\n" },
+		{ NULL, NULL },
+	};
+	topo_model m;
+	char err[256] = "";
+	CHECK(model_from(&m, files, err, sizeof err));
+	const topo_node *ex = topo_node_find(&m.t, "ex");
+	dns_zonedata zd;
+	bool derived;
+	CHECK(ex && !render_served_zone(&m.t, m.zones, ex, &ex->zones[0], &zd, &derived, err,
+					sizeof err));
+	CHECK_STR(err, "node ex: zone example.test. (./example.zone) does not load");
+	topo_model_free(&m);
+}
+
+static void test_auth_conf(void)
+{
+	static const char topology[] =
+		"[network.net]\nipv4 = \"198.51.100.0/24\"\n"
+		"[node.ns]\naddresses = { net = \"198.51.100.2\" }\n"
+		"auth.zones = { \"a.test.\" = \"a.zone\" }\nauth.rate_limit = 20\n"
+		"[[node.ns.auth.view]]\nname = \"inside\"\nmatch = [\"10.0.0.0/8\", \"192.0.2.0/24\"]\n"
+		"zones = { \"a.test.\" = \"a-inside.zone\" }\n";
+	topo t;
+	char err[256];
+	bool ok;
+	load(&t, topology, err, sizeof err, &ok);
+	CHECK(ok);
+	if (!ok) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	const topo_node *n = topo_node_find(&t, "ns");
+	CHECK(n && n->nzones == 2);
+	const char *paths[] = { "/z/a.zone", "/z/a.view-inside.zone" };
+	char *text = n ? render_auth_conf(n, paths) : NULL;
+	CHECK_STR(text, "# dnsim-auth for node ns, written by the supervisor\n"
+		  "identity ns\nquery-log stderr\nlisten 198.51.100.2\nrate-limit 20\n"
+		  "zone a.test. /z/a.zone\n"
+		  "view inside {\n\tmatch 10.0.0.0/8 192.0.2.0/24\n"
+		  "\tzone a.test. /z/a.view-inside.zone\n}\n");
+	free(text);
+	topo_free(&t);
+}
+
+static void test_resolver_conf(void)
+{
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, tiny_files, err, sizeof err));
+	const topo_node *res = topo_node_find(&m.t, "res");
+	char *text = res ? render_resolver_conf(&m.t, res, "/run/x") : NULL;
+	CHECK_STR(text, "# dnsim-resolver for node res, written by the supervisor\n"
+		  "identity res\nquery-log stderr\nroot-hints /run/x/root.hints\n"
+		  "control /run/x/control\ntrace /run/x/trace.jsonl\nlisten 127.0.0.1\n"
+		  "listen 198.51.100.53\nlisten 2001:db8:5::53\n"
+		  "allow 127.0.0.0/8 ::1 198.51.100.53 2001:db8:5::53 198.51.100.0/24\n");
+	free(text);
+	topo_model_free(&m);
+}
+
+static void test_resolver_open_to_the_simulated_world_only(void)
+{
+	static const char topology[] =
+		"[network.a]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
+		"[network.b]\nipv4 = \"203.0.113.0/24\"\n"
+		"[node.res]\naddresses = { a = \"198.51.100.53\" }\nresolver.block = [\"ads.test\"]\n"
+		"resolver.sinkhole = \"192.0.2.1\"\n";
+	topo t;
+	char err[256];
+	bool ok;
+	load(&t, topology, err, sizeof err, &ok);
+	CHECK(ok);
+	if (!ok) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	char *text = render_resolver_conf(&t, &t.nodes[0], "/d");
+	CHECK(text && strstr(text, "allow 127.0.0.0/8 ::1 198.51.100.53 198.51.100.0/24 "
+			     "2001:db8:5::/64 203.0.113.0/24\n"));
+	CHECK(text && strstr(text, "block ads.test\nsinkhole 192.0.2.1\n"));
+	free(text);
+	topo_free(&t);
+}
+
+static void test_root_hints(void)
+{
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, tiny_files, err, sizeof err));
+	char *text = render_root_hints(&m.t, m.zones, err, sizeof err);
+	CHECK(text && strstr(text, ". 3600000 IN NS a.root.test.\n"));
+	free(text);
+	topo_model_free(&m);
+
+	/* A root server name with no address anywhere is left out of the
+	 * hints; the others stay. */
+	static const memfile files[] = {
+		{ "t.toml", tiny_topology },
+		{ "./root.zone", "$TTL 60\n. SOA a.root.test. h. 1 1 1 1 1\n. NS x.test.\n"
+		  ". NS a.root.test.\na.root.test. A 198.51.100.2\n"
+		  "test. NS ns.nic.test.\nns.nic.test. A 198.51.100.3\n" },
+		{ "./test.zone", tiny_test }, { "./example.zone", tiny_example },
+		{ NULL, NULL },
+	};
+	CHECK(model_from(&m, files, err, sizeof err));
+	text = render_root_hints(&m.t, m.zones, err, sizeof err);
+	CHECK_STR(text, "; Root hints made by dnsim from the topology's root zone.\n"
+		  ". 3600000 IN NS a.root.test.\na.root.test. 3600000 IN A 198.51.100.2\n");
+	free(text);
+	topo_model_free(&m);
+
+	/* No root zone that loads: no hints at all. */
+	static const memfile broken[] = {
+		{ "t.toml", tiny_topology }, { "./root.zone", ". 60 NS x.\n" },
+		{ "./test.zone", tiny_test }, { "./example.zone", tiny_example },
+		{ NULL, NULL },
+	};
+	CHECK(model_from(&m, broken, err, sizeof err));
+	err[0] = '\0';
+	CHECK(render_root_hints(&m.t, m.zones, err, sizeof err) == NULL);
+	CHECK_STR(err, "no node serves the root zone");
+	topo_model_free(&m);
+}
+
+static void test_resolv_conf_and_hosts(void)
+{
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, tiny_files, err, sizeof err));
+	const topo_node *pc = topo_node_find(&m.t, "pc");
+	char *text = pc ? render_resolv_conf(&m.t, &m.r, pc) : NULL;
+	/* IPv4 first; the client has no IPv6 route, so only the v4 one. */
+	CHECK_STR(text, "# resolv.conf of node pc, written by dnsim\nnameserver 198.51.100.53\n");
+	free(text);
+	const topo_node *res = topo_node_find(&m.t, "res");
+	text = res ? render_resolv_conf(&m.t, &m.r, res) : NULL;
+	CHECK_STR(text, "# resolv.conf of node res, written by dnsim\nnameserver 127.0.0.1\n");
+	free(text);
+	const topo_node *ex = topo_node_find(&m.t, "ex");
+	text = ex ? render_hosts(&m.t, ex) : NULL;
+	CHECK(text && strstr(text, "198.51.100.4\tex ns1.example.test\n"
+			     "2001:db8:5::4\tex ns1.example.test\n"));
+	free(text);
+	topo_model_free(&m);
+
+	topo t;
+	bool ok;
+	load(&t, chain, err, sizeof err, &ok);
+	CHECK(ok);
+	text = ok ? render_hosts(&t, topo_node_find(&t, "host")) : NULL;
+	CHECK(text && strstr(text, "# from the topology ([node.host.client] hosts)\n"
+			     "192.0.2.9\tx.example\n"));
+	free(text);
+	routes r;
+	CHECK(ok && routes_compute(&t, &r));
+	text = ok ? render_resolv_conf(&t, &r, topo_node_find(&t, "host")) : NULL;
+	CHECK(text && strstr(text, "# no resolver configured") && strstr(text, "search example.com\n") &&
+	      strstr(text, "options timeout:3\n"));
+	free(text);
+	if (ok)
+		routes_free(&r);
+	topo_free(&t);
+}
+
+int main(void)
+{
+	RUN(test_served_zone);
+	RUN(test_served_zone_that_does_not_load);
+	RUN(test_auth_conf);
+	RUN(test_resolver_conf);
+	RUN(test_resolver_open_to_the_simulated_world_only);
+	RUN(test_root_hints);
+	RUN(test_resolv_conf_and_hosts);
+	return check_summary("test_render");
+}
