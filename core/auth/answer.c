@@ -400,7 +400,7 @@ static void answer_chaos(auth_answerer *a, struct lookup *L,
 	else if (chaos_name(qname, "id.server.") || chaos_name(qname, "hostname.bind."))
 		txt_append(&w, a->identity ? a->identity : "dnsim-auth");
 	else if (chaos_name(qname, "stats.dnsim.") && a->stats)
-		auth_stats_items(a->stats, txt_append, &w);
+		w.len = auth_stats_txt(a->stats, w.buf, w.cap);
 	else {
 		L->rcode = DNS_R_REFUSED;
 		return;
