@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dns/rdata.h"
+#include "dns/soa.h"
 
 /* Longest CNAME/DNAME chain followed inside our own zones. */
 #define CHAIN_MAX 16
@@ -123,20 +124,17 @@ static dns_name *scratch_name(auth_answerer *a)
 	return &a->names[a->nnames++];
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* RFC 2308 section 5: the SOA of a negative answer lives for the lesser
- * of its own TTL and its MINIMUM field. */
+ * of its own TTL and its MINIMUM field.  A loaded zone's SOA has been
+ * checked; were it not, the answer would go out with TTL 0 rather than
+ * be cached. */
 static bool add_negative_soa(auth_answerer *a, const auth_zone *z)
 {
 	const zdb_rrset *soa = z->db.soa;
 	const dns_rr *rr = &soa->rr[0];
-	uint32_t minimum = get32(rr->rdata + rr->rdlen - 4);
-	uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
+	uint32_t ttl;
+	if (dns_soa_negative_ttl(soa->ttl, rr->rdata, rr->rdlen, &ttl) != DNS_OK)
+		ttl = 0;
 	return add_set(a, 1, soa, NULL, ttl, true);
 }
 
@@ -402,7 +400,7 @@ static void answer_chaos(auth_answerer *a, struct lookup *L,
 	else if (chaos_name(qname, "id.server.") || chaos_name(qname, "hostname.bind."))
 		txt_append(&w, a->identity ? a->identity : "dnsim-auth");
 	else if (chaos_name(qname, "stats.dnsim.") && a->stats)
-		auth_stats_items(a->stats, txt_append, &w);
+		w.len = auth_stats_txt(a->stats, w.buf, w.cap);
 	else {
 		L->rcode = DNS_R_REFUSED;
 		return;

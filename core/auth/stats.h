@@ -30,4 +30,9 @@ void auth_stats_count(auth_stats *s, bool tcp, bool dropped, bool tc,
 typedef void (*auth_stats_fn)(void *ctx, const char *item);
 void auth_stats_items(const auth_stats *s, auth_stats_fn fn, void *ctx);
 
+/* The counters as the TXT RDATA of `CH TXT stats.dnsim` (dns/stats_txt.h
+ * format), the same items in the same order, as many as fit in cap
+ * octets; returns the RDATA length. */
+size_t auth_stats_txt(const auth_stats *s, uint8_t *rd, size_t cap);
+
 #endif

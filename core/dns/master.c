@@ -10,6 +10,7 @@
 
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/soa.h"
 #include "dns/ttl.h"
 
 #define MAX_TOKENS 2048
@@ -426,16 +427,15 @@ static void record(struct reader *r, struct src *s, size_t n, bool blank_owner,
 				  : name_error(err));
 		return;
 	}
+	dns_soa soa;
 	if (!have_ttl) {
 		if (r->have_dollar_ttl) {
 			ttl = r->dollar_ttl;
 		} else if (r->have_last_ttl) {
 			ttl = r->last_ttl;
-		} else if (type == DNS_T_SOA && rdlen >= 20) {
+		} else if (type == DNS_T_SOA && dns_soa_read(r->rdata, rdlen, &soa) == DNS_OK) {
 			/* No $TTL yet: BIND takes the SOA's MINIMUM. */
-			const uint8_t *m = r->rdata + rdlen - 4;
-			ttl = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
-			      (uint32_t)m[2] << 8 | m[3];
+			ttl = soa.minimum;
 			diag(r, DNS_WARNING, s->name, line, t[0].col,
 			     "no TTL given and no $TTL: using the SOA MINIMUM %u", ttl);
 		} else {

@@ -4,12 +4,7 @@
 
 #include "msg.h"
 #include "rdata.h"
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+#include "wire.h"
 
 dns_err dns_build_init(dns_builder *b, uint8_t *buf, size_t limit,
 		       const dns_header *hdr)
@@ -25,10 +20,10 @@ dns_err dns_build_init(dns_builder *b, uint8_t *buf, size_t limit,
 	b->ncomp = 0;
 	b->buf = buf;
 	b->limit = limit > 65535 ? 65535 : limit;
-	wr16(buf, hdr->id);
+	dns_put16(buf, hdr->id);
 	uint16_t flags = (uint16_t)(hdr->flags | (hdr->opcode & 15) << 11 |
 				    (hdr->rcode & 15));
-	wr16(buf + 2, flags);
+	dns_put16(buf + 2, flags);
 	memset(buf + 4, 0, 8);
 	b->len = DNS_HEADER_LEN;
 	return DNS_OK;
@@ -137,8 +132,8 @@ dns_err dns_build_question(dns_builder *b, const uint8_t *name,
 			b->truncated = true;
 		return err;
 	}
-	wr16(b->buf + b->len, qtype);
-	wr16(b->buf + b->len + 2, qclass);
+	dns_put16(b->buf + b->len, qtype);
+	dns_put16(b->buf + b->len + 2, qclass);
 	b->len += 4;
 	b->count[0]++;
 	return DNS_OK;
@@ -178,12 +173,9 @@ static dns_err write_rr(dns_builder *b, const dns_rr *rr)
 	if (b->limit - b->len < 10)
 		return DNS_E_NOSPACE;
 	uint8_t *p = b->buf + b->len;
-	wr16(p, rr->type);
-	wr16(p + 2, rr->rclass);
-	p[4] = (uint8_t)(rr->ttl >> 24);
-	p[5] = (uint8_t)(rr->ttl >> 16);
-	p[6] = (uint8_t)(rr->ttl >> 8);
-	p[7] = (uint8_t)rr->ttl;
+	dns_put16(p, rr->type);
+	dns_put16(p + 2, rr->rclass);
+	dns_put32(p + 4, rr->ttl);
 	size_t rdlen_at = b->len + 8;
 	b->len += 10;
 	size_t rdstart = b->len;
@@ -198,7 +190,7 @@ static dns_err write_rr(dns_builder *b, const dns_rr *rr)
 		return DNS_E_NOSPACE;
 	memcpy(b->buf + b->len, rr->rdata + w.done, rest);
 	b->len += rest;
-	wr16(b->buf + rdlen_at, (uint16_t)(b->len - rdstart));
+	dns_put16(b->buf + rdlen_at, (uint16_t)(b->len - rdstart));
 	return DNS_OK;
 }
 
@@ -244,13 +236,13 @@ dns_err dns_build_edns(dns_builder *b, const dns_edns *edns)
 	}
 	uint8_t *p = b->buf + b->len;
 	p[0] = 0; /* root owner */
-	wr16(p + 1, DNS_T_OPT);
-	wr16(p + 3, edns->udp_size);
+	dns_put16(p + 1, DNS_T_OPT);
+	dns_put16(p + 3, edns->udp_size);
 	p[5] = edns->ext_rcode;
 	p[6] = edns->version;
 	uint16_t fl = (uint16_t)((edns->do_bit ? 0x8000 : 0) | (edns->z & 0x7fff));
-	wr16(p + 7, fl);
-	wr16(p + 9, edns->options_len);
+	dns_put16(p + 7, fl);
+	dns_put16(p + 9, edns->options_len);
 	if (edns->options_len)
 		memcpy(p + 11, edns->options, edns->options_len);
 	b->len += need;
@@ -262,6 +254,6 @@ dns_err dns_build_edns(dns_builder *b, const dns_edns *edns)
 size_t dns_build_finish(dns_builder *b)
 {
 	for (int i = 0; i < 4; i++)
-		wr16(b->buf + 4 + 2 * i, b->count[i]);
+		dns_put16(b->buf + 4 + 2 * i, b->count[i]);
 	return b->len;
 }

@@ -5,6 +5,7 @@
 
 #include "msg.h"
 #include "rdata.h"
+#include "wire.h"
 
 /* Arena blocks: 64 KiB covers a typical message in one block; larger
  * requests get a block of their own size. */
@@ -71,24 +72,19 @@ static void *arena_alloc(dns_msg *m, size_t n)
 	return p;
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 dns_err dns_header_parse(dns_header *h, uint16_t counts[4],
 			 const uint8_t *wire, size_t len)
 {
 	if (len < DNS_HEADER_LEN)
 		return DNS_E_TRUNCATED;
-	uint16_t flags = rd16(wire + 2);
-	h->id = rd16(wire);
+	uint16_t flags = dns_get16(wire + 2);
+	h->id = dns_get16(wire);
 	h->opcode = (flags >> 11) & 15;
 	h->rcode = flags & 15;
 	h->flags = flags & (DNS_F_QR | DNS_F_AA | DNS_F_TC | DNS_F_RD |
 			    DNS_F_RA | DNS_F_Z | DNS_F_AD | DNS_F_CD);
 	for (int i = 0; i < 4; i++)
-		counts[i] = rd16(wire + 4 + 2 * i);
+		counts[i] = dns_get16(wire + 4 + 2 * i);
 	return DNS_OK;
 }
 
@@ -110,7 +106,7 @@ static dns_err check_options(const uint8_t *p, size_t len)
 	while (i < len) {
 		if (len - i < 4)
 			return DNS_E_FORMAT;
-		size_t olen = rd16(p + i + 2);
+		size_t olen = dns_get16(p + i + 2);
 		if (len - i - 4 < olen)
 			return DNS_E_FORMAT;
 		i += 4 + olen;
@@ -148,11 +144,10 @@ static dns_err parse_rr(dns_msg *m, const uint8_t *wire, size_t len,
 	if (len - *pos < 10)
 		return DNS_E_TRUNCATED;
 	const uint8_t *p = wire + *pos;
-	rr->type = rd16(p);
-	rr->rclass = rd16(p + 2);
-	rr->ttl = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
-		  (uint32_t)p[6] << 8 | p[7];
-	uint16_t rdlen = rd16(p + 8);
+	rr->type = dns_get16(p);
+	rr->rclass = dns_get16(p + 2);
+	rr->ttl = dns_get32(p + 4);
+	uint16_t rdlen = dns_get16(p + 8);
 	*pos += 10;
 	if (len - *pos < rdlen)
 		return DNS_E_TRUNCATED;
@@ -220,8 +215,8 @@ dns_err dns_msg_parse(dns_msg *m, const uint8_t *wire, size_t len)
 			return err;
 		if (len - pos < 4)
 			return DNS_E_TRUNCATED;
-		q->qtype = rd16(wire + pos);
-		q->qclass = rd16(wire + pos + 2);
+		q->qtype = dns_get16(wire + pos);
+		q->qclass = dns_get16(wire + pos + 2);
 		pos += 4;
 		err = store_name(m, &qname, &q->name);
 		if (err)

@@ -6,6 +6,7 @@
 #include "textout.h"
 #include "msg.h"
 #include "rdata.h"
+#include "wire.h"
 
 static const char *const rcode_names[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
@@ -84,8 +85,8 @@ static void put_edns(struct text_out *t, const dns_edns *e)
 	text_printf(t, "; udp: %u\n", e->udp_size);
 	const uint8_t *p = e->options;
 	for (size_t i = 0; i + 4 <= e->options_len;) {
-		unsigned code = (unsigned)(p[i] << 8 | p[i + 1]);
-		size_t len = (size_t)(p[i + 2] << 8 | p[i + 3]);
+		unsigned code = dns_get16(p + i);
+		size_t len = dns_get16(p + i + 2);
 		if (i + 4 + len > e->options_len)
 			break;
 		text_printf(t, "; OPT=%u: ", code);

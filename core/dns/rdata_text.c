@@ -12,6 +12,7 @@
 #include "rdata_desc.h"
 #include "rrtype.h"
 #include "ttl.h"
+#include "wire.h"
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -42,17 +43,6 @@ static void put_escaped(struct text_out *t, const uint8_t *p, size_t n,
 	}
 	if (quoted)
 		text_put(t, "\"", 1);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian), after
@@ -185,14 +175,14 @@ dns_err dns_rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 			break;
 		}
 		case RDF_U8: putu(&t, p[0]); pos += 1; break;
-		case RDF_U16: putu(&t, get16(p)); pos += 2; break;
+		case RDF_U16: putu(&t, dns_get16(p)); pos += 2; break;
 		case RDF_U32:
-		case RDF_PERIOD: putu(&t, get32(p)); pos += 4; break;
+		case RDF_PERIOD: putu(&t, dns_get32(p)); pos += 4; break;
 		case RDF_TYPE:
-			text_puts(&t, dns_type_to_text(get16(p), mn));
+			text_puts(&t, dns_type_to_text(dns_get16(p), mn));
 			pos += 2;
 			break;
-		case RDF_TIME: put_time(&t, get32(p)); pos += 4; break;
+		case RDF_TIME: put_time(&t, dns_get32(p)); pos += 4; break;
 		case RDF_A:
 		case RDF_AAAA: {
 			int af = f == RDF_A ? AF_INET : AF_INET6;
@@ -274,8 +264,8 @@ static dns_err emit(struct rd_out *o, const void *p, size_t n)
 
 static dns_err emit_u(struct rd_out *o, uint32_t v, size_t n)
 {
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-			 (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t b[4];
+	dns_put32(b, v);
 	return emit(o, b + 4 - n, n);
 }
 

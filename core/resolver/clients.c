@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dns/stats_txt.h"
 #include "io/log.h"
 #include "io/sock.h"
 
@@ -106,8 +107,8 @@ static void stats_txt(resolver *r, rrlist *answer, const uint8_t *qname)
 	rcache_stats cs = rcache_get_stats(r->cache);
 	const res_stats *s = &r->stats;
 	uint8_t rd[1024];
-	size_t len = 0;
-	char item[96];
+	dns_stats_writer w;
+	dns_stats_writer_init(&w, rd, sizeof rd);
 	const struct { const char *k; unsigned long long v; } items[] = {
 		{ "queries", s->queries }, { "cache.hits", s->cache_hits },
 		{ "cache.misses", s->cache_misses },
@@ -119,15 +120,11 @@ static void stats_txt(resolver *r, rrlist *answer, const uint8_t *qname)
 		{ "refused", s->refused }, { "blocked", s->blocked },
 		{ "aggregated", s->aggregated }, { "prefetches", s->prefetches },
 	};
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-		int n = snprintf(item, sizeof item, "%s=%llu", items[i].k, items[i].v);
-		if (n < 0 || (size_t)n + 1 > sizeof rd - len)
+	/* The list ends at the first counter that does not fit. */
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+		if (dns_stats_put(&w, items[i].k, items[i].v) != DNS_OK)
 			break;
-		rd[len++] = (uint8_t)n;
-		memcpy(rd + len, item, (size_t)n);
-		len += (size_t)n;
-	}
-	dns_rr rr = { qname, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)len, rd };
+	dns_rr rr = { qname, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)w.len, rd };
 	/* The RDATA is on this stack frame: the list must own a copy. */
 	answer->borrow = false;
 	(void)rrlist_add(answer, &rr);

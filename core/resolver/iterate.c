@@ -6,17 +6,12 @@
 #include <string.h>
 
 #include "dns/rdata.h"
+#include "dns/soa.h"
 #include "resolver/hints.h"
 #include "resolver/resolver.h"
 
 static void step(resolver *r, request *rq);
 static void resume(resolver *r, request *rq);
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 /* ---- requests ------------------------------------------------------------- */
 
@@ -487,11 +482,14 @@ static void cache_set(resolver *r, const dns_rr *set, size_t n,
 		(void)rcache_put_rrset(r->cache, set, n, rank, r->now_ms);
 }
 
-/* RFC 2308: the negative TTL is the SOA's MINIMUM, bounded by its TTL. */
+/* RFC 2308: the negative TTL is the SOA's MINIMUM, bounded by its TTL;
+ * an SOA without its numbers gives 0 (nothing to cache). */
 static uint32_t negative_ttl(const dns_rr *soa)
 {
-	uint32_t minimum = soa->rdlen >= 20 ? get32(soa->rdata + soa->rdlen - 4) : 0;
-	return soa->ttl < minimum ? soa->ttl : minimum;
+	uint32_t ttl;
+	if (dns_soa_negative_ttl(soa->ttl, soa->rdata, soa->rdlen, &ttl) != DNS_OK)
+		return 0;
+	return ttl;
 }
 
 static const dns_rr *find_soa(const dns_msg *m, const uint8_t *zone)

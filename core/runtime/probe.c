@@ -15,6 +15,8 @@
 #include "io/clock.h"
 #include "dns/msg.h"
 #include "dns/rrtype.h"
+#include "dns/stats_txt.h"
+#include "dns/wire.h"
 #include "netns/netns.h"
 
 /* A socket of `type` made inside the namespace: an IPv6 one that also
@@ -85,7 +87,8 @@ int probe_send(int fd, const net_addr *to, uint16_t id)
 		5, 's', 't', 'a', 't', 's', 5, 'd', 'n', 's', 'i', 'm', 0,
 		0, 16, /* TXT */ 0, 3, /* CH */
 	};
-	uint8_t q[12 + sizeof question] = { (uint8_t)(id >> 8), (uint8_t)id, 0, 0, 0, 1 };
+	uint8_t q[12 + sizeof question] = { 0, 0, 0, 0, 0, 1 };
+	dns_put16(q, id);
 	memcpy(q + 12, question, sizeof question);
 	struct sockaddr_in6 dst;
 	destination(to, &dst);
@@ -94,28 +97,46 @@ int probe_send(int fd, const net_addr *to, uint16_t id)
 	return 0;
 }
 
+#define PROBE_REPLY_MAX 1500
+
+/* The "queries" counter of a stats.dnsim answer, when it has one. */
+static void served_queries(const uint8_t *reply, size_t len, unsigned long long *queries)
+{
+	dns_msg m;
+	dns_msg_init(&m);
+	if (dns_msg_parse(&m, reply, len) == DNS_OK)
+		for (size_t i = 0; i < m.count[0]; i++) {
+			const dns_rr *rr = &m.rr[0][i];
+			dns_stat stats[DNS_STATS_MAX_IN(PROBE_REPLY_MAX)];
+			size_t n;
+			if (rr->type != DNS_T_TXT ||
+			    dns_stats_decode(rr->rdata, rr->rdlen, stats,
+					     sizeof stats / sizeof stats[0], &n) != DNS_OK)
+				continue;
+			const dns_stat *q = dns_stats_find(stats, n, "queries");
+			if (q) {
+				*queries = q->value;
+				break;
+			}
+		}
+	dns_msg_free(&m);
+}
+
 bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
 {
-	uint8_t buf[1500];
+	uint8_t buf[PROBE_REPLY_MAX];
 	ssize_t n = recv(fd, buf, sizeof buf, 0);
 	if (n < 12)
 		return false;
-	if (((buf[0] << 8) | buf[1]) != id || !(buf[2] & 0x80) || (buf[3] & 0x0f) == 2)
+	/* Any answer but SERVFAIL shows the server alive, counters or not. */
+	if (dns_get16(buf) != id || !(buf[2] & 0x80) || (buf[3] & 0x0f) == 2)
 		return false;
-	static const char key[] = "queries=";
-	uint8_t *p = memmem(buf, (size_t)n, key, sizeof key - 1);
-	if (p) {
-		p += sizeof key - 1;
-		unsigned long long v = 0;
-		while (p < buf + n && *p >= '0' && *p <= '9')
-			v = v * 10 + (unsigned)(*p++ - '0');
-		*queries = v;
-	}
+	served_queries(buf, (size_t)n, queries);
 	return true;
 }
 
-int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *out,
-		size_t outsz)
+int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, uint8_t *rdata,
+		size_t cap, size_t *rdlen)
 {
 	int fd = probe_socket(nsname);
 	if (fd < 0)
@@ -127,7 +148,7 @@ int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *ou
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		while (poll(&p, 1, timeout_ms) > 0) {
 			n = recv(fd, buf, sizeof buf, 0);
-			if (n >= 12 && ((buf[0] << 8) | buf[1]) == id)
+			if (n >= 12 && dns_get16(buf) == id)
 				break;
 			n = -1;
 		}
@@ -137,33 +158,24 @@ int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *ou
 		return -1;
 	dns_msg m;
 	dns_msg_init(&m);
-	int count = -1;
-	size_t used = 0;
-	if (outsz)
-		out[0] = '\0';
+	int rc = -1;
+	*rdlen = 0;
 	if (dns_msg_parse(&m, buf, (size_t)n) == DNS_OK && dns_msg_rcode(&m) == DNS_R_NOERROR) {
-		count = 0;
+		rc = 0;
+		/* The TXT RDATA one after another: strings each, so together they
+		 * read as one list. */
 		for (size_t i = 0; i < m.count[0]; i++) {
 			const dns_rr *rr = &m.rr[0][i];
 			if (rr->type != DNS_T_TXT)
 				continue;
-			/* TXT RDATA: length-prefixed strings, one counter each. */
-			for (size_t k = 0; k < rr->rdlen;) {
-				size_t len = rr->rdata[k++];
-				if (k + len > rr->rdlen)
-					break;
-				int w = snprintf(out + used, outsz - used, "%.*s\n", (int)len,
-						 (const char *)rr->rdata + k);
-				if (w < 0 || (size_t)w >= outsz - used)
-					break;
-				used += (size_t)w;
-				count++;
-				k += len;
-			}
+			if (rr->rdlen > cap - *rdlen)
+				break;
+			memcpy(rdata + *rdlen, rr->rdata, rr->rdlen);
+			*rdlen += rr->rdlen;
 		}
 	}
 	dns_msg_free(&m);
-	return count;
+	return rc;
 }
 
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
@@ -216,7 +228,7 @@ size_t probe_query(const char *ns, const net_addr *to, const uint8_t *qname,
 			if (poll(&p, 1, (int)(give_up - clock_ms())) <= 0)
 				break;
 			ssize_t n = recv(fd, reply, cap, 0);
-			if (n >= 12 && ((reply[0] << 8) | reply[1]) == id)
+			if (n >= 12 && dns_get16(reply) == id)
 				got = (size_t)n;
 		}
 		if (got == 0)
@@ -240,8 +252,7 @@ size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
 		return 0;
 	}
 	size_t qlen = dns_build_finish(&b);
-	q[0] = (uint8_t)(qlen >> 8);
-	q[1] = (uint8_t)qlen;
+	dns_put16(q, (uint16_t)qlen);
 	int fd = socket_in(ns, SOCK_STREAM);
 	if (fd < 0) {
 		snprintf(err, errsz, "cannot open a socket in the client: %s", strerror(-fd));
@@ -265,7 +276,7 @@ size_t probe_query_tcp(const char *ns, const net_addr *to, const uint8_t *qname,
 				break;
 			have += (size_t)n;
 		}
-		want = have == 2 ? (size_t)lenbuf[0] << 8 | lenbuf[1] : 0;
+		want = have == 2 ? dns_get16(lenbuf) : 0;
 		while (want && got < want && want <= cap) {
 			ssize_t n = read(fd, reply + got, want - got);
 			if (n <= 0)

@@ -5,6 +5,7 @@
 #define DNSIM_RUNTIME_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "io/addr.h"
@@ -24,11 +25,11 @@ bool probe_recv(int fd, uint16_t id, unsigned long long *queries);
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 	       unsigned long long *queries);
 
-/* Ask for the counters and write them as "key=value" lines into out
- * (the TXT strings of the answer, in the order the server gave them).
- * Returns the number of counters, or -1 when the server did not answer. */
-int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, char *out,
-		size_t outsz);
+/* Ask for the counters: the TXT RDATA of the answer goes to rdata (at
+ * most cap octets; *rdlen gets its length), for dns_stats_decode to read.
+ * Returns 0, or -1 when the server did not answer or refused. */
+int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, uint8_t *rdata,
+		size_t cap, size_t *rdlen);
 
 /* One query (RD set, EDNS 1232) from inside namespace ns to `to`, port
  * 53; the reply's length, or 0 with err set when none came within

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/stats_txt.h"
 #include "io/addr.h"
 #include "io/unixcall.h"
 #include "runtime/probe.h"
@@ -14,6 +15,7 @@
 #include "netns/netns.h"
 #include "netns/state.h"
 
+/* The counters' TXT RDATA; one message holds less. */
 #define STATS_MAX 16384
 
 /* "rcode.NOERROR" -> metric "dnsim_responses_total", label rcode. */
@@ -40,13 +42,25 @@ static void prometheus_line(const char *node, const char *service, const char *k
 	}
 }
 
-static unsigned long long counter(const char *text, const char *key)
+/* A counter's value; 0 when the server does not report it. */
+static unsigned long long counter(const dns_stat *stats, size_t n, const char *key)
 {
-	size_t len = strlen(key);
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (strncmp(l, key, len) == 0 && l[len] == '=')
-			return strtoull(l + len + 1, NULL, 10);
-	return 0;
+	const dns_stat *s = dns_stats_find(stats, n, key);
+	return s ? (unsigned long long)s->value : 0;
+}
+
+/* The counters of one server, read from its TXT RDATA.  The keys point
+ * into `rd`; *n gets their number; false, said on stderr, when the RDATA
+ * does not read as counters. */
+static bool decode_counters(const node_line *nl, const uint8_t *rd, size_t rdlen,
+			    dns_stat *stats, size_t cap, size_t *n)
+{
+	dns_err err = dns_stats_decode(rd, rdlen, stats, cap, n);
+	if (err == DNS_OK)
+		return true;
+	fprintf(stderr, "%s (%s): its counters do not read: %s\n", nl->name, nl->service,
+		dns_strerror(err));
+	return false;
 }
 
 static int show_node(const char *sim, const node_line *nl, bool prom)
@@ -55,55 +69,64 @@ static int show_node(const char *sim, const node_line *nl, bool prom)
 	net_addr a;
 	netns_node_name(ns, sizeof ns, sim, nl->name);
 	snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
-	char *text = malloc(STATS_MAX);
-	if (text == NULL)
+	uint8_t *rd = malloc(STATS_MAX);
+	dns_stat *stats = malloc(DNS_STATS_MAX_IN(STATS_MAX) * sizeof *stats);
+	if (rd == NULL || stats == NULL) {
+		free(rd);
+		free(stats);
 		return die("out of memory");
-	int n = net_addr_parse(first, 53, &a) ? probe_stats(ns, &a, 1000, text, STATS_MAX) : -1;
-	if (n < 0) {
-		free(text);
+	}
+	size_t rdlen = 0, n = 0;
+	int got = net_addr_parse(first, 53, &a) ? probe_stats(ns, &a, 1000, rd, STATS_MAX, &rdlen)
+						: -1;
+	if (got < 0) {
+		free(rd);
+		free(stats);
 		if (!prom)
 			printf("%s (%s): no answer (is it stopped? `./sim status`)\n\n", nl->name,
 			       nl->service);
 		return 1;
 	}
+	if (!decode_counters(nl, rd, rdlen, stats, DNS_STATS_MAX_IN(STATS_MAX), &n)) {
+		free(rd);
+		free(stats);
+		return 1;
+	}
 	bool resolver = strcmp(nl->service, "resolver") == 0;
-	unsigned long long hits = counter(text, "cache.hits"), misses = counter(text, "cache.misses");
+	unsigned long long hits = counter(stats, n, "cache.hits"),
+			   misses = counter(stats, n, "cache.misses");
 	double ratio = hits + misses ? (double)hits / (double)(hits + misses) : 0.0;
+	char key[DNS_TXT_STRING_MAX + 1], value[24];
 	if (prom) {
-		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
-		     l = strtok_r(NULL, "\n", &save)) {
-			char *eq = strchr(l, '=');
-			if (eq == NULL)
-				continue;
-			*eq = '\0';
-			prometheus_line(nl->name, nl->service, l, eq + 1);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(key, sizeof key, "%.*s", (int)stats[i].keylen, stats[i].key);
+			snprintf(value, sizeof value, "%llu", (unsigned long long)stats[i].value);
+			prometheus_line(nl->name, nl->service, key, value);
 		}
 		if (resolver)
 			printf("dnsim_cache_hit_ratio{node=\"%s\",service=\"%s\"} %.4f\n",
 			       nl->name, nl->service, ratio);
-		free(text);
+		free(rd);
+		free(stats);
 		return 0;
 	}
 	printf("%s (%s)\n", nl->name, nl->service);
 	if (resolver) {
-		printf("  %-24s %llu\n", "queries", counter(text, "queries"));
+		printf("  %-24s %llu\n", "queries", counter(stats, n, "queries"));
 		printf("  %-24s %llu entries, %llu bytes\n", "cache size",
-		       counter(text, "cache.entries"), counter(text, "cache.bytes"));
+		       counter(stats, n, "cache.entries"), counter(stats, n, "cache.bytes"));
 		printf("  %-24s %llu hits, %llu misses, hit rate %.1f%%\n", "cache", hits,
 		       misses, 100.0 * ratio);
 	}
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(l, '=');
-		if (eq == NULL)
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "%.*s", (int)stats[i].keylen, stats[i].key);
+		if (resolver && (strcmp(key, "queries") == 0 || strncmp(key, "cache.", 6) == 0))
 			continue;
-		*eq = '\0';
-		if (resolver && (strcmp(l, "queries") == 0 || strncmp(l, "cache.", 6) == 0))
-			continue;
-		printf("  %-24s %s\n", l, eq + 1);
+		printf("  %-24s %llu\n", key, (unsigned long long)stats[i].value);
 	}
 	putchar('\n');
-	free(text);
+	free(rd);
+	free(stats);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "dns/soa.h"
 #include "io/clock.h"
 #include "io/readfile.h"
 #include "io/writefile.h"
@@ -175,16 +176,10 @@ static bool serves_serial(const char *sim, const char *node, const uint8_t *orig
 			if (len && dns_msg_parse(&m, reply, len) == DNS_OK)
 				for (size_t i = 0; i < m.count[0]; i++) {
 					const dns_rr *rr = &m.rr[0][i];
-					if (rr->type != DNS_T_SOA)
-						continue;
-					size_t at = dns_name_length(rr->rdata);
-					at += dns_name_length(rr->rdata + at);
-					if (at + 4 <= rr->rdlen) {
-						const uint8_t *p = rr->rdata + at;
-						uint32_t s = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-							     (uint32_t)p[2] << 8 | p[3];
-						ok = s == serial;
-					}
+					dns_soa soa;
+					if (rr->type == DNS_T_SOA &&
+					    dns_soa_read(rr->rdata, rr->rdlen, &soa) == DNS_OK)
+						ok = soa.serial == serial;
 				}
 			dns_msg_free(&m);
 			if (!ok) {

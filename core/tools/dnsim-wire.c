@@ -16,6 +16,7 @@
 #include "dns/encode.h"
 #include "dns/master.h"
 #include "dns/msg.h"
+#include "dns/wire.h"
 
 static void usage(FILE *out)
 {
@@ -328,10 +329,8 @@ static bool read_edns(struct description *d, char **w, size_t n)
 			    dns_hex_decode(hex, strlen(hex), d->options + at + 4,
 					   MAX_OPTIONS_LEN - at - 4, &olen) != DNS_OK)
 				return false;
-			d->options[at] = (uint8_t)(v >> 8);
-			d->options[at + 1] = (uint8_t)v;
-			d->options[at + 2] = (uint8_t)(olen >> 8);
-			d->options[at + 3] = (uint8_t)olen;
+			dns_put16(d->options + at, (uint16_t)v);
+			dns_put16(d->options + at + 2, (uint16_t)olen);
 			d->options_len = at + 4 + olen;
 			i += hex[0] ? 2 : 1;
 		} else {

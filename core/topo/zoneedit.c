@@ -8,27 +8,20 @@
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "dns/serial.h"
+#include "dns/soa.h"
 
 #define RR_BUF (65535 + 1024)    /* one record: owner and RDATA */
 #define RR_TEXT (65535 * 4 + 2048) /* one record as text, worst case */
-
-/* Offset of the serial inside SOA RDATA: after MNAME and RNAME. */
-static size_t soa_serial_at(const dns_rr *rr)
-{
-	size_t a = dns_name_length(rr->rdata);
-	size_t b = dns_name_length(rr->rdata + a);
-	return a + b;
-}
 
 uint32_t zoneedit_serial(const dns_zonedata *z)
 {
 	for (size_t i = 0; i < z->n; i++)
 		if (z->rr[i].type == DNS_T_SOA) {
-			size_t at = soa_serial_at(&z->rr[i]);
-			if (at + 20 > z->rr[i].rdlen)
+			dns_soa soa;
+			if (dns_soa_read(z->rr[i].rdata, z->rr[i].rdlen, &soa) != DNS_OK)
 				return 0;
-			const uint8_t *p = z->rr[i].rdata + at;
-			return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+			return soa.serial;
 		}
 	return 0;
 }
@@ -143,18 +136,12 @@ unsigned zoneedit_apply(const dns_zonedata *in, const char *const *adds, size_t 
 		}
 		uint8_t soa[1024];
 		if (rr.type == DNS_T_SOA && rr.rdlen <= sizeof soa) {
-			/* Serial + 1 (RFC 1982 arithmetic wraps), so secondaries and
-			 * people see that the zone changed. */
+			/* The next serial (RFC 1982: it wraps and is still newer), so
+			 * secondaries and people see that the zone changed.  An SOA
+			 * without its numbers is kept as it is. */
 			memcpy(soa, rr.rdata, rr.rdlen);
-			size_t at = soa_serial_at(&rr);
-			if (at + 20 <= rr.rdlen) {
-				uint32_t s = serial + 1;
-				soa[at] = (uint8_t)(s >> 24);
-				soa[at + 1] = (uint8_t)(s >> 16);
-				soa[at + 2] = (uint8_t)(s >> 8);
-				soa[at + 3] = (uint8_t)s;
-			}
-			rr.rdata = soa;
+			if (dns_soa_set_serial(soa, rr.rdlen, dns_serial_next(serial)) == DNS_OK)
+				rr.rdata = soa;
 		}
 		if (!dns_zonedata_add(out, &rr, in->nfiles ? in->files[in->file[i]] : "zone",
 				      in->line[i])) {
