@@ -176,11 +176,188 @@ static void test_reuse_many_parses(void)
 	dns_msg_free(&m);
 }
 
+/* Written by dnspython 2.3.0 (the first vector of test_msg_build.c):
+ * id 0xBEEF, QR AA RD; www.example.com. A; answer CNAME web.example.com.
+ * and two A; authority two NS; additional A and AAAA for ns1; EDNS
+ * udp 1232 with DO.  Names in it are compressed, also inside RDATA. */
+static const uint8_t dnspython_answer[185] = {
+		0xbe, 0xef, 0x85, 0x00, 0x00, 0x01, 0x00, 0x03, 0x00, 0x02, 0x00, 0x03, 0x03, 0x77, 0x77, 0x77,
+		0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x01, 0x00,
+		0x01, 0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x06, 0x03, 0x77, 0x65,
+		0x62, 0xc0, 0x10, 0xc0, 0x2d, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 0xc0,
+		0x00, 0x02, 0x0a, 0xc0, 0x2d, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 0xc0,
+		0x00, 0x02, 0x0b, 0xc0, 0x10, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x06, 0x03,
+		0x6e, 0x73, 0x31, 0xc0, 0x10, 0xc0, 0x10, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00,
+		0x11, 0x03, 0x6e, 0x73, 0x32, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x6e, 0x65,
+		0x74, 0x00, 0xc0, 0x5f, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x04, 0xc0, 0x00,
+		0x02, 0x35, 0xc0, 0x5f, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x10, 0x20, 0x01,
+		0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x53, 0x00, 0x00,
+		0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,
+};
+
+static void test_dnspython_message(void)
+{
+	dns_msg m;
+	dns_msg_init(&m);
+	CHECK_INT(dns_msg_parse(&m, dnspython_answer, sizeof dnspython_answer), DNS_OK);
+	CHECK_INT(m.hdr.id, 0xBEEF);
+	CHECK_INT(m.hdr.flags, DNS_F_QR | DNS_F_AA | DNS_F_RD);
+	CHECK_INT(m.hdr.opcode, DNS_OP_QUERY);
+	CHECK_INT(m.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(m.qdcount, 1);
+	dns_name www = N("www.example.com."), web = N("web.example.com."),
+		 zone = N("example.com."), ns1 = N("ns1.example.com."),
+		 ns2 = N("ns2.example.net.");
+	CHECK(dns_name_equal(m.question[0].name, www.data));
+	CHECK_INT(m.question[0].qtype, DNS_T_A);
+	CHECK_INT(m.question[0].qclass, DNS_C_IN);
+	CHECK_INT(m.count[0], 3);
+	CHECK_INT(m.count[1], 2);
+	CHECK_INT(m.count[2], 2);      /* the OPT RR is not counted */
+	if (m.count[0] != 3 || m.count[1] != 2 || m.count[2] != 2)
+		goto out;
+	/* RDATA comes out uncompressed, RDLENGTH recomputed. */
+	const dns_rr *cname = &m.rr[0][0];
+	CHECK(dns_name_equal(cname->owner, www.data));
+	CHECK_INT(cname->type, DNS_T_CNAME);
+	CHECK_INT(cname->ttl, 300);
+	CHECK_INT(cname->rdlen, web.len);
+	CHECK_MEM(cname->rdata, web.data, web.len);
+	static const uint8_t a10[4] = { 192, 0, 2, 10 }, a11[4] = { 192, 0, 2, 11 };
+	CHECK(dns_name_equal(m.rr[0][1].owner, web.data));
+	CHECK(m.rr[0][1].rdlen == 4 && memcmp(m.rr[0][1].rdata, a10, 4) == 0);
+	CHECK(m.rr[0][2].rdlen == 4 && memcmp(m.rr[0][2].rdata, a11, 4) == 0);
+	CHECK(dns_name_equal(m.rr[1][0].owner, zone.data));
+	CHECK_INT(m.rr[1][0].ttl, 3600);
+	CHECK_MEM(m.rr[1][0].rdata, ns1.data, ns1.len);
+	CHECK_MEM(m.rr[1][1].rdata, ns2.data, ns2.len);
+	CHECK(dns_name_equal(m.rr[2][0].owner, ns1.data));
+	CHECK_INT(m.rr[2][1].type, DNS_T_AAAA);
+	CHECK_INT(m.rr[2][1].rdlen, 16);
+	CHECK(m.edns.present && m.edns.do_bit);
+	CHECK_INT(m.edns.udp_size, 1232);
+	CHECK_INT(m.edns.version, 0);
+	CHECK_INT(m.edns.options_len, 0);
+out:
+	dns_msg_free(&m);
+}
+
+static void test_header_only(void)
+{
+	/* RFC 1035 4.1.1 layout: opcode UPDATE, AA TC RA Z AD, rcode
+	 * NOTAUTH, counts as written. */
+	static const uint8_t hdr[12] = { 0x12, 0x34, 0x2E, 0xF9, 0, 1, 0, 2, 0, 3, 1, 4 };
+	dns_header h;
+	uint16_t counts[4];
+	CHECK_INT(dns_header_parse(&h, counts, hdr, sizeof hdr), DNS_OK);
+	CHECK_INT(h.id, 0x1234);
+	CHECK_INT(h.opcode, DNS_OP_UPDATE);
+	CHECK_INT(h.rcode, DNS_R_NOTAUTH);
+	CHECK_INT(h.flags, DNS_F_AA | DNS_F_TC | DNS_F_RA | DNS_F_Z | DNS_F_AD | DNS_F_CD);
+	CHECK(counts[0] == 1 && counts[1] == 2 && counts[2] == 3 && counts[3] == 260);
+	CHECK_INT(dns_header_parse(&h, counts, hdr, 11), DNS_E_TRUNCATED);
+
+	/* A header with no sections is a whole message. */
+	static const uint8_t empty[12] = { 0, 9, 0x81, 0x00 };
+	dns_msg m;
+	dns_msg_init(&m);
+	CHECK_INT(dns_msg_parse(&m, empty, sizeof empty), DNS_OK);
+	CHECK_INT(m.hdr.id, 9);
+	CHECK_INT(m.hdr.flags, DNS_F_QR | DNS_F_RD);
+	CHECK(m.qdcount == 0 && m.count[0] == 0 && !m.edns.present);
+	dns_msg_free(&m);
+}
+
+static void test_edns_extended_fields(void)
+{
+	/* OPT: udp 4096, extended rcode 1 (BADVERS with header rcode 0),
+	 * version 1, DO plus two MBZ bits, one empty option then a
+	 * 2-octet one. */
+	static const uint8_t w[] = { HDR(0, 0, 0, 1), 0, 0, 41, 0x10, 0x00,
+				     0x01, 0x01, 0x80, 0x05, 0, 10,
+				     0, 8, 0, 0, 0, 9, 0, 2, 0xAB, 0xCD };
+	dns_msg m;
+	dns_msg_init(&m);
+	CHECK_INT(dns_msg_parse(&m, w, sizeof w), DNS_OK);
+	CHECK(m.edns.present);
+	CHECK_INT(m.edns.udp_size, 4096);
+	CHECK_INT(m.edns.ext_rcode, 1);
+	CHECK_INT(dns_msg_rcode(&m), DNS_R_BADVERS);
+	CHECK_INT(m.edns.version, 1);
+	CHECK(m.edns.do_bit);
+	CHECK_INT(m.edns.z, 5);
+	CHECK_INT(m.edns.options_len, 10);
+	CHECK(m.edns.options && m.edns.options[9] == 0xCD);
+	CHECK_INT(m.count[2], 0);
+	/* Options whose framing runs short of the RDATA. */
+	static const uint8_t cut[] = { HDR(0, 0, 0, 1), 0, 0, 41, 0x10, 0x00,
+				       0, 0, 0, 0, 0, 3, 0, 8, 0 };
+	CHECK_INT(dns_msg_parse(&m, cut, sizeof cut), DNS_E_FORMAT);
+	/* The OPT in the authority section is refused too. */
+	static const uint8_t in_auth[] = { HDR(0, 0, 1, 0), 0, 0, 41, 4, 0,
+					   0, 0, 0, 0, 0, 0 };
+	CHECK_INT(dns_msg_parse(&m, in_auth, sizeof in_auth), DNS_E_FORMAT);
+	dns_msg_free(&m);
+}
+
+/* Names expanded from pointers can add up to far more than one arena
+ * block: a TCP-sized message whose 2,000 NS records each expand to a
+ * 200-octet name. */
+static void test_expansion_beyond_one_block(void)
+{
+	static uint8_t w[65535];
+	size_t o = 0;
+	memcpy(w, (uint8_t[]){ HDR(1, 0, 0, 0) }, 12);
+	o = 12;
+	/* The question: four labels of 49 octets + root = 201 octets. */
+	for (int i = 0; i < 4; i++) {
+		w[o++] = 49;
+		memset(w + o, 'a' + i, 49);
+		o += 49;
+	}
+	w[o++] = 0;
+	w[o++] = 0; w[o++] = 2; w[o++] = 0; w[o++] = 1;
+	size_t n = 2000;
+	w[6] = (uint8_t)(n >> 8);
+	w[7] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++) {
+		static const uint8_t rec[] = { 0xC0, 12, 0, 2, 0, 1, 0, 0, 0, 60,
+					       0, 4, 1, 'x', 0xC0, 12 };
+		memcpy(w + o, rec, sizeof rec);
+		w[o + 13] = (uint8_t)('a' + i % 26);
+		o += sizeof rec;
+	}
+	dns_msg m;
+	dns_msg_init(&m);
+	for (int round = 0; round < 2; round++) {
+		CHECK_INT(dns_msg_parse(&m, w, o), DNS_OK);
+		CHECK_INT(m.count[0], n);
+		size_t wrong = 0;
+		for (size_t i = 0; i < m.count[0]; i++) {
+			const dns_rr *rr = &m.rr[0][i];
+			if (rr->rdlen != 203 || rr->rdata[1] != 'a' + i % 26 ||
+			    !dns_name_equal(rr->rdata + 2, m.question[0].name) ||
+			    !dns_name_equal(rr->owner, m.question[0].name))
+				wrong++;
+		}
+		CHECK_INT(wrong, 0);
+		/* A small message in between reuses the blocks. */
+		static const uint8_t small[] = { HDR(1, 0, 0, 0), 0, 0, 1, 0, 1 };
+		CHECK_INT(dns_msg_parse(&m, small, sizeof small), DNS_OK);
+		CHECK_INT(m.qdcount, 1);
+	}
+	dns_msg_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_edns_fields);
 	RUN(test_malformed);
 	RUN(test_name_length_limit);
 	RUN(test_reuse_many_parses);
+	RUN(test_dnspython_message);
+	RUN(test_header_only);
+	RUN(test_edns_extended_fields);
+	RUN(test_expansion_beyond_one_block);
 	return check_summary("test_msg_parse");
 }
