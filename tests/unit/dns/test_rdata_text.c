@@ -220,6 +220,195 @@ static void test_generic_form(void)
 	bad_text(65534, "\\# x", DNS_E_SYNTAX);
 }
 
+/* Each case: type, the text given (origin example.com.), the wire form
+ * dnspython 2.3.0 made of that text
+ *   dns.rdata.from_text(IN, type, text, origin=example.com.,
+ *                       relativize=False).to_wire().hex().upper()
+ * and the text we print for it.  The printed text is dnspython's
+ * to_text() too, except where BIND prints differently and we follow
+ * BIND: hex in upper case, base64 unbroken (marked "BIND"). */
+static const struct vec {
+	uint16_t type;
+	const char *text, *wire, *printed;
+} vectors[] = {
+	{ DNS_T_A, "198.51.100.7", "C6336407", "198.51.100.7" },
+	{ DNS_T_AAAA, "2001:db8:0:1::a", "20010DB800000001000000000000000A", "2001:db8:0:1::a" },
+	{ DNS_T_NS, "ns1.Example.com.", "036E7331074578616D706C6503636F6D00", "ns1.Example.com." },
+	{ DNS_T_MX, "10 mail.example.com.", "000A046D61696C076578616D706C6503636F6D00",
+	  "10 mail.example.com." },
+	{ DNS_T_MX, "0 .", "000000", "0 ." },
+	{ DNS_T_SOA, "ns1.example.com. hostmaster.example.com. 2024010101 7200 3600 1209600 300",
+	  "036E7331076578616D706C6503636F6D000A686F73746D6173746572076578616D706C6503636F6D00"
+	  "78A3F17500001C2000000E10001275000000012C",
+	  "ns1.example.com. hostmaster.example.com. 2024010101 7200 3600 1209600 300" },
+	{ DNS_T_TXT, "\"hello world\" \"a\\\"b\" \"tab\\009x\"",
+	  "0B68656C6C6F20776F726C6403612262057461620978",
+	  "\"hello world\" \"a\\\"b\" \"tab\\009x\"" },
+	{ DNS_T_TXT, "\"\\200\\255;x\" \"\"", "04C8FF3B7800", "\"\\200\\255;x\" \"\"" },
+	{ DNS_T_SRV, "10 60 5060 sip.example.com.",
+	  "000A003C13C403736970076578616D706C6503636F6D00", "10 60 5060 sip.example.com." },
+	{ DNS_T_CAA, "0 issue \"letsencrypt.org\"",
+	  "000569737375656C657473656E63727970742E6F7267", "0 issue \"letsencrypt.org\"" },
+	{ DNS_T_CAA, "128 iodef \"mailto:sec@example.com\"",
+	  "8005696F6465666D61696C746F3A736563406578616D706C652E636F6D",
+	  "128 iodef \"mailto:sec@example.com\"" },
+	{ DNS_T_NAPTR, "100 50 \"s\" \"SIP+D2T\" \"\" _sip._tcp.example.com.",
+	  "006400320173075349502B44325400045F736970045F746370076578616D706C6503636F6D00",
+	  "100 50 \"s\" \"SIP+D2T\" \"\" _sip._tcp.example.com." },
+	/* BIND: upper-case digest. */
+	{ DNS_T_DS, "2371 13 2 1F987CC6583E92DF0890718C42B76C8C1F42E4E8A1A83A5A87D8E96A1A7C7E1E",
+	  "09430D021F987CC6583E92DF0890718C42B76C8C1F42E4E8A1A83A5A87D8E96A1A7C7E1E",
+	  "2371 13 2 1F987CC6583E92DF0890718C42B76C8C1F42E4E8A1A83A5A87D8E96A1A7C7E1E" },
+	/* BIND: base64 in one piece. */
+	{ DNS_T_DNSKEY,
+	  "257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==",
+	  "0101030D99DB2CC14CABDC33D6D77DA63A2F15F71112584F234E8D1DC428E39E8A4A97E1AA271A555DC9"
+	  "0701E17E2A4C4B6F120B7C32D44F4AC02BD894CF2D4BE7778A19",
+	  "257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==" },
+	{ DNS_T_RRSIG, "A 13 3 300 20240201000000 20240101000000 2371 example.com. AQIDBAUGBwg=",
+	  "00010D030000012C65BADF00659200800943076578616D706C6503636F6D000102030405060708",
+	  "A 13 3 300 20240201000000 20240101000000 2371 example.com. AQIDBAUGBwg=" },
+	/* The ends of the 32-bit time: 1970 and 2106. */
+	{ DNS_T_RRSIG, "NSEC3PARAM 8 0 0 19700101000000 21060207062815 0 . AA==",
+	  "003308000000000000000000FFFFFFFF00000000",
+	  "NSEC3PARAM 8 0 0 19700101000000 21060207062815 0 . AA==" },
+	{ DNS_T_NSEC, "b.example.com. A NS SOA MX RRSIG NSEC DNSKEY TYPE1234",
+	  "0162076578616D706C6503636F6D00000762010000000380041B00000000000000000000000000000000"
+	  "0000000000000000000020",
+	  "b.example.com. A NS SOA MX RRSIG NSEC DNSKEY TYPE1234" },
+	/* Three windows: 0, 1 (CAA is 257) and 255. */
+	{ DNS_T_NSEC, "a.example.com. A CAA TYPE65534",
+	  "0161076578616D706C6503636F6D00000140010140FF20000000000000000000000000000000000000"
+	  "0000000000000000000000000002",
+	  "a.example.com. A CAA TYPE65534" },
+	/* BIND: upper-case salt and hash. */
+	{ DNS_T_NSEC3, "1 1 10 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG",
+	  "0101000A04AABBCCDD14174EB2409FE28BCB4887A1836F957F0A8425E27B0006400000000002",
+	  "1 1 10 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG" },
+	{ DNS_T_NSEC3PARAM, "1 0 0 -", "0100000000", "1 0 0 -" },
+	{ DNS_T_TLSA, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6",
+	  "0301010C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6",
+	  "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6" },
+	{ DNS_T_SSHFP, "4 2 123456789abcdef67890123456789abcdef67890123456789abcdef123456789",
+	  "0402123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789",
+	  "4 2 123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789" },
+	{ DNS_T_HINFO, "\"Generic PC\" \"Linux\"", "0A47656E65726963205043054C696E7578",
+	  "\"Generic PC\" \"Linux\"" },
+	{ DNS_T_PTR, "host.example.net.", "04686F7374076578616D706C65036E657400", "host.example.net." },
+	{ DNS_T_DNAME, "example.net.", "076578616D706C65036E657400", "example.net." },
+};
+
+static void test_against_dnspython(void)
+{
+	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+		const struct vec *v = &vectors[i];
+		static uint8_t rd[4096], wire[4096];
+		size_t rdlen = 0, bad = 0, wlen = 0;
+		/* Text -> the same octets as dnspython. */
+		dns_err err = from_text(v->type, v->text, rd, &rdlen, &bad);
+		if (err != DNS_OK)
+			fprintf(stderr, "  \"%s\": %s\n", v->text, dns_strerror(err));
+		CHECK_INT(err, DNS_OK);
+		char hex[8192];
+		CHECK_INT(dns_hex_encode(rd, rdlen, hex, sizeof hex, NULL), DNS_OK);
+		CHECK_STR(hex, v->wire);
+		/* dnspython's octets -> the expected text. */
+		CHECK_INT(dns_hex_decode(v->wire, strlen(v->wire), wire, sizeof wire, &wlen), DNS_OK);
+		char text[8192];
+		CHECK_INT(dns_rdata_to_text(v->type, wire, wlen, text, sizeof text, NULL), DNS_OK);
+		CHECK_STR(text, v->printed);
+	}
+}
+
+static void test_relative_names_and_origin(void)
+{
+	uint8_t rd[512];
+	size_t rdlen, bad;
+	dns_token tok[4];
+	size_t n = tokenize("10 mail", tok, 4);
+	/* Relative names take the origin ... */
+	CHECK_INT(dns_rdata_from_text(DNS_T_MX, tok, n, origin.data, rd, sizeof rd,
+				      &rdlen, &bad), DNS_OK);
+	char text[256];
+	CHECK_INT(dns_rdata_to_text(DNS_T_MX, rd, rdlen, text, sizeof text, NULL), DNS_OK);
+	CHECK_STR(text, "10 mail.example.com.");
+	/* ... and without one they are an error, "@" too, at their token. */
+	CHECK_INT(dns_rdata_from_text(DNS_T_MX, tok, n, NULL, rd, sizeof rd, &rdlen, &bad),
+		  DNS_E_RELATIVE);
+	CHECK_INT(bad, 1);
+	n = tokenize("@", tok, 4);
+	CHECK_INT(dns_rdata_from_text(DNS_T_CNAME, tok, n, NULL, rd, sizeof rd, &rdlen, &bad),
+		  DNS_E_RELATIVE);
+	CHECK_INT(dns_rdata_from_text(DNS_T_CNAME, tok, n, origin.data, rd, sizeof rd,
+				      &rdlen, &bad), DNS_OK);
+	CHECK_INT(rdlen, origin.len);
+	CHECK_MEM(rd, origin.data, origin.len);
+	/* A quoted "@" is a name of one label "@", not the origin. */
+	n = tokenize("\"@\"", tok, 4);
+	CHECK_INT(dns_rdata_from_text(DNS_T_CNAME, tok, n, origin.data, rd, sizeof rd,
+				      &rdlen, &bad), DNS_OK);
+	CHECK(rd[0] == 1 && rd[1] == '@');
+}
+
+/* The index of the token at fault, for the zone reader's column. */
+static void test_bad_token_index(void)
+{
+	static const struct {
+		uint16_t type;
+		const char *text;
+		dns_err err;
+		size_t bad;
+	} cases[] = {
+		{ DNS_T_MX, "10 mail.example.com. extra", DNS_E_SYNTAX, 2 },
+		{ DNS_T_MX, "10", DNS_E_SYNTAX, 1 },                /* ran out */
+		{ DNS_T_SOA, "ns host 1 2 3 x 5", DNS_E_SYNTAX, 5 },
+		{ DNS_T_SRV, "1 2 70000 t.", DNS_E_RANGE, 2 },
+		{ DNS_T_TXT, "\"ok\" \"bad\\", DNS_E_BAD_ESCAPE, 1 },
+		{ DNS_T_NSEC, "n. A NOPE MX", DNS_E_UNKNOWN_TYPE, 2 },
+		{ 65534, "\\# 2 01", DNS_E_RDLENGTH, 2 },
+		{ 65534, "\\# two 0102", DNS_E_SYNTAX, 1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t rd[512];
+		size_t rdlen, bad = 99;
+		dns_err err = from_text(cases[i].type, cases[i].text, rd, &rdlen, &bad);
+		if (err != cases[i].err || bad != cases[i].bad)
+			fprintf(stderr, "  \"%s\": %s at token %zu\n", cases[i].text,
+				dns_strerror(err), bad);
+		CHECK_INT(err, cases[i].err);
+		CHECK_INT(bad, cases[i].bad);
+	}
+}
+
+static void test_output_space(void)
+{
+	/* Every field kind refuses to run past the buffer; the exact size
+	 * (text and NUL) is enough. */
+	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+		const struct vec *v = &vectors[i];
+		uint8_t wire[4096];
+		size_t wlen;
+		char text[512];
+		CHECK_INT(dns_hex_decode(v->wire, strlen(v->wire), wire, sizeof wire, &wlen), DNS_OK);
+		size_t need = strlen(v->printed) + 1;
+		dns_err short_by_one = dns_rdata_to_text(v->type, wire, wlen, text, need - 1, NULL);
+		if (short_by_one != DNS_E_NOSPACE)
+			fprintf(stderr, "  %s in %zu octets: %s\n", v->printed, need - 1,
+				dns_strerror(short_by_one));
+		CHECK_INT(short_by_one, DNS_E_NOSPACE);
+		size_t len = 0;
+		CHECK_INT(dns_rdata_to_text(v->type, wire, wlen, text, need, &len), DNS_OK);
+		CHECK_INT(len, need - 1);
+	}
+	/* Parsing into too small a buffer. */
+	uint8_t small[10];
+	size_t rdlen, bad;
+	dns_token tok[4];
+	size_t n = tokenize("ns1.example.com.", tok, 4);
+	CHECK_INT(dns_rdata_from_text(DNS_T_NS, tok, n, NULL, small, sizeof small, &rdlen, &bad),
+		  DNS_E_NOSPACE);
+}
+
 int main(void)
 {
 	CHECK_INT(dns_name_from_text(&origin, "example.com.", 12, NULL), DNS_OK);
@@ -228,5 +417,9 @@ int main(void)
 	RUN(test_string_records);
 	RUN(test_dnssec_records);
 	RUN(test_generic_form);
+	RUN(test_against_dnspython);
+	RUN(test_relative_names_and_origin);
+	RUN(test_bad_token_index);
+	RUN(test_output_space);
 	return check_summary("test_rdata_text");
 }
