@@ -36,20 +36,28 @@ int io_read_file(void *ctx, const char *path, char **data, size_t *len)
 		return ENOMEM;
 	}
 	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-		if (cap - n - 1 == 0) {  /* grew while we read: keep going */
-			char *b = realloc(buf, cap * 2);
+		if (cap - n - 1 == 0) {
+			/* Full: at the end as stat said, or a file that grew
+			 * or has no size (a pipe, /proc): one octet decides,
+			 * so a file of the stated size is never copied. */
+			int c = getc(f);
+			if (c == EOF)
+				break;
+			size_t grown = cap * 2 + 4096;
+			char *b = realloc(buf, grown);
 			if (b == NULL) {
 				free(buf);
 				fclose(f);
 				return ENOMEM;
 			}
 			buf = b;
-			cap *= 2;
+			cap = grown;
+			buf[n++] = (char)c;
 		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
 	}
 	int e = ferror(f) ? EIO : 0;
 	fclose(f);
