@@ -96,3 +96,8 @@ def test_no_folder_holds_more_than_a_quarter_of_the_code():
     total = sum(lines.values())
     big = {f: n for f, n in lines.items() if n * 4 > total}
     assert not big, f"of {total} lines: {big}"
+def test_every_pure_source_has_a_unit_test():
+    tests = CORE.parent / "tests" / "unit"
+    missing = [f"core/{d}/{c.name}" for d in PURE for c in sorted((CORE / d).glob("*.c"))
+               if not (tests / d / f"test_{c.stem}.c").exists()]
+    assert not missing, "pure sources without tests/unit/FOLDER/test_NAME.c:\n" + "\n".join(missing)
