@@ -2,7 +2,7 @@
 # Install every build and test dependency with apt-get (Debian/Ubuntu).
 # Idempotent: when everything is present it says so and touches nothing.
 set -e
-PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils unbound nsd knot \
+PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils bind9 unbound nsd knot \
 knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz"
 
 SUDO=""

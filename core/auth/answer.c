@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/ede.h"
 #include "dns/rdata.h"
 #include "dns/soa.h"
 
@@ -422,32 +423,77 @@ static void reset(auth_answerer *a)
 		a->npend[s] = 0;
 }
 
-/* A response with just the header (and question when we have one). */
+/* A response with just the header, the question when q is given, and an
+ * OPT RR when the query had one (with an Extended DNS Error when `ede`
+ * is not NO_EDE).  `keep` are the query's flags the response copies:
+ * RD and CD for queries, none for the other opcodes (as BIND's named
+ * answers them). */
+#define NO_EDE 0xffffu
+#define KEEP (DNS_F_RD | DNS_F_CD)
+
 static size_t error_response(const dns_header *qh, const dns_question *q,
-			     unsigned rcode, const dns_edns *edns,
-			     size_t max_udp, uint8_t *out, size_t outcap,
-			     auth_result *res)
+			     unsigned rcode, const dns_edns *edns, uint16_t keep,
+			     uint16_t flags, unsigned ede, size_t max_udp, uint8_t *out,
+			     size_t outcap, auth_result *res)
 {
 	dns_builder b;
 	dns_header h = { .id = qh->id, .opcode = qh->opcode,
-			 .flags = (uint16_t)(DNS_F_QR | (qh->flags & (DNS_F_RD | DNS_F_CD))),
+			 .flags = (uint16_t)(DNS_F_QR | flags | (qh->flags & keep)),
 			 .rcode = (uint8_t)(rcode & 15) };
+	uint8_t opt[8];
+	size_t optlen = ede != NO_EDE ? dns_ede_encode((uint16_t)ede, NULL, opt, sizeof opt) : 0;
 	size_t limit = outcap < 512 ? outcap : 512;
 	if (dns_build_init(&b, out, limit, &h) != DNS_OK)
 		return 0;
 	if (edns)
-		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+		(void)dns_build_reserve(&b, dns_edns_wire_size(optlen));
 	if (q)
 		(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
 	if (edns) {
 		dns_edns e = { .present = true, .udp_size = (uint16_t)max_udp,
-			       .ext_rcode = (uint8_t)(rcode >> 4) };
+			       .ext_rcode = (uint8_t)(rcode >> 4), .options = opt,
+			       .options_len = (uint16_t)optlen };
 		(void)dns_build_edns(&b, &e);
 	}
 	res->rcode = rcode;
 	res->flags = h.flags;
 	res->edns = edns != NULL;
 	return res->size = dns_build_finish(&b);
+}
+
+/* NOTIFY (RFC 1996) and UPDATE (RFC 2136) name a zone in their question,
+ * which must be one SOA question.  Zones here are read from files, so a
+ * NOTIFY for one of them is acknowledged with nothing to do (as a
+ * primary does) and an UPDATE refused; a name that is no zone of ours
+ * gets NOTAUTH.  Every other opcode gets NOTIMP with the bare header,
+ * whatever its sections hold. */
+static size_t other_opcode(const auth_zoneset *zs, const dns_header *qh, const dns_msg *m,
+			   bool parsed, size_t max_udp, uint8_t *out, size_t outcap,
+			   auth_result *res)
+{
+	const dns_edns *edns = parsed && m->edns.present ? &m->edns : NULL;
+	const dns_question *q = parsed && m->qdcount == 1 ? &m->question[0] : NULL;
+	if (q) {
+		res->has_question = true;
+		dns_name_copy(&res->qname, q->name);
+		res->qtype = q->qtype;
+		res->qclass = q->qclass;
+	}
+	if (qh->opcode != DNS_OP_NOTIFY && qh->opcode != DNS_OP_UPDATE)
+		return error_response(qh, NULL, DNS_R_NOTIMP, edns, 0, 0, NO_EDE, max_udp, out,
+				      outcap, res);
+	if (q == NULL || q->qtype != DNS_T_SOA)
+		return error_response(qh, q, DNS_R_FORMERR, edns, 0, 0, NO_EDE, max_udp, out,
+				      outcap, res);
+	const auth_zone *z = auth_zoneset_find(zs, q->name);
+	if (z == NULL || !dns_name_equal(z->origin.data, q->name))
+		return error_response(qh, q, DNS_R_NOTAUTH, edns, 0, 0, NO_EDE, max_udp, out,
+				      outcap, res);
+	if (qh->opcode == DNS_OP_NOTIFY)
+		return error_response(qh, q, DNS_R_NOERROR, edns, 0, DNS_F_AA, NO_EDE, max_udp,
+				      out, outcap, res);
+	return error_response(qh, q, DNS_R_REFUSED, edns, 0, 0, NO_EDE, max_udp, out, outcap,
+			      res);
 }
 
 size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
@@ -467,10 +513,15 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		return 0;
 	}
 	dns_msg *m = &a->query;
-	if (dns_msg_parse(m, query, qlen) != DNS_OK || m->qdcount != 1 ||
-	    counts[1] != 0 || counts[2] != 0)
-		return error_response(&qh, NULL, DNS_R_FORMERR, NULL, a->max_udp,
-				      out, outcap, res);
+	bool parsed = dns_msg_parse(m, query, qlen) == DNS_OK;
+	/* The opcode first: one we do not implement is NOTIMP whatever the
+	 * rest of the message holds. */
+	if (qh.opcode != DNS_OP_QUERY)
+		return other_opcode(zs, &qh, m, parsed, a->max_udp, out, outcap, res);
+	if (!parsed || m->qdcount != 1 || counts[1] != 0 || counts[2] != 0)
+		return error_response(&qh, NULL, DNS_R_FORMERR,
+				      parsed && m->edns.present ? &m->edns : NULL, KEEP, 0,
+				      NO_EDE, a->max_udp, out, outcap, res);
 	const dns_question *q = &m->question[0];
 	res->has_question = true;
 	dns_name_copy(&res->qname, q->name);
@@ -478,25 +529,22 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	res->qclass = q->qclass;
 	const dns_edns *edns = m->edns.present ? &m->edns : NULL;
 
-	if (qh.opcode != DNS_OP_QUERY)
-		return error_response(&qh, q, DNS_R_NOTIMP, edns, a->max_udp, out,
-				      outcap, res);
 	if (edns && edns->version != 0)
-		return error_response(&qh, q, DNS_R_BADVERS, edns, a->max_udp, out,
-				      outcap, res);
+		return error_response(&qh, q, DNS_R_BADVERS, edns, KEEP, 0, NO_EDE, a->max_udp,
+				      out, outcap, res);
 
 	struct lookup L = { .zs = zs, .rcode = DNS_R_NOERROR };
 	if (q->qtype == DNS_T_AXFR || q->qtype == DNS_T_IXFR) {
 		const auth_zone *z = auth_zoneset_find(zs, q->name);
 		if (!tcp || z == NULL || !dns_name_equal(z->origin.data, q->name))
 			return error_response(&qh, q, tcp ? DNS_R_NOTAUTH : DNS_R_FORMERR,
-					      edns, a->max_udp, out, outcap, res);
+					      edns, KEEP, 0, NO_EDE, a->max_udp, out, outcap, res);
 		res->axfr = true;
 		res->axfr_zone = z;
 		return 0;
 	}
 	if (q->qtype == DNS_T_OPT || (q->qtype >= 128 && q->qtype < 255))
-		return error_response(&qh, q, DNS_R_FORMERR, edns, a->max_udp,
+		return error_response(&qh, q, DNS_R_FORMERR, edns, KEEP, 0, NO_EDE, a->max_udp,
 				      out, outcap, res);
 	if (q->qclass == DNS_C_CH)
 		answer_chaos(a, &L, q->name, q->qtype);
@@ -505,9 +553,10 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	else
 		L.rcode = DNS_R_REFUSED;
 	a->rotate++;
+	/* Refused for a name in no zone of ours: say why (as NSD does). */
 	if (L.rcode == DNS_R_REFUSED)
-		return error_response(&qh, q, DNS_R_REFUSED, edns, a->max_udp,
-				      out, outcap, res);
+		return error_response(&qh, q, DNS_R_REFUSED, edns, KEEP, 0,
+				      DNS_EDE_NOT_AUTHORITATIVE, a->max_udp, out, outcap, res);
 	/* Like NSD and BIND, a positive answer names the zone's servers in
 	 * the authority section (optional data: dropped first when space
 	 * runs short). */

@@ -339,12 +339,20 @@ static void test_malformed_and_opcodes(void)
 	/* A response is never answered. */
 	static const uint8_t response[] = { 0, 1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	CHECK_INT(auth_answer(&ans, &zs, false, response, 12, out, sizeof out, &r), 0);
-	/* NOTIFY (opcode 4): NOTIMP. */
+	/* NOTIFY (opcode 4) for the root, which is no zone of ours: NOTAUTH
+	 * with the question, as named answers it. */
 	static const uint8_t notify[] = { 0, 2, 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0,
 					  0, 0, 6, 0, 1 };
 	len = auth_answer(&ans, &zs, false, notify, sizeof notify, out, sizeof out, &r);
 	CHECK(len > 12);
+	CHECK_INT(out[3] & 15, DNS_R_NOTAUTH);
+	/* Opcode 15 with an empty question section: NOTIMP, a bare header,
+	 * RD not copied (it was FORMERR once). */
+	static const uint8_t op15[] = { 0, 3, 0x79, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	len = auth_answer(&ans, &zs, false, op15, sizeof op15, out, sizeof out, &r);
+	CHECK_INT(len, 12);
 	CHECK_INT(out[3] & 15, DNS_R_NOTIMP);
+	CHECK_INT(out[2], 0x80 | 0x78);
 	/* AXFR over UDP: FORMERR; over TCP: handed to the server loop. */
 	ask_full("example.com.", DNS_T_AXFR, false, 0, 1232, &r);
 	CHECK_INT(resp.hdr.rcode, DNS_R_FORMERR);
