@@ -150,6 +150,20 @@ static int build_node(builder *b, const topo_node *n)
 		fail(b, n->name, "bringing up its loopback", rc);
 		goto out;
 	}
+	/* No duplicate address detection on the link-local addresses the
+	 * kernel gives each new interface (so set before the interfaces
+	 * exist: they copy "default").  A router asks for a neighbour's link
+	 * address from its link-local address, and sends nothing while that
+	 * address is tentative (one to two seconds after the link comes up):
+	 * the first packet it forwarded waited a second per hop for the retry.
+	 * Our own addresses are added without DAD already (nl_addr_add); the
+	 * kernel checks "all" too, which new namespaces start at 0, but a
+	 * machine may say otherwise. */
+	if ((rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/default/accept_dad", "0")) < 0 ||
+	    (rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/all/accept_dad", "0")) < 0) {
+		fail(b, n->name, "turning off duplicate address detection", rc);
+		goto out;
+	}
 	/* One interface per network the node is on, in the order written. */
 	unsigned ifcount = 0;
 	for (size_t i = 0; i < n->naddrs; i++) {
