@@ -480,6 +480,13 @@ static size_t collect(const dns_msg *m, int sec, const uint8_t *owner,
 
 #define SET_MAX 64
 
+/* An array for every record of a section (at least one), for RRsets
+ * that may be large; the caller frees it.  NULL when out of memory. */
+static dns_rr *set_room(const dns_msg *m, int sec)
+{
+	return malloc((m->count[sec] ? m->count[sec] : 1) * sizeof(dns_rr));
+}
+
 static void cache_set(resolver *r, const dns_rr *set, size_t n,
 		      enum rcache_rank rank)
 {
@@ -580,12 +587,16 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 {
 	enum rcache_rank rank = aa ? RANK_AUTH_ANSWER : RANK_ANSWER;
-	bool progressed = false;
+	bool progressed = false, moved = true;
+	/* Room for the whole section: an RRset is as large as the message
+	 * lets it be (120 addresses over TCP), not a fixed count. */
+	dns_rr *set = set_room(m, 0);
+	if (set == NULL)
+		return false;
 	for (;;) {
 		if (!dns_name_is_subdomain(rq->name.data, rq->zone.data))
 			break;  /* beyond this server's authority: ask elsewhere */
-		dns_rr set[SET_MAX];
-		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, SET_MAX);
+		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, m->count[0]);
 		if (n > 0) {
 			cache_set(r, set, n, rank);
 			for (size_t i = 0; i < n; i++) {
@@ -595,7 +606,7 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 			}
 			trace_event(r, rq, "answer", "\"records\":%zu", n);
 			finish(r, rq, DNS_R_NOERROR);
-			return true;
+			goto out;
 		}
 		if (rq->qtype == DNS_T_CNAME ||
 		    collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0)
@@ -610,21 +621,26 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 		for (size_t i = 0; i + 1 < rq->answer.n; i++)
 			if (dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
 				finish(r, rq, DNS_R_SERVFAIL);   /* a loop */
-				return true;
+				goto out;
 			}
 		if (++rq->chain > RES_CHAIN_MAX) {
 			finish(r, rq, DNS_R_SERVFAIL);
-			return true;
+			goto out;
 		}
 		dns_name_copy(&rq->name, set[0].rdata);
 		progressed = true;
 	}
+	free(set);
+	set = NULL;
 	if (progressed) {
 		/* The chain left this response: go on from the cache. */
 		step(r, rq);
 		return true;
 	}
-	return false;
+	moved = false;
+out:
+	free(set);
+	return moved;
 }
 
 void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
@@ -682,8 +698,8 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		} else {
 			/* The name exists here without a cut: remember it, so
 			 * the next name below it skips this step. */
-			dns_rr set[SET_MAX];
-			size_t n = collect(m, 0, qn, DNS_T_A, set, SET_MAX);
+			dns_rr *set = set_room(m, 0);
+			size_t n = set ? collect(m, 0, qn, DNS_T_A, set, m->count[0]) : 0;
 			const dns_rr *soa = find_soa(m, rq->zone.data);
 			if (n > 0) {
 				cache_set(r, set, n, aa ? RANK_AUTH_ANSWER : RANK_ANSWER);
@@ -693,6 +709,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 				(void)rcache_put_negative(r->cache, RCACHE_NODATA, qn, DNS_T_A,
 							  DNS_C_IN, &sr, sr.ttl, r->now_ms);
 			}
+			free(set);
 			rq->revealed++;
 		}
 		trace_event(r, rq, "reveal", "\"labels\":%u", rq->revealed);
