@@ -727,7 +727,10 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		step(r, rq);
 		return;
 	}
-	if (m->count[0] == 0 && (aa || find_soa(m, rq->zone.data))) {
+	/* Nothing in the answer section was for the question (answer()
+	 * used all that was): records of another type or name are to be
+	 * ignored (RFC 2181 5.4.1), so an authoritative reply is a NODATA. */
+	if (aa || find_soa(m, rq->zone.data)) {
 		trace_event(r, rq, "nodata", NULL);
 		negative(r, rq, m, RCACHE_NODATA);
 		return;
