@@ -599,7 +599,14 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, m->count[0]);
 		if (n > 0) {
 			cache_set(r, set, n, rank);
+			/* One RRset, one TTL: the lowest (RFC 2181 5.2), as the
+			 * cache keeps it, so the first answer says the same. */
+			uint32_t ttl = set[0].ttl;
+			for (size_t i = 1; i < n; i++)
+				if (set[i].ttl < ttl)
+					ttl = set[i].ttl;
 			for (size_t i = 0; i < n; i++) {
+				set[i].ttl = ttl;
 				if (set[i].ttl > r->cfg->max_ttl)
 					set[i].ttl = r->cfg->max_ttl;
 				(void)rrlist_add(&rq->answer, &set[i]);
