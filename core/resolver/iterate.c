@@ -237,6 +237,71 @@ bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
 
 /* ---- zone cuts and their servers -------------------------------------- */
 
+/* Addresses no nameserver can be reached at: this host (0.0.0.0/8,
+ * 127.0.0.0/8, ::, ::1), multicast and broadcast (224.0.0.0/3 up to
+ * 255.255.255.255, ff00::/8), IPv6 link-local (no interface to send it
+ * on).  A delegation naming one is broken or hostile (it would make the
+ * resolver query itself or flood a group): the address is skipped. */
+static bool unusable_address(const uint8_t *a, size_t len)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	if (len == 16 && memcmp(a, mapped, 12) == 0) {
+		a += 12;
+		len = 4;
+	}
+	if (len == 4)
+		return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+	static const uint8_t zero[15] = { 0 };
+	if (memcmp(a, zero, 15) == 0)
+		return a[15] <= 1;              /* :: and ::1 */
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+/* The root hints are the operator's word: their addresses are used as
+ * given, loopback included (a test bed on one host). */
+static bool hinted_address(const resolver *r, const dns_rr *rr)
+{
+	for (size_t i = 0; i < r->hints.n; i++) {
+		const dns_rr *h = &r->hints.rr[i];
+		if (h->type == rr->type && h->rdlen == rr->rdlen &&
+		    memcmp(h->rdata, rr->rdata, rr->rdlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add one A or AAAA record to a server's addresses; false when it has
+ * no room, the record is malformed, or the address cannot be used. */
+static bool put_address(const resolver *r, struct ns_entry *ns, const dns_rr *rr)
+{
+	if (ns->naddr >= RES_ADDR_MAX)
+		return false;
+	if ((rr->type == DNS_T_A && rr->rdlen != 4) ||
+	    (rr->type == DNS_T_AAAA && rr->rdlen != 16) ||
+	    (rr->type != DNS_T_A && rr->type != DNS_T_AAAA))
+		return false;
+	if (unusable_address(rr->rdata, rr->rdlen) && !hinted_address(r, rr))
+		return false;
+	net_addr *a = &ns->addr[ns->naddr];
+	memset(a, 0, sizeof *a);
+	if (rr->type == DNS_T_A) {
+		struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(53);
+		memcpy(&v4->sin_addr, rr->rdata, 4);
+		a->len = sizeof *v4;
+	} else {
+		struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(53);
+		memcpy(&v6->sin6_addr, rr->rdata, 16);
+		a->len = sizeof *v6;
+	}
+	ns->tries[ns->naddr] = 0;
+	ns->naddr++;
+	return true;
+}
+
 static void load_addresses(resolver *r, struct ns_entry *ns, uint64_t now)
 {
 	static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
@@ -246,27 +311,8 @@ static void load_addresses(resolver *r, struct ns_entry *ns, uint64_t now)
 						    DNS_C_IN, now);
 		if (e == NULL || e->kind != RCACHE_RRSET)
 			continue;
-		for (size_t i = 0; i < e->nrrs && ns->naddr < RES_ADDR_MAX; i++) {
-			net_addr *a = &ns->addr[ns->naddr];
-			memset(a, 0, sizeof *a);
-			if (types[t] == DNS_T_A && e->rrs[i].rdlen == 4) {
-				struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
-				v4->sin_family = AF_INET;
-				v4->sin_port = htons(53);
-				memcpy(&v4->sin_addr, e->rrs[i].rdata, 4);
-				a->len = sizeof *v4;
-			} else if (types[t] == DNS_T_AAAA && e->rrs[i].rdlen == 16) {
-				struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
-				v6->sin6_family = AF_INET6;
-				v6->sin6_port = htons(53);
-				memcpy(&v6->sin6_addr, e->rrs[i].rdata, 16);
-				a->len = sizeof *v6;
-			} else {
-				continue;
-			}
-			ns->tries[ns->naddr] = 0;
-			ns->naddr++;
-		}
+		for (size_t i = 0; i < e->nrrs && ns->naddr < RES_ADDR_MAX; i++)
+			(void)put_address(r, ns, &e->rrs[i]);
 	}
 }
 
@@ -349,6 +395,17 @@ static bool send_next(resolver *r, request *rq)
 			     !(h && h->no_edns), false);
 }
 
+/* Does resolving `name` lead back into a zone whose servers a request
+ * above this one is waiting to find? */
+static bool waited_for(const request *rq, const uint8_t *name)
+{
+	for (const request *p = rq->parent; p; p = p->parent)
+		if (dns_name_is_subdomain(name, p->zone.data) ||
+		    dns_name_equal(name, p->name.data))
+			return true;
+	return false;
+}
+
 /* No server with an address left: resolve a nameserver's address in a
  * nested request, as long as that cannot lead back here. */
 static bool resolve_ns_addresses(resolver *r, request *rq)
@@ -365,6 +422,17 @@ static bool resolve_ns_addresses(resolver *r, request *rq)
 		 * can only be found through that zone: a dead end. */
 		if (dns_name_is_subdomain(ns->name.data, rq->zone.data))
 			continue;
+		/* The same within a zone that an enclosing resolution is
+		 * itself stuck at, waiting for this one: a cycle of names
+		 * without glue (a.test served from b.test and back), which
+		 * would otherwise be walked until the depth limit, twice
+		 * over at every level. */
+		if (waited_for(rq, ns->name.data)) {
+			char nb[DNS_NAME_MAXTEXT];
+			trace_event(r, rq, "ns_cycle", "\"ns\":\"%s\"",
+				    trace_name(ns->name.data, nb, sizeof nb));
+			continue;
+		}
 		bool joined;
 		request *child = res_request(r, ns->name.data, DNS_T_A, DNS_C_IN,
 					     rq, &joined);
