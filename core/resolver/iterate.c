@@ -600,25 +600,36 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 static bool referral(resolver *r, request *rq, const dns_msg *m,
 		     const uint8_t *qn)
 {
+	/* The NS set that delegates the name: owned by an ancestor of the
+	 * name below the zone asked, the deepest if there are several.
+	 * Other NS sets in the section, wherever they stand, are not ours
+	 * to follow or to cache. */
 	const dns_rr *ns0 = NULL;
 	for (size_t i = 0; i < m->count[1]; i++) {
 		const dns_rr *rr = &m->rr[1][i];
-		if (rr->type == DNS_T_NS) {
+		if (rr->type != DNS_T_NS || rr->rclass != DNS_C_IN ||
+		    !dns_name_is_subdomain(qn, rr->owner) ||
+		    !dns_name_is_subdomain(rr->owner, rq->zone.data) ||
+		    dns_name_equal(rr->owner, rq->zone.data))
+			continue;
+		if (ns0 == NULL || dns_name_labels(rr->owner) > dns_name_labels(ns0->owner))
 			ns0 = rr;
-			break;
-		}
 	}
-	if (ns0 == NULL || !dns_name_is_subdomain(qn, ns0->owner) ||
-	    !dns_name_is_subdomain(ns0->owner, rq->zone.data) ||
-	    dns_name_equal(ns0->owner, rq->zone.data))
+	if (ns0 == NULL)
 		return false;
+	/* A DS lives above the cut: a referral to the zone itself sends
+	 * the question back where it came from (no progress). */
+	if (rq->qtype == DNS_T_DS && dns_name_equal(ns0->owner, rq->name.data))
+		return false;
+	dns_name parent;
+	dns_name_copy(&parent, rq->zone.data);
 	dns_rr set[SET_MAX];
 	size_t n = collect(m, 1, ns0->owner, DNS_T_NS, set, SET_MAX);
 	cache_set(r, set, n, RANK_AUTHORITY);
 	size_t glue = 0;
 	for (size_t k = 0; k < n; k++) {
 		const uint8_t *target = set[k].rdata;
-		if (!dns_name_is_subdomain(target, rq->zone.data))
+		if (!dns_name_is_subdomain(target, parent.data))
 			continue;
 		static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
 		for (int t = 0; t < 2; t++) {
@@ -646,6 +657,27 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 	trace_event(r, rq, "referral",
 		    "\"zone\":\"%s\",\"ns\":%zu,\"glue\":%zu,\"names\":\"%s\"",
 		    trace_name(ns0->owner, zb, sizeof zb), n, glue, names);
+	/* Go on from the new cut: from the cache, which has it now -- or,
+	 * when it does not (a TTL of 0, a full cache), from the referral
+	 * itself, which would otherwise be asked for again and again. */
+	if (find_cut(r, rq, r->now_ms) && dns_name_is_subdomain(rq->zone.data, ns0->owner))
+		return true;
+	dns_name_copy(&rq->zone, ns0->owner);
+	rq->revealed = dns_name_labels(ns0->owner);
+	rq->nns = 0;
+	for (size_t k = 0; k < n && rq->nns < RES_NS_MAX; k++) {
+		struct ns_entry *ns = &rq->ns[rq->nns++];
+		memset(ns, 0, sizeof *ns);
+		dns_name_copy(&ns->name, set[k].rdata);
+		load_addresses(r, ns, r->now_ms);
+		if (ns->naddr > 0 || !dns_name_is_subdomain(ns->name.data, parent.data))
+			continue;
+		for (size_t i = 0; i < m->count[2]; i++) {
+			const dns_rr *g = &m->rr[2][i];
+			if (g->rclass == DNS_C_IN && dns_name_equal(g->owner, ns->name.data))
+				(void)put_address(r, ns, g);
+		}
+	}
 	return true;
 }
 
@@ -762,7 +794,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 			return;
 		}
 		if (referral(r, rq, m, qn)) {
-			step(r, rq);
+			ask(r, rq);
 			return;
 		}
 		if (m->count[0] > 0 &&
@@ -799,7 +831,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		return;
 	}
 	if (referral(r, rq, m, qn)) {
-		step(r, rq);
+		ask(r, rq);
 		return;
 	}
 	/* Nothing in the answer section was for the question (answer()
