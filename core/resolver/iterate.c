@@ -786,9 +786,21 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 	}
 	if (minimised) {
 		/* Only the zone structure matters on the way down. */
-		if (rcode == DNS_R_NXDOMAIN) {
+		if (rcode == DNS_R_NXDOMAIN && rq->zone.data[0] != 0 &&
+		    !dns_name_equal(qn, rq->name.data)) {
 			/* Nothing exists below a name that does not exist
-			 * (RFC 8020). */
+			 * (RFC 8020) -- but some servers say NXDOMAIN for an
+			 * empty non-terminal, a name with names below it.
+			 * Unsigned, that cannot be told from the truth: ask
+			 * the whole name, as Unbound's relaxed mode does.  Not
+			 * at the root, whose names one label deep are
+			 * delegations or nothing. */
+			trace_event(r, rq, "qmin_fallback", "\"rcode\":\"NXDOMAIN\"");
+			rq->qmin = false;
+			ask(r, rq);
+			return;
+		}
+		if (rcode == DNS_R_NXDOMAIN) {
 			trace_event(r, rq, "nxdomain", "\"minimised\":true");
 			negative(r, rq, m, RCACHE_NXDOMAIN);
 			return;
