@@ -681,6 +681,33 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 	return true;
 }
 
+/* No CNAME for the name, but a DNAME above it in the zone (RFC 6672): the
+ * CNAME it stands for, made here as servers that forget it should have
+ * (section 3.2).  The DNAME itself goes into the answer first, for
+ * clients that know it; *cname points into *target. */
+static bool from_dname(request *rq, const dns_msg *m, dns_rr *cname, dns_name *target)
+{
+	unsigned labels = dns_name_labels(rq->name.data);
+	for (size_t i = 0; i < m->count[0]; i++) {
+		const dns_rr *d = &m->rr[0][i];
+		if (d->type != DNS_T_DNAME || d->rclass != DNS_C_IN ||
+		    !dns_name_is_subdomain(rq->name.data, d->owner) ||
+		    dns_name_equal(rq->name.data, d->owner) ||
+		    !dns_name_is_subdomain(d->owner, rq->zone.data))
+			continue;
+		size_t tlen;
+		if (dns_name_check(d->rdata, d->rdlen, &tlen) != DNS_OK || tlen != d->rdlen ||
+		    dns_name_join(target, rq->name.data, labels - dns_name_labels(d->owner),
+				  d->rdata) != DNS_OK)
+			return false;
+		(void)rrlist_add(&rq->answer, d);
+		*cname = (dns_rr){ rq->name.data, DNS_T_CNAME, DNS_C_IN, d->ttl,
+				   target->len, target->data };
+		return true;
+	}
+	return false;
+}
+
 /* The answer section, from the name asked: CNAMEs and the RRset, each
  * cached when in the zone's bailiwick.  Returns true when the request
  * is finished or moved on. */
@@ -715,8 +742,11 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 			finish(r, rq, DNS_R_NOERROR);
 			goto out;
 		}
-		if (rq->qtype == DNS_T_CNAME ||
-		    collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0)
+		if (rq->qtype == DNS_T_CNAME)
+			break;
+		dns_name synth;
+		if (collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0 &&
+		    !from_dname(rq, m, set, &synth))
 			break;
 		cache_set(r, set, 1, rank);
 		if (set[0].ttl > r->cfg->max_ttl)
