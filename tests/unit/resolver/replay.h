@@ -99,6 +99,7 @@ typedef struct rp_scenario {
 	char path[512];
 	char name[256];
 	char about[1024];
+	char pending[512];              /* why it is in pending/, if it is */
 	char *config[64][RP_WORDS];     /* key and values, strdup'd */
 	size_t nconfig_words[64];
 	size_t nconfig;
@@ -513,6 +514,12 @@ static bool rp_line(struct rp_reader *rd, char *line)
 		size_t have = strlen(s->about);
 		snprintf(s->about + have, sizeof s->about - have, "%s%s", have ? " " : "",
 			 p[5] ? p + 6 : "");
+		return true;
+	}
+	if (strncmp(p, "pending", 7) == 0 && (p[7] == '\0' || isspace((unsigned char)p[7]))) {
+		size_t have = strlen(s->pending);
+		snprintf(s->pending + have, sizeof s->pending - have, "%s%s", have ? " " : "",
+			 p[7] ? p + 8 : "");
 		return true;
 	}
 	/* Keyword lines: words, with '#' starting a comment. */
