@@ -582,6 +582,9 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 {
 	const dns_rr *soa = find_soa(m, rq->zone.data);
 	uint32_t ttl = soa ? negative_ttl(soa) : 0;
+	/* The client sees the TTL the cache keeps it for: the same cap. */
+	if (ttl > r->cfg->max_neg_ttl)
+		ttl = r->cfg->max_neg_ttl;
 	if (soa) {
 		dns_rr s = *soa;
 		s.ttl = ttl;
