@@ -134,8 +134,10 @@ static int serve(res_config *cfg)
 		r.now_ms = now_ms();
 		int wait = upstream_expire(&r);
 		res_run_wakeups(&r);
-		if (cl.nconns && (wait < 0 || wait > 1000))
-			wait = 1000;
+		/* Frees the TCP clients closed in the last batch, too. */
+		int tcp_wait = clients_expire(&r, &cl);
+		if (tcp_wait >= 0 && (wait < 0 || tcp_wait < wait))
+			wait = tcp_wait;
 		struct epoll_event evs[64];
 		int n = epoll_wait(r.epfd, evs, 64, wait);
 		if (n < 0 && errno != EINTR) {
@@ -149,12 +151,9 @@ static int serve(res_config *cfg)
 			case EV_CLIENT_UDP:
 				clients_udp(&r, tag->fd);
 				break;
-			case EV_CLIENT_TCP_LISTEN:
-				clients_accept(&r, &cl, tag->fd);
-				break;
-			case EV_CLIENT_CONN:
-				clients_conn_event(&r, &cl, (struct client_conn *)tag,
-						   evs[i].events);
+			case EV_TCP_LISTEN:
+			case EV_TCP_CONN:
+				tcpserver_event(&cl.tcp, tag, evs[i].events, r.now_ms);
 				break;
 			case EV_UPSTREAM:
 				upstream_event(&r, (struct upq *)tag, evs[i].events);
@@ -189,7 +188,6 @@ static int serve(res_config *cfg)
 			 * next event may free what it refers to. */
 			res_run_wakeups(&r);
 		}
-		clients_expire(&r, &cl);
 	}
 	rc = 0;
 out:
