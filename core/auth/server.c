@@ -19,9 +19,6 @@
 #include "io/log.h"
 #include "io/sock.h"
 
-/* A TCP client that has not drained this much output is not read from
- * until it does: a slow reader cannot make us buffer without bound. */
-#define TCP_OUT_HIGH (256 * 1024)
 #define UDP_BATCH 64          /* datagrams per wakeup, at most */
 #define UDP_VEC 32            /* datagrams per system call */
 #define UDP_QUERY_MAX 4096    /* longer queries are dropped */
@@ -201,12 +198,7 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 		log_msg("event loop: %s", strerror(errno));
 		return false;
 	}
-	tcpserver_limits lim = {
-		.max_conns = cfg->tcp_max,
-		.idle_ms = (uint64_t)cfg->tcp_idle * 1000,
-		.message_ms = (uint64_t)cfg->tcp_idle * 1000,
-		.out_high = TCP_OUT_HIGH,
-	};
+	tcpserver_limits lim = conf_tcp_limits(&cfg->tcp);
 	tcpserver_init(&s->tcp, s->epfd, &lim, tcp_query, s);
 
 	for (size_t i = 0; i < cfg->nlisten; i++) {

@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 #include "auth/answer.h"
-#include "auth/config.h"
 #include "auth/rrl.h"
 #include "auth/stats.h"
+#include "conf/auth_conf.h"
 #include "io/ev.h"
 #include "io/tcpserver.h"
 

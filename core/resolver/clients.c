@@ -13,9 +13,6 @@
 #include "io/log.h"
 #include "io/sock.h"
 
-#define TCP_IDLE_MS 10000
-#define TCP_MAX_CONNS 256
-#define TCP_OUT_HIGH (256 * 1024)
 #define PREFETCH_MIN_HITS 2
 
 /* ---- access control and blocklist ------------------------------------ */
@@ -261,12 +258,7 @@ static bool tcp_query(void *ctx, tcpserver_conn *conn, const uint8_t *msg,
 bool clients_open(resolver *r, clients *c)
 {
 	const res_config *cfg = r->cfg;
-	tcpserver_limits lim = {
-		.max_conns = TCP_MAX_CONNS,
-		.idle_ms = TCP_IDLE_MS,
-		.message_ms = TCP_IDLE_MS,
-		.out_high = TCP_OUT_HIGH,
-	};
+	tcpserver_limits lim = conf_tcp_limits(&cfg->tcp);
 	tcpserver_init(&c->tcp, r->epfd, &lim, tcp_query, r);
 	c->tags = calloc(cfg->nlisten, sizeof *c->tags);
 	if (c->tags == NULL)

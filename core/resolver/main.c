@@ -9,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/resolver_conf.h"
 #include "io/clock.h"
 #include "io/log.h"
+#include "io/readfile.h"
 #include "io/sock.h"
 #include "resolver/clients.h"
 #include "resolver/control.h"
@@ -47,6 +49,7 @@ static void usage(FILE *out)
 "  block NAME...            sinkhole ADDR            (seed 002's DNS blocking)\n"
 "  trace FILE|stderr        query-log FILE|stderr|off\n"
 "  control PATH             identity NAME\n"
+CONF_TCP_HELP(RES_TCP_MAX_DEFAULT)
 "\n"
 "Control commands: stats, dump, flush, flush NAME, flush-tree NAME.\n"
 "Counters also answer 'dig CH TXT stats.dnsim'.  SIGUSR1 logs them;\n"
@@ -58,6 +61,20 @@ static int fail(const char *msg)
 	log_msg("%s", msg);
 	fputs("(dnsim-resolver --help shows the usage)\n", stderr);
 	return 2;
+}
+
+static bool read_config(res_config *cfg, const char *path, char *err, size_t errsz)
+{
+	char *text;
+	size_t len;
+	int rc = io_read_file(NULL, path, &text, &len);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(rc));
+		return false;
+	}
+	bool ok = res_config_parse(cfg, path, text, len, err, errsz);
+	free(text);
+	return ok;
 }
 
 static uint64_t now_ms(void)
@@ -251,7 +268,7 @@ int main(int argc, char **argv)
 		bool ok;
 		switch (a[1]) {
 		case 'c':
-			ok = res_config_read(&cfg, v, err, sizeof err);
+			ok = read_config(&cfg, v, err, sizeof err);
 			break;
 		case 'C':
 			if (i + 1 < argc && argv[i + 1][0] != '-') {

@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "conf/resolver_conf.h"
 #include "dns/msg.h"
 #include "io/addr.h"
 #include "io/ev.h"
 #include "io/tcpconn.h"
 #include "io/tcpserver.h"
 #include "resolver/cache.h"
-#include "resolver/config.h"
 #include "resolver/infra.h"
 #include "resolver/rrlist.h"
 

@@ -3,23 +3,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "auth/config.h"
 #include "check.h"
+#include "conf/auth_conf.h"
 
 static char path[64];
 
 static bool read_text(auth_config *c, const char *text, char *err, size_t errsz)
 {
 	snprintf(path, sizeof path, "/tmp/dnsim-test-conf-%d", (int)getpid());
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return false;
-	fputs(text, f);
-	fclose(f);
 	CHECK(auth_config_init(c));
-	bool ok = auth_config_read(c, path, err, errsz);
-	unlink(path);
-	return ok;
+	return auth_config_parse(c, path, text, strlen(text), err, errsz);
 }
 
 static void test_full_config(void)
@@ -46,8 +39,8 @@ static void test_full_config(void)
 	CHECK(ok);
 	CHECK_INT(c.nlisten, 2);
 	CHECK_INT(c.max_udp, 4096);
-	CHECK_INT(c.tcp_idle, 5);
-	CHECK_INT(c.tcp_max, 7);
+	CHECK_INT(c.tcp.idle_s, 5);
+	CHECK_INT(c.tcp.max_conns, 7);
 	CHECK_INT(c.nxfr, 2);
 	CHECK_STR(c.query_log, "stderr");
 	CHECK_STR(c.identity, "ns1");
@@ -121,5 +114,5 @@ int main(void)
 	RUN(test_full_config);
 	RUN(test_errors);
 	RUN(test_prefix_matching);
-	return check_summary("test_auth_config");
+	return check_summary("test_auth_conf");
 }
