@@ -109,10 +109,164 @@ static void test_prefix_matching(void)
 	CHECK(!net_addr_parse("10.0.0.1@70000", 53, &a));
 }
 
+/* ---- beyond the tests moved from tests/unit/auth ---------------------- */
+
+static void test_defaults_and_tcp_settings(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(read_text(&c, "", err, sizeof err));
+	CHECK_INT(c.max_udp, 1232);
+	CHECK_INT(c.tcp.idle_s, 10);
+	CHECK_INT(c.tcp.max_conns, 100);
+	CHECK_INT(c.tcp.message_s, 0);
+	CHECK_INT(c.tcp.output_max, 262144);
+	CHECK_INT(c.rate_limit, 0);
+	CHECK_INT(c.rate_slip, 2);
+	CHECK_INT(c.nviews, 1);
+	CHECK(c.query_log == NULL);
+	auth_config_free(&c);
+
+	CHECK(read_text(&c, "tcp-message-timeout 4\ntcp-output-limit 65536\n"
+			"query-log stderr\nquery-log off\n", err, sizeof err));
+	CHECK_INT(c.tcp.message_s, 4);
+	CHECK_INT(c.tcp.output_max, 65536);
+	CHECK(c.query_log == NULL);
+	auth_config_free(&c);
+}
+
+static void test_more_errors(void)
+{
+	bad("tcp-output-limit 10\n", 1, "expected: tcp-output-limit 1024..");
+	bad("\n\ntcp-idle-timeout 0\n", 3, "expected: tcp-idle-timeout 1..3600");
+	bad("view v {\ntcp-idle-timeout 5\n}\n", 2, "not allowed inside a view");
+	bad("view v {\n}\nview v2 { x\n", 3, "expected: view NAME {");
+	bad("view default {\n}\n", 1, "view default is defined twice");
+	bad("zone a. {\n", 1, "unexpected '{'");
+	bad("rate-limit 1000001\n", 1, "expected: rate-limit");
+	bad("rate-limit-slip 101\n", 1, "expected: rate-limit-slip 0..100");
+	bad("identity\n", 1, "expected: identity NAME");
+	bad("query-log a b\n", 1, "expected: query-log");
+	bad("allow-transfer\n", 1, "expected: allow-transfer PREFIX");
+	bad("view v {\nmatch\n}\n", 2, "expected: match PREFIX");
+	bad("view v {\nmatch 10.0.0.1/8\n}\n", 2, "host bits zero");
+	bad("listen\n", 1, "expected: listen ADDR[@PORT]");
+	bad("x\0y\n", 1, "unknown setting \"x\"");  /* the text ends at its NUL here */
+	bad("# one\nlisten 192.0.2.1 # two\nbogus 1\n", 3, "known: listen, zone, view");
+}
+
+/* Everything set, written, read back: the same settings, and the same
+ * text when written again. */
+static void test_round_trip(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	bool ok = read_text(&c,
+		"listen 192.0.2.53\n"
+		"listen 2001:db8::53@5353\n"
+		"zone example.com. /z/outside.zone\n"
+		"zone . /z/root.zone\n"
+		"max-udp-size 4096\n"
+		"tcp-idle-timeout 5\ntcp-message-timeout 3\n"
+		"tcp-max-connections 7\ntcp-output-limit 8192\n"
+		"rate-limit 50\nrate-limit-slip 0\n"
+		"allow-transfer 192.0.2.0/24 2001:db8::/32 10.0.0.1 10.0.0.2 10.0.0.3\n"
+		"allow-transfer 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8\n"
+		"query-log /var/log/q.log\n"
+		"identity ns1\n"
+		"view inside {\n match 10.0.0.0/8 ::1\n zone example.com /z/inside.zone\n}\n"
+		"view empty {\n}\n", err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	if (text == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		auth_config_free(&c);
+		return;
+	}
+	ok = read_text(&back, text, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n%s", err, text);
+	CHECK(ok);
+	CHECK_INT(back.nlisten, 2);
+	CHECK_MEM(back.listen, c.listen, 2 * sizeof *c.listen);
+	CHECK_INT(back.max_udp, 4096);
+	CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
+	CHECK_INT(back.tcp.message_s, 3);
+	CHECK_INT(back.rate_limit, 50);
+	CHECK_INT(back.rate_slip, 0);
+	CHECK_INT(back.nxfr, 10);
+	CHECK_MEM(back.xfr, c.xfr, 10 * sizeof *c.xfr);
+	CHECK_STR(back.query_log, "/var/log/q.log");
+	CHECK_STR(back.identity, "ns1");
+	CHECK_INT(back.nviews, 3);
+	for (size_t v = 0; v < 3 && back.nviews == 3; v++) {
+		CHECK_STR(back.views[v].name, c.views[v].name);
+		CHECK_INT(back.views[v].nmatch, c.views[v].nmatch);
+		if (c.views[v].nmatch && back.views[v].nmatch == c.views[v].nmatch)
+			CHECK_MEM(back.views[v].match, c.views[v].match,
+				  c.views[v].nmatch * sizeof *c.views[v].match);
+		CHECK_INT(back.views[v].nzones, c.views[v].nzones);
+		for (size_t z = 0; z < c.views[v].nzones && z < back.views[v].nzones; z++) {
+			CHECK_STR(back.views[v].zones[z].origin, c.views[v].zones[z].origin);
+			CHECK_STR(back.views[v].zones[z].file, c.views[v].zones[z].file);
+		}
+	}
+	char *again = auth_config_write(&back, err, sizeof err);
+	CHECK(again != NULL && strcmp(again, text) == 0);
+	free(again);
+	free(text);
+	auth_config_free(&back);
+
+	/* The defaults, and an off query log, come back as they were. */
+	auth_config_free(&c);
+	CHECK(auth_config_init(&c));
+	text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	ok = text && read_text(&back, text, err, sizeof err);
+	CHECK(ok);
+	if (ok) {
+		CHECK(back.query_log == NULL && back.identity == NULL);
+		CHECK_INT(back.max_udp, c.max_udp);
+		CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
+		CHECK_INT(back.rate_slip, c.rate_slip);
+		CHECK_INT(back.nviews, 1);
+	}
+	free(text);
+	auth_config_free(&back);
+	auth_config_free(&c);
+}
+
+/* What the syntax cannot carry is refused, not written wrong. */
+static void test_write_refuses(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(auth_config_init(&c));
+	CHECK(auth_config_add_zone(&c, 0, "example.com.", "/my zones/a.zone", err, sizeof err));
+	CHECK(auth_config_write(&c, err, sizeof err) == NULL);
+	CHECK(strstr(err, "\"/my zones/a.zone\" cannot be written") != NULL);
+	auth_config_free(&c);
+
+	CHECK(read_text(&c, "view v {\n}\n", err, sizeof err));
+	free(c.views[1].name);
+	c.views[1].name = strdup("a#b");
+	CHECK(c.views[1].name != NULL);
+	CHECK(auth_config_write(&c, err, sizeof err) == NULL);
+	CHECK(strstr(err, "\"a#b\" cannot be written") != NULL);
+	auth_config_free(&c);
+}
+
 int main(void)
 {
 	RUN(test_full_config);
 	RUN(test_errors);
 	RUN(test_prefix_matching);
+	RUN(test_defaults_and_tcp_settings);
+	RUN(test_more_errors);
+	RUN(test_round_trip);
+	RUN(test_write_refuses);
 	return check_summary("test_auth_conf");
 }
