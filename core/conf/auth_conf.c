@@ -108,6 +108,36 @@ bool auth_config_add_xfr(auth_config *c, const char *prefix, char *err,
 	return add_prefix(&c->xfr, &c->nxfr, prefix, err, errsz);
 }
 
+bool auth_config_add_view(auth_config *c, const char *name, char *err,
+			  size_t errsz)
+{
+	for (size_t i = 0; i < c->nviews; i++)
+		if (strcmp(c->views[i].name, name) == 0) {
+			snprintf(err, errsz, "view %s is defined twice", name);
+			return false;
+		}
+	char *copy = strdup(name);
+	auth_view_conf *vc = copy ? array_grow(&c->views, &c->nviews, sizeof *vc) : NULL;
+	if (vc == NULL) {
+		free(copy);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	vc->name = copy;
+	return true;
+}
+
+bool auth_config_add_match(auth_config *c, size_t view, const char *prefix,
+			   char *err, size_t errsz)
+{
+	if (view == 0 || view >= c->nviews) {
+		snprintf(err, errsz, "match belongs inside a view block");
+		return false;
+	}
+	return add_prefix(&c->views[view].match, &c->views[view].nmatch, prefix,
+			  err, errsz);
+}
+
 /* One line of the file, r's words; "" in msg or what is wrong. */
 static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t msgsz)
 {
@@ -120,22 +150,14 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 	int tcp;
 	if (r->opened) {
 		/* "view NAME {", its form checked by the reader. */
-		for (size_t i = 0; i < c->nviews; i++)
-			if (strcmp(c->views[i].name, w[1]) == 0) {
-				snprintf(msg, msgsz, "view %s is defined twice", w[1]);
-				return;
-			}
-		auth_view_conf *vc = array_grow(&c->views, &c->nviews, sizeof *vc);
-		if (vc == NULL || !(vc->name = strdup(w[1])))
-			snprintf(msg, msgsz, "out of memory");
+		auth_config_add_view(c, w[1], msg, msgsz);
 	} else if (strcmp(key, "match") == 0) {
 		if (view == 0)
 			snprintf(msg, msgsz, "match belongs inside a view block");
 		else if (n < 2)
 			snprintf(msg, msgsz, "expected: match PREFIX [PREFIX...]");
 		for (size_t i = 1; !msg[0] && i < n; i++)
-			add_prefix(&c->views[view].match, &c->views[view].nmatch,
-				   w[i], msg, msgsz);
+			auth_config_add_match(c, view, w[i], msg, msgsz);
 	} else if (strcmp(key, "zone") == 0) {
 		if (n != 3)
 			snprintf(msg, msgsz, "expected: zone ORIGIN FILE");

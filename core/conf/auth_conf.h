@@ -80,5 +80,12 @@ bool auth_config_add_zone(auth_config *c, size_t view, const char *origin,
 			  const char *file, char *err, size_t errsz);
 bool auth_config_add_xfr(auth_config *c, const char *prefix, char *err,
 			 size_t errsz);
+/* A new view, empty, at the end of c->views (its index is nviews - 1
+ * after); false when the name is taken ("default" is the default view's). */
+bool auth_config_add_view(auth_config *c, const char *name, char *err,
+			  size_t errsz);
+/* A prefix whose clients see view `view` (not the default view, 0). */
+bool auth_config_add_match(auth_config *c, size_t view, const char *prefix,
+			   char *err, size_t errsz);
 
 #endif

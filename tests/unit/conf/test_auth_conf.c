@@ -161,6 +161,7 @@ static void test_round_trip(void)
 {
 	auth_config c, back;
 	char err[512] = "";
+	memset(&back, 0, sizeof back);
 	bool ok = read_text(&c,
 		"listen 192.0.2.53\n"
 		"listen 2001:db8::53@5353\n"
@@ -239,6 +240,44 @@ static void test_round_trip(void)
 	auth_config_free(&c);
 }
 
+/* A config built the way the simulator builds one: by the add functions,
+ * then written. */
+static void test_built_and_written(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	memset(&back, 0, sizeof back);
+	CHECK(auth_config_init(&c));
+	CHECK(auth_config_add_listen(&c, "198.18.1.1", err, sizeof err));
+	CHECK(auth_config_add_zone(&c, 0, ".", "/sim/root.zone", err, sizeof err));
+	CHECK(auth_config_add_view(&c, "inside", err, sizeof err));
+	CHECK(!auth_config_add_view(&c, "inside", err, sizeof err));
+	CHECK_STR(err, "view inside is defined twice");
+	CHECK(!auth_config_add_view(&c, "default", err, sizeof err));
+	CHECK(auth_config_add_match(&c, 1, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 0, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 2, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 1, "10.0.0.1/8", err, sizeof err));
+	CHECK(auth_config_add_zone(&c, 1, "corp.example.", "/sim/corp.zone", err, sizeof err));
+	c.tcp.max_conns = 3;
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	CHECK(text && strstr(text, "view inside {\n\tmatch 10.0.0.0/8\n"
+				"\tzone corp.example. /sim/corp.zone\n}\n") != NULL);
+	CHECK(text && strstr(text, "tcp-max-connections 3\n") != NULL);
+	bool ok = text && read_text(&back, text, err, sizeof err);
+	CHECK(ok);
+	if (ok) {
+		CHECK_INT(back.nviews, 2);
+		CHECK_INT(back.views[1].nmatch, 1);
+		CHECK_STR(back.views[1].zones[0].origin, "corp.example.");
+		CHECK_INT(back.tcp.max_conns, 3);
+	}
+	free(text);
+	auth_config_free(&back);
+	auth_config_free(&c);
+}
+
 /* What the syntax cannot carry is refused, not written wrong. */
 static void test_write_refuses(void)
 {
@@ -267,6 +306,7 @@ int main(void)
 	RUN(test_defaults_and_tcp_settings);
 	RUN(test_more_errors);
 	RUN(test_round_trip);
+	RUN(test_built_and_written);
 	RUN(test_write_refuses);
 	return check_summary("test_auth_conf");
 }

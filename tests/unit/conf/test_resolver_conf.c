@@ -153,6 +153,7 @@ static void test_round_trip(void)
 {
 	res_config c, back;
 	char err[512] = "";
+	memset(&back, 0, sizeof back);
 	CHECK(parse(&c, full, err, sizeof err));
 	char *text = res_config_write(&c, err, sizeof err);
 	CHECK(text != NULL);
