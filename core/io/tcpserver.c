@@ -167,7 +167,9 @@ static void conn_event(tcpserver *s, tcpserver_conn *c, uint32_t events,
 		if (c->closed)
 			return;
 	}
-	if (events & EPOLLIN) {
+	/* Not while over the high-water mark: an EPOLLIN from before it
+	 * was reached may still come in this batch. */
+	if ((events & EPOLLIN) && c->reading) {
 		if (!tcpconn_read(&c->io)) {
 			conn_shut(c);
 			return;
