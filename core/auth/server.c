@@ -198,7 +198,8 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 		log_msg("event loop: %s", strerror(errno));
 		return false;
 	}
-	tcpserver_limits lim = conf_tcp_limits(&cfg->tcp);
+	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
+						     cfg->tcp.message_s, cfg->tcp.output_max);
 	tcpserver_init(&s->tcp, s->epfd, &lim, tcp_query, s);
 
 	for (size_t i = 0; i < cfg->nlisten; i++) {

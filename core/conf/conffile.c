@@ -405,14 +405,3 @@ void conf_tcp_write(conf_writer *w, const conf_tcp *t)
 			conf_printf(w, "%s %u\n", tcp_keys[i].key, v);
 	}
 }
-
-tcpserver_limits conf_tcp_limits(const conf_tcp *t)
-{
-	unsigned message_s = t->message_s ? t->message_s : t->idle_s;
-	return (tcpserver_limits){
-		.max_conns = t->max_conns,
-		.idle_ms = (uint64_t)t->idle_s * 1000,
-		.message_ms = (uint64_t)message_s * 1000,
-		.out_high = t->output_max,
-	};
-}

@@ -24,7 +24,6 @@
 #include <stdint.h>
 
 #include "io/addr.h"
-#include "io/tcpserver.h"
 
 #define CONF_LINE_MAX 16384     /* characters on a line, its newline not counted */
 #define CONF_WORDS_MAX 1024     /* words on a line */
@@ -143,9 +142,6 @@ int conf_tcp_set(conf_tcp *t, const char *key, char *const *words, size_t n,
 		 char *msg, size_t msgsz);
 
 void conf_tcp_write(conf_writer *w, const conf_tcp *t);
-
-/* What io/tcpserver takes. */
-tcpserver_limits conf_tcp_limits(const conf_tcp *t);
 
 #define CONF_TCP_KEYS \
 	"tcp-idle-timeout, tcp-message-timeout, tcp-max-connections, tcp-output-limit"

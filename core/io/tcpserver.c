@@ -304,3 +304,14 @@ void tcpserver_close_all(tcpserver *s)
 	s->listeners = NULL;
 	s->nlisteners = 0;
 }
+
+tcpserver_limits tcpserver_limits_from(size_t max_conns, unsigned idle_s,
+				       unsigned message_s, size_t out_high)
+{
+	return (tcpserver_limits){
+		.max_conns = max_conns,
+		.idle_ms = (uint64_t)idle_s * 1000,
+		.message_ms = (uint64_t)(message_s ? message_s : idle_s) * 1000,
+		.out_high = out_high,
+	};
+}

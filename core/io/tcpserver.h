@@ -33,6 +33,11 @@ typedef struct tcpserver_limits {
 	size_t out_high;        /* output queued beyond this: stop reading */
 } tcpserver_limits;
 
+/* Limits from settings in seconds, as the daemons' configs give them;
+ * message_s 0 means the idle timeout. */
+tcpserver_limits tcpserver_limits_from(size_t max_conns, unsigned idle_s,
+				       unsigned message_s, size_t out_high);
+
 struct tcpserver;
 
 typedef struct tcpserver_conn {

@@ -255,7 +255,8 @@ static bool tcp_query(void *ctx, tcpserver_conn *conn, const uint8_t *msg,
 bool clients_open(resolver *r, clients *c)
 {
 	const res_config *cfg = r->cfg;
-	tcpserver_limits lim = conf_tcp_limits(&cfg->tcp);
+	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
+						     cfg->tcp.message_s, cfg->tcp.output_max);
 	tcpserver_init(&c->tcp, r->epfd, &lim, tcp_query, r);
 	c->tags = calloc(cfg->nlisten, sizeof *c->tags);
 	if (c->tags == NULL)

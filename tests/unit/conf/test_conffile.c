@@ -315,21 +315,15 @@ static void test_tcp_settings(void)
 	CHECK_INT(t.max_conns, 42);
 	CHECK_INT(t.message_s, 0);
 	CHECK_INT(t.output_max, 262144);
-	tcpserver_limits lim = conf_tcp_limits(&t);
-	CHECK_INT(lim.idle_ms, 10000);
-	CHECK_INT(lim.message_ms, 10000);       /* the idle timeout */
-	CHECK_INT(lim.max_conns, 42);
-	CHECK_INT(lim.out_high, 262144);
 
 	CHECK_INT(tcp_line(&t, "tcp-idle-timeout 3", msg, sizeof msg), 1);
 	CHECK_INT(tcp_line(&t, "tcp-message-timeout 2", msg, sizeof msg), 1);
 	CHECK_INT(tcp_line(&t, "tcp-max-connections 7", msg, sizeof msg), 1);
 	CHECK_INT(tcp_line(&t, "tcp-output-limit 4096", msg, sizeof msg), 1);
-	lim = conf_tcp_limits(&t);
-	CHECK_INT(lim.idle_ms, 3000);
-	CHECK_INT(lim.message_ms, 2000);
-	CHECK_INT(lim.max_conns, 7);
-	CHECK_INT(lim.out_high, 4096);
+	CHECK_INT(t.idle_s, 3);
+	CHECK_INT(t.message_s, 2);
+	CHECK_INT(t.max_conns, 7);
+	CHECK_INT(t.output_max, 4096);
 	CHECK_INT(tcp_line(&t, "listen 192.0.2.1", msg, sizeof msg), 0);
 
 	static const struct { const char *line, *msg; } bads[] = {

@@ -414,8 +414,23 @@ static void test_close_all_frees_held(void)
 	close(b);
 }
 
+/* Settings in seconds become the server's limits; a message timeout of
+ * 0 means the idle timeout. */
+static void test_limits_from_settings(void)
+{
+	tcpserver_limits lim = tcpserver_limits_from(42, 10, 0, 262144);
+	CHECK_INT(lim.idle_ms, 10000);
+	CHECK_INT(lim.message_ms, 10000);
+	CHECK_INT(lim.max_conns, 42);
+	CHECK_INT(lim.out_high, 262144);
+	lim = tcpserver_limits_from(7, 3, 2, 4096);
+	CHECK_INT(lim.idle_ms, 3000);
+	CHECK_INT(lim.message_ms, 2000);
+}
+
 int main(void)
 {
+	RUN(test_limits_from_settings);
 	RUN(test_echo_and_pipelining);
 	RUN(test_cap);
 	RUN(test_idle_timeout);

@@ -307,10 +307,9 @@ static void client_events(struct run *run)
 	struct epoll_event evs[16];
 	int n = epoll_wait(run->r.epfd, evs, 16, 0);
 	for (int i = 0; i < n; i++) {
-		struct ev_tag *tag = evs[i].data.ptr;
-		if (tag->kind == EV_CLIENT_CONN)
-			clients_conn_event(&run->r, &run->cl, (struct client_conn *)tag,
-					   evs[i].events);
+		ev_tag *tag = evs[i].data.ptr;
+		if (tag->kind == EV_TCP_LISTEN || tag->kind == EV_TCP_CONN)
+			tcpserver_event(&run->cl.tcp, tag, evs[i].events, run->r.now_ms);
 		res_run_wakeups(&run->r);
 	}
 }
@@ -402,7 +401,9 @@ static void client_query(struct run *run, const rp_step *st)
 				close(tfd);
 			return;
 		}
-		clients_accept(&run->r, &run->cl, run->tcp_listen);
+		/* The connection waits in the listener's queue: its event
+		 * makes the resolver accept it. */
+		client_events(run);
 		if (send(tfd, framed, len + 2, 0) != (ssize_t)(len + 2)) {
 			fail(run, st, "TCP send: %s", strerror(errno));
 			close(tfd);
@@ -589,23 +590,6 @@ static void check(struct run *run, const rp_step *st)
 
 /* ---- set up and tear down ---------------------------------------------------------- */
 
-static int listen_on_loopback(int type, struct sockaddr_in *where)
-{
-	net_addr a;
-	memset(&a, 0, sizeof a);
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&a.ss;
-	v4->sin_family = AF_INET;
-	v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.len = sizeof *v4;
-	int fd = sock_listen(&a, type);
-	socklen_t len = sizeof *where;
-	if (fd >= 0 && getsockname(fd, (struct sockaddr *)where, &len) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
 static bool write_hints(const rp_scenario *s, char *path, size_t pathsz)
 {
 	snprintf(path, pathsz, "/tmp/replay-hints.XXXXXX");
@@ -637,8 +621,13 @@ static bool setup(struct run *run)
 	if (run->logf == NULL || !res_config_init(&run->cfg))
 		return false;
 	char *allow[] = { "127.0.0.0/8" };
-	if (!res_config_set(&run->cfg, "allow", allow, 1, err, sizeof err))
+	/* The resolver's own listeners, on a port the kernel picks (a
+	 * config file cannot say port 0: it is set here). */
+	char *listen[] = { "127.0.0.1" };
+	if (!res_config_set(&run->cfg, "allow", allow, 1, err, sizeof err) ||
+	    !res_config_set(&run->cfg, "listen", listen, 1, err, sizeof err))
 		return false;
+	((struct sockaddr_in *)&run->cfg.listen[0].ss)->sin_port = 0;
 	for (size_t i = 0; i < s->nconfig; i++)
 		if (!res_config_set(&run->cfg, s->config[i][0], s->config[i] + 1,
 				    s->nconfig_words[i] - 1, err, sizeof err)) {
@@ -664,8 +653,18 @@ static bool setup(struct run *run)
 		fail(run, NULL, "hints: %s", err);
 		return false;
 	}
-	run->udp_listen = listen_on_loopback(SOCK_DGRAM, &run->udp_addr);
-	run->tcp_listen = listen_on_loopback(SOCK_STREAM, &run->tcp_addr);
+	if (!clients_open(r, &run->cl) || run->cl.ntags != 1 || run->cl.tcp.nlisteners != 1) {
+		fail(run, NULL, "the resolver's listeners: %s", strerror(errno));
+		return false;
+	}
+	run->udp_listen = run->cl.tags[0].fd;
+	run->tcp_listen = run->cl.tcp.listeners[0]->fd;
+	socklen_t alen = sizeof run->udp_addr;
+	if (getsockname(run->udp_listen, (struct sockaddr *)&run->udp_addr, &alen) < 0)
+		return false;
+	alen = sizeof run->tcp_addr;
+	if (getsockname(run->tcp_listen, (struct sockaddr *)&run->tcp_addr, &alen) < 0)
+		return false;
 	run->udp_client = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in any = { .sin_family = AF_INET,
 				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -694,10 +693,7 @@ static void teardown(struct run *run)
 	dns_msg_free(&r->upstream_msg);
 	dns_msg_free(&run->answer);
 	res_config_free(&run->cfg);
-	if (run->udp_listen >= 0)
-		close(run->udp_listen);
-	if (run->tcp_listen >= 0)
-		close(run->tcp_listen);
+	/* The listeners were the resolver's: clients_close closed them. */
 	if (run->udp_client >= 0)
 		close(run->udp_client);
 	free(run->sent);
