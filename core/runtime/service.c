@@ -109,13 +109,12 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 	return 0;
 }
 
-/* Write text to path; 0 or -1 with err set. */
+/* Write text (freed) to path; 0 or -1 with err set.  NULL text: the
+ * renderer failed and said why in err already. */
 static int write_text(const char *path, char *text, char *err, size_t errsz)
 {
-	if (text == NULL) {
-		snprintf(err, errsz, "out of memory writing %s", path);
+	if (text == NULL)
 		return -1;
-	}
 	int rc = io_write_file(path, text);
 	free(text);
 	if (rc < 0) {
@@ -141,8 +140,8 @@ static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 		}
 	}
 	if (rc == 0)
-		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths), err,
-				errsz);
+		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths, err, errsz),
+				err, errsz);
 	for (size_t k = 0; paths && k < n->nzones; k++)
 		free(paths[k]);
 	free(paths);
@@ -157,7 +156,7 @@ static int write_resolver(const topo_model *m, const topo_node *n, const char *d
 	char *text = render_root_hints(&m->t, m->zones, err, errsz);
 	if (text == NULL || write_text(hints, text, err, errsz) < 0)
 		return -1;
-	return write_text(conf, render_resolver_conf(&m->t, n, dir), err, errsz);
+	return write_text(conf, render_resolver_conf(&m->t, n, dir, err, errsz), err, errsz);
 }
 
 int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
