@@ -57,18 +57,15 @@ static int fail(const char *msg)
 	return 2;
 }
 
+static bool parse_config(void *cfg, const char *path, const char *text, size_t len,
+			 char *err, size_t errsz)
+{
+	return auth_config_parse(cfg, path, text, len, err, errsz);
+}
+
 static bool read_config(auth_config *cfg, const char *path, char *err, size_t errsz)
 {
-	char *text;
-	size_t len;
-	int rc = io_read_file(NULL, path, &text, &len);
-	if (rc != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(rc));
-		return false;
-	}
-	bool ok = auth_config_parse(cfg, path, text, len, err, errsz);
-	free(text);
-	return ok;
+	return io_parse_file(path, parse_config, cfg, err, errsz);
 }
 
 int main(int argc, char **argv)

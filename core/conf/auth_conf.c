@@ -259,11 +259,7 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 {
 	conf_writer w;
 	conf_writer_init(&w);
-	char a[80];
-	for (size_t i = 0; i < c->nlisten; i++) {
-		conf_format_addr(&c->listen[i], a, sizeof a);
-		conf_printf(&w, "listen %s\n", a);
-	}
+	conf_write_addrs(&w, "listen", c->listen, c->nlisten);
 	conf_printf(&w, "max-udp-size %zu\n", c->max_udp);
 	conf_tcp_write(&w, &c->tcp);
 	conf_printf(&w, "rate-limit %u\nrate-limit-slip %u\n", c->rate_limit,

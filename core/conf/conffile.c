@@ -405,3 +405,12 @@ void conf_tcp_write(conf_writer *w, const conf_tcp *t)
 			conf_printf(w, "%s %u\n", tcp_keys[i].key, v);
 	}
 }
+
+void conf_write_addrs(conf_writer *w, const char *key, const net_addr *addrs, size_t n)
+{
+	char a[80];
+	for (size_t i = 0; i < n; i++) {
+		conf_format_addr(&addrs[i], a, sizeof a);
+		conf_printf(w, "%s %s\n", key, a);
+	}
+}

@@ -112,6 +112,9 @@ void conf_prefix_item(const void *items, size_t i, char *out, size_t outsz);
 void conf_string_item(const void *items, size_t i, char *out, size_t outsz);
 
 /* "KEYWORD NAME {" and "}". */
+/* One "key ADDR[@PORT]" line an address (the listen lines). */
+void conf_write_addrs(conf_writer *w, const char *key, const net_addr *addrs, size_t n);
+
 void conf_write_block(conf_writer *w, const char *keyword, const char *name);
 void conf_write_block_end(conf_writer *w);
 /* The text (malloc'd, NUL-terminated), or NULL with the message in err.

@@ -205,11 +205,8 @@ char *res_config_write(const res_config *c, char *err, size_t errsz)
 {
 	conf_writer w;
 	conf_writer_init(&w);
+	conf_write_addrs(&w, "listen", c->listen, c->nlisten);
 	char a[80];
-	for (size_t i = 0; i < c->nlisten; i++) {
-		conf_format_addr(&c->listen[i], a, sizeof a);
-		conf_printf(&w, "listen %s\n", a);
-	}
 	write_string(&w, "root-hints", c->hints_file);
 	conf_write_list(&w, "", "allow", c->allow, c->nallow, conf_prefix_item);
 	conf_printf(&w, "cache-size %zu\nmax-ttl %u\nmax-negative-ttl %u\n",

@@ -63,18 +63,15 @@ static int fail(const char *msg)
 	return 2;
 }
 
+static bool parse_config(void *cfg, const char *path, const char *text, size_t len,
+			 char *err, size_t errsz)
+{
+	return res_config_parse(cfg, path, text, len, err, errsz);
+}
+
 static bool read_config(res_config *cfg, const char *path, char *err, size_t errsz)
 {
-	char *text;
-	size_t len;
-	int rc = io_read_file(NULL, path, &text, &len);
-	if (rc != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(rc));
-		return false;
-	}
-	bool ok = res_config_parse(cfg, path, text, len, err, errsz);
-	free(text);
-	return ok;
+	return io_parse_file(path, parse_config, cfg, err, errsz);
 }
 
 static uint64_t now_ms(void)

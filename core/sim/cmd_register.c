@@ -242,6 +242,12 @@ static int pick_host(const char *sim, const char *node, const nameserver *ns, si
 	return 0;
 }
 
+static bool parse_auth(void *c, const char *path, const char *text, size_t len, char *err,
+		       size_t errsz)
+{
+	return auth_config_parse(c, path, text, len, err, errsz);
+}
+
 /* The node's dnsim-auth config with zone `origin` served from `file`:
  * read, added to and written back by the daemons' own config code when
  * the node serves zones already, made anew (listening on addr) when it
@@ -255,15 +261,7 @@ static int add_zone_to_conf(const char *path, bool exists, const char *node,
 		return die("out of memory");
 	bool ok = true;
 	if (exists) {
-		char *text;
-		size_t len;
-		int e = io_read_file(NULL, path, &text, &len);
-		if (e) {
-			auth_config_free(&c);
-			return die("%s: %s", path, strerror(e));
-		}
-		ok = auth_config_parse(&c, path, text, len, err, sizeof err);
-		free(text);
+		ok = io_parse_file(path, parse_auth, &c, err, sizeof err);
 	} else {
 		ok = (c.identity = strdup(node)) != NULL && (c.query_log = strdup("stderr")) != NULL;
 		if (!ok)
@@ -274,7 +272,7 @@ static int add_zone_to_conf(const char *path, bool exists, const char *node,
 	char *body = ok ? auth_config_write(&c, err, sizeof err) : NULL;
 	auth_config_free(&c);
 	if (body == NULL)
-		return die("%s: %s", path, err);
+		return die("node %s: %s", node, err);
 	char *text = NULL;
 	if (asprintf(&text, "# dnsim-auth for node %s, written by the supervisor (`sim register`)\n%s",
 		     node, body) < 0)

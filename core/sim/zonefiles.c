@@ -28,25 +28,26 @@
 
 #define RELOAD_WAIT_MS 5000
 
+static bool parse_auth(void *c, const char *path, const char *text, size_t len, char *err,
+		       size_t errsz)
+{
+	return auth_config_parse(c, path, text, len, err, errsz);
+}
+
 /* The config of node's dnsim-auth, as the daemon reads it; false when
  * it has none (or it does not parse). */
 static bool read_auth_conf(const char *sim, const char *node, auth_config *c)
 {
-	char sub[128], path[600], *text, err[700];
-	size_t len;
+	char sub[128], path[600], err[700];
 	snprintf(sub, sizeof sub, "nodes/%s/auth.conf", node);
 	state_path(path, sizeof path, sim, sub);
 	if (!auth_config_init(c))
 		return false;
-	if (io_read_file(NULL, path, &text, &len) != 0) {
+	if (!io_parse_file(path, parse_auth, c, err, sizeof err)) {
 		auth_config_free(c);
 		return false;
 	}
-	bool ok = auth_config_parse(c, path, text, len, err, sizeof err);
-	free(text);
-	if (!ok)
-		auth_config_free(c);
-	return ok;
+	return true;
 }
 
 char *zonefiles_served(const char *sim, const char *node, const uint8_t *origin,
