@@ -298,16 +298,29 @@ static bool served_from_file(const topo *t, const uint8_t *origin)
 	return false;
 }
 
-static bool add_derived_zone(topo *t, topo_node *n, const planned *z)
+static bool add_derived_zone(topo *t, topo_node *n, const planned *z, const char *view)
 {
 	topo_zone *tz = array_grow(&n->zones, &n->nzones, sizeof *tz);
 	if (tz == NULL)
 		return false;
 	tz->origin = strdup(z->text);
 	tz->file = strdup(t->path ? t->path : "topology");
+	tz->view = view ? strdup(view) : NULL;
 	tz->line = z->line;
 	tz->derived = true;
-	return tz->origin && tz->file;
+	return tz->origin && tz->file && (view == NULL || tz->view);
+}
+
+/* A server with views answers each client from its view's zones only:
+ * the zone goes outside the views and into every one of them. */
+static bool serve_derived_zone(topo *t, topo_node *n, const planned *z)
+{
+	if (!add_derived_zone(t, n, z, NULL))
+		return false;
+	for (size_t v = 0; v < n->nviews; v++)
+		if (!add_derived_zone(t, n, z, n->views[v].name))
+			return false;
+	return true;
 }
 
 bool reverse_derive(topo *t)
@@ -321,7 +334,7 @@ bool reverse_derive(topo *t)
 		if (served_from_file(t, p.z[i].origin.data))
 			continue;
 		for (size_t k = 0; ok && k < p.z[i].s.n; k++)
-			ok = add_derived_zone(t, &t->nodes[p.z[i].s.node[k]], &p.z[i]);
+			ok = serve_derived_zone(t, &t->nodes[p.z[i].s.node[k]], &p.z[i]);
 	}
 	free(p.z);
 	return ok;
