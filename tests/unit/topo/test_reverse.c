@@ -492,6 +492,50 @@ static void test_no_root_server(void)
 	topo_model_free(&m);
 }
 
+static void test_a_server_with_views_has_them_in_every_view(void)
+{
+	static const char topology[] =
+		"[network.a]\nipv4 = \"192.0.2.0/24\"\nreverse = \"ns\"\n"
+		"[node.ns]\nhostname = \"ns.a.test\"\naddresses = { a = \"192.0.2.53\" }\n"
+		"auth.zones = { \"a.test.\" = \"a.zone\" }\n"
+		"[[node.ns.auth.view]]\nname = \"inside\"\nmatch = [\"10.0.0.0/8\"]\n"
+		"zones = { \"a.test.\" = \"a.zone\" }\n";
+	static const char a_zone[] =
+		"$TTL 60\n@ SOA ns admin 1 1 1 1 1\n@ NS ns\nns A 192.0.2.53\n";
+	const memfile files[] = {
+		{ "t.toml", topology }, { "./a.zone", a_zone }, { NULL, NULL },
+	};
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, files, err, sizeof err));
+	const topo_node *ns = topo_node_find(&m.t, "ns");
+	const topo_zone *outside = NULL, *inside = NULL;
+	for (size_t k = 0; ns && k < ns->nzones; k++)
+		if (ns->zones[k].derived && strcmp(ns->zones[k].origin, "2.0.192.in-addr.arpa.") == 0) {
+			if (ns->zones[k].view == NULL)
+				outside = &ns->zones[k];
+			else if (strcmp(ns->zones[k].view, "inside") == 0)
+				inside = &ns->zones[k];
+		}
+	CHECK(outside && inside);
+	CHECK_INT(derived_zones(&m), 2);
+	/* One zone, loaded once, whichever view asks. */
+	CHECK(outside && inside &&
+	      topo_zones_entry(m.zones, outside) == topo_zones_entry(m.zones, inside));
+	dns_zonedata zd;
+	bool derived;
+	if (inside && render_served_zone(&m.t, m.zones, ns, inside, &zd, &derived, err,
+					 sizeof err)) {
+		CHECK(derived);
+		CHECK_STR(target(&zd, "53.2.0.192.in-addr.arpa.", DNS_T_PTR), "ns.a.test.");
+		dns_zonedata_free(&zd);
+	}
+	char out[4096] = "";
+	CHECK_INT(topo_check(&m, collect, out), 0);
+	CHECK_STR(out, "");
+	topo_model_free(&m);
+}
+
 static void test_check_of_the_reverse_keys(void)
 {
 	static const char topology[] =
@@ -567,6 +611,7 @@ int main(void)
 	RUN(test_one_operator_no_classless_zone);
 	RUN(test_switched_off);
 	RUN(test_no_root_server);
+	RUN(test_a_server_with_views_has_them_in_every_view);
 	RUN(test_check_of_the_reverse_keys);
 	RUN(test_parse_errors);
 	return check_summary("test_reverse");
