@@ -455,10 +455,9 @@ static bool better(unsigned rank, const uint8_t *name, unsigned best_rank,
 	return dns_name_compare(name, best) < 0;
 }
 
-bool reverse_ptr_target(const topo *t, const topo_zones *zones, const topo_node *n,
-			const net_addr *a, dns_name *out)
+bool reverse_ptr_target(const topo_zones *zones, const topo_node *n, const net_addr *a,
+			dns_name *out)
 {
-	(void)t;
 	size_t len;
 	const uint8_t *bytes = addr_bytes(a, &len);
 	uint16_t type = len == 4 ? DNS_T_A : DNS_T_AAAA;
@@ -583,7 +582,7 @@ int reverse_add(const topo *t, const topo_zones *zones, const topo_zone_data *se
 			dns_name owner, target;
 			if (!ptr_owner(t, a->network, &a->addr, &owner) ||
 			    !belongs(zones, self, owner.data) ||
-			    !reverse_ptr_target(t, zones, n, &a->addr, &target))
+			    !reverse_ptr_target(zones, n, &a->addr, &target))
 				continue;
 			dns_rr rr = { owner.data, DNS_T_PTR, DNS_C_IN, ZONE_TTL,
 				      (uint16_t)dns_name_length(target.data), target.data };

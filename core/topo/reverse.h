@@ -65,7 +65,7 @@ bool reverse_name(const net_addr *a, dns_name *out);
 
 /* The name the forward zones give address `a` of node n (see above), in
  * *out; false when it has none. */
-bool reverse_ptr_target(const topo *t, const topo_zones *zones, const topo_node *n,
-			const net_addr *a, dns_name *out);
+bool reverse_ptr_target(const topo_zones *zones, const topo_node *n, const net_addr *a,
+			dns_name *out);
 
 #endif

@@ -326,13 +326,13 @@ static void test_ptr_targets(void)
 	char text[DNS_NAME_MAXTEXT];
 	/* Glue (host.sub, below the cut at sub) loses to a longer name that
 	 * is the zone's own data. */
-	CHECK(nameless && reverse_ptr_target(&m.t, m.zones, nameless, &nameless->addrs[0].addr,
+	CHECK(nameless && reverse_ptr_target(m.zones, nameless, &nameless->addrs[0].addr,
 					     &out));
 	CHECK(dns_name_to_text(out.data, text, sizeof text, NULL) == DNS_OK);
 	CHECK_STR(text, "a.b.c.far.isp.test.");
-	CHECK(nameless && !reverse_ptr_target(&m.t, m.zones, nameless, &nameless->addrs[1].addr,
+	CHECK(nameless && !reverse_ptr_target(m.zones, nameless, &nameless->addrs[1].addr,
 					      &out));
-	CHECK(root && reverse_ptr_target(&m.t, m.zones, root, &root->addrs[0].addr, &out));
+	CHECK(root && reverse_ptr_target(m.zones, root, &root->addrs[0].addr, &out));
 	CHECK(dns_name_to_text(out.data, text, sizeof text, NULL) == DNS_OK);
 	CHECK_STR(text, "a.root.test.");
 	topo_model_free(&m);
@@ -347,7 +347,7 @@ static void test_ptr_targets(void)
 	};
 	CHECK(model_from(&m, files, err, sizeof err));
 	root = topo_node_find(&m.t, "root");
-	CHECK(root && reverse_ptr_target(&m.t, m.zones, root, &root->addrs[1].addr, &out));
+	CHECK(root && reverse_ptr_target(m.zones, root, &root->addrs[1].addr, &out));
 	CHECK(dns_name_to_text(out.data, text, sizeof text, NULL) == DNS_OK);
 	CHECK_STR(text, "a.root.test.");
 	topo_model_free(&m);
