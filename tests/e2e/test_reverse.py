@@ -7,6 +7,7 @@ topology with `[sim] reverse = false` has no reverse zones at all.
 
 The oracles are dig, host and glibc inside the nodes, and Unbound
 resolving through the sim's servers from inside a node."""
+import contextlib
 import os
 import pathlib
 import re
@@ -18,7 +19,8 @@ import time
 import pytest
 
 from conftest import DATA, TOP
-from test_sim import running_sim
+from test_sim import Sim
+from test_tutorials import own_snapshot
 
 try:
     import tomllib
@@ -44,6 +46,23 @@ def node_addresses():
 
 
 ADDRESSES = node_addresses()
+
+
+@contextlib.contextmanager
+def running_sim(tool, name, path):
+    """A sim up for the length of a `with`, down afterwards, and nothing
+    of it left behind (other sims may come and go on the machine)."""
+    before = own_snapshot([name])
+    s = Sim(tool("dnsim-sim"))
+    r = s.up(name, path)
+    if r.returncode != 0:
+        s.down_all()
+        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
+    try:
+        yield s
+    finally:
+        s.down_all()
+    assert own_snapshot([name]) == before, f"sim {name} left something behind"
 
 
 @pytest.fixture(scope="module")
