@@ -338,14 +338,28 @@ static bool find_cut(resolver *r, request *rq, uint64_t now)
 	return false;
 }
 
+/* How many labels more than those revealed the next minimised query
+ * shows: one for the first few, then as many as keep the whole walk
+ * within RES_QMIN_MAX queries. */
+static unsigned qmin_step(const request *rq, unsigned total)
+{
+	if (rq->qmin_steps < RES_QMIN_ONE_LABEL || rq->revealed >= total)
+		return 1;
+	unsigned left = rq->qmin_steps < RES_QMIN_MAX ? RES_QMIN_MAX - rq->qmin_steps : 1;
+	unsigned step = (total - rq->revealed + left - 1) / left;
+	return step ? step : 1;
+}
+
 /* The name to show this zone's servers: with QNAME minimisation one
- * label more than the zone (RFC 9156), else the whole name. */
+ * label more than the zone (RFC 9156), or a few more deep down, else the
+ * whole name. */
 static const uint8_t *query_name(request *rq, dns_name *buf, uint16_t *qtype)
 {
 	unsigned total = dns_name_labels(rq->name.data);
-	if (rq->qmin && rq->revealed + 1 < total) {
+	unsigned step = qmin_step(rq, total);
+	if (rq->qmin && rq->revealed + step < total) {
 		const uint8_t *n = dns_name_skip_labels(rq->name.data,
-							total - rq->revealed - 1);
+							total - rq->revealed - step);
 		dns_name_copy(buf, n);
 		*qtype = DNS_T_A;
 		return buf->data;
@@ -781,6 +795,18 @@ out:
 	return moved;
 }
 
+/* A server answered a minimised query: that was no failed try of its
+ * address, and the next, deeper name is a question of its own (else a
+ * deep walk inside one zone would use up its addresses' tries). */
+static void answered(request *rq, const net_addr *server)
+{
+	for (int n = 0; n < rq->nns; n++)
+		for (int i = 0; i < rq->ns[n].naddr; i++)
+			if (rq->ns[n].addr[i].len == server->len &&
+			    memcmp(&rq->ns[n].addr[i].ss, &server->ss, server->len) == 0)
+				rq->ns[n].tries[i] = 0;
+}
+
 void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 {
 	unsigned rcode = dns_msg_rcode(m);
@@ -817,6 +843,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 	}
 	if (minimised) {
 		/* Only the zone structure matters on the way down. */
+		rq->qmin_steps++;
 		if (rcode == DNS_R_NXDOMAIN && rq->zone.data[0] != 0 &&
 		    !dns_name_equal(qn, rq->name.data)) {
 			/* Nothing exists below a name that does not exist
@@ -860,7 +887,8 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 							  DNS_C_IN, &sr, sr.ttl, r->now_ms);
 			}
 			free(set);
-			rq->revealed++;
+			rq->revealed = dns_name_labels(qn);
+			answered(rq, &q->server);
 		}
 		trace_event(r, rq, "reveal", "\"labels\":%u", rq->revealed);
 		ask(r, rq);

@@ -28,6 +28,12 @@
 #define RES_NS_MAX 16           /* nameservers considered per zone */
 #define RES_ADDR_MAX 4          /* addresses per nameserver */
 #define RES_TRIES_PER_ADDR 2
+/* QNAME minimisation's limits (RFC 9156 section 2.3): the first
+ * RES_QMIN_ONE_LABEL minimised queries show one more label each, the
+ * rest show enough at once that a deep name (an ip6.arpa name has 34
+ * labels) takes at most RES_QMIN_MAX of them. */
+#define RES_QMIN_ONE_LABEL 4
+#define RES_QMIN_MAX 10
 
 /* What epoll events point to (an ev_tag, io/ev.h): the resolver's own
  * kinds; the TCP clients' are the tcpserver's. */
@@ -75,6 +81,7 @@ typedef struct request {
 	struct ns_entry ns[RES_NS_MAX];
 	int nns;
 	unsigned revealed;              /* QNAME minimisation: labels shown */
+	unsigned qmin_steps;            /* minimised queries answered */
 	bool qmin;
 
 	int queries;                    /* upstream queries sent */

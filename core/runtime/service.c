@@ -63,8 +63,13 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 		     const char *dir, char *out, size_t outsz, char *err, size_t errsz)
 {
 	char original[PATH_MAX], zdir[PATH_MAX];
-	if (realpath(z->file, original) == NULL)
+	if (z->derived) {
+		/* No file of its own: made from the topology. */
+		if (realpath(z->file, original) == NULL)
+			return fail(err, errsz, "cannot find topology", z->file);
+	} else if (realpath(z->file, original) == NULL) {
 		return fail(err, errsz, "cannot find zone file", z->file);
+	}
 	snprintf(zdir, sizeof zdir, "%s/../../zones", dir);
 	if (mkdir(zdir, 0755) < 0 && errno != EEXIST)
 		return fail(err, errsz, "cannot make", zdir);
@@ -78,8 +83,13 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 	size_t olen = strlen(ot);
 	if (olen > 1)
 		ot[olen - 1] = '\0';
+	/* A classless reverse zone's name holds a '/' (64/27.113.0.203...). */
+	for (char *c = ot; *c; c++)
+		if (*c == '/')
+			*c = '-';
 	char source[PATH_MAX + 64], path[PATH_MAX + DNS_NAME_MAXTEXT + 200];
-	snprintf(source, sizeof source, "; source: %s\n", original);
+	snprintf(source, sizeof source, "; source: %s%s\n", z->derived ? "derived from " : "",
+		 original);
 	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
 		 z->view ? ".view-" : "", z->view ? z->view : "");
 	if (access(path, F_OK) == 0 && !same_source(path, source))
@@ -94,7 +104,8 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 		char header[PATH_MAX + 400];
 		snprintf(header, sizeof header, "%s; zone %s as the sim serves it%s; `sim zone` "
 			 "edits this copy\n", source, z->origin,
-			 derived ? ", with the delegations derived from the topology" : "");
+			 z->derived ? ", made from the topology (no file of its own)"
+			 : derived ? ", with the records derived from the topology" : "");
 		char *text = zoneedit_text(&zd, header);
 		dns_zonedata_free(&zd);
 		int rc = text ? io_write_file(path, text) : -ENOMEM;

@@ -12,6 +12,7 @@
 #include "conf/resolver_conf.h"
 #include "dns/name.h"
 #include "topo/delegation.h"
+#include "topo/reverse.h"
 
 
 static void quiet(void *ctx, const dns_diag *d)
@@ -39,11 +40,12 @@ bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node 
 			return false;
 		}
 	int added = delegation_add(t, zones, n, tz, out, err, errsz);
-	if (added < 0) {
+	int reverse = added < 0 ? 0 : reverse_add(t, zones, src, out, err, errsz);
+	if (added < 0 || reverse < 0) {
 		dns_zonedata_free(out);
 		return false;
 	}
-	*derived = added > 0;
+	*derived = added > 0 || reverse > 0;
 	if (dns_zonedata_finish(out, quiet, NULL) != 0) {
 		dns_zonedata_free(out);
 		snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,

@@ -14,8 +14,10 @@
 #include "topo/zones.h"
 
 /* The zone node n serves as tz, as its server is given it: the loaded
- * file plus the delegations it lacks (delegation_add), finished.  *derived
- * says whether any delegation was added.  false with a message in err. */
+ * file (or the apex of a derived zone) plus the delegations it lacks
+ * (delegation_add) and the reverse records it lacks (reverse_add),
+ * finished.  *derived says whether any record was added.  false with a
+ * message in err. */
 bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node *n,
 			const topo_zone *tz, dns_zonedata *out, bool *derived, char *err,
 			size_t errsz);
