@@ -235,7 +235,7 @@ bool impair_consistent(const topo_impair *im, char *err, size_t errsz)
 	impair_format_time(im->jitter_us, j, sizeof j);
 	impair_format_time(im->delay_us, d, sizeof d);
 	if (err && errsz)
-		snprintf(err, errsz, "jitter %s is more than the delay %s: a frame cannot leave "
+		snprintf(err, errsz, "jitter %s is more than the delay (%s): a frame cannot leave "
 			 "before it arrives", j, d);
 	return false;
 }

@@ -178,7 +178,7 @@ static void test_set_overlay_describe(void)
 	CHECK(impair_consistent(&im, err, sizeof err));
 	CHECK(impair_set(&im, "jitter", "25ms", err, sizeof err));
 	CHECK(!impair_consistent(&im, err, sizeof err));
-	CHECK_STR(err, "jitter 25ms is more than the delay 20ms: a frame cannot leave before "
+	CHECK_STR(err, "jitter 25ms is more than the delay (20ms): a frame cannot leave before "
 		  "it arrives");
 	/* A tiny buffer is cut, never overrun. */
 	char tiny[8];
@@ -316,12 +316,12 @@ static void test_check_errors(void)
 	CHECK(topo_model_from(&m, &t, no_files, NULL, err, sizeof err));
 	unsigned n = topo_check(&m, collect, out);
 	CHECK_INT(n, 3);
-	CHECK(strstr(out, "t.toml:7: network wan: jitter 6ms is more than the delay 5ms: a "
+	CHECK(strstr(out, "t.toml:7: network wan: jitter 6ms is more than the delay (5ms): a "
 		      "frame cannot leave before it arrives\n") != NULL);
 	CHECK(strstr(out, "t.toml:11: node a: links.wan: the node is not on network wan (it "
 		      "has no address there)\n") != NULL);
 	CHECK(strstr(out, "t.toml:14: node b: link lan: jitter 3ms is more than the delay "
-		      "2ms") != NULL);
+		      "(2ms)") != NULL);
 	/* c's own delay makes the network's jitter possible: no problem. */
 	CHECK(strstr(out, "node c") == NULL);
 	topo_model_free(&m);
