@@ -116,7 +116,7 @@ int links_write(const char *sim, const link_table *t)
 	return rc;
 }
 
-link_entry *links_find(link_table *t, const char *node, const char *network)
+link_entry *links_find(const link_table *t, const char *node, const char *network)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->links[i].node, node) == 0 && strcmp(t->links[i].network, network) == 0)

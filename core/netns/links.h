@@ -57,7 +57,7 @@ bool link_path_parse(const char *text, link_path *p);
 int links_read(const char *sim, link_table *t);
 int links_write(const char *sim, const link_table *t);
 void links_free(link_table *t);
-link_entry *links_find(link_table *t, const char *node, const char *network);
+link_entry *links_find(const link_table *t, const char *node, const char *network);
 /* Add an entry (zeroed but for the names); NULL when out of memory. */
 link_entry *links_add(link_table *t, const char *node, const char *network,
 		      size_t port_index, unsigned k);
