@@ -175,12 +175,16 @@ int links_choose_path(nl_sock *sw, link_table *t, char *err, size_t errsz)
 		t->path = LINK_PATH_NETEM;
 		return 0;
 	}
+	/* The kernel answers an unknown qdisc kind with ENOENT. */
+	bool missing = rc == -ENOENT || rc == -EOPNOTSUPP;
 	if (t->path == LINK_PATH_NETEM) {
-		snprintf(err, errsz, "--link-path netem: this kernel cannot make a netem qdisc "
-			 "(%s); --link-path relay works everywhere", strerror(-rc));
+		snprintf(err, errsz, "--link-path netem: %s%s; --link-path relay works everywhere",
+			 missing ? "this kernel has no sch_netem" : "a netem qdisc failed: ",
+			 missing ? "" : strerror(-rc));
 		return -1;
 	}
-	snprintf(t->why, sizeof t->why, "the kernel has no sch_netem: %s", strerror(-rc));
+	snprintf(t->why, sizeof t->why, "%s%s", missing ? "the kernel has no sch_netem"
+		 : "a netem qdisc failed: ", missing ? "" : strerror(-rc));
 	t->path = LINK_PATH_RELAY;
 	return 0;
 }

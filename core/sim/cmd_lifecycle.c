@@ -78,7 +78,19 @@ static void rollback(const char *sim)
 		fprintf(stderr, "sim: nothing of sim %s is left\n", sim);
 }
 
-static void print_built(const topo *t, long long ms)
+/* The path the links took and the impaired ones, after the node table. */
+static void print_links(const link_table *lt)
+{
+	printf("links: %s (%s), seed %llu; %zu impaired%s\n", link_path_name(lt->path), lt->why,
+	       (unsigned long long)lt->seed, lt->n, lt->n ? ":" : "");
+	for (size_t i = 0; i < lt->n; i++) {
+		char d[160];
+		impair_describe(&lt->links[i].im, d, sizeof d);
+		printf("  %s -- %s: %s\n", lt->links[i].node, lt->links[i].network, d);
+	}
+}
+
+static void print_built(const topo *t, const link_table *lt, long long ms)
 {
 	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -103,6 +115,7 @@ static void print_built(const topo *t, long long ms)
 			putchar('\n');
 		}
 	}
+	print_links(lt);
 	printf("Next: sudo ./sim --name %s status | exec NODE dig NAME | down\n", t->name);
 }
 
@@ -118,18 +131,6 @@ static int write_topology_path(const char *sim, const char *file)
 		return -errno;
 	fprintf(f, "%s\n", abs);
 	return fclose(f) == 0 ? 0 : -errno;
-}
-
-/* The path the links took and the impaired ones, after the node table. */
-static void print_links(const link_table *lt)
-{
-	printf("links: %s (%s), seed %llu; %zu impaired%s\n", link_path_name(lt->path), lt->why,
-	       (unsigned long long)lt->seed, lt->n, lt->n ? ":" : "");
-	for (size_t i = 0; i < lt->n; i++) {
-		char d[160];
-		impair_describe(&lt->links[i].im, d, sizeof d);
-		printf("  %s -- %s: %s\n", lt->links[i].node, lt->links[i].network, d);
-	}
 }
 
 /* The links table written, and the relay running when it carries them. */
@@ -324,8 +325,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (start_links(t->name, &lt))
 		goto fail;
 	close(statefd);
-	print_built(t, clock_ms() - t0);
-	print_links(&lt);
+	print_built(t, &lt, clock_ms() - t0);
 	links_free(&lt);
 	topo_model_free(&m);
 	return 0;
