@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dns/name.h"
+#include "topo/impair.h"
 
 static void prefix_text(const net_prefix *p, char *out, size_t n)
 {
@@ -35,7 +36,7 @@ static bool serves_tld(const topo_node *n)
 	return false;
 }
 
-void graph_network_map(FILE *f, const topo *t)
+void graph_network_map(FILE *f, const topo *t, const link_table *live)
 {
 	fprintf(f, "graph \"%s\" {\n"
 		"  graph [layout=neato, overlap=false, splines=true, sep=\"+6\", fontname=\"Helvetica\", label=\"sim %s\", labelloc=t];\n"
@@ -93,7 +94,19 @@ void graph_network_map(FILE *f, const topo *t)
 			for (size_t j = k, c = 0; j < n->naddrs; j++)
 				if (n->addrs[j].network == net)
 					fprintf(f, "%s%s", c++ ? "\\n" : "", n->addrs[j].text);
-			fputs("\"];\n", f);
+			topo_impair im = topo_link_impair(t, n, net);
+			if (live) {
+				const link_entry *e = links_find(live, n->name, t->networks[net].name);
+				topo_impair none = { 0 };
+				im = e ? e->im : none;
+			}
+			if (impair_active(&im)) {
+				char d[160];
+				impair_describe(&im, d, sizeof d);
+				fprintf(f, "\\n%s\", style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\"];\n", d);
+			} else {
+				fputs("\"];\n", f);
+			}
 		}
 	}
 	fputs("}\n", f);

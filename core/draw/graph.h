@@ -6,9 +6,13 @@
 
 #include <stdio.h>
 
+#include "netns/links.h"
 #include "topo/topo.h"
 
-void graph_network_map(FILE *f, const topo *t);
+/* Impaired links are drawn dashed and red, labelled with what they add:
+ * the values of `live` (a running sim's link table) when given, else
+ * those of the topology. */
+void graph_network_map(FILE *f, const topo *t, const link_table *live);
 void graph_delegation_tree(FILE *f, const topo *t);
 
 #endif

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netns/links.h"
 #include "netns/netns.h"
 #include "netns/nl.h"
+#include "topo/impair.h"
 #include "topo/render.h"
 #include "netns/state.h"
 
@@ -22,6 +24,8 @@ typedef struct builder {
 	nl_sock sw;              /* in the switch namespace */
 	int *bridge;             /* ifindex per network */
 	size_t port_index;       /* SIZE_MAX: the node's index in the topology */
+	link_table *links;       /* impaired links made so far; NULL: none */
+	int swfd;                /* the switch namespace (relay plumbing) */
 	char *err;
 	size_t errsz;
 } builder;
@@ -68,6 +72,11 @@ static void bridge_name(const topo *t, size_t net, char *out, size_t n)
 		snprintf(out, n, "net%zu", net);
 }
 
+void build_bridge_name(const topo *t, size_t net, char *out, size_t n)
+{
+	bridge_name(t, net, out, n);
+}
+
 static int build_switch(builder *b)
 {
 	char name[128];
@@ -76,7 +85,7 @@ static int build_switch(builder *b)
 	if (fd < 0)
 		return -1;
 	int rc = nl_open(&b->sw, fd);
-	close(fd);
+	b->swfd = fd;
 	if (rc < 0)
 		return fail(b, NULL, "opening netlink in the switch namespace", rc);
 	if ((rc = nl_link_up(&b->sw, LOOPBACK_IFINDEX)) < 0)
@@ -93,6 +102,8 @@ static int build_switch(builder *b)
 		}
 		b->bridge[i] = rc;
 	}
+	if (b->links && links_choose_path(&b->sw, b->links, b->err, b->errsz) < 0)
+		return -1;
 	return 0;
 }
 
@@ -131,6 +142,31 @@ static int node_etc(builder *b, const topo_node *n, const char *ns)
 	free(resolv);
 	free(hosts);
 	return rc < 0 ? fail(b, n->name, "writing its /etc/netns files", rc) : 0;
+}
+
+/* The impairment of n's attachment K to network `net`, if any: netem on
+ * both ends of the pair, or the port handed to the relay. */
+static int impair_link(builder *b, const topo_node *n, size_t net, unsigned k, nl_sock *s)
+{
+	topo_impair im = topo_link_impair(b->t, n, net);
+	if (b->links == NULL || !impair_active(&im))
+		return 0;
+	size_t index = b->port_index != SIZE_MAX ? b->port_index : (size_t)(n - b->t->nodes);
+	link_entry *e = links_add(b->links, n->name, b->t->networks[net].name, index, k);
+	if (e == NULL)
+		return fail(b, n->name, "impairing its link", -ENOMEM);
+	e->im = im;
+	char port[16], relay[16], bside[16], ifname[16];
+	links_names(index, k, port, relay, bside, ifname);
+	int rc = b->links->path == LINK_PATH_NETEM ? links_netem_apply(&b->sw, s, e)
+		: links_relay_plumb(&b->sw, b->swfd, port, relay, bside, b->bridge[net]);
+	if (rc < 0) {
+		char what[200];
+		snprintf(what, sizeof what, "impairing its link to network %s (%s)",
+			 b->t->networks[net].name, link_path_name(b->links->path));
+		return fail(b, n->name, what, rc);
+	}
+	return 0;
 }
 
 static int build_node(builder *b, const topo_node *n)
@@ -194,6 +230,8 @@ static int build_node(builder *b, const topo_node *n)
 			fail(b, n->name, "bringing up its new link", rc);
 			goto out;
 		}
+		if ((rc = impair_link(b, n, net, ifcount - 1, &s)) < 0)
+			goto out;
 		for (size_t k = i; k < n->naddrs; k++) {
 			const topo_addr *a = &n->addrs[k];
 			if (a->network != net)
@@ -228,7 +266,7 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		   size_t port_index, char *err, size_t errsz)
 {
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
-		      .port_index = port_index };
+		      .port_index = port_index, .swfd = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -262,11 +300,11 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 	return rc < 0 ? -1 : 0;
 }
 
-int build_network(const topo *t, const routes *r, int statefd,
+int build_network(const topo *t, const routes *r, int statefd, link_table *links,
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz)
 {
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
-		      .port_index = SIZE_MAX };
+		      .port_index = SIZE_MAX, .links = links, .swfd = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -281,6 +319,8 @@ int build_network(const topo *t, const routes *r, int statefd,
 		}
 	}
 	nl_close(&b.sw);
+	if (b.swfd >= 0)
+		close(b.swfd);
 	free(b.bridge);
 	return rc;
 }

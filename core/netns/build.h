@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "netns/links.h"
 #include "topo/routes.h"
 #include "topo/topo.h"
 
@@ -17,8 +18,12 @@
 typedef bool (*build_progress_fn)(void *ctx, size_t done, size_t total);
 
 /* 0, or -1 with "node NAME: what failed: why" in err.  What was built
- * stays (the state log knows it) for the caller to tear down. */
-int build_network(const topo *t, const routes *r, int statefd,
+ * stays (the state log knows it) for the caller to tear down.  links
+ * (NULL: no impairments) comes with the path wanted; the path is
+ * decided in the switch namespace (LINK_PATH_AUTO probes for netem),
+ * every impaired attachment of the topology is plumbed through it and
+ * added to the table, for the caller to write. */
+int build_network(const topo *t, const routes *r, int statefd, link_table *links,
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz);
 
 /* Add node `index` of t to a sim that is up (its networks' bridges
@@ -27,5 +32,8 @@ int build_network(const topo *t, const routes *r, int statefd,
  * that each node added gets ports of its own). */
 int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		   size_t port_index, char *err, size_t errsz);
+
+/* The name of network `net`'s bridge in the switch namespace. */
+void build_bridge_name(const topo *t, size_t net, char *out, size_t n);
 
 #endif

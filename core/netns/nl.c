@@ -7,6 +7,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
@@ -225,4 +226,71 @@ int nl_route_add(nl_sock *s, int family, const uint8_t *dst, unsigned len,
 	const void *g = addr_data(gw, &glen);
 	mnl_attr_put(nlh, RTA_GATEWAY, glen, g);
 	return talk(s, nlh, NULL);
+}
+
+int nl_link_set_master(nl_sock *s, int ifindex, int master)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, 0, s);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return talk(s, nlh, NULL);
+}
+
+int nl_link_del(nl_sock *s, int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_DELLINK, 0, s);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return talk(s, nlh, NULL);
+}
+
+static struct tcmsg *qdisc_header(struct nlmsghdr *nlh, int ifindex)
+{
+	struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof *tcm);
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_ROOT;
+	return tcm;
+}
+
+int nl_netem_set(nl_sock *s, int ifindex, const topo_impair *im)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, s);
+	qdisc_header(nlh, ifindex)->tcm_handle = 0;
+	mnl_attr_put_strz(nlh, TCA_KIND, "netem");
+	/* netem's options are its fixed struct followed by attributes,
+	 * all inside TCA_OPTIONS (as tc's q_netem.c sends them).  The
+	 * 64-bit times override the struct's (tick-based) ones. */
+	struct nlattr *opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	struct tc_netem_qopt *q = mnl_nlmsg_put_extra_header(nlh, sizeof *q);
+	q->limit = 1000;
+	q->loss = (uint32_t)((uint64_t)im->loss_ppm * UINT32_MAX / 1000000u);
+	mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, im->delay_us * 1000);
+	mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, im->jitter_us * 1000);
+	if (im->rate_bps) {
+		uint64_t bytes = im->rate_bps / 8 ? im->rate_bps / 8 : 1;
+		struct tc_netem_rate r = { 0 };
+		r.rate = bytes >= UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+		mnl_attr_put(nlh, TCA_NETEM_RATE, sizeof r, &r);
+		if (bytes >= UINT32_MAX)
+			mnl_attr_put_u64(nlh, TCA_NETEM_RATE64, bytes);
+	}
+	mnl_attr_nest_end(nlh, opts);
+	return talk(s, nlh, NULL);
+}
+
+int nl_qdisc_del_root(nl_sock *s, int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_DELQDISC, 0, s);
+	qdisc_header(nlh, ifindex);
+	int rc = talk(s, nlh, NULL);
+	/* No root qdisc of ours: the kernel's default is in place. */
+	return rc == -ENOENT || rc == -EINVAL ? 0 : rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "io/addr.h"
+#include "topo/topo.h"
 
 typedef struct nl_sock {
 	struct mnl_socket *mnl;
@@ -32,5 +33,17 @@ int nl_addr_add(nl_sock *s, int ifindex, const net_addr *a, unsigned prefixlen);
 /* A route to prefix dst/len via gateway gw. */
 int nl_route_add(nl_sock *s, int family, const uint8_t *dst, unsigned len,
 		 const net_addr *gw);
+
+/* Enslave a link to the bridge `master`, or free it (master 0). */
+int nl_link_set_master(nl_sock *s, int ifindex, int master);
+int nl_link_del(nl_sock *s, int ifindex);
+
+/* A netem root qdisc on the link, made or replaced with these values
+ * (delay and jitter in ns, loss as netem's 32-bit probability, rate in
+ * bytes per second as netem counts it); -EOPNOTSUPP or -ENOENT when the
+ * kernel has no sch_netem. */
+int nl_netem_set(nl_sock *s, int ifindex, const topo_impair *im);
+/* Remove the link's root qdisc (0 when there was none). */
+int nl_qdisc_del_root(nl_sock *s, int ifindex);
 
 #endif

@@ -65,6 +65,17 @@ typedef struct svc {
 	char last_exit[80];
 } svc;
 
+/* The link relay (dnsim-linkd), supervised like a service: started on
+ * request (`up` with impaired links, `link set`), restarted with backoff
+ * when it dies. */
+typedef struct linkd {
+	pid_t pid;
+	bool want_up;
+	unsigned restarts;
+	long backoff_ms;
+	long long started_ms, deadline_ms;
+} linkd;
+
 typedef struct monitor {
 	const topo *t;
 	topo_model *model;     /* its zones are freed once every node is built */
@@ -79,21 +90,19 @@ typedef struct monitor {
 	size_t pending;        /* services not yet reported to `up` */
 	pid_t *captures;       /* tcpdump per node (up --capture) */
 	size_t ncaptures;
+	linkd relay;
 	bool stopping;
 } monitor;
 
-/* A line in the node's own log, marked as the supervisor's. */
-static void node_log(monitor *m, const svc *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void log_line(monitor *m, const char *name, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
-static void node_log(monitor *m, const svc *s, const char *fmt, ...)
+/* A line in logs/NAME.log, marked as the supervisor's. */
+static void log_line(monitor *m, const char *name, const char *fmt, va_list ap)
 {
 	char path[512], line[512];
-	snprintf(path, sizeof path, "%s/%s.log", m->logdir, s->node->name);
-	va_list ap;
-	va_start(ap, fmt);
+	snprintf(path, sizeof path, "%s/%s.log", m->logdir, name);
 	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
 	time_t now = time(NULL);
 	struct tm tm;
 	char ts[32];
@@ -103,6 +112,29 @@ static void node_log(monitor *m, const svc *s, const char *fmt, ...)
 		return;
 	dprintf(fd, "%s [dnsim] %s\n", ts, line);
 	close(fd);
+}
+
+/* A line in the node's own log. */
+static void node_log(monitor *m, const svc *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void node_log(monitor *m, const svc *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(m, s->node->name, fmt, ap);
+	va_end(ap);
+}
+
+/* A line in the relay's log, logs/linkd.log. */
+static void linkd_log(monitor *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void linkd_log(monitor *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(m, "linkd", fmt, ap);
+	va_end(ap);
 }
 
 static void report(monitor *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -224,6 +256,80 @@ static void stop_svc(monitor *m, svc *s, bool restart_after)
 	}
 }
 
+/* Start dnsim-linkd; with ready_fd >= 0 it writes "ready" there once
+ * its links are open. */
+static void linkd_spawn(monitor *m, int ready_fd)
+{
+	char prog[600], logpath[512];
+	snprintf(prog, sizeof prog, "%s/dnsim-linkd", m->bindir);
+	snprintf(logpath, sizeof logpath, "%s/linkd.log", m->logdir);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		linkd_log(m, "cannot start dnsim-linkd: fork: %s", strerror(errno));
+		m->relay.deadline_ms = clock_ms() + BACKOFF_MAX_MS;
+		return;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		int null = open("/dev/null", O_RDONLY);
+		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
+		    dup2(log, 2) < 0)
+			_exit(126);
+		char fdtext[16] = "-1";
+		if (ready_fd >= 0) {
+			/* Descriptor 3 for the ready line, inherited across exec. */
+			if ((ready_fd == 3 ? fcntl(3, F_SETFD, 0) : dup2(ready_fd, 3)) < 0)
+				_exit(126);
+			snprintf(fdtext, sizeof fdtext, "3");
+		}
+		if (ready_fd >= 0)
+			execl(prog, prog, m->t->name, "--ready-fd", fdtext, (char *)NULL);
+		else
+			execl(prog, prog, m->t->name, (char *)NULL);
+		dprintf(2, "[dnsim] cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	m->relay.pid = pid;
+	m->relay.started_ms = clock_ms();
+	state_record(m->statefd, "proc %d %llu linkd", (int)pid, proc_start_time(pid));
+	linkd_log(m, "started dnsim-linkd (pid %d)", (int)pid);
+}
+
+/* "linkd": make sure the relay runs, and answer once it relays. */
+static void linkd_command(monitor *m, int fd)
+{
+	m->relay.want_up = true;
+	if (m->relay.pid > 0) {
+		dprintf(fd, "ok pid %d\n", (int)m->relay.pid);
+		return;
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		dprintf(fd, "error: pipe: %s\n", strerror(errno));
+		return;
+	}
+	m->relay.backoff_ms = 0;
+	linkd_spawn(m, p[1]);
+	close(p[1]);
+	char buf[16] = "";
+	struct pollfd pf = { .fd = p[0], .events = POLLIN };
+	ssize_t n = poll(&pf, 1, 5000) > 0 ? read(p[0], buf, sizeof buf - 1) : -1;
+	close(p[0]);
+	if (m->relay.pid > 0 && n > 0 && strncmp(buf, "ready", 5) == 0)
+		dprintf(fd, "ok pid %d\n", (int)m->relay.pid);
+	else
+		dprintf(fd, "error: dnsim-linkd did not start (see %s/linkd.log)\n", m->logdir);
+}
+
 static void describe_exit(int status, char *out, size_t n)
 {
 	if (WIFEXITED(status))
@@ -240,6 +346,26 @@ static void reap(monitor *m)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->relay.pid) {
+			char how[80];
+			describe_exit(status, how, sizeof how);
+			m->relay.pid = 0;
+			linkd_log(m, "dnsim-linkd %s", how);
+			if (m->stopping || !m->relay.want_up)
+				continue;
+			/* Links carried by the relay are cut while it is down:
+			 * back soon, but not in a tight loop. */
+			if (clock_ms() - m->relay.started_ms > STABLE_MS)
+				m->relay.backoff_ms = 0;
+			m->relay.backoff_ms = m->relay.backoff_ms ? m->relay.backoff_ms * 2
+								  : BACKOFF_FIRST_MS;
+			if (m->relay.backoff_ms > BACKOFF_MAX_MS)
+				m->relay.backoff_ms = BACKOFF_MAX_MS;
+			m->relay.deadline_ms = clock_ms() + m->relay.backoff_ms;
+			m->relay.restarts++;
+			linkd_log(m, "restarting in %ld ms", m->relay.backoff_ms);
+			continue;
+		}
 		for (size_t i = 0; i < m->n; i++) {
 			svc *s = &m->svcs[i];
 			if (s->pid != pid)
@@ -436,6 +562,10 @@ static void command(monitor *m, int fd)
 		serve(m, fd, arg);
 		return;
 	}
+	if (strcmp(buf, "linkd") == 0) {
+		linkd_command(m, fd);
+		return;
+	}
 	svc *s = arg ? find_svc(m, arg) : NULL;
 	if (strcmp(buf, "stop") != 0 && strcmp(buf, "start") != 0 &&
 	    strcmp(buf, "restart") != 0) {
@@ -552,9 +682,11 @@ static void stop_all(monitor *m)
 	for (size_t i = 0; i < m->n; i++)
 		if (m->svcs[i].pid > 0)
 			kill(-m->svcs[i].pid, SIGTERM);
+	if (m->relay.pid > 0)
+		kill(-m->relay.pid, SIGTERM);
 	long long give_up = clock_ms() + STOP_GRACE_MS;
 	for (;;) {
-		bool any = false;
+		bool any = m->relay.pid > 0;
 		for (size_t i = 0; i < m->n; i++)
 			any = any || m->svcs[i].pid > 0;
 		if (!any)
@@ -563,6 +695,8 @@ static void stop_all(monitor *m)
 			for (size_t i = 0; i < m->n; i++)
 				if (m->svcs[i].pid > 0)
 					kill(-m->svcs[i].pid, SIGKILL);
+			if (m->relay.pid > 0)
+				kill(-m->relay.pid, SIGKILL);
 			give_up = clock_ms() + STOP_GRACE_MS;
 		}
 		struct timespec pause = { 0, 10 * 1000000 };
@@ -666,6 +800,12 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 			pfd_cap = m.n + 3;
 		}
 		long long now = clock_ms(), wake = now + 1000;
+		if (m.relay.want_up && m.relay.pid == 0) {
+			if (now >= m.relay.deadline_ms)
+				linkd_spawn(&m, -1);
+			else if (m.relay.deadline_ms < wake)
+				wake = m.relay.deadline_ms;
+		}
 		size_t np = 0;
 		pfd[np++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = m.listen_fd, .events = POLLIN };

@@ -53,9 +53,8 @@ int cmd_graph(const char *name, int argc, char **argv)
 		else
 			return verb_usage("graph");
 	}
-	char path[PATH_MAX], def[PATH_MAX];
-	if (file == NULL)
-		file = running_topology(name, path, sizeof path);
+	char path[PATH_MAX], def[PATH_MAX], sim[TOPO_NAME_MAX + 1];
+	bool running = file == NULL && (file = running_topology(name, path, sizeof path)) != NULL;
 	if (file == NULL)
 		file = default_topology(def, sizeof def);
 	topo t;
@@ -101,8 +100,15 @@ int cmd_graph(const char *name, int argc, char **argv)
 	}
 	if (zones)
 		graph_delegation_tree(f, &t);
-	else
-		graph_network_map(f, &t);
+	else {
+		/* A running sim's map shows the links in force now. */
+		link_table live;
+		bool have = running && pick_sim(name, sim, sizeof sim) == 0 &&
+			    links_read(sim, &live) == 0;
+		graph_network_map(f, &t, have ? &live : NULL);
+		if (have)
+			links_free(&live);
+	}
 	int rc = ferror(f) ? 1 : 0;
 	if (f != stdout)
 		fclose(f);

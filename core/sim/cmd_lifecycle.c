@@ -17,9 +17,11 @@
 
 #include "io/clock.h"
 #include "netns/build.h"
+#include "netns/links.h"
 #include "runtime/monitor.h"
 #include "netns/state.h"
 #include "netns/teardown.h"
+#include "topo/impair.h"
 
 int cmd_check(const char *name, int argc, char **argv)
 {
@@ -76,7 +78,19 @@ static void rollback(const char *sim)
 		fprintf(stderr, "sim: nothing of sim %s is left\n", sim);
 }
 
-static void print_built(const topo *t, long long ms)
+/* The path the links took and the impaired ones, after the node table. */
+static void print_links(const link_table *lt)
+{
+	printf("links: %s (%s), seed %llu; %zu impaired%s\n", link_path_name(lt->path), lt->why,
+	       (unsigned long long)lt->seed, lt->n, lt->n ? ":" : "");
+	for (size_t i = 0; i < lt->n; i++) {
+		char d[160];
+		impair_describe(&lt->links[i].im, d, sizeof d);
+		printf("  %s -- %s: %s\n", lt->links[i].node, lt->links[i].network, d);
+	}
+}
+
+static void print_built(const topo *t, const link_table *lt, long long ms)
 {
 	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -101,6 +115,7 @@ static void print_built(const topo *t, long long ms)
 			putchar('\n');
 		}
 	}
+	print_links(lt);
 	printf("Next: sudo ./sim --name %s status | exec NODE dig NAME | down\n", t->name);
 }
 
@@ -118,13 +133,43 @@ static int write_topology_path(const char *sim, const char *file)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+/* The links table written, and the relay running when it carries them. */
+static int start_links(const char *sim, link_table *lt)
+{
+	int rc = links_write(sim, lt);
+	if (rc < 0)
+		return die("cannot write the link table: %s", strerror(-rc));
+	if (lt->path != LINK_PATH_RELAY || lt->n == 0)
+		return 0;
+	char *reply = monitor_call(sim, "linkd");
+	if (reply == NULL || strncmp(reply, "ok", 2) != 0) {
+		die("the link relay: %s", reply ? reply : strerror(errno));
+		free(reply);
+		return 1;
+	}
+	free(reply);
+	return 0;
+}
+
 int cmd_up(const char *name, int argc, char **argv)
 {
 	const char *file = NULL, *capture = NULL;
+	link_table lt = { .path = LINK_PATH_AUTO };
+	bool seeded = false;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--capture") == 0 && i + 1 < argc)
 			capture = argv[++i];
-		else if (file == NULL && argv[i][0] != '-')
+		else if (strcmp(argv[i], "--link-path") == 0 && i + 1 < argc) {
+			if (!link_path_parse(argv[++i], &lt.path))
+				return die("--link-path %s: use auto, netem or relay", argv[i]);
+		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+			char *end;
+			errno = 0;
+			lt.seed = strtoull(argv[++i], &end, 10);
+			if (*end || end == argv[i] || errno || argv[i][0] == '-')
+				return die("--seed %s: a number from 0 to 2^64-1", argv[i]);
+			seeded = true;
+		} else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else
 			return verb_usage("up");
@@ -142,6 +187,14 @@ int cmd_up(const char *name, int argc, char **argv)
 			return die("%s: %s", capture, strerror(errno));
 	}
 	long long t0 = clock_ms();
+	if (!seeded) {
+		/* Random, but told (`link show`), to repeat a run with --seed. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		lt.seed = ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^
+			  ((uint64_t)getpid() << 32);
+		lt.seed %= 1000000000ULL;
+	}
 	topo_model m;
 	if (load_checked(&m, path))
 		return 1;
@@ -218,7 +271,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	prog.built_fd = builtfd[1];
 	prog.t = t;
 	signal(SIGPIPE, SIG_IGN);
-	int built = build_network(t, &m.r, statefd, on_progress, &prog, err, sizeof err);
+	int built = build_network(t, &m.r, statefd, &lt, on_progress, &prog, err, sizeof err);
 	close(builtfd[1]);
 	if (built < 0) {
 		close(pipefd[1]);
@@ -269,13 +322,17 @@ int cmd_up(const char *name, int argc, char **argv)
 			    SIM_RUN_DIR, t->name);
 		goto fail;
 	}
+	if (start_links(t->name, &lt))
+		goto fail;
 	close(statefd);
-	print_built(t, clock_ms() - t0);
+	print_built(t, &lt, clock_ms() - t0);
+	links_free(&lt);
 	topo_model_free(&m);
 	return 0;
 fail:
 	close(statefd);
 	rollback(t->name);
+	links_free(&lt);
 	topo_model_free(&m);
 	return 1;
 }

@@ -24,11 +24,14 @@ typedef struct verb {
 static int cmd_help(const char *sim, int argc, char **argv);
 
 static const verb verbs[] = {
-	{ "up", "[FILE] [--capture DIR]",
+	{ "up", "[FILE] [--capture DIR] [--link-path auto|netem|relay] [--seed N]",
 	  "build the topology in FILE (default: the internet in\n"
 	  DEFAULT_TOPOLOGY "), start every server, and return\n"
 	  "once all of them answer; prints what it built;\n"
-	  "--capture records every node's packets to DIR/NODE.pcap", cmd_up },
+	  "--capture records every node's packets to DIR/NODE.pcap;\n"
+	  "--link-path: how impaired links are made (auto: netem\n"
+	  "when the kernel has it, else the relay dnsim-linkd);\n"
+	  "--seed N: the same frames lost, the same jitter, each run", cmd_up },
 	{ "down", "[--all]",
 	  "stop every process and remove every namespace, link\n"
 	  "and file of the sim (works after a crash too)", cmd_down },
@@ -42,9 +45,13 @@ static const verb verbs[] = {
 	{ "stop", "NODE", "stop NODE's server (it stays stopped)", cmd_stop },
 	{ "start", "NODE", "start it again", cmd_start },
 	{ "restart", "NODE", "stop and start it", cmd_restart },
-	{ "link", "down|up NODE [NETWORK|NODE]",
-	  "cut NODE off a network (the one it shares with the other\n"
-	  "node; all of its links when none is named), or mend it", cmd_link },
+	{ "link", "down|up NODE [NETWORK|NODE] | set NODE [NETWORK] KEY=VALUE... | show [NODE]",
+	  "down|up: cut NODE off a network (the one it shares with\n"
+	  "the other node; all of its links when none is named), or\n"
+	  "mend it; set: delay=30ms jitter=5ms loss=5% rate=10mbit on\n"
+	  "NODE's link to NETWORK (all of its links when none is\n"
+	  "named), each direction, at once; 0 removes one; show: the\n"
+	  "impairments in force (and what the relay did)", cmd_link },
 	{ "list", "", "the sims that are up", cmd_list },
 	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid]",
 	  "resolve NAME from a host (default laptop) and draw\n"

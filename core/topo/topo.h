@@ -9,10 +9,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "io/addr.h"
 
 #define TOPO_NAME_MAX 32       /* node, network and sim names */
+
+/* What an attachment to a network adds on the wire, each direction
+ * alike (topo/impair.h reads and writes the values).  `given` marks the
+ * fields a topology or `link set` wrote, so that a node's own values
+ * override its network's defaults one key at a time. */
+typedef struct topo_impair {
+	uint64_t delay_us;
+	uint64_t jitter_us;       /* uniform, +- around the delay */
+	uint32_t loss_ppm;        /* frames lost per million */
+	uint64_t rate_bps;        /* bits per second; 0: no limit */
+	unsigned given;           /* IMPAIR_DELAY | IMPAIR_JITTER | ... */
+} topo_impair;
 
 typedef struct topo_network {
 	char name[TOPO_NAME_MAX + 1];
@@ -24,7 +37,17 @@ typedef struct topo_network {
 	char **reverse;
 	size_t nreverse;
 	unsigned reverse_line;
+	topo_impair impair;       /* the default of every attachment */
+	unsigned impair_line;
 } topo_network;
+
+/* A node's own impairment of its attachment to one network
+ * (`links = { NETWORK = { delay = "20ms" } }`). */
+typedef struct topo_link {
+	size_t network;           /* index into topo.networks */
+	topo_impair impair;
+	unsigned line;
+} topo_link;
 
 /* One address of a node on one network. */
 typedef struct topo_addr {
@@ -93,6 +116,9 @@ typedef struct topo_node {
 	long timeout, attempts;   /* 0: glibc's default */
 	topo_hostent *hosts;
 	size_t nhosts;
+	/* link impairments of its own */
+	topo_link *links;
+	size_t nlinks;
 } topo_node;
 
 typedef struct topo {

@@ -10,6 +10,7 @@
 #include "dns/name.h"
 #include "dns/zonedata.h"
 #include "topo/delegation.h"
+#include "topo/impair.h"
 #include "topo/reverse.h"
 
 typedef struct checker {
@@ -252,11 +253,47 @@ static void check_clients(checker *c, const routes *r)
 	}
 }
 
+static bool on_network(const topo_node *n, size_t net)
+{
+	for (size_t k = 0; k < n->naddrs; k++)
+		if (n->addrs[k].network == net)
+			return true;
+	return false;
+}
+
+/* Link impairments: only on networks the node is on, and each in force
+ * (a network's defaults under a node's own values) possible. */
+static void check_links(checker *c)
+{
+	const topo *t = c->t;
+	char why[200];
+	for (size_t i = 0; i < t->nnetworks; i++)
+		if (!impair_consistent(&t->networks[i].impair, why, sizeof why))
+			problem(c, t->networks[i].impair_line, "network %s: %s", t->networks[i].name,
+				why);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		for (size_t k = 0; k < n->nlinks; k++) {
+			const topo_link *l = &n->links[k];
+			const char *net = t->networks[l->network].name;
+			if (!on_network(n, l->network)) {
+				problem(c, l->line, "node %s: links.%s: the node is not on network %s "
+					"(it has no address there)", n->name, net, net);
+				continue;
+			}
+			topo_impair im = topo_link_impair(t, n, l->network);
+			if (!impair_consistent(&im, why, sizeof why))
+				problem(c, l->line, "node %s: link %s: %s", n->name, net, why);
+		}
+	}
+}
+
 unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 {
 	checker c = { &m->t, m->zones, report, ctx, 0 };
 	check_networks(&c);
 	check_addresses(&c);
+	check_links(&c);
 	check_zones(&c);
 	check_clients(&c, &m->r);
 	c.errors += reverse_check(&m->t, report, ctx);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "toml/toml.h"
+#include "topo/impair.h"
 #include "util/array.h"
 
 typedef struct parser {
@@ -217,9 +218,30 @@ static bool parse_network_reverse(parser *p, topo_network *n, const toml_value *
 	return true;
 }
 
+/* The link keys of a table (delay, jitter, loss, rate: strings in tc's
+ * units) into im; `who` starts each message ("network wan", "node a:
+ * link lan"). */
+static bool parse_impair(parser *p, const toml_value *tab, const char *who, topo_impair *im)
+{
+	for (size_t i = 0; impair_keys[i]; i++) {
+		const toml_value *x = toml_get(tab, impair_keys[i]);
+		if (x == NULL)
+			continue;
+		if (x->type != TOML_STRING || strlen(x->u.s.ptr) != x->u.s.len)
+			return fail(p, x, "%s: %s must be a string like %s, not %s", who,
+				    impair_keys[i], i < 2 ? "\"20ms\"" : i == 2 ? "\"1%\"" : "\"10mbit\"",
+				    x->type == TOML_STRING ? "one with NUL characters" : type_name(x->type));
+		char why[300];
+		if (!impair_set(im, impair_keys[i], x->u.s.ptr, why, sizeof why))
+			return fail(p, x, "%s: %s", who, why);
+	}
+	return true;
+}
+
 static bool parse_network(parser *p, const char *name, const toml_value *v)
 {
-	static const char *const known[] = { "ipv4", "ipv6", "reverse", NULL };
+	static const char *const known[] = { "ipv4", "ipv6", "reverse", "delay", "jitter",
+					     "loss", "rate", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[network.%s]", name);
 	if (!name_ok(p, v, "network", name) || !want(p, v, TOML_TABLE, where) ||
@@ -268,7 +290,49 @@ static bool parse_network(parser *p, const char *name, const toml_value *v)
 	}
 	if (!n->has_v4 && !n->has_v6)
 		return fail(p, v, "network %s has neither ipv4 nor ipv6 prefix", name);
+	snprintf(where, sizeof where, "network %s", name);
+	/* Problems of the defaults as a whole point at their first line. */
+	for (size_t i = 0; impair_keys[i]; i++) {
+		const toml_value *x = toml_get(v, impair_keys[i]);
+		if (x && (n->impair_line == 0 || x->line < n->impair_line))
+			n->impair_line = x->line;
+	}
+	if (n->impair_line == 0)
+		n->impair_line = v->line;
+	if (!parse_impair(p, v, where, &n->impair))
+		return false;
 	return parse_network_reverse(p, n, v);
+}
+
+/* links = { NETWORK = { delay = "20ms", loss = "1%" } }: the node's own
+ * impairment of its attachments (a network it is not on is topo_check's
+ * to report, with every other problem). */
+static bool parse_links(parser *p, topo_node *node, const toml_value *v)
+{
+	if (!want(p, v, TOML_TABLE, "links (NETWORK = { delay = \"20ms\", ... })"))
+		return false;
+	for (size_t i = 0; i < v->u.tab.n; i++) {
+		const char *net = v->u.tab.kv[i].key;
+		const toml_value *lv = v->u.tab.kv[i].value;
+		size_t ni = 0;
+		while (ni < p->t->nnetworks && strcmp(p->t->networks[ni].name, net) != 0)
+			ni++;
+		if (ni == p->t->nnetworks)
+			return fail(p, lv, "node %s: links: no network named \"%s\"", node->name, net);
+		char where[120];
+		snprintf(where, sizeof where, "links.%s of node %s", net, node->name);
+		if (!want(p, lv, TOML_TABLE, where) || !check_keys(p, lv, where, impair_keys))
+			return false;
+		topo_link *l = array_grow(&node->links, &node->nlinks, sizeof *l);
+		if (l == NULL)
+			return fail(p, lv, "out of memory");
+		l->network = ni;
+		l->line = lv->line;
+		snprintf(where, sizeof where, "node %s: link %s", node->name, net);
+		if (!parse_impair(p, lv, where, &l->impair))
+			return false;
+	}
+	return true;
 }
 
 static bool parse_addresses(parser *p, topo_node *node, const toml_value *v)
@@ -512,7 +576,7 @@ static bool parse_client(parser *p, topo_node *node, const toml_value *v)
 static bool parse_node(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "addresses", "router", "hostname", "auth",
-					     "resolver", "service", "client", NULL };
+					     "resolver", "service", "client", "links", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s]", name);
 	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
@@ -554,6 +618,8 @@ static bool parse_node(parser *p, const char *name, const toml_value *v)
 			return false;
 	}
 	if ((x = toml_get(v, "client")) && !parse_client(p, n, x))
+		return false;
+	if ((x = toml_get(v, "links")) && !parse_links(p, n, x))
 		return false;
 	return true;
 }
@@ -669,6 +735,7 @@ void topo_free(topo *t)
 			free(n->hosts[k].address);
 		}
 		free(n->hosts);
+		free(n->links);
 	}
 	free(t->nodes);
 	for (size_t i = 0; i < t->nnetworks; i++)

@@ -21,7 +21,7 @@ LAYERS = [
     ["netns"],                    # namespaces, netlink, build, teardown, state
     ["runtime"],                  # the running sim: monitor, services, probes
     ["draw", "teach"],            # pictures; lessons and exercises
-    ["sim", "tools"],             # the command line; small tools
+    ["sim", "tools", "linkd"],    # the command line; small tools; the link relay
 ]
 
 # Pure layers do no I/O of their own: files come in through callbacks.
