@@ -90,6 +90,7 @@ typedef struct dnssec_nsec_chain {
 /* Index the NSEC records among rrs[0..n) (other types are skipped).  The
  * chain points into rrs, which must outlive it. */
 dns_err dnssec_nsec_chain_build(dnssec_nsec_chain *c, const dns_rr *rrs, size_t n);
+/* Release the index (not the records). */
 void dnssec_nsec_chain_free(dnssec_nsec_chain *c);
 
 /* The NSEC whose owner is `name` or the last one before it (wrapping to
@@ -132,6 +133,7 @@ typedef struct dnssec_nsec3_chain {
  * beyond this library (algorithm, iterations). */
 dns_err dnssec_nsec3_chain_build(dnssec_nsec3_chain *c, const uint8_t *zone,
 				 const dns_rr *rrs, size_t n);
+/* Release the index (not the records). */
 void dnssec_nsec3_chain_free(dnssec_nsec3_chain *c);
 
 /* The NSEC3 matching (*exact) or covering a hash; NULL for an empty chain. */
@@ -155,6 +157,9 @@ typedef struct dnssec_nsec3_proof {
 	dns_name encloser;      /* the closest encloser's name */
 } dnssec_nsec3_proof;
 
+/* Fill p for `qname` (at or below the chain's zone: DNS_E_RANGE
+ * otherwise; DNS_E_FORMAT for an empty chain).  Costs one hash per label
+ * between qname and the closest encloser, plus two. */
 dns_err dnssec_nsec3_chain_prove(const dnssec_nsec3_chain *c, const uint8_t *qname,
 				 dnssec_nsec3_proof *p);
 
@@ -169,6 +174,7 @@ typedef enum dnssec_denial {
 	DNSSEC_DENIAL_UNSUPPORTED, /* unknown NSEC3 hash algorithm: insecure */
 } dnssec_denial;
 
+/* A short English text for a verdict, never NULL. */
 const char *dnssec_denial_text(dnssec_denial d);
 
 /* True when the NSEC (owner, next) covers `name`: owner < name < next

@@ -123,6 +123,7 @@ dnssec_sig_status dnssec_verify_rrset(const dns_rr *rrs, size_t n, const dns_rr 
  * frees them with dnssec_keys_free. */
 void dnssec_keys_from_rrset(const dns_rr *dnskeys, size_t n, dnssec_key *keys,
 			    size_t cap, size_t *nout);
+/* dnssec_key_free on keys[0..n). */
 void dnssec_keys_free(dnssec_key *keys, size_t n);
 
 /* The step of the chain of trust from a parent's DS RRset into a child's
