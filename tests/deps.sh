@@ -13,6 +13,11 @@ installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
 }
 
+# Python before 3.11 has no tomllib: the TOML tests use tomli instead.
+if ! /usr/bin/python3 -c 'import tomllib' 2>/dev/null; then
+	PKGS="$PKGS python3-tomli"
+fi
+
 missing=""
 for p in $PKGS; do
 	installed "$p" || missing="$missing $p"

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/config.h"
 #include "auth/server.h"
+#include "conf/auth_conf.h"
 #include "io/log.h"
+#include "io/readfile.h"
 
 static void usage(FILE *out)
 {
@@ -31,8 +32,8 @@ static void usage(FILE *out)
 "\n"
 "Config file lines ('#' starts a comment):\n"
 "  listen ADDR[@PORT]            zone ORIGIN FILE\n"
-"  max-udp-size N                tcp-idle-timeout SECONDS (default 10)\n"
-"  tcp-max-connections N (100)   allow-transfer PREFIX...\n"
+"  max-udp-size N                largest EDNS UDP answer (512-65535, 1232)\n"
+"  allow-transfer PREFIX...      clients allowed zone transfers (AXFR)\n"
 "  rate-limit N                  at most N UDP responses a second to one /24\n"
 "                                (/56 in IPv6); over it, drop (0: no limit)\n"
 "  rate-limit-slip N (2)         ...but send every Nth as an empty truncated\n"
@@ -42,6 +43,7 @@ static void usage(FILE *out)
 "      match PREFIX...           prefixes see its zones; everyone else sees\n"
 "      zone ORIGIN FILE          the zones given outside any view\n"
 "  }\n"
+CONF_TCP_HELP(AUTH_TCP_MAX_DEFAULT)
 "\n"
 "Signals: SIGHUP reloads every zone (one that fails keeps its old data),\n"
 "SIGUSR1 logs the counters, SIGTERM and SIGINT stop the server.\n"
@@ -53,6 +55,17 @@ static int fail(const char *msg)
 	log_msg("%s", msg);
 	fputs("(dnsim-auth --help shows the usage)\n", stderr);
 	return 2;
+}
+
+static bool parse_config(void *cfg, const char *path, const char *text, size_t len,
+			 char *err, size_t errsz)
+{
+	return auth_config_parse(cfg, path, text, len, err, errsz);
+}
+
+static bool read_config(auth_config *cfg, const char *path, char *err, size_t errsz)
+{
+	return io_parse_file(path, parse_config, cfg, err, errsz);
 }
 
 int main(int argc, char **argv)
@@ -105,7 +118,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'c':
-			ok = auth_config_read(&cfg, v, err, sizeof err);
+			ok = read_config(&cfg, v, err, sizeof err);
 			break;
 		case 'u': {
 			char *end;

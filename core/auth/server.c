@@ -18,33 +18,19 @@
 #include "auth/zones.h"
 #include "io/log.h"
 #include "io/sock.h"
-#include "io/tcpconn.h"
 
-/* A TCP client that has not drained this much output is not read from
- * until it does: a slow reader cannot make us buffer without bound. */
-#define TCP_OUT_HIGH (256 * 1024)
 #define UDP_BATCH 64          /* datagrams per wakeup, at most */
 #define UDP_VEC 32            /* datagrams per system call */
 #define UDP_QUERY_MAX 4096    /* longer queries are dropped */
 
-enum ev_kind { EV_UDP, EV_TCP_LISTEN, EV_CONN, EV_SIGNAL };
+/* What the epoll events of the UDP sockets and the signals point to;
+ * the TCP server's have kinds of their own (io/ev.h). */
+enum { EV_UDP = EV_KIND_OWN, EV_SIGNAL };
 
-/* What an epoll event points to; the first member of every target. */
-struct ev_tag {
-	enum ev_kind kind;
-	int fd;
-};
-
-struct tcp_conn {
-	struct ev_tag tag;
-	tcpconn io;
-	net_addr peer;
-	time_t last;
-	time_t partial_since;  /* a message begun and not finished, since; 0: none */
-	bool reading;          /* EPOLLIN registered */
-	bool writing;          /* EPOLLOUT registered */
-};
-
+static uint64_t now_ms(void)
+{
+	return (uint64_t)clock_ms();
+}
 
 static time_t now_s(void)
 {
@@ -144,6 +130,9 @@ static bool xfr_allowed(const auth_server *s, const struct sockaddr *sa)
 	return false;
 }
 
+static bool tcp_query(void *ctx, tcpserver_conn *c, const uint8_t *q, size_t len,
+		      uint64_t now_ms);
+
 /* ---- sockets ---------------------------------------------------------------- */
 
 static bool watch(auth_server *s, int fd, uint32_t events, struct ev_tag *tag)
@@ -199,8 +188,8 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 		setvbuf(s->qlog, NULL, _IOLBF, 0);
 	}
 
-	s->socks = calloc(cfg->nlisten * 2, sizeof *s->socks);
-	s->tags = calloc(cfg->nlisten * 2 + 1, sizeof *s->tags);
+	s->socks = calloc(cfg->nlisten, sizeof *s->socks);
+	s->tags = calloc(cfg->nlisten + 1, sizeof *s->tags);
 	if (s->socks == NULL || s->tags == NULL)
 		return false;
 	s->signal_tag = &s->tags[0];
@@ -209,6 +198,9 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 		log_msg("event loop: %s", strerror(errno));
 		return false;
 	}
+	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
+						     cfg->tcp.message_s, cfg->tcp.output_max);
+	tcpserver_init(&s->tcp, s->epfd, &lim, tcp_query, s);
 
 	for (size_t i = 0; i < cfg->nlisten; i++) {
 		char where[80];
@@ -222,10 +214,16 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 					t ? "TCP" : "UDP", strerror(errno));
 				return false;
 			}
-			struct ev_tag *tag = &s->tags[1 + s->nsocks];
-			*tag = (struct ev_tag){ t ? EV_TCP_LISTEN : EV_UDP, fd };
-			s->socks[s->nsocks++] = fd;
-			if (!watch(s, fd, EPOLLIN, tag)) {
+			bool watched;
+			if (type == SOCK_STREAM)
+				watched = tcpserver_listen(&s->tcp, fd);
+			else {
+				struct ev_tag *tag = &s->tags[1 + s->nsocks];
+				*tag = (struct ev_tag){ EV_UDP, fd };
+				s->socks[s->nsocks++] = fd;
+				watched = watch(s, fd, EPOLLIN, tag);
+			}
+			if (!watched) {
 				log_msg("epoll: %s", strerror(errno));
 				return false;
 			}
@@ -358,43 +356,23 @@ static void handle_udp(auth_server *s, int fd)
 
 /* ---- TCP ------------------------------------------------------------------------- */
 
-static void conn_update_events(auth_server *s, struct tcp_conn *c)
+/* What an AXFR's messages go out through. */
+struct axfr_out {
+	tcpserver_conn *conn;
+	uint64_t now_ms;
+};
+
+static void send_axfr_message(void *ctx, const uint8_t *msg, size_t len)
 {
-	size_t pending = tcpconn_pending(&c->io);
-	bool want_read = pending < TCP_OUT_HIGH;
-	bool want_write = pending > 0;
-	if (want_read == c->reading && want_write == c->writing)
-		return;
-	struct epoll_event ev = {
-		.events = (want_read ? EPOLLIN : 0) | (want_write ? EPOLLOUT : 0),
-		.data.ptr = &c->tag,
-	};
-	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->io.fd, &ev) == 0) {
-		c->reading = want_read;
-		c->writing = want_write;
-	}
+	struct axfr_out *o = ctx;
+	(void)tcpserver_send(o->conn, msg, len, o->now_ms);
 }
 
-static void conn_close(auth_server *s, struct tcp_conn *c)
+/* One whole message from a TCP client: the answer is queued at once. */
+static bool tcp_query(void *ctx, tcpserver_conn *c, const uint8_t *q, size_t len,
+		      uint64_t now_ms)
 {
-	for (size_t i = 0; i < s->nconns; i++)
-		if (s->conns[i] == c) {
-			s->conns[i] = s->conns[--s->nconns];
-			break;
-		}
-	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->io.fd, NULL);
-	tcpconn_close(&c->io);
-	free(c);
-}
-
-static void queue_axfr_message(void *ctx, const uint8_t *msg, size_t len)
-{
-	(void)tcpconn_queue(ctx, msg, len);
-}
-
-static bool conn_query(auth_server *s, struct tcp_conn *c, const uint8_t *q,
-		       size_t len)
-{
+	auth_server *s = ctx;
 	static uint8_t out[65535];
 	const struct sockaddr *peer = (const struct sockaddr *)&c->peer.ss;
 	const auth_view *v = view_for(s, peer);
@@ -402,10 +380,11 @@ static bool conn_query(auth_server *s, struct tcp_conn *c, const uint8_t *q,
 	size_t n = auth_answer(&s->ans, &v->zs, true, q, len, out, sizeof out, &r);
 	if (r.axfr) {
 		if (xfr_allowed(s, peer)) {
+			struct axfr_out o = { c, now_ms };
 			r.rcode = DNS_R_NOERROR;
 			r.flags = DNS_F_QR | DNS_F_AA;
 			r.size = axfr_stream(&r.axfr_zone->db, q, len,
-					     queue_axfr_message, &c->io);
+					     send_axfr_message, &o);
 		} else {
 			n = axfr_refuse(q, len, out, sizeof out);
 			r.rcode = DNS_R_REFUSED;
@@ -414,105 +393,7 @@ static bool conn_query(auth_server *s, struct tcp_conn *c, const uint8_t *q,
 		}
 	}
 	account(s, peer, true, &r);
-	return n == 0 || tcpconn_queue(&c->io, out, n);
-}
-
-/* Answer what has arrived, write what we can, and choose the events to
- * wait for next. */
-/* Answer what has arrived and send what is queued; false when the
- * connection had to be closed (c is gone). */
-static bool conn_process(auth_server *s, struct tcp_conn *c)
-{
-	/* Answer every complete message: pipelined queries are answered in
-	 * the order they came (RFC 7766 6.2.1.1). */
-	const uint8_t *q;
-	size_t len;
-	while (tcpconn_pending(&c->io) < TCP_OUT_HIGH &&
-	       (q = tcpconn_next(&c->io, &len)) != NULL) {
-		if (len == 0 || !conn_query(s, c, q, len)) {
-			conn_close(s, c);
-			return false;
-		}
-		tcpconn_consume(&c->io);
-	}
-	if (!tcpconn_flush(&c->io)) {
-		conn_close(s, c);
-		return false;
-	}
-	conn_update_events(s, c);
-	return true;
-}
-
-static void conn_read(auth_server *s, struct tcp_conn *c)
-{
-	if (!tcpconn_read(&c->io)) {
-		conn_close(s, c);
-		return;
-	}
-	c->last = now_s();
-	if (!conn_process(s, c))
-		return;
-	/* A message must arrive whole within the idle timeout of its first
-	 * byte: one trickled in a byte at a time must not hold a slot
-	 * forever, however often it sends. */
-	if (c->io.inlen == 0)
-		c->partial_since = 0;
-	else if (c->partial_since == 0)
-		c->partial_since = c->last;
-}
-
-static void handle_accept(auth_server *s, int lfd)
-{
-	for (;;) {
-		net_addr peer;
-		peer.len = sizeof peer.ss;
-		int fd = accept4(lfd, (struct sockaddr *)&peer.ss, &peer.len,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		if (s->nconns >= s->cfg->tcp_max) {
-			/* Over the cap: close at once rather than let the
-			 * backlog fill (RFC 7766 6.2.2). */
-			close(fd);
-			continue;
-		}
-		struct tcp_conn *c = calloc(1, sizeof *c);
-		struct tcp_conn **arr = realloc(s->conns, (s->nconns + 1) * sizeof *arr);
-		if (c == NULL || arr == NULL) {
-			free(c);
-			if (arr)
-				s->conns = arr;
-			close(fd);
-			continue;
-		}
-		s->conns = arr;
-		c->tag = (struct ev_tag){ EV_CONN, fd };
-		tcpconn_init(&c->io, fd);
-		c->peer = peer;
-		c->last = now_s();
-		c->reading = true;
-		if (!watch(s, fd, EPOLLIN, &c->tag)) {
-			close(fd);
-			free(c);
-			continue;
-		}
-		s->conns[s->nconns++] = c;
-	}
-}
-
-/* Close connections idle for longer than the timeout (RFC 7766 6.2.3). */
-static void expire_idle(auth_server *s)
-{
-	time_t now = now_s();
-	for (size_t i = 0; i < s->nconns;) {
-		struct tcp_conn *c = s->conns[i];
-		time_t idle = (time_t)s->cfg->tcp_idle;
-		if (now - c->last >= idle ||
-		    (c->partial_since && now - c->partial_since >= idle))
-			conn_close(s, c);   /* moves the last one into slot i */
-		else
-			i++;
-	}
+	return n == 0 || tcpserver_send(c, out, n, now_ms);
 }
 
 static void stats_to_log(void *ctx, const char *item)
@@ -544,7 +425,9 @@ void auth_server_run(auth_server *s)
 	struct epoll_event evs[64];
 	s->running = true;
 	while (s->running) {
-		int n = epoll_wait(s->epfd, evs, 64, s->nconns ? 1000 : -1);
+		/* Connections closed during the last batch are freed here,
+		 * and the wait ends at the next connection's deadline. */
+		int n = epoll_wait(s->epfd, evs, 64, tcpserver_expire(&s->tcp, now_ms()));
 		if (n < 0 && errno != EINTR) {
 			log_msg("epoll_wait: %s", strerror(errno));
 			break;
@@ -556,39 +439,20 @@ void auth_server_run(auth_server *s)
 				handle_udp(s, tag->fd);
 				break;
 			case EV_TCP_LISTEN:
-				handle_accept(s, tag->fd);
+			case EV_TCP_CONN:
+				tcpserver_event(&s->tcp, tag, evs[i].events, now_ms());
 				break;
 			case EV_SIGNAL:
 				handle_signal(s);
 				break;
-			case EV_CONN: {
-				struct tcp_conn *c = (struct tcp_conn *)tag;
-				if (evs[i].events & (EPOLLERR | EPOLLHUP) &&
-				    !(evs[i].events & EPOLLIN)) {
-					conn_close(s, c);
-					break;
-				}
-				if (evs[i].events & EPOLLOUT) {
-					c->last = now_s();
-					conn_process(s, c);
-					break;
-				}
-				if (evs[i].events & EPOLLIN)
-					conn_read(s, c);
-				break;
-			}
 			}
 		}
-		if (s->nconns)
-			expire_idle(s);
 	}
 }
 
 void auth_server_free(auth_server *s)
 {
-	while (s->nconns)
-		conn_close(s, s->conns[0]);
-	free(s->conns);
+	tcpserver_close_all(&s->tcp);
 	for (size_t i = 0; i < s->nsocks; i++)
 		close(s->socks[i]);
 	free(s->socks);

@@ -7,17 +7,17 @@
 #include <stdio.h>
 
 #include "auth/answer.h"
-#include "auth/config.h"
 #include "auth/rrl.h"
 #include "auth/stats.h"
+#include "conf/auth_conf.h"
+#include "io/ev.h"
+#include "io/tcpserver.h"
 
 typedef struct auth_view {
 	const auth_view_conf *conf;
 	auth_zoneset zs;
 } auth_view;
 
-struct tcp_conn;
-struct ev_tag;
 struct udp_batch;
 
 typedef struct auth_server {
@@ -28,12 +28,11 @@ typedef struct auth_server {
 	auth_stats stats;
 	int epfd;
 	int sigfd;
-	int *socks;            /* UDP and TCP listeners */
-	struct ev_tag *tags;   /* what epoll events point to: [0] signals */
-	struct ev_tag *signal_tag;
+	int *socks;            /* UDP sockets */
+	ev_tag *tags;          /* what epoll events point to: [0] signals */
+	ev_tag *signal_tag;
 	size_t nsocks;
-	struct tcp_conn **conns;
-	size_t nconns;
+	tcpserver tcp;         /* the TCP listeners and their connections */
 	FILE *qlog;
 	struct udp_batch *batch;
 	rrl rrl;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 /* Zone files larger than this are refused rather than read. */
@@ -69,4 +70,18 @@ int io_read_file(void *ctx, const char *path, char **data, size_t *len)
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+bool io_parse_file(const char *path, io_parse_fn parse, void *ctx, char *err, size_t errsz)
+{
+	char *text;
+	size_t len;
+	int rc = io_read_file(NULL, path, &text, &len);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(rc));
+		return false;
+	}
+	bool ok = parse(ctx, path, text, len, err, errsz);
+	free(text);
+	return ok;
 }

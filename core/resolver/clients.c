@@ -14,8 +14,6 @@
 #include "io/log.h"
 #include "io/sock.h"
 
-#define TCP_IDLE_MS 10000
-#define TCP_MAX_CONNS 256
 #define PREFETCH_MIN_HITS 2
 
 /* ---- access control and blocklist ------------------------------------ */
@@ -57,32 +55,22 @@ static unsigned blocked_answer(const resolver *r, const dns_question *q,
 
 /* ---- sending ---------------------------------------------------------- */
 
-static void conn_free(resolver *r, clients *c, struct client_conn *cc);
-
 void clients_send(resolver *r, const struct waiter *w, const uint8_t *msg,
 		  size_t len)
 {
-	(void)r;
 	if (w->conn == NULL) {
 		(void)sendto(w->udp_fd, msg, len, 0,
 			     (const struct sockaddr *)&w->peer.ss, w->peer.len);
 		return;
 	}
-	struct client_conn *cc = w->conn;
-	if (cc->closed)
-		return;
-	if (tcpconn_queue(&cc->io, msg, len) && tcpconn_flush(&cc->io) &&
-	    tcpconn_pending(&cc->io) > 0) {
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT,
-					  .data.ptr = &cc->tag };
-		(void)epoll_ctl(r->epfd, EPOLL_CTL_MOD, cc->io.fd, &ev);
-	}
+	/* A client gone meanwhile: the answer has nowhere to go. */
+	(void)tcpserver_send(w->conn, msg, len, r->now_ms);
 }
 
 void clients_waiter_gone(struct waiter *w)
 {
 	if (w->conn)
-		w->conn->pending--;
+		tcpserver_release(w->conn);
 }
 
 /* ---- one query ------------------------------------------------------------- */
@@ -154,7 +142,7 @@ static void maybe_prefetch(resolver *r, const dns_question *q)
 
 /* Handle one query; `conn` is NULL for UDP.  Responds now or later. */
 static void handle_query(resolver *r, const uint8_t *wire, size_t len,
-			 int udp_fd, const net_addr *peer, struct client_conn *conn)
+			 int udp_fd, const net_addr *peer, tcpserver_conn *conn)
 {
 	uint8_t out[65535];
 	dns_msg *m = &r->client_msg;
@@ -224,7 +212,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 			wp->next = rq->waiters;
 			rq->waiters = wp;
 			if (conn)
-				conn->pending++;
+				tcpserver_hold(conn);
 			if (!joined)
 				res_wake(r, rq);
 			log_query(r, sa, tcp, q, DNS_R_NOERROR, joined ? "joined" : "resolving");
@@ -254,10 +242,23 @@ out:
 
 /* ---- sockets ------------------------------------------------------------------- */
 
+/* One whole message from a TCP client. */
+static bool tcp_query(void *ctx, tcpserver_conn *conn, const uint8_t *msg,
+		      size_t len, uint64_t now_ms)
+{
+	resolver *r = ctx;
+	r->now_ms = now_ms;
+	handle_query(r, msg, len, -1, &conn->peer, conn);
+	return true;
+}
+
 bool clients_open(resolver *r, clients *c)
 {
 	const res_config *cfg = r->cfg;
-	c->tags = calloc(cfg->nlisten * 2, sizeof *c->tags);
+	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
+						     cfg->tcp.message_s, cfg->tcp.output_max);
+	tcpserver_init(&c->tcp, r->epfd, &lim, tcp_query, r);
+	c->tags = calloc(cfg->nlisten, sizeof *c->tags);
 	if (c->tags == NULL)
 		return false;
 	for (size_t i = 0; i < cfg->nlisten; i++)
@@ -271,8 +272,13 @@ bool clients_open(resolver *r, clients *c)
 					t ? "TCP" : "UDP", strerror(errno));
 				return false;
 			}
-			struct ev_tag *tag = &c->tags[c->ntags++];
-			*tag = (struct ev_tag){ t ? EV_CLIENT_TCP_LISTEN : EV_CLIENT_UDP, fd };
+			if (t) {
+				if (!tcpserver_listen(&c->tcp, fd))
+					return false;
+				continue;
+			}
+			ev_tag *tag = &c->tags[c->ntags++];
+			*tag = (ev_tag){ EV_CLIENT_UDP, fd };
 			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
 			if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 				return false;
@@ -282,11 +288,8 @@ bool clients_open(resolver *r, clients *c)
 
 void clients_close(resolver *r, clients *c)
 {
-	while (c->conns) {
-		struct client_conn *cc = c->conns;
-		cc->pending = 0;
-		conn_free(r, c, cc);
-	}
+	(void)r;
+	tcpserver_close_all(&c->tcp);
 	for (size_t i = 0; i < c->ntags; i++)
 		close(c->tags[i].fd);
 	free(c->tags);
@@ -308,100 +311,7 @@ void clients_udp(resolver *r, int fd)
 	}
 }
 
-static void conn_free(resolver *r, clients *c, struct client_conn *cc)
+int clients_expire(resolver *r, clients *c)
 {
-	if (!cc->closed) {
-		(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, cc->io.fd, NULL);
-		tcpconn_close(&cc->io);
-		cc->closed = true;
-		c->nconns--;
-	}
-	if (cc->pending > 0)
-		return;         /* freed when its last waiter is gone */
-	for (struct client_conn **pp = &c->conns; *pp; pp = &(*pp)->next)
-		if (*pp == cc) {
-			*pp = cc->next;
-			break;
-		}
-	free(cc);
-}
-
-void clients_accept(resolver *r, clients *c, int lfd)
-{
-	for (;;) {
-		net_addr peer;
-		peer.len = sizeof peer.ss;
-		int fd = accept4(lfd, (struct sockaddr *)&peer.ss, &peer.len,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		struct client_conn *cc = c->nconns < TCP_MAX_CONNS ? calloc(1, sizeof *cc) : NULL;
-		if (cc == NULL) {
-			close(fd);
-			continue;
-		}
-		cc->tag = (struct ev_tag){ EV_CLIENT_CONN, fd };
-		tcpconn_init(&cc->io, fd);
-		cc->peer = peer;
-		cc->last_ms = r->now_ms;
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &cc->tag };
-		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			close(fd);
-			free(cc);
-			continue;
-		}
-		cc->next = c->conns;
-		c->conns = cc;
-		c->nconns++;
-	}
-}
-
-void clients_conn_event(resolver *r, clients *c, struct client_conn *cc,
-			uint32_t events)
-{
-	if (cc->closed)
-		return;
-	cc->last_ms = r->now_ms;
-	if (events & EPOLLOUT) {
-		if (!tcpconn_flush(&cc->io)) {
-			conn_free(r, c, cc);
-			return;
-		}
-		if (tcpconn_pending(&cc->io) == 0) {
-			struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &cc->tag };
-			(void)epoll_ctl(r->epfd, EPOLL_CTL_MOD, cc->io.fd, &ev);
-		}
-	}
-	if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
-		return;
-	if (!tcpconn_read(&cc->io)) {
-		conn_free(r, c, cc);
-		return;
-	}
-	const uint8_t *msg;
-	size_t len;
-	while ((msg = tcpconn_next(&cc->io, &len)) != NULL) {
-		if (len == 0) {
-			conn_free(r, c, cc);
-			return;
-		}
-		uint8_t copy[65535];
-		memcpy(copy, msg, len);
-		tcpconn_consume(&cc->io);
-		handle_query(r, copy, len, -1, &cc->peer, cc);
-		if (cc->closed)
-			return;
-	}
-}
-
-void clients_expire(resolver *r, clients *c)
-{
-	struct client_conn *cc = c->conns;
-	while (cc) {
-		struct client_conn *next = cc->next;
-		if (cc->pending == 0 &&
-		    (cc->closed || r->now_ms - cc->last_ms >= TCP_IDLE_MS))
-			conn_free(r, c, cc);
-		cc = next;
-	}
+	return tcpserver_expire(&c->tcp, r->now_ms);
 }

@@ -6,21 +6,12 @@
 
 #include "resolver/resolver.h"
 
-struct client_conn {
-	struct ev_tag tag;
-	tcpconn io;
-	net_addr peer;
-	uint64_t last_ms;
-	int pending;            /* waiters still to be answered on it */
-	bool closed;            /* peer gone; freed when pending is 0 */
-	struct client_conn *next;
-};
-
 typedef struct clients {
-	struct ev_tag *tags;    /* one per listening socket */
+	ev_tag *tags;           /* one per UDP socket */
 	size_t ntags;
-	struct client_conn *conns;
-	size_t nconns;
+	/* The TCP listeners and connections.  A connection is held for
+	 * every waiter on it: an answer still to come keeps it. */
+	tcpserver tcp;
 } clients;
 
 /* Open every listener of the config; false (logged) when one fails. */
@@ -28,10 +19,8 @@ bool clients_open(resolver *r, clients *c);
 void clients_close(resolver *r, clients *c);
 
 void clients_udp(resolver *r, int fd);
-void clients_accept(resolver *r, clients *c, int fd);
-void clients_conn_event(resolver *r, clients *c, struct client_conn *cc,
-			uint32_t events);
-/* Close idle TCP clients. */
-void clients_expire(resolver *r, clients *c);
+/* Close idle and trickling TCP clients and free the closed ones;
+ * returns ms until the next deadline, -1 when none. */
+int clients_expire(resolver *r, clients *c);
 
 #endif

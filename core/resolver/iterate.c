@@ -232,6 +232,71 @@ bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
 
 /* ---- zone cuts and their servers -------------------------------------- */
 
+/* Addresses no nameserver can be reached at: this host (0.0.0.0/8,
+ * 127.0.0.0/8, ::, ::1), multicast and broadcast (224.0.0.0/3 up to
+ * 255.255.255.255, ff00::/8), IPv6 link-local (no interface to send it
+ * on).  A delegation naming one is broken or hostile (it would make the
+ * resolver query itself or flood a group): the address is skipped. */
+static bool unusable_address(const uint8_t *a, size_t len)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	if (len == 16 && memcmp(a, mapped, 12) == 0) {
+		a += 12;
+		len = 4;
+	}
+	if (len == 4)
+		return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+	static const uint8_t zero[15] = { 0 };
+	if (memcmp(a, zero, 15) == 0)
+		return a[15] <= 1;              /* :: and ::1 */
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+/* The root hints are the operator's word: their addresses are used as
+ * given, loopback included (a test bed on one host). */
+static bool hinted_address(const resolver *r, const dns_rr *rr)
+{
+	for (size_t i = 0; i < r->hints.n; i++) {
+		const dns_rr *h = &r->hints.rr[i];
+		if (h->type == rr->type && h->rdlen == rr->rdlen &&
+		    memcmp(h->rdata, rr->rdata, rr->rdlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add one A or AAAA record to a server's addresses; false when it has
+ * no room, the record is malformed, or the address cannot be used. */
+static bool put_address(const resolver *r, struct ns_entry *ns, const dns_rr *rr)
+{
+	if (ns->naddr >= RES_ADDR_MAX)
+		return false;
+	if ((rr->type == DNS_T_A && rr->rdlen != 4) ||
+	    (rr->type == DNS_T_AAAA && rr->rdlen != 16) ||
+	    (rr->type != DNS_T_A && rr->type != DNS_T_AAAA))
+		return false;
+	if (unusable_address(rr->rdata, rr->rdlen) && !hinted_address(r, rr))
+		return false;
+	net_addr *a = &ns->addr[ns->naddr];
+	memset(a, 0, sizeof *a);
+	if (rr->type == DNS_T_A) {
+		struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(53);
+		memcpy(&v4->sin_addr, rr->rdata, 4);
+		a->len = sizeof *v4;
+	} else {
+		struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(53);
+		memcpy(&v6->sin6_addr, rr->rdata, 16);
+		a->len = sizeof *v6;
+	}
+	ns->tries[ns->naddr] = 0;
+	ns->naddr++;
+	return true;
+}
+
 static void load_addresses(resolver *r, struct ns_entry *ns, uint64_t now)
 {
 	static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
@@ -241,27 +306,8 @@ static void load_addresses(resolver *r, struct ns_entry *ns, uint64_t now)
 						    DNS_C_IN, now);
 		if (e == NULL || e->kind != RCACHE_RRSET)
 			continue;
-		for (size_t i = 0; i < e->nrrs && ns->naddr < RES_ADDR_MAX; i++) {
-			net_addr *a = &ns->addr[ns->naddr];
-			memset(a, 0, sizeof *a);
-			if (types[t] == DNS_T_A && e->rrs[i].rdlen == 4) {
-				struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
-				v4->sin_family = AF_INET;
-				v4->sin_port = htons(53);
-				memcpy(&v4->sin_addr, e->rrs[i].rdata, 4);
-				a->len = sizeof *v4;
-			} else if (types[t] == DNS_T_AAAA && e->rrs[i].rdlen == 16) {
-				struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
-				v6->sin6_family = AF_INET6;
-				v6->sin6_port = htons(53);
-				memcpy(&v6->sin6_addr, e->rrs[i].rdata, 16);
-				a->len = sizeof *v6;
-			} else {
-				continue;
-			}
-			ns->tries[ns->naddr] = 0;
-			ns->naddr++;
-		}
+		for (size_t i = 0; i < e->nrrs && ns->naddr < RES_ADDR_MAX; i++)
+			(void)put_address(r, ns, &e->rrs[i]);
 	}
 }
 
@@ -292,14 +338,28 @@ static bool find_cut(resolver *r, request *rq, uint64_t now)
 	return false;
 }
 
+/* How many labels more than those revealed the next minimised query
+ * shows: one for the first few, then as many as keep the whole walk
+ * within RES_QMIN_MAX queries. */
+static unsigned qmin_step(const request *rq, unsigned total)
+{
+	if (rq->qmin_steps < RES_QMIN_ONE_LABEL || rq->revealed >= total)
+		return 1;
+	unsigned left = rq->qmin_steps < RES_QMIN_MAX ? RES_QMIN_MAX - rq->qmin_steps : 1;
+	unsigned step = (total - rq->revealed + left - 1) / left;
+	return step ? step : 1;
+}
+
 /* The name to show this zone's servers: with QNAME minimisation one
- * label more than the zone (RFC 9156), else the whole name. */
+ * label more than the zone (RFC 9156), or a few more deep down, else the
+ * whole name. */
 static const uint8_t *query_name(request *rq, dns_name *buf, uint16_t *qtype)
 {
 	unsigned total = dns_name_labels(rq->name.data);
-	if (rq->qmin && rq->revealed + 1 < total) {
+	unsigned step = qmin_step(rq, total);
+	if (rq->qmin && rq->revealed + step < total) {
 		const uint8_t *n = dns_name_skip_labels(rq->name.data,
-							total - rq->revealed - 1);
+							total - rq->revealed - step);
 		dns_name_copy(buf, n);
 		*qtype = DNS_T_A;
 		return buf->data;
@@ -344,6 +404,17 @@ static bool send_next(resolver *r, request *rq)
 			     !(h && h->no_edns), false);
 }
 
+/* Does resolving `name` lead back into a zone whose servers a request
+ * above this one is waiting to find? */
+static bool waited_for(const request *rq, const uint8_t *name)
+{
+	for (const request *p = rq->parent; p; p = p->parent)
+		if (dns_name_is_subdomain(name, p->zone.data) ||
+		    dns_name_equal(name, p->name.data))
+			return true;
+	return false;
+}
+
 /* No server with an address left: resolve a nameserver's address in a
  * nested request, as long as that cannot lead back here. */
 static bool resolve_ns_addresses(resolver *r, request *rq)
@@ -360,6 +431,17 @@ static bool resolve_ns_addresses(resolver *r, request *rq)
 		 * can only be found through that zone: a dead end. */
 		if (dns_name_is_subdomain(ns->name.data, rq->zone.data))
 			continue;
+		/* The same within a zone that an enclosing resolution is
+		 * itself stuck at, waiting for this one: a cycle of names
+		 * without glue (a.test served from b.test and back), which
+		 * would otherwise be walked until the depth limit, twice
+		 * over at every level. */
+		if (waited_for(rq, ns->name.data)) {
+			char nb[DNS_NAME_MAXTEXT];
+			trace_event(r, rq, "ns_cycle", "\"ns\":\"%s\"",
+				    trace_name(ns->name.data, nb, sizeof nb));
+			continue;
+		}
 		bool joined;
 		request *child = res_request(r, ns->name.data, DNS_T_A, DNS_C_IN,
 					     rq, &joined);
@@ -475,6 +557,13 @@ static size_t collect(const dns_msg *m, int sec, const uint8_t *owner,
 
 #define SET_MAX 64
 
+/* An array for every record of a section (at least one), for RRsets
+ * that may be large; the caller frees it.  NULL when out of memory. */
+static dns_rr *set_room(const dns_msg *m, int sec)
+{
+	return malloc((m->count[sec] ? m->count[sec] : 1) * sizeof(dns_rr));
+}
+
 static void cache_set(resolver *r, const dns_rr *set, size_t n,
 		      enum rcache_rank rank)
 {
@@ -507,6 +596,9 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 {
 	const dns_rr *soa = find_soa(m, rq->zone.data);
 	uint32_t ttl = soa ? negative_ttl(soa) : 0;
+	/* The client sees the TTL the cache keeps it for: the same cap. */
+	if (ttl > r->cfg->max_neg_ttl)
+		ttl = r->cfg->max_neg_ttl;
 	if (soa) {
 		dns_rr s = *soa;
 		s.ttl = ttl;
@@ -523,25 +615,36 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 static bool referral(resolver *r, request *rq, const dns_msg *m,
 		     const uint8_t *qn)
 {
+	/* The NS set that delegates the name: owned by an ancestor of the
+	 * name below the zone asked, the deepest if there are several.
+	 * Other NS sets in the section, wherever they stand, are not ours
+	 * to follow or to cache. */
 	const dns_rr *ns0 = NULL;
 	for (size_t i = 0; i < m->count[1]; i++) {
 		const dns_rr *rr = &m->rr[1][i];
-		if (rr->type == DNS_T_NS) {
+		if (rr->type != DNS_T_NS || rr->rclass != DNS_C_IN ||
+		    !dns_name_is_subdomain(qn, rr->owner) ||
+		    !dns_name_is_subdomain(rr->owner, rq->zone.data) ||
+		    dns_name_equal(rr->owner, rq->zone.data))
+			continue;
+		if (ns0 == NULL || dns_name_labels(rr->owner) > dns_name_labels(ns0->owner))
 			ns0 = rr;
-			break;
-		}
 	}
-	if (ns0 == NULL || !dns_name_is_subdomain(qn, ns0->owner) ||
-	    !dns_name_is_subdomain(ns0->owner, rq->zone.data) ||
-	    dns_name_equal(ns0->owner, rq->zone.data))
+	if (ns0 == NULL)
 		return false;
+	/* A DS lives above the cut: a referral to the zone itself sends
+	 * the question back where it came from (no progress). */
+	if (rq->qtype == DNS_T_DS && dns_name_equal(ns0->owner, rq->name.data))
+		return false;
+	dns_name parent;
+	dns_name_copy(&parent, rq->zone.data);
 	dns_rr set[SET_MAX];
 	size_t n = collect(m, 1, ns0->owner, DNS_T_NS, set, SET_MAX);
 	cache_set(r, set, n, RANK_AUTHORITY);
 	size_t glue = 0;
 	for (size_t k = 0; k < n; k++) {
 		const uint8_t *target = set[k].rdata;
-		if (!dns_name_is_subdomain(target, rq->zone.data))
+		if (!dns_name_is_subdomain(target, parent.data))
 			continue;
 		static const uint16_t types[2] = { DNS_T_A, DNS_T_AAAA };
 		for (int t = 0; t < 2; t++) {
@@ -569,7 +672,55 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 	trace_event(r, rq, "referral",
 		    "\"zone\":\"%s\",\"ns\":%zu,\"glue\":%zu,\"names\":\"%s\"",
 		    trace_name(ns0->owner, zb, sizeof zb), n, glue, names);
+	/* Go on from the new cut: from the cache, which has it now -- or,
+	 * when it does not (a TTL of 0, a full cache), from the referral
+	 * itself, which would otherwise be asked for again and again. */
+	if (find_cut(r, rq, r->now_ms) && dns_name_is_subdomain(rq->zone.data, ns0->owner))
+		return true;
+	dns_name_copy(&rq->zone, ns0->owner);
+	rq->revealed = dns_name_labels(ns0->owner);
+	rq->nns = 0;
+	for (size_t k = 0; k < n && rq->nns < RES_NS_MAX; k++) {
+		struct ns_entry *ns = &rq->ns[rq->nns++];
+		memset(ns, 0, sizeof *ns);
+		dns_name_copy(&ns->name, set[k].rdata);
+		load_addresses(r, ns, r->now_ms);
+		if (ns->naddr > 0 || !dns_name_is_subdomain(ns->name.data, parent.data))
+			continue;
+		for (size_t i = 0; i < m->count[2]; i++) {
+			const dns_rr *g = &m->rr[2][i];
+			if (g->rclass == DNS_C_IN && dns_name_equal(g->owner, ns->name.data))
+				(void)put_address(r, ns, g);
+		}
+	}
 	return true;
+}
+
+/* No CNAME for the name, but a DNAME above it in the zone (RFC 6672): the
+ * CNAME it stands for, made here as servers that forget it should have
+ * (section 3.2).  The DNAME itself goes into the answer first, for
+ * clients that know it; *cname points into *target. */
+static bool from_dname(request *rq, const dns_msg *m, dns_rr *cname, dns_name *target)
+{
+	unsigned labels = dns_name_labels(rq->name.data);
+	for (size_t i = 0; i < m->count[0]; i++) {
+		const dns_rr *d = &m->rr[0][i];
+		if (d->type != DNS_T_DNAME || d->rclass != DNS_C_IN ||
+		    !dns_name_is_subdomain(rq->name.data, d->owner) ||
+		    dns_name_equal(rq->name.data, d->owner) ||
+		    !dns_name_is_subdomain(d->owner, rq->zone.data))
+			continue;
+		size_t tlen;
+		if (dns_name_check(d->rdata, d->rdlen, &tlen) != DNS_OK || tlen != d->rdlen ||
+		    dns_name_join(target, rq->name.data, labels - dns_name_labels(d->owner),
+				  d->rdata) != DNS_OK)
+			return false;
+		(void)rrlist_add(&rq->answer, d);
+		*cname = (dns_rr){ rq->name.data, DNS_T_CNAME, DNS_C_IN, d->ttl,
+				   target->len, target->data };
+		return true;
+	}
+	return false;
 }
 
 /* The answer section, from the name asked: CNAMEs and the RRset, each
@@ -578,25 +729,39 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 {
 	enum rcache_rank rank = aa ? RANK_AUTH_ANSWER : RANK_ANSWER;
-	bool progressed = false;
+	bool progressed = false, moved = true;
+	/* Room for the whole section: an RRset is as large as the message
+	 * lets it be (120 addresses over TCP), not a fixed count. */
+	dns_rr *set = set_room(m, 0);
+	if (set == NULL)
+		return false;
 	for (;;) {
 		if (!dns_name_is_subdomain(rq->name.data, rq->zone.data))
 			break;  /* beyond this server's authority: ask elsewhere */
-		dns_rr set[SET_MAX];
-		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, SET_MAX);
+		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, m->count[0]);
 		if (n > 0) {
 			cache_set(r, set, n, rank);
+			/* One RRset, one TTL: the lowest (RFC 2181 5.2), as the
+			 * cache keeps it, so the first answer says the same. */
+			uint32_t ttl = set[0].ttl;
+			for (size_t i = 1; i < n; i++)
+				if (set[i].ttl < ttl)
+					ttl = set[i].ttl;
 			for (size_t i = 0; i < n; i++) {
+				set[i].ttl = ttl;
 				if (set[i].ttl > r->cfg->max_ttl)
 					set[i].ttl = r->cfg->max_ttl;
 				(void)rrlist_add(&rq->answer, &set[i]);
 			}
 			trace_event(r, rq, "answer", "\"records\":%zu", n);
 			finish(r, rq, DNS_R_NOERROR);
-			return true;
+			goto out;
 		}
-		if (rq->qtype == DNS_T_CNAME ||
-		    collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0)
+		if (rq->qtype == DNS_T_CNAME)
+			break;
+		dns_name synth;
+		if (collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0 &&
+		    !from_dname(rq, m, set, &synth))
 			break;
 		cache_set(r, set, 1, rank);
 		if (set[0].ttl > r->cfg->max_ttl)
@@ -608,21 +773,38 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 		for (size_t i = 0; i + 1 < rq->answer.n; i++)
 			if (dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
 				finish(r, rq, DNS_R_SERVFAIL);   /* a loop */
-				return true;
+				goto out;
 			}
 		if (++rq->chain > RES_CHAIN_MAX) {
 			finish(r, rq, DNS_R_SERVFAIL);
-			return true;
+			goto out;
 		}
 		dns_name_copy(&rq->name, set[0].rdata);
 		progressed = true;
 	}
+	free(set);
+	set = NULL;
 	if (progressed) {
 		/* The chain left this response: go on from the cache. */
 		step(r, rq);
 		return true;
 	}
-	return false;
+	moved = false;
+out:
+	free(set);
+	return moved;
+}
+
+/* A server answered a minimised query: that was no failed try of its
+ * address, and the next, deeper name is a question of its own (else a
+ * deep walk inside one zone would use up its addresses' tries). */
+static void answered(request *rq, const net_addr *server)
+{
+	for (int n = 0; n < rq->nns; n++)
+		for (int i = 0; i < rq->ns[n].naddr; i++)
+			if (rq->ns[n].addr[i].len == server->len &&
+			    memcmp(&rq->ns[n].addr[i].ss, &server->ss, server->len) == 0)
+				rq->ns[n].tries[i] = 0;
 }
 
 void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
@@ -661,15 +843,28 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 	}
 	if (minimised) {
 		/* Only the zone structure matters on the way down. */
-		if (rcode == DNS_R_NXDOMAIN) {
+		rq->qmin_steps++;
+		if (rcode == DNS_R_NXDOMAIN && rq->zone.data[0] != 0 &&
+		    !dns_name_equal(qn, rq->name.data)) {
 			/* Nothing exists below a name that does not exist
-			 * (RFC 8020). */
+			 * (RFC 8020) -- but some servers say NXDOMAIN for an
+			 * empty non-terminal, a name with names below it.
+			 * Unsigned, that cannot be told from the truth: ask
+			 * the whole name, as Unbound's relaxed mode does.  Not
+			 * at the root, whose names one label deep are
+			 * delegations or nothing. */
+			trace_event(r, rq, "qmin_fallback", "\"rcode\":\"NXDOMAIN\"");
+			rq->qmin = false;
+			ask(r, rq);
+			return;
+		}
+		if (rcode == DNS_R_NXDOMAIN) {
 			trace_event(r, rq, "nxdomain", "\"minimised\":true");
 			negative(r, rq, m, RCACHE_NXDOMAIN);
 			return;
 		}
 		if (referral(r, rq, m, qn)) {
-			step(r, rq);
+			ask(r, rq);
 			return;
 		}
 		if (m->count[0] > 0 &&
@@ -680,8 +875,8 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		} else {
 			/* The name exists here without a cut: remember it, so
 			 * the next name below it skips this step. */
-			dns_rr set[SET_MAX];
-			size_t n = collect(m, 0, qn, DNS_T_A, set, SET_MAX);
+			dns_rr *set = set_room(m, 0);
+			size_t n = set ? collect(m, 0, qn, DNS_T_A, set, m->count[0]) : 0;
 			const dns_rr *soa = find_soa(m, rq->zone.data);
 			if (n > 0) {
 				cache_set(r, set, n, aa ? RANK_AUTH_ANSWER : RANK_ANSWER);
@@ -691,7 +886,9 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 				(void)rcache_put_negative(r->cache, RCACHE_NODATA, qn, DNS_T_A,
 							  DNS_C_IN, &sr, sr.ttl, r->now_ms);
 			}
-			rq->revealed++;
+			free(set);
+			rq->revealed = dns_name_labels(qn);
+			answered(rq, &q->server);
 		}
 		trace_event(r, rq, "reveal", "\"labels\":%u", rq->revealed);
 		ask(r, rq);
@@ -705,10 +902,13 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		return;
 	}
 	if (referral(r, rq, m, qn)) {
-		step(r, rq);
+		ask(r, rq);
 		return;
 	}
-	if (m->count[0] == 0 && (aa || find_soa(m, rq->zone.data))) {
+	/* Nothing in the answer section was for the question (answer()
+	 * used all that was): records of another type or name are to be
+	 * ignored (RFC 2181 5.4.1), so an authoritative reply is a NODATA. */
+	if (aa || find_soa(m, rq->zone.data)) {
 		trace_event(r, rq, "nodata", NULL);
 		negative(r, rq, m, RCACHE_NODATA);
 		return;

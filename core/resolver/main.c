@@ -9,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/resolver_conf.h"
 #include "io/clock.h"
 #include "io/log.h"
+#include "io/readfile.h"
 #include "io/sock.h"
 #include "resolver/clients.h"
 #include "resolver/control.h"
@@ -47,6 +49,7 @@ static void usage(FILE *out)
 "  block NAME...            sinkhole ADDR            (seed 002's DNS blocking)\n"
 "  trace FILE|stderr        query-log FILE|stderr|off\n"
 "  control PATH             identity NAME\n"
+CONF_TCP_HELP(RES_TCP_MAX_DEFAULT)
 "\n"
 "Control commands: stats, dump, flush, flush NAME, flush-tree NAME.\n"
 "Counters also answer 'dig CH TXT stats.dnsim'.  SIGUSR1 logs them;\n"
@@ -58,6 +61,17 @@ static int fail(const char *msg)
 	log_msg("%s", msg);
 	fputs("(dnsim-resolver --help shows the usage)\n", stderr);
 	return 2;
+}
+
+static bool parse_config(void *cfg, const char *path, const char *text, size_t len,
+			 char *err, size_t errsz)
+{
+	return res_config_parse(cfg, path, text, len, err, errsz);
+}
+
+static bool read_config(res_config *cfg, const char *path, char *err, size_t errsz)
+{
+	return io_parse_file(path, parse_config, cfg, err, errsz);
 }
 
 static uint64_t now_ms(void)
@@ -134,8 +148,10 @@ static int serve(res_config *cfg)
 		r.now_ms = now_ms();
 		int wait = upstream_expire(&r);
 		res_run_wakeups(&r);
-		if (cl.nconns && (wait < 0 || wait > 1000))
-			wait = 1000;
+		/* Frees the TCP clients closed in the last batch, too. */
+		int tcp_wait = clients_expire(&r, &cl);
+		if (tcp_wait >= 0 && (wait < 0 || tcp_wait < wait))
+			wait = tcp_wait;
 		struct epoll_event evs[64];
 		int n = epoll_wait(r.epfd, evs, 64, wait);
 		if (n < 0 && errno != EINTR) {
@@ -149,12 +165,9 @@ static int serve(res_config *cfg)
 			case EV_CLIENT_UDP:
 				clients_udp(&r, tag->fd);
 				break;
-			case EV_CLIENT_TCP_LISTEN:
-				clients_accept(&r, &cl, tag->fd);
-				break;
-			case EV_CLIENT_CONN:
-				clients_conn_event(&r, &cl, (struct client_conn *)tag,
-						   evs[i].events);
+			case EV_TCP_LISTEN:
+			case EV_TCP_CONN:
+				tcpserver_event(&cl.tcp, tag, evs[i].events, r.now_ms);
 				break;
 			case EV_UPSTREAM:
 				upstream_event(&r, (struct upq *)tag, evs[i].events);
@@ -189,7 +202,6 @@ static int serve(res_config *cfg)
 			 * next event may free what it refers to. */
 			res_run_wakeups(&r);
 		}
-		clients_expire(&r, &cl);
 	}
 	rc = 0;
 out:
@@ -253,7 +265,7 @@ int main(int argc, char **argv)
 		bool ok;
 		switch (a[1]) {
 		case 'c':
-			ok = res_config_read(&cfg, v, err, sizeof err);
+			ok = read_config(&cfg, v, err, sizeof err);
 			break;
 		case 'C':
 			if (i + 1 < argc && argv[i + 1][0] != '-') {

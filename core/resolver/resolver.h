@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "conf/resolver_conf.h"
 #include "dns/msg.h"
 #include "io/addr.h"
+#include "io/ev.h"
 #include "io/tcpconn.h"
+#include "io/tcpserver.h"
 #include "resolver/cache.h"
-#include "resolver/config.h"
 #include "resolver/infra.h"
 #include "resolver/rrlist.h"
 
@@ -26,18 +28,19 @@
 #define RES_NS_MAX 16           /* nameservers considered per zone */
 #define RES_ADDR_MAX 4          /* addresses per nameserver */
 #define RES_TRIES_PER_ADDR 2
+/* QNAME minimisation's limits (RFC 9156 section 2.3): the first
+ * RES_QMIN_ONE_LABEL minimised queries show one more label each, the
+ * rest show enough at once that a deep name (an ip6.arpa name has 34
+ * labels) takes at most RES_QMIN_MAX of them. */
+#define RES_QMIN_ONE_LABEL 4
+#define RES_QMIN_MAX 10
 
-enum ev_kind {
-	EV_CLIENT_UDP, EV_CLIENT_TCP_LISTEN, EV_CLIENT_CONN,
-	EV_UPSTREAM, EV_SIGNAL, EV_CONTROL_LISTEN, EV_CONTROL_CONN,
+/* What epoll events point to (an ev_tag, io/ev.h): the resolver's own
+ * kinds; the TCP clients' are the tcpserver's. */
+enum {
+	EV_CLIENT_UDP = EV_KIND_OWN, EV_UPSTREAM, EV_SIGNAL,
+	EV_CONTROL_LISTEN, EV_CONTROL_CONN,
 };
-
-struct ev_tag {
-	enum ev_kind kind;
-	int fd;
-};
-
-struct client_conn;
 
 /* Someone waiting for an answer: a stub over UDP or TCP. */
 struct waiter {
@@ -49,7 +52,7 @@ struct waiter {
 	uint16_t udp_size;
 	int udp_fd;              /* UDP: the socket it came in on */
 	net_addr peer;
-	struct client_conn *conn;  /* TCP: the connection, or NULL */
+	tcpserver_conn *conn;    /* TCP: the connection (held), or NULL */
 };
 
 struct ns_entry {
@@ -78,6 +81,7 @@ typedef struct request {
 	struct ns_entry ns[RES_NS_MAX];
 	int nns;
 	unsigned revealed;              /* QNAME minimisation: labels shown */
+	unsigned qmin_steps;            /* minimised queries answered */
 	bool qmin;
 
 	int queries;                    /* upstream queries sent */

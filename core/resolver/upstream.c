@@ -11,8 +11,18 @@
 #include <unistd.h>
 
 #include "resolver/resolver.h"
+#include "resolver/upstream.h"
 
 #define PORT_TRIES 16
+
+static upstream_transport_fn transport;
+static void *transport_ctx;
+
+void upstream_set_transport(upstream_transport_fn fn, void *ctx)
+{
+	transport = fn;
+	transport_ctx = ctx;
+}
 
 /* glibc's arc4random: a ChaCha20 generator seeded from the kernel, so
  * unpredictable without a system call per query. */
@@ -145,23 +155,28 @@ bool upstream_send(resolver *r, request *rq, const net_addr *server,
 	q->edns = edns;
 	q->tcp = tcp;
 	random_bytes(&q->id, sizeof q->id);
-	int fd = tcp ? tcp_socket(server) : udp_socket(server);
-	tcpconn_init(&q->io, fd);
-	if (fd < 0) {
-		free(q);
-		return false;
+	int fd = -1;
+	if (transport == NULL) {
+		fd = tcp ? tcp_socket(server) : udp_socket(server);
+		if (fd < 0) {
+			free(q);
+			return false;
+		}
 	}
+	tcpconn_init(&q->io, fd);
 	uint8_t buf[512];
 	size_t len = build_query(q, buf, sizeof buf);
 	bool ok = len > 0;
-	if (ok && tcp)
+	if (ok && transport)
+		ok = transport(transport_ctx, q, buf, len);
+	else if (ok && tcp)
 		ok = tcpconn_queue(&q->io, buf, len);
 	else if (ok)
 		ok = send(fd, buf, len, 0) == (ssize_t)len;
 	q->tag = (struct ev_tag){ EV_UPSTREAM, fd };
 	struct epoll_event ev = { .events = EPOLLIN | (tcp ? EPOLLOUT : 0),
 				  .data.ptr = &q->tag };
-	if (ok)
+	if (ok && fd >= 0)
 		ok = epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
 	if (!ok) {
 		tcpconn_close(&q->io);
@@ -210,12 +225,38 @@ void upstream_deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len
 	if (h)
 		infra_rtt(h, (uint32_t)(r->now_ms - q->sent_ms));
 	list_del(r, q);
-	(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, q->io.fd, NULL);
+	if (q->io.fd >= 0)
+		(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, q->io.fd, NULL);
 	/* The response is parsed; the query record lives until the
 	 * iterator has read what it needs from it. */
 	res_on_response(r, rq, q, m);
 	tcpconn_close(&q->io);
 	free(q);
+}
+
+static bool same_endpoint(const net_addr *a, const net_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return false;
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+	return x->sin6_port == y->sin6_port &&
+	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+}
+
+void upstream_receive(resolver *r, struct upq *q, const net_addr *from,
+		      const uint8_t *buf, size_t len)
+{
+	if (!same_endpoint(from, &q->server)) {
+		char ab[80];
+		net_addr_format((const struct sockaddr *)&from->ss, ab, sizeof ab);
+		trace_event(r, q->rq, "ignored", "\"bytes\":%zu,\"from\":\"%s\"", len, ab);
+		return;
+	}
+	upstream_deliver(r, q, buf, len);
 }
 
 /* The server cannot be reached (port unreachable, connection refused or
@@ -224,7 +265,8 @@ static void fail_now(resolver *r, struct upq *q, bool unreachable)
 {
 	request *rq = q->rq;
 	list_del(r, q);
-	(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, q->io.fd, NULL);
+	if (q->io.fd >= 0)
+		(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, q->io.fd, NULL);
 	res_on_timeout(r, rq, q, unreachable);
 	tcpconn_close(&q->io);
 	free(q);
@@ -234,13 +276,16 @@ void upstream_event(resolver *r, struct upq *q, uint32_t events)
 {
 	if (!q->tcp) {
 		uint8_t buf[65535];
-		ssize_t n = recv(q->io.fd, buf, sizeof buf, 0);
+		net_addr from;
+		from.len = sizeof from.ss;
+		ssize_t n = recvfrom(q->io.fd, buf, sizeof buf, 0,
+				     (struct sockaddr *)&from.ss, &from.len);
 		if (n < 0) {
 			if (errno == ECONNREFUSED)
 				fail_now(r, q, true);
 			return;
 		}
-		upstream_deliver(r, q, buf, (size_t)n);
+		upstream_receive(r, q, &from, buf, (size_t)n);
 		return;
 	}
 	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {

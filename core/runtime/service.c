@@ -63,8 +63,13 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 		     const char *dir, char *out, size_t outsz, char *err, size_t errsz)
 {
 	char original[PATH_MAX], zdir[PATH_MAX];
-	if (realpath(z->file, original) == NULL)
+	if (z->derived) {
+		/* No file of its own: made from the topology. */
+		if (realpath(z->file, original) == NULL)
+			return fail(err, errsz, "cannot find topology", z->file);
+	} else if (realpath(z->file, original) == NULL) {
 		return fail(err, errsz, "cannot find zone file", z->file);
+	}
 	snprintf(zdir, sizeof zdir, "%s/../../zones", dir);
 	if (mkdir(zdir, 0755) < 0 && errno != EEXIST)
 		return fail(err, errsz, "cannot make", zdir);
@@ -78,8 +83,13 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 	size_t olen = strlen(ot);
 	if (olen > 1)
 		ot[olen - 1] = '\0';
+	/* A classless reverse zone's name holds a '/' (64/27.113.0.203...). */
+	for (char *c = ot; *c; c++)
+		if (*c == '/')
+			*c = '-';
 	char source[PATH_MAX + 64], path[PATH_MAX + DNS_NAME_MAXTEXT + 200];
-	snprintf(source, sizeof source, "; source: %s\n", original);
+	snprintf(source, sizeof source, "; source: %s%s\n", z->derived ? "derived from " : "",
+		 original);
 	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
 		 z->view ? ".view-" : "", z->view ? z->view : "");
 	if (access(path, F_OK) == 0 && !same_source(path, source))
@@ -94,7 +104,8 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 		char header[PATH_MAX + 400];
 		snprintf(header, sizeof header, "%s; zone %s as the sim serves it%s; `sim zone` "
 			 "edits this copy\n", source, z->origin,
-			 derived ? ", with the delegations derived from the topology" : "");
+			 z->derived ? ", made from the topology (no file of its own)"
+			 : derived ? ", with the records derived from the topology" : "");
 		char *text = zoneedit_text(&zd, header);
 		dns_zonedata_free(&zd);
 		int rc = text ? io_write_file(path, text) : -ENOMEM;
@@ -109,13 +120,12 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 	return 0;
 }
 
-/* Write text to path; 0 or -1 with err set. */
+/* Write text (freed) to path; 0 or -1 with err set.  NULL text: the
+ * renderer failed and said why in err already. */
 static int write_text(const char *path, char *text, char *err, size_t errsz)
 {
-	if (text == NULL) {
-		snprintf(err, errsz, "out of memory writing %s", path);
+	if (text == NULL)
 		return -1;
-	}
 	int rc = io_write_file(path, text);
 	free(text);
 	if (rc < 0) {
@@ -141,8 +151,8 @@ static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 		}
 	}
 	if (rc == 0)
-		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths), err,
-				errsz);
+		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths, err, errsz),
+				err, errsz);
 	for (size_t k = 0; paths && k < n->nzones; k++)
 		free(paths[k]);
 	free(paths);
@@ -157,7 +167,7 @@ static int write_resolver(const topo_model *m, const topo_node *n, const char *d
 	char *text = render_root_hints(&m->t, m->zones, err, errsz);
 	if (text == NULL || write_text(hints, text, err, errsz) < 0)
 		return -1;
-	return write_text(conf, render_resolver_conf(&m->t, n, dir), err, errsz);
+	return write_text(conf, render_resolver_conf(&m->t, n, dir, err, errsz), err, errsz);
 }
 
 int service_prepare(const topo_model *m, const topo_node *n, const char *dir,

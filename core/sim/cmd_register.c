@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/auth_conf.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "io/readfile.h"
@@ -241,6 +242,49 @@ static int pick_host(const char *sim, const char *node, const nameserver *ns, si
 	return 0;
 }
 
+static bool parse_auth(void *c, const char *path, const char *text, size_t len, char *err,
+		       size_t errsz)
+{
+	return auth_config_parse(c, path, text, len, err, errsz);
+}
+
+/* The node's dnsim-auth config with zone `origin` served from `file`:
+ * read, added to and written back by the daemons' own config code when
+ * the node serves zones already, made anew (listening on addr) when it
+ * does not.  0, or 1 after a message. */
+static int add_zone_to_conf(const char *path, bool exists, const char *node,
+			    const char *addr, const char *origin, const char *file)
+{
+	auth_config c;
+	char err[1024];
+	if (!auth_config_init(&c))
+		return die("out of memory");
+	bool ok = true;
+	if (exists) {
+		ok = io_parse_file(path, parse_auth, &c, err, sizeof err);
+	} else {
+		ok = (c.identity = strdup(node)) != NULL && (c.query_log = strdup("stderr")) != NULL;
+		if (!ok)
+			snprintf(err, sizeof err, "out of memory");
+		ok = ok && auth_config_add_listen(&c, addr, err, sizeof err);
+	}
+	ok = ok && auth_config_add_zone(&c, 0, origin, file, err, sizeof err);
+	char *body = ok ? auth_config_write(&c, err, sizeof err) : NULL;
+	auth_config_free(&c);
+	if (body == NULL)
+		return die("node %s: %s", node, err);
+	char *text = NULL;
+	if (asprintf(&text, "# dnsim-auth for node %s, written by the supervisor (`sim register`)\n%s",
+		     node, body) < 0)
+		text = NULL;
+	free(body);
+	int rc = text ? io_write_file(path, text) : -ENOMEM;
+	free(text);
+	if (rc < 0)
+		return die("cannot write %s: %s", path, strerror(-rc));
+	return 0;
+}
+
 static int start_server(const char *sim, const char *node, const dns_name *domain,
 			const nameserver *mine, const char *service, const char *zonefile)
 {
@@ -251,25 +295,17 @@ static int start_server(const char *sim, const char *node, const dns_name *domai
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return die("cannot make %s: %s", dir, strerror(errno));
 	snprintf(conf, sizeof conf, "%s/auth.conf", dir);
-	if (strcmp(service, "auth") == 0) {
-		/* It serves other zones already: one more, then a restart to
-		 * read the config again. */
-		FILE *f = fopen(conf, "a");
-		if (f == NULL)
-			return die("%s: %s", conf, strerror(errno));
-		fprintf(f, "zone %s %s\n", dt, zonefile);
-		fclose(f);
+	bool serving = strcmp(service, "auth") == 0;
+	int rc = add_zone_to_conf(conf, serving, node, mine->addr_text, dt, zonefile);
+	if (rc)
+		return rc;
+	if (serving) {
+		/* It serves other zones already: a restart reads the config
+		 * with the new zone. */
 		char cmd[128];
 		snprintf(cmd, sizeof cmd, "restart %s", node);
 		free(monitor_call(sim, cmd));
 	} else {
-		char text[2 * DNS_NAME_MAXTEXT + 1400];
-		snprintf(text, sizeof text, "# dnsim-auth for node %s, started by `sim register`\n"
-			 "identity %s\nquery-log stderr\nlisten %s\nzone %s %s\n", node, node,
-			 mine->addr_text, dt, zonefile);
-		int rc = io_write_file(conf, text);
-		if (rc < 0)
-			return die("cannot write %s: %s", conf, strerror(-rc));
 		char cmd[1000];
 		snprintf(cmd, sizeof cmd, "serve %s %s %s", node, mine->addr_text, conf);
 		char *reply = monitor_call(sim, cmd);

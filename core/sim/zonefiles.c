@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/auth_conf.h"
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
@@ -27,64 +28,48 @@
 
 #define RELOAD_WAIT_MS 5000
 
-static char *read_conf(const char *sim, const char *node, char *path, size_t pathsz)
+static bool parse_auth(void *c, const char *path, const char *text, size_t len, char *err,
+		       size_t errsz)
 {
-	char sub[128], *text;
-	size_t len;
-	snprintf(sub, sizeof sub, "nodes/%s/auth.conf", node);
-	state_path(path, pathsz, sim, sub);
-	if (io_read_file(NULL, path, &text, &len) != 0)
-		return NULL;
-	return text;
+	return auth_config_parse(c, path, text, len, err, errsz);
 }
 
-/* Walk the config's zone lines; for the one matching origin and view,
- * return the start of its path and the path's length. */
-static const char *find_line(const char *conf, const uint8_t *origin, const char *view,
-			     size_t *pathlen)
+/* The config of node's dnsim-auth, as the daemon reads it; false when
+ * it has none (or it does not parse). */
+static bool read_auth_conf(const char *sim, const char *node, auth_config *c)
 {
-	char current[64] = "";
-	bool in_view = false;
-	for (const char *l = conf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *p = l;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		char w1[64], w2[1100];
-		int off = 0;
-		if (sscanf(p, "view %63s {", current) == 1) {
-			in_view = true;
-			continue;
-		}
-		if (*p == '}') {
-			in_view = false;
-			continue;
-		}
-		if (sscanf(p, "%63s %1099s %n", w1, w2, &off) < 2 || strcmp(w1, "zone") != 0)
-			continue;
-		if ((view == NULL) != !in_view || (view && strcmp(view, current) != 0))
-			continue;
-		dns_name o;
-		if (dns_name_from_text(&o, w2, strlen(w2), dns_name_root) != DNS_OK ||
-		    !dns_name_equal(o.data, origin))
-			continue;
-		const char *path = p + off;
-		*pathlen = strcspn(path, " \t\n");
-		return path;
+	char sub[128], path[600], err[700];
+	snprintf(sub, sizeof sub, "nodes/%s/auth.conf", node);
+	state_path(path, sizeof path, sim, sub);
+	if (!auth_config_init(c))
+		return false;
+	if (!io_parse_file(path, parse_auth, c, err, sizeof err)) {
+		auth_config_free(c);
+		return false;
 	}
-	return NULL;
+	return true;
 }
 
 char *zonefiles_served(const char *sim, const char *node, const uint8_t *origin,
 		       const char *view)
 {
-	char confpath[600];
-	char *conf = read_conf(sim, node, confpath, sizeof confpath);
-	if (conf == NULL)
+	auth_config c;
+	if (!read_auth_conf(sim, node, &c))
 		return NULL;
-	size_t len;
-	const char *p = find_line(conf, origin, view, &len);
-	char *out = p ? strndup(p, len) : NULL;
-	free(conf);
+	char *out = NULL;
+	for (size_t v = 0; v < c.nviews && out == NULL; v++) {
+		/* views[0] holds the zones outside any view. */
+		if (view == NULL ? v != 0 : v == 0 || strcmp(c.views[v].name, view) != 0)
+			continue;
+		for (size_t k = 0; k < c.views[v].nzones && out == NULL; k++) {
+			const auth_zone_conf *z = &c.views[v].zones[k];
+			dns_name o;
+			if (dns_name_from_text(&o, z->origin, strlen(z->origin), dns_name_root) ==
+				    DNS_OK && dns_name_equal(o.data, origin))
+				out = strdup(z->file);
+		}
+	}
+	auth_config_free(&c);
 	return out;
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "topo/reverse.h"
+
 bool topo_model_from(topo_model *m, topo *t, topo_read_fn read_file, void *ctx,
 		     char *err, size_t errsz)
 {
@@ -12,6 +14,14 @@ bool topo_model_from(topo_model *m, topo *t, topo_read_fn read_file, void *ctx,
 	memset(t, 0, sizeof *t);
 	if (!routes_compute(&m->t, &m->r)) {
 		snprintf(err, errsz, "%s: out of memory computing routes", m->t.path);
+		topo_free(&m->t);
+		return false;
+	}
+	/* The reverse zones join the nodes' zones before any zone loads:
+	 * the loaded zones point at their nodes' entries. */
+	if (!reverse_derive(&m->t)) {
+		snprintf(err, errsz, "%s: out of memory deriving reverse zones", m->t.path);
+		routes_free(&m->r);
 		topo_free(&m->t);
 		return false;
 	}

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/auth_conf.h"
+#include "conf/resolver_conf.h"
 #include "dns/name.h"
 #include "topo/delegation.h"
+#include "topo/reverse.h"
 
 
 static void quiet(void *ctx, const dns_diag *d)
@@ -37,11 +40,12 @@ bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node 
 			return false;
 		}
 	int added = delegation_add(t, zones, n, tz, out, err, errsz);
-	if (added < 0) {
+	int reverse = added < 0 ? 0 : reverse_add(t, zones, src, out, err, errsz);
+	if (added < 0 || reverse < 0) {
 		dns_zonedata_free(out);
 		return false;
 	}
-	*derived = added > 0;
+	*derived = added > 0 || reverse > 0;
 	if (dns_zonedata_finish(out, quiet, NULL) != 0) {
 		dns_zonedata_free(out);
 		snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,
@@ -161,73 +165,112 @@ char *render_hosts(const topo *t, const topo_node *n)
 	return finish(&b);
 }
 
-char *render_auth_conf(const topo_node *n, const char *const *zone_paths)
+/* The daemon's config text with a first line saying whose it is. */
+static char *with_header(char *conf, const char *program, const char *node, char *err,
+			 size_t errsz)
 {
+	if (conf == NULL)
+		return NULL;
 	text b = { 0 };
-	add(&b, "# dnsim-auth for node %s, written by the supervisor\n"
-	    "identity %s\nquery-log stderr\n", n->name, n->name);
-	for (size_t i = 0; i < n->naddrs; i++)
-		add(&b, "listen %s\n", n->addrs[i].text);
-	if (n->rate_limit)
-		add(&b, "rate-limit %ld\n", n->rate_limit);
-	if (n->rate_slip >= 0)
-		add(&b, "rate-limit-slip %ld\n", n->rate_slip);
-	for (size_t k = 0; k < n->nzones; k++)
-		if (n->zones[k].view == NULL)
-			add(&b, "zone %s %s\n", n->zones[k].origin, zone_paths[k]);
-	for (size_t v = 0; v < n->nviews; v++) {
-		add(&b, "view %s {\n\tmatch", n->views[v].name);
-		for (size_t m = 0; m < n->views[v].nmatch; m++)
-			add(&b, " %s", n->views[v].match[m]);
-		add(&b, "\n");
-		for (size_t k = 0; k < n->nzones; k++)
-			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0)
-				add(&b, "\tzone %s %s\n", n->zones[k].origin, zone_paths[k]);
-		add(&b, "}\n");
-	}
-	return finish(&b);
+	add(&b, "# %s for node %s, written by the supervisor\n%s", program, node, conf);
+	free(conf);
+	char *out = finish(&b);
+	if (out == NULL)
+		snprintf(err, errsz, "out of memory");
+	return out;
 }
 
-char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir)
+char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *err,
+		       size_t errsz)
 {
-	text b = { 0 };
-	add(&b, "# dnsim-resolver for node %s, written by the supervisor\n"
-	    "identity %s\nquery-log stderr\nroot-hints %s/root.hints\ncontrol %s/control\n"
-	    "trace %s/trace.jsonl\nlisten 127.0.0.1\n", n->name, n->name, dir, dir, dir);
-	for (size_t i = 0; i < n->naddrs; i++)
-		add(&b, "listen %s\n", n->addrs[i].text);
+	auth_config c;
+	if (!auth_config_init(&c)) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	bool ok = (c.identity = strdup(n->name)) != NULL &&
+		  (c.query_log = strdup("stderr")) != NULL;
+	if (!ok)
+		snprintf(err, errsz, "out of memory");
+	for (size_t i = 0; ok && i < n->naddrs; i++)
+		ok = auth_config_add_listen(&c, n->addrs[i].text, err, errsz);
+	if (n->rate_limit)
+		c.rate_limit = (unsigned)n->rate_limit;
+	if (n->rate_slip >= 0)
+		c.rate_slip = (unsigned)n->rate_slip;
+	for (size_t k = 0; ok && k < n->nzones; k++)
+		if (n->zones[k].view == NULL)
+			ok = auth_config_add_zone(&c, 0, n->zones[k].origin, zone_paths[k], err,
+						  errsz);
+	for (size_t v = 0; ok && v < n->nviews; v++) {
+		ok = auth_config_add_view(&c, n->views[v].name, err, errsz);
+		size_t vi = c.nviews - 1;
+		for (size_t m = 0; ok && m < n->views[v].nmatch; m++)
+			ok = auth_config_add_match(&c, vi, n->views[v].match[m], err, errsz);
+		for (size_t k = 0; ok && k < n->nzones; k++)
+			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0)
+				ok = auth_config_add_zone(&c, vi, n->zones[k].origin, zone_paths[k],
+							  err, errsz);
+	}
+	char *conf = ok ? auth_config_write(&c, err, errsz) : NULL;
+	auth_config_free(&c);
+	return with_header(conf, "dnsim-auth", n->name, err, errsz);
+}
+
+/* One resolver setting; false with the message in err. */
+static bool set(res_config *c, const char *key, const char *value, char *err, size_t errsz)
+{
+	char *words[] = { (char *)value };
+	return res_config_set(c, key, words, 1, err, errsz);
+}
+
+char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,
+			   size_t errsz)
+{
+	res_config c;
+	if (!res_config_init(&c)) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	char path[4096], p[80];
+	bool ok = set(&c, "identity", n->name, err, errsz) &&
+		  set(&c, "query-log", "stderr", err, errsz);
+	snprintf(path, sizeof path, "%s/root.hints", dir);
+	ok = ok && set(&c, "root-hints", path, err, errsz);
+	snprintf(path, sizeof path, "%s/control", dir);
+	ok = ok && set(&c, "control", path, err, errsz);
+	snprintf(path, sizeof path, "%s/trace.jsonl", dir);
+	ok = ok && set(&c, "trace", path, err, errsz);
+	ok = ok && set(&c, "listen", "127.0.0.1", err, errsz);
+	for (size_t i = 0; ok && i < n->naddrs; i++)
+		ok = set(&c, "listen", n->addrs[i].text, err, errsz);
 	/* Loopback and the node's own addresses always: the supervisor asks
 	 * its counters from inside the node. */
-	add(&b, "allow 127.0.0.0/8 ::1");
-	for (size_t i = 0; i < n->naddrs; i++)
-		add(&b, " %s", n->addrs[i].text);
-	if (n->nallow)
-		for (size_t i = 0; i < n->nallow; i++)
-			add(&b, " %s", n->allow[i]);
-	else {
-		/* Open to the whole simulated world, never beyond it. */
-		for (size_t i = 0; i < t->nnetworks; i++) {
-			char p[80];
-			if (t->networks[i].has_v4) {
-				prefix_text(&t->networks[i].v4, p, sizeof p);
-				add(&b, " %s", p);
-			}
-			if (t->networks[i].has_v6) {
-				prefix_text(&t->networks[i].v6, p, sizeof p);
-				add(&b, " %s", p);
-			}
+	ok = ok && set(&c, "allow", "127.0.0.0/8", err, errsz) &&
+	     set(&c, "allow", "::1", err, errsz);
+	for (size_t i = 0; ok && i < n->naddrs; i++)
+		ok = set(&c, "allow", n->addrs[i].text, err, errsz);
+	for (size_t i = 0; ok && i < n->nallow; i++)
+		ok = set(&c, "allow", n->allow[i], err, errsz);
+	/* Without an allow list: open to the whole simulated world, never
+	 * beyond it. */
+	for (size_t i = 0; ok && n->nallow == 0 && i < t->nnetworks; i++) {
+		if (t->networks[i].has_v4) {
+			prefix_text(&t->networks[i].v4, p, sizeof p);
+			ok = set(&c, "allow", p, err, errsz);
+		}
+		if (ok && t->networks[i].has_v6) {
+			prefix_text(&t->networks[i].v6, p, sizeof p);
+			ok = set(&c, "allow", p, err, errsz);
 		}
 	}
-	add(&b, "\n");
-	if (n->nblock) {
-		add(&b, "block");
-		for (size_t i = 0; i < n->nblock; i++)
-			add(&b, " %s", n->block[i]);
-		add(&b, "\n");
-	}
-	if (n->sinkhole)
-		add(&b, "sinkhole %s\n", n->sinkhole);
-	return finish(&b);
+	for (size_t i = 0; ok && i < n->nblock; i++)
+		ok = set(&c, "block", n->block[i], err, errsz);
+	if (ok && n->sinkhole)
+		ok = set(&c, "sinkhole", n->sinkhole, err, errsz);
+	char *conf = ok ? res_config_write(&c, err, errsz) : NULL;
+	res_config_free(&c);
+	return with_header(conf, "dnsim-resolver", n->name, err, errsz);
 }
 
 char *render_root_hints(const topo *t, const topo_zones *zones, char *err, size_t errsz)

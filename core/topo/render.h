@@ -14,19 +14,24 @@
 #include "topo/zones.h"
 
 /* The zone node n serves as tz, as its server is given it: the loaded
- * file plus the delegations it lacks (delegation_add), finished.  *derived
- * says whether any delegation was added.  false with a message in err. */
+ * file (or the apex of a derived zone) plus the delegations it lacks
+ * (delegation_add) and the reverse records it lacks (reverse_add),
+ * finished.  *derived says whether any record was added.  false with a
+ * message in err. */
 bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node *n,
 			const topo_zone *tz, dns_zonedata *out, bool *derived, char *err,
 			size_t errsz);
 
 /* dnsim-auth's config for node n; zone_paths[k] is the file its server
- * reads for n->zones[k].  malloc'd, NULL when out of memory. */
-char *render_auth_conf(const topo_node *n, const char *const *zone_paths);
+ * reads for n->zones[k].  Written by the config writer both daemons'
+ * readers agree with (conf/).  malloc'd, or NULL with a message in err. */
+char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *err,
+		       size_t errsz);
 
 /* dnsim-resolver's config for node n, whose root hints, control socket
- * and trace live in `dir`.  malloc'd, NULL when out of memory. */
-char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir);
+ * and trace live in `dir`.  malloc'd, or NULL with a message in err. */
+char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,
+			   size_t errsz);
 
 /* named.root-style root hints from the root zone's apex (malloc'd), or
  * NULL with a message in err. */

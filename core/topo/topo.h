@@ -19,6 +19,11 @@ typedef struct topo_network {
 	bool has_v4, has_v6;
 	net_prefix v4, v6;
 	unsigned line;
+	/* The auth nodes that serve this network's reverse zones (in-addr.arpa,
+	 * ip6.arpa); none: the root servers do (topo/reverse.h). */
+	char **reverse;
+	size_t nreverse;
+	unsigned reverse_line;
 } topo_network;
 
 /* One address of a node on one network. */
@@ -34,6 +39,10 @@ typedef struct topo_zone {
 	char *file;               /* resolved path */
 	char *view;               /* NULL: outside any view */
 	unsigned line;
+	/* Made from the topology, with no file of its own (a reverse zone,
+	 * topo/reverse.h): `file` is then the topology file and `line` the
+	 * line of the network it was derived from. */
+	bool derived;
 } topo_zone;
 
 typedef struct topo_view {
@@ -94,6 +103,7 @@ typedef struct topo {
 	size_t nnetworks;
 	topo_node *nodes;
 	size_t nnodes;
+	bool no_reverse;          /* [sim] reverse = false: no reverse zones */
 } topo;
 
 /* How the model reads files (the topology, zone files): the signature of

@@ -10,6 +10,7 @@
 #include "dns/name.h"
 #include "dns/zonedata.h"
 #include "topo/delegation.h"
+#include "topo/reverse.h"
 
 typedef struct checker {
 	const topo *t;
@@ -258,6 +259,7 @@ unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 	check_addresses(&c);
 	check_zones(&c);
 	check_clients(&c, &m->r);
+	c.errors += reverse_check(&m->t, report, ctx);
 	if (c.errors == 0)
 		c.errors += delegation_check(&m->t, &m->r, m->zones, report, ctx);
 	return c.errors;

@@ -171,9 +171,21 @@ static char *resolve_path(const topo *t, const char *file)
 	return s;
 }
 
+/* [sim] reverse = true|false: whether the sim derives reverse zones. */
+static bool parse_sim_reverse(parser *p, const toml_value *v)
+{
+	const toml_value *x = toml_get(v, "reverse");
+	if (x == NULL)
+		return true;
+	if (!want(p, x, TOML_BOOL, "sim.reverse"))
+		return false;
+	p->t->no_reverse = !x->u.b;
+	return true;
+}
+
 static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
 {
-	static const char *const known[] = { "name", "zones", NULL };
+	static const char *const known[] = { "name", "zones", "reverse", NULL };
 	if (!want(p, v, TOML_TABLE, "[sim]") || !check_keys(p, v, "[sim]", known))
 		return false;
 	const toml_value *name = toml_get(v, "name");
@@ -186,12 +198,28 @@ static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
 	const toml_value *zones = toml_get(v, "zones");
 	if (zones && !dup_string(p, zones, "sim.zones", zonedir))
 		return false;
+	return parse_sim_reverse(p, v);
+}
+
+/* [network.NAME] reverse = "NODE" or ["NODE", ...]: the servers of the
+ * network's reverse zones (checked against the nodes by topo_check). */
+static bool parse_network_reverse(parser *p, topo_network *n, const toml_value *v)
+{
+	const toml_value *x = toml_get(v, "reverse");
+	if (x == NULL)
+		return true;
+	n->reverse_line = x->line;
+	if (!string_list(p, x, "reverse (a node name)", &n->reverse, &n->nreverse))
+		return false;
+	if (n->nreverse == 0)
+		return fail(p, x, "network %s: reverse names no node (leave it out to have "
+			    "the root servers serve the network's reverse zones)", n->name);
 	return true;
 }
 
 static bool parse_network(parser *p, const char *name, const toml_value *v)
 {
-	static const char *const known[] = { "ipv4", "ipv6", NULL };
+	static const char *const known[] = { "ipv4", "ipv6", "reverse", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[network.%s]", name);
 	if (!name_ok(p, v, "network", name) || !want(p, v, TOML_TABLE, where) ||
@@ -240,7 +268,7 @@ static bool parse_network(parser *p, const char *name, const toml_value *v)
 	}
 	if (!n->has_v4 && !n->has_v6)
 		return fail(p, v, "network %s has neither ipv4 nor ipv6 prefix", name);
-	return true;
+	return parse_network_reverse(p, n, v);
 }
 
 static bool parse_addresses(parser *p, topo_node *node, const toml_value *v)
@@ -643,6 +671,8 @@ void topo_free(topo *t)
 		free(n->hosts);
 	}
 	free(t->nodes);
+	for (size_t i = 0; i < t->nnetworks; i++)
+		free_list(t->networks[i].reverse, t->networks[i].nreverse);
 	free(t->networks);
 	free(t->path);
 	free(t->dir);

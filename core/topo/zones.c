@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dns/name.h"
+#include "topo/reverse.h"
 #include "util/array.h"
 
 /* What the master-file reader's callbacks share while one zone loads:
@@ -68,14 +69,29 @@ static bool origin_of(const topo_zone *tz, dns_name *out)
 	return true;
 }
 
+/* The entry of zone tz: same origin, and the same file or both derived. */
 static topo_zone_data *entry_of(const topo_zones *s, const uint8_t *origin,
-				const char *file)
+				const topo_zone *tz)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (dns_name_equal(s->z[i].origin.data, origin) &&
-		    strcmp(s->z[i].tz->file, file) == 0)
+		    s->z[i].tz->derived == tz->derived &&
+		    strcmp(s->z[i].tz->file, tz->file) == 0)
 			return &s->z[i];
 	return NULL;
+}
+
+/* A derived zone is made, not read: its apex from the topology (the
+ * records below it are added to each server's copy, topo/reverse.h). */
+static unsigned make_derived(const topo *t, topo_zone_data *z, loading *l)
+{
+	if (!reverse_apex(t, z->tz, &z->zd)) {
+		dns_diag d = { .severity = DNS_ERROR, .file = z->tz->file, .line = z->tz->line };
+		snprintf(d.msg, sizeof d.msg, "out of memory making zone %s", z->tz->origin);
+		keep_problem(l, &d);
+		return 1;
+	}
+	return dns_zonedata_finish(&z->zd, keep_problem, l);
 }
 
 topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
@@ -87,7 +103,7 @@ topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
 		for (size_t k = 0; k < t->nodes[i].nzones; k++) {
 			const topo_zone *tz = &t->nodes[i].zones[k];
 			dns_name o;
-			if (!origin_of(tz, &o) || entry_of(s, o.data, tz->file))
+			if (!origin_of(tz, &o) || entry_of(s, o.data, tz))
 				continue;
 			topo_zone_data *z = array_grow(&s->z, &s->n, sizeof *z);
 			if (z == NULL) {
@@ -102,7 +118,8 @@ topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
 			loading l = { read_file, ctx, z };
 			dns_master_ops io = { .read_file = read_through, .diag = keep_problem,
 					      .ctx = &l };
-			z->errors = dns_zonedata_load(&z->zd, tz->file, &io);
+			z->errors = tz->derived ? make_derived(t, z, &l)
+						: dns_zonedata_load(&z->zd, tz->file, &io);
 			if (z->errors) {
 				dns_zonedata_free(&z->zd);
 				dns_zonedata_init(&z->zd, o.data, DNS_C_IN);
@@ -114,7 +131,7 @@ topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
 const topo_zone_data *topo_zones_entry(const topo_zones *s, const topo_zone *tz)
 {
 	dns_name o;
-	return origin_of(tz, &o) ? entry_of(s, o.data, tz->file) : NULL;
+	return origin_of(tz, &o) ? entry_of(s, o.data, tz) : NULL;
 }
 
 const topo_zone_data *topo_zones_find(const topo_zones *s, const uint8_t *origin)

@@ -17,6 +17,11 @@ EXERCISES = sorted(p.stem for p in (TOP / "tutorials" / "exercises").glob("*.md"
 
 # Sim commands (argument lists, without "sudo ./sim --name NAME").
 SOLUTIONS = {
+    "bakery-reverse": [
+        ["zone", "bakery-ns", "add", "bakery.net", "www 300 IN A 198.51.100.80"],
+        ["zone", "bakery-ns", "add", "64/27.100.51.198.in-addr.arpa",
+         "80 300 IN PTR www.bakery.net."],
+    ],
     "news-alias": [
         ["zone", "ns1-example", "add", "example.com", "news 3600 IN CNAME www"],
     ],
@@ -42,6 +47,21 @@ SOLUTIONS = {
 
 # Plausible mistakes, each of which must leave the exercise unfinished.
 MISTAKES = {
+    "bakery-reverse": {
+        # The PTR's target without its final dot: www.bakery.net.64/27....
+        "ptr-target-without-a-dot": [
+            ["zone", "bakery-ns", "add", "bakery.net", "www 300 IN A 198.51.100.80"],
+            ["zone", "bakery-ns", "add", "64/27.100.51.198.in-addr.arpa",
+             "80 300 IN PTR www.bakery.net"],
+        ],
+        # The PTR put where the address's plain reverse name is, in the
+        # ISP's zone: refused there (the ISP's CNAME holds that name).
+        "ptr-in-the-isps-zone": [
+            ["zone", "bakery-ns", "add", "bakery.net", "www 300 IN A 198.51.100.80"],
+            ["zone", "isp-ns", "add", "100.51.198.in-addr.arpa",
+             "80 300 IN PTR www.bakery.net."],
+        ],
+    },
     "news-alias": {
         # The same address today, but not an alias: it would not follow www.
         "a-record-instead-of-cname": [

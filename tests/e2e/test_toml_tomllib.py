@@ -7,7 +7,12 @@ we reject with the documented reason.
 import json
 import math
 import pathlib
-import tomllib
+try:
+    import tomllib
+except ImportError:
+    # Python 3.10 (Ubuntu 22.04) has no tomllib; tomli is the same parser
+    # published apart (Debian/Ubuntu package python3-tomli).
+    import tomli as tomllib
 
 import pytest
 

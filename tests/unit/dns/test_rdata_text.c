@@ -3,43 +3,12 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "tokens.h"
 #include "dns/encode.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 
-/* Split text into tokens: white space separates, double quotes group
- * (escapes kept, as the zone lexer hands them over). */
-static size_t tokenize(const char *s, dns_token *tok, size_t max)
-{
-	size_t n = 0;
-	while (*s && n < max) {
-		while (*s == ' ')
-			s++;
-		if (!*s)
-			break;
-		dns_token *t = &tok[n++];
-		memset(t, 0, sizeof *t);
-		if (*s == '"') {
-			t->quoted = true;
-			t->text = ++s;
-			while (*s && *s != '"') {
-				if (*s == '\\' && s[1])
-					s++;
-				s++;
-			}
-			t->len = (size_t)(s - t->text);
-			if (*s)
-				s++;
-		} else {
-			t->text = s;
-			while (*s && *s != ' ')
-				s++;
-			t->len = (size_t)(s - t->text);
-		}
-	}
-	return n;
-}
 
 static dns_name origin;
 

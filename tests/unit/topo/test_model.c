@@ -13,7 +13,9 @@ static void test_load(void)
 	CHECK(model_from(&m, tiny_files, err, sizeof err));
 	CHECK_STR(m.t.name, "tiny");
 	CHECK_INT(m.t.nnodes, 6);
-	CHECK(m.zones != NULL && m.zones->n == 3);
+	/* Three files, and four derived reverse zones: in-addr.arpa.,
+	 * ip6.arpa. and the network's two. */
+	CHECK(m.zones != NULL && m.zones->n == 7);
 	/* The routes are there: every node is on the one network. */
 	const topo_node *pc = topo_node_find(&m.t, "pc");
 	const topo_addr *via = NULL;

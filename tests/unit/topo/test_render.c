@@ -6,6 +6,8 @@
 
 #include "check.h"
 #include "fixtures.h"
+#include "conf/auth_conf.h"
+#include "conf/resolver_conf.h"
 #include "topo/render.h"
 
 static void test_served_zone(void)
@@ -76,12 +78,25 @@ static void test_auth_conf(void)
 	const topo_node *n = topo_node_find(&t, "ns");
 	CHECK(n && n->nzones == 2);
 	const char *paths[] = { "/z/a.zone", "/z/a.view-inside.zone" };
-	char *text = n ? render_auth_conf(n, paths) : NULL;
-	CHECK_STR(text, "# dnsim-auth for node ns, written by the supervisor\n"
-		  "identity ns\nquery-log stderr\nlisten 198.51.100.2\nrate-limit 20\n"
-		  "zone a.test. /z/a.zone\n"
-		  "view inside {\n\tmatch 10.0.0.0/8 192.0.2.0/24\n"
-		  "\tzone a.test. /z/a.view-inside.zone\n}\n");
+	char *text = n ? render_auth_conf(n, paths, err, sizeof err) : NULL;
+	CHECK(text && strncmp(text, "# dnsim-auth for node ns, written by the supervisor\n", 52) == 0);
+	/* What the daemon reads back from it. */
+	auth_config c;
+	CHECK(auth_config_init(&c));
+	CHECK(text && auth_config_parse(&c, "auth.conf", text, strlen(text), err, sizeof err));
+	CHECK_INT(c.nlisten, 1);
+	CHECK_STR(c.identity, "ns");
+	CHECK_STR(c.query_log, "stderr");
+	CHECK_INT(c.rate_limit, 20);
+	CHECK_INT(c.nviews, 2);
+	if (c.nviews == 2) {
+		CHECK(c.views[0].nzones == 1 && strcmp(c.views[0].zones[0].file, "/z/a.zone") == 0);
+		CHECK_STR(c.views[1].name, "inside");
+		CHECK_INT(c.views[1].nmatch, 2);
+		CHECK(c.views[1].nzones == 1 &&
+		      strcmp(c.views[1].zones[0].file, "/z/a.view-inside.zone") == 0);
+	}
+	auth_config_free(&c);
 	free(text);
 	topo_free(&t);
 }
@@ -92,12 +107,21 @@ static void test_resolver_conf(void)
 	char err[256];
 	CHECK(model_from(&m, tiny_files, err, sizeof err));
 	const topo_node *res = topo_node_find(&m.t, "res");
-	char *text = res ? render_resolver_conf(&m.t, res, "/run/x") : NULL;
-	CHECK_STR(text, "# dnsim-resolver for node res, written by the supervisor\n"
-		  "identity res\nquery-log stderr\nroot-hints /run/x/root.hints\n"
-		  "control /run/x/control\ntrace /run/x/trace.jsonl\nlisten 127.0.0.1\n"
-		  "listen 198.51.100.53\nlisten 2001:db8:5::53\n"
-		  "allow 127.0.0.0/8 ::1 198.51.100.53 2001:db8:5::53 198.51.100.0/24\n");
+	char *text = res ? render_resolver_conf(&m.t, res, "/run/x", err, sizeof err) : NULL;
+	CHECK(text && strncmp(text, "# dnsim-resolver for node res, written by the supervisor\n",
+			      56) == 0);
+	res_config c;
+	CHECK(res_config_init(&c));
+	CHECK(text && res_config_parse(&c, "resolver.conf", text, strlen(text), err, sizeof err));
+	CHECK_STR(c.identity, "res");
+	CHECK_STR(c.hints_file, "/run/x/root.hints");
+	CHECK_STR(c.control, "/run/x/control");
+	CHECK_STR(c.trace, "/run/x/trace.jsonl");
+	/* 127.0.0.1 and the node's two addresses. */
+	CHECK_INT(c.nlisten, 3);
+	/* Loopback (both), the node's own two, and its allow list. */
+	CHECK_INT(c.nallow, 5);
+	res_config_free(&c);
 	free(text);
 	topo_model_free(&m);
 }
@@ -118,10 +142,22 @@ static void test_resolver_open_to_the_simulated_world_only(void)
 		fprintf(stderr, "%s\n", err);
 		return;
 	}
-	char *text = render_resolver_conf(&t, &t.nodes[0], "/d");
-	CHECK(text && strstr(text, "allow 127.0.0.0/8 ::1 198.51.100.53 198.51.100.0/24 "
-			     "2001:db8:5::/64 203.0.113.0/24\n"));
-	CHECK(text && strstr(text, "block ads.test\nsinkhole 192.0.2.1\n"));
+	char *text = render_resolver_conf(&t, &t.nodes[0], "/d", err, sizeof err);
+	res_config c;
+	CHECK(res_config_init(&c));
+	CHECK(text && res_config_parse(&c, "r.conf", text, strlen(text), err, sizeof err));
+	/* Loopback (2), its own address, and every network of the world. */
+	CHECK_INT(c.nallow, 6);
+	CHECK_INT(c.nblock, 1);
+	CHECK(c.has_sinkhole4 && memcmp(c.sinkhole4, "\xc0\x00\x02\x01", 4) == 0);
+	net_prefix outside;
+	CHECK(net_prefix_parse("192.0.2.0/24", &outside));
+	bool open_outside = false;
+	for (size_t i = 0; i < c.nallow; i++)
+		open_outside |= c.allow[i].family == outside.family &&
+				memcmp(c.allow[i].bytes, outside.bytes, 4) == 0;
+	CHECK(!open_outside);
+	res_config_free(&c);
 	free(text);
 	topo_free(&t);
 }

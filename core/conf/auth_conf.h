@@ -1,11 +1,13 @@
 /* dnsim-auth settings: from the command line and an optional config file
- * (what flags cannot say well: views, transfer ACLs, logging).
+ * (what flags cannot say well: views, transfer ACLs, logging), in the
+ * syntax of conf/conffile.h:
  *
  *   listen 192.0.2.53[@PORT]
  *   zone ORIGIN FILE
  *   max-udp-size 1232
- *   tcp-idle-timeout SECONDS
- *   tcp-max-connections N
+ *   tcp-idle-timeout SECONDS       tcp-message-timeout SECONDS
+ *   tcp-max-connections N          tcp-output-limit BYTES
+ *   rate-limit N                   rate-limit-slip N
  *   allow-transfer PREFIX [PREFIX...]
  *   query-log stderr|off|FILE
  *   identity NAME
@@ -16,13 +18,16 @@
  *
  * Zones outside any view make up the default view, which answers the
  * clients that no view matches. */
-#ifndef DNSIM_AUTH_CONFIG_H
-#define DNSIM_AUTH_CONFIG_H
+#ifndef DNSIM_CONF_AUTH_CONF_H
+#define DNSIM_CONF_AUTH_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conf/conffile.h"
 #include "io/addr.h"
+
+#define AUTH_TCP_MAX_DEFAULT 100
 
 typedef struct auth_zone_conf {
 	char *origin;
@@ -44,8 +49,7 @@ typedef struct auth_config {
 	auth_view_conf *views;
 	size_t nviews;
 	size_t max_udp;
-	unsigned tcp_idle;
-	unsigned tcp_max;
+	conf_tcp tcp;
 	net_prefix *xfr;
 	size_t nxfr;
 	char *query_log;    /* NULL: off; "stderr"; or a file path */
@@ -58,10 +62,16 @@ typedef struct auth_config {
 bool auth_config_init(auth_config *c);
 void auth_config_free(auth_config *c);
 
-/* Read a config file into c.  On error returns false with a message
+/* Add the settings in `text` (len octets, the contents of the file
+ * named `file`) to c.  On error returns false with a message
  * "FILE:LINE: what is wrong" in err. */
-bool auth_config_read(auth_config *c, const char *path, char *err,
-		      size_t errsz);
+bool auth_config_parse(auth_config *c, const char *file, const char *text,
+		       size_t len, char *err, size_t errsz);
+
+/* The settings as config-file text that auth_config_parse() reads back
+ * into the same settings; malloc'd, or NULL with a message in err (a
+ * value the syntax cannot carry, or out of memory). */
+char *auth_config_write(const auth_config *c, char *err, size_t errsz);
 
 /* The pieces the command line adds; false with a message in err. */
 bool auth_config_add_listen(auth_config *c, const char *text, char *err,
@@ -70,5 +80,12 @@ bool auth_config_add_zone(auth_config *c, size_t view, const char *origin,
 			  const char *file, char *err, size_t errsz);
 bool auth_config_add_xfr(auth_config *c, const char *prefix, char *err,
 			 size_t errsz);
+/* A new view, empty, at the end of c->views (its index is nviews - 1
+ * after); false when the name is taken ("default" is the default view's). */
+bool auth_config_add_view(auth_config *c, const char *name, char *err,
+			  size_t errsz);
+/* A prefix whose clients see view `view` (not the default view, 0). */
+bool auth_config_add_match(auth_config *c, size_t view, const char *prefix,
+			   char *err, size_t errsz);
 
 #endif

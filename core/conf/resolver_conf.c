@@ -1,8 +1,8 @@
-/* dnsim-resolver's settings. */
-#include "config.h"
+/* dnsim-resolver's settings: read from config-file text and the
+ * command line, and written back as text. */
+#include "resolver_conf.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,7 @@ bool res_config_init(res_config *c)
 	c->max_neg_ttl = 3600;
 	c->qmin = true;
 	c->prefetch = true;
+	conf_tcp_init(&c->tcp, RES_TCP_MAX_DEFAULT);
 	return true;
 }
 
@@ -39,44 +40,19 @@ static bool set_string(char **slot, const char *v)
 	return *slot != NULL;
 }
 
-static bool parse_bool(const char *v, bool *out)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0) {
-		*out = true;
-		return true;
-	}
-	if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0) {
-		*out = false;
-		return true;
-	}
-	return false;
-}
-
-static bool parse_u32(const char *v, uint64_t max, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (*v < '0' || *v > '9')
-		return false;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || *end || n > max)
-		return false;
-	*out = n;
-	return true;
-}
-
 bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		    char *err, size_t errsz)
 {
 	uint64_t v;
+	int tcp = conf_tcp_set(&c->tcp, key, w, n, err, errsz);
+	if (tcp != 0)
+		return tcp > 0;
 	if (strcmp(key, "listen") == 0) {
 		net_addr *a;
 		for (size_t i = 0; i < n; i++) {
 			net_addr tmp;
-			if (!net_addr_parse(w[i], 53, &tmp)) {
-				snprintf(err, errsz, "\"%s\" is not an address (ADDR or ADDR@PORT)", w[i]);
+			if (!conf_parse_addr(w[i], &tmp, err, errsz))
 				return false;
-			}
 			if ((a = array_grow(&c->listen, &c->nlisten, sizeof *a)) == NULL)
 				goto nomem;
 			*a = tmp;
@@ -90,10 +66,8 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 			goto usage;
 		for (size_t i = 0; i < n; i++) {
 			net_prefix tmp, *p;
-			if (!net_prefix_parse(w[i], &tmp)) {
-				snprintf(err, errsz, "\"%s\" is not a prefix (ADDR or ADDR/LEN, host bits zero)", w[i]);
+			if (!conf_parse_prefix(w[i], &tmp, err, errsz))
 				return false;
-			}
 			if ((p = array_grow(&c->allow, &c->nallow, sizeof *p)) == NULL)
 				goto nomem;
 			*p = tmp;
@@ -135,7 +109,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		return set_string(&c->query_log, a) || (snprintf(err, errsz, "out of memory"), false);
 	}
 	if (strcmp(key, "cache-size") == 0) {
-		if (!parse_u32(a, 1ull << 40, &v) || v < 4096) {
+		if (!conf_parse_uint(a, 4096, 1ull << 40, &v)) {
 			snprintf(err, errsz, "cache-size wants a number of bytes, at least 4096");
 			return false;
 		}
@@ -143,7 +117,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		return true;
 	}
 	if (strcmp(key, "max-ttl") == 0 || strcmp(key, "max-negative-ttl") == 0) {
-		if (!parse_u32(a, 0x7fffffff, &v)) {
+		if (!conf_parse_uint(a, 0, 0x7fffffff, &v)) {
 			snprintf(err, errsz, "%s wants seconds (0-2147483647)", key);
 			return false;
 		}
@@ -155,7 +129,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 	}
 	if (strcmp(key, "qname-minimisation") == 0 || strcmp(key, "prefetch") == 0) {
 		bool b;
-		if (!parse_bool(a, &b)) {
+		if (!conf_parse_bool(a, &b)) {
 			snprintf(err, errsz, "%s wants yes or no", key);
 			return false;
 		}
@@ -179,7 +153,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 	snprintf(err, errsz,
 		 "unknown setting \"%s\" (known: listen, root-hints, allow, cache-size, "
 		 "max-ttl, max-negative-ttl, qname-minimisation, prefetch, block, "
-		 "sinkhole, trace, query-log, control, identity)", key);
+		 "sinkhole, trace, query-log, control, identity, " CONF_TCP_KEYS ")", key);
 	return false;
 usage:
 	snprintf(err, errsz, "%s: wrong number of values", key);
@@ -189,32 +163,65 @@ nomem:
 	return false;
 }
 
-bool res_config_read(res_config *c, const char *path, char *err, size_t errsz)
+bool res_config_parse(res_config *c, const char *file, const char *text,
+		      size_t len, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	/* The reader holds a whole line's words: too big for the stack. */
+	conf_reader *r = malloc(sizeof *r);
+	if (r == NULL) {
+		snprintf(err, errsz, "%s: out of memory", file);
 		return false;
 	}
-	char line[4096], msg[512];
-	unsigned lineno = 0;
-	bool ok = true;
-	while (ok && fgets(line, sizeof line, f)) {
-		lineno++;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *w[64];
-		size_t n = 0;
-		for (char *t = strtok(line, " \t\r\n"); t && n < 64; t = strtok(NULL, " \t\r\n"))
-			w[n++] = t;
-		if (n == 0)
-			continue;
-		if (!res_config_set(c, w[0], w + 1, n - 1, msg, sizeof msg)) {
-			snprintf(err, errsz, "%s:%u: %s", path, lineno, msg);
-			ok = false;
+	conf_reader_init(r, file, text, len, NULL);
+	char msg[512];
+	int rc;
+	while ((rc = conf_reader_next(r, err, errsz)) > 0)
+		if (!res_config_set(c, r->words[0], r->words + 1, r->nwords - 1, msg,
+				    sizeof msg)) {
+			conf_error(r, err, errsz, "%s", msg);
+			rc = -1;
+			break;
 		}
-	}
-	fclose(f);
-	return ok;
+	free(r);
+	return rc == 0;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void name_item(const void *items, size_t i, char *out, size_t outsz)
+{
+	const dns_name *n = (const dns_name *)items + i;
+	if (dns_name_to_text(n->data, out, outsz, NULL) != DNS_OK)
+		snprintf(out, outsz, "%s", "");  /* refused as a word */
+}
+
+static void write_string(conf_writer *w, const char *key, const char *value)
+{
+	if (value)
+		conf_write_line(w, "", key, &value, 1);
+}
+
+char *res_config_write(const res_config *c, char *err, size_t errsz)
+{
+	conf_writer w;
+	conf_writer_init(&w);
+	conf_write_addrs(&w, "listen", c->listen, c->nlisten);
+	char a[80];
+	write_string(&w, "root-hints", c->hints_file);
+	conf_write_list(&w, "", "allow", c->allow, c->nallow, conf_prefix_item);
+	conf_printf(&w, "cache-size %zu\nmax-ttl %u\nmax-negative-ttl %u\n",
+		    c->cache_bytes, c->max_ttl, c->max_neg_ttl);
+	conf_printf(&w, "qname-minimisation %s\nprefetch %s\n", c->qmin ? "yes" : "no",
+		    c->prefetch ? "yes" : "no");
+	conf_write_list(&w, "", "block", c->block, c->nblock, name_item);
+	if (c->has_sinkhole4 && inet_ntop(AF_INET, c->sinkhole4, a, sizeof a))
+		conf_printf(&w, "sinkhole %s\n", a);
+	if (c->has_sinkhole6 && inet_ntop(AF_INET6, c->sinkhole6, a, sizeof a))
+		conf_printf(&w, "sinkhole %s\n", a);
+	write_string(&w, "trace", c->trace);
+	write_string(&w, "query-log", c->query_log ? c->query_log : "off");
+	write_string(&w, "control", c->control);
+	write_string(&w, "identity", c->identity);
+	conf_tcp_write(&w, &c->tcp);
+	return conf_writer_finish(&w, err, errsz);
 }

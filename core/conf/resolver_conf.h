@@ -1,4 +1,5 @@
-/* dnsim-resolver settings, from flags and an optional config file:
+/* dnsim-resolver settings, from flags and an optional config file in
+ * the syntax of conf/conffile.h:
  *
  *   listen ADDR[@PORT]           root-hints FILE
  *   allow PREFIX...              (clients allowed to ask; others REFUSED)
@@ -9,16 +10,21 @@
  *   trace FILE|stderr            query-log FILE|stderr|off
  *   control PATH                 (a Unix socket: stats, dump, flush [NAME])
  *   identity NAME
+ *   tcp-idle-timeout SECONDS     tcp-message-timeout SECONDS
+ *   tcp-max-connections N        tcp-output-limit BYTES
  */
-#ifndef DNSIM_RESOLVER_CONFIG_H
-#define DNSIM_RESOLVER_CONFIG_H
+#ifndef DNSIM_CONF_RESOLVER_CONF_H
+#define DNSIM_CONF_RESOLVER_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf/conffile.h"
 #include "dns/name.h"
 #include "io/addr.h"
+
+#define RES_TCP_MAX_DEFAULT 256
 
 typedef struct res_config {
 	net_addr *listen;
@@ -38,6 +44,7 @@ typedef struct res_config {
 	char *query_log;
 	char *control;
 	char *identity;
+	conf_tcp tcp;
 } res_config;
 
 bool res_config_init(res_config *c);
@@ -48,7 +55,14 @@ void res_config_free(res_config *c);
 bool res_config_set(res_config *c, const char *key, char **words, size_t n,
 		    char *err, size_t errsz);
 
-/* Read a file of settings; errors as "FILE:LINE: message". */
-bool res_config_read(res_config *c, const char *path, char *err, size_t errsz);
+/* Add the settings in `text` (len octets, the contents of the file
+ * named `file`); errors as "FILE:LINE: message". */
+bool res_config_parse(res_config *c, const char *file, const char *text,
+		      size_t len, char *err, size_t errsz);
+
+/* The settings as config-file text that res_config_parse() reads back
+ * into the same settings; malloc'd, or NULL with a message in err (a
+ * value the syntax cannot carry, or out of memory). */
+char *res_config_write(const res_config *c, char *err, size_t errsz);
 
 #endif

@@ -1,0 +1,312 @@
+/* dnsim-auth's config file: what it accepts, and the file:line of what
+ * it does not. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "conf/auth_conf.h"
+
+static char path[64];
+
+static bool read_text(auth_config *c, const char *text, char *err, size_t errsz)
+{
+	snprintf(path, sizeof path, "/tmp/dnsim-test-conf-%d", (int)getpid());
+	CHECK(auth_config_init(c));
+	return auth_config_parse(c, path, text, strlen(text), err, errsz);
+}
+
+static void test_full_config(void)
+{
+	auth_config c;
+	char err[512] = "";
+	bool ok = read_text(&c,
+		"# a server with split horizon\n"
+		"listen 192.0.2.53\n"
+		"listen 2001:db8::53@5353   # and IPv6\n"
+		"zone example.com. /z/outside.zone\n"
+		"max-udp-size 4096\n"
+		"tcp-idle-timeout 5\n"
+		"tcp-max-connections 7\n"
+		"allow-transfer 192.0.2.0/24 2001:db8::/32\n"
+		"query-log stderr\n"
+		"identity ns1\n"
+		"view inside{\n"
+		"    match 10.0.0.0/8\n"
+		"    zone example.com /z/inside.zone\n"
+		"}\n", err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	CHECK_INT(c.nlisten, 2);
+	CHECK_INT(c.max_udp, 4096);
+	CHECK_INT(c.tcp.idle_s, 5);
+	CHECK_INT(c.tcp.max_conns, 7);
+	CHECK_INT(c.nxfr, 2);
+	CHECK_STR(c.query_log, "stderr");
+	CHECK_STR(c.identity, "ns1");
+	CHECK_INT(c.nviews, 2);
+	CHECK_STR(c.views[1].name, "inside");
+	CHECK_INT(c.views[1].nmatch, 1);
+	CHECK_INT(c.views[0].nzones, 1);
+	CHECK_INT(c.views[1].nzones, 1);
+	CHECK_STR(c.views[1].zones[0].file, "/z/inside.zone");
+	auth_config_free(&c);
+}
+
+/* The error names the line and says what is wrong. */
+static void bad(const char *text, unsigned line, const char *words)
+{
+	auth_config c;
+	char err[512] = "", want[128];
+	CHECK(!read_text(&c, text, err, sizeof err));
+	snprintf(want, sizeof want, "%s:%u: ", path, line);
+	if (strncmp(err, want, strlen(want)) != 0 || strstr(err, words) == NULL) {
+		fprintf(stderr, "  got \"%s\", wanted line %u and \"%s\"\n", err,
+			line, words);
+		CHECK(0);
+	}
+	auth_config_free(&c);
+}
+
+static void test_errors(void)
+{
+	bad("listen 192.0.2.1\nlisen 192.0.2.2\n", 2, "unknown setting \"lisen\"");
+	bad("listen 192.0.2.300\n", 1, "not an address");
+	bad("listen 192.0.2.1@0\n", 1, "not an address");
+	bad("zone example.com.\n", 1, "expected: zone ORIGIN FILE");
+	bad("zone a..b f\n", 1, "not a zone name");
+	bad("zone a. f\nzone A. g\n", 2, "given twice");
+	bad("max-udp-size 100\n", 1, "512..65535");
+	bad("allow-transfer 192.0.2.1/24\n", 1, "host bits zero");
+	bad("match 10.0.0.0/8\n", 1, "inside a view");
+	bad("view v {\nlisten 192.0.2.1\n}\n", 2, "not allowed inside a view");
+	bad("view v {\nzone a. f\n", 2, "not closed");
+	bad("}\n", 1, "without an open view");
+	bad("view v {\n}\nview v {\n}\n", 3, "defined twice");
+	bad("view v {\nview w {\n", 2, "do not nest");
+}
+
+static void test_prefix_matching(void)
+{
+	net_prefix p;
+	net_addr a;
+	CHECK(net_prefix_parse("198.51.100.0/24", &p));
+	CHECK(net_addr_parse("198.51.100.7", 53, &a));
+	CHECK(net_prefix_match(&p, (struct sockaddr *)&a.ss));
+	CHECK(net_addr_parse("198.51.101.7", 53, &a));
+	CHECK(!net_prefix_match(&p, (struct sockaddr *)&a.ss));
+	CHECK(net_addr_parse("::ffff:198.51.100.9", 53, &a));
+	CHECK(net_prefix_match(&p, (struct sockaddr *)&a.ss));
+	CHECK(net_prefix_parse("2001:db8::/33", &p));
+	CHECK(net_addr_parse("2001:db8:7fff::1@5353", 53, &a));
+	CHECK(net_prefix_match(&p, (struct sockaddr *)&a.ss));
+	CHECK(net_addr_parse("2001:db8:8000::1", 53, &a));
+	CHECK(!net_prefix_match(&p, (struct sockaddr *)&a.ss));
+	CHECK(net_prefix_parse("0.0.0.0/0", &p));
+	CHECK(!net_prefix_parse("10.0.0.0/33", &p));
+	CHECK(!net_prefix_parse("10.0.0.0/", &p));
+	CHECK(!net_addr_parse("10.0.0.1@", 53, &a));
+	CHECK(!net_addr_parse("10.0.0.1@70000", 53, &a));
+}
+
+/* ---- beyond the tests moved from tests/unit/auth ---------------------- */
+
+static void test_defaults_and_tcp_settings(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(read_text(&c, "", err, sizeof err));
+	CHECK_INT(c.max_udp, 1232);
+	CHECK_INT(c.tcp.idle_s, 10);
+	CHECK_INT(c.tcp.max_conns, 100);
+	CHECK_INT(c.tcp.message_s, 0);
+	CHECK_INT(c.tcp.output_max, 262144);
+	CHECK_INT(c.rate_limit, 0);
+	CHECK_INT(c.rate_slip, 2);
+	CHECK_INT(c.nviews, 1);
+	CHECK(c.query_log == NULL);
+	auth_config_free(&c);
+
+	CHECK(read_text(&c, "tcp-message-timeout 4\ntcp-output-limit 65536\n"
+			"query-log stderr\nquery-log off\n", err, sizeof err));
+	CHECK_INT(c.tcp.message_s, 4);
+	CHECK_INT(c.tcp.output_max, 65536);
+	CHECK(c.query_log == NULL);
+	auth_config_free(&c);
+}
+
+static void test_more_errors(void)
+{
+	bad("tcp-output-limit 10\n", 1, "expected: tcp-output-limit 1024..");
+	bad("\n\ntcp-idle-timeout 0\n", 3, "expected: tcp-idle-timeout 1..3600");
+	bad("view v {\ntcp-idle-timeout 5\n}\n", 2, "not allowed inside a view");
+	bad("view v {\n}\nview v2 { x\n", 3, "expected: view NAME {");
+	bad("view default {\n}\n", 1, "view default is defined twice");
+	bad("zone a. {\n", 1, "unexpected '{'");
+	bad("rate-limit 1000001\n", 1, "expected: rate-limit");
+	bad("rate-limit-slip 101\n", 1, "expected: rate-limit-slip 0..100");
+	bad("identity\n", 1, "expected: identity NAME");
+	bad("query-log a b\n", 1, "expected: query-log");
+	bad("allow-transfer\n", 1, "expected: allow-transfer PREFIX");
+	bad("view v {\nmatch\n}\n", 2, "expected: match PREFIX");
+	bad("view v {\nmatch 10.0.0.1/8\n}\n", 2, "host bits zero");
+	bad("listen\n", 1, "expected: listen ADDR[@PORT]");
+	bad("x\0y\n", 1, "unknown setting \"x\"");  /* the text ends at its NUL here */
+	bad("# one\nlisten 192.0.2.1 # two\nbogus 1\n", 3, "known: listen, zone, view");
+}
+
+/* Everything set, written, read back: the same settings, and the same
+ * text when written again. */
+static void test_round_trip(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	memset(&back, 0, sizeof back);
+	bool ok = read_text(&c,
+		"listen 192.0.2.53\n"
+		"listen 2001:db8::53@5353\n"
+		"zone example.com. /z/outside.zone\n"
+		"zone . /z/root.zone\n"
+		"max-udp-size 4096\n"
+		"tcp-idle-timeout 5\ntcp-message-timeout 3\n"
+		"tcp-max-connections 7\ntcp-output-limit 8192\n"
+		"rate-limit 50\nrate-limit-slip 0\n"
+		"allow-transfer 192.0.2.0/24 2001:db8::/32 10.0.0.1 10.0.0.2 10.0.0.3\n"
+		"allow-transfer 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8\n"
+		"query-log /var/log/q.log\n"
+		"identity ns1\n"
+		"view inside {\n match 10.0.0.0/8 ::1\n zone example.com /z/inside.zone\n}\n"
+		"view empty {\n}\n", err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	if (text == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		auth_config_free(&c);
+		return;
+	}
+	ok = read_text(&back, text, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n%s", err, text);
+	CHECK(ok);
+	CHECK_INT(back.nlisten, 2);
+	CHECK_MEM(back.listen, c.listen, 2 * sizeof *c.listen);
+	CHECK_INT(back.max_udp, 4096);
+	CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
+	CHECK_INT(back.tcp.message_s, 3);
+	CHECK_INT(back.rate_limit, 50);
+	CHECK_INT(back.rate_slip, 0);
+	CHECK_INT(back.nxfr, 10);
+	CHECK_MEM(back.xfr, c.xfr, 10 * sizeof *c.xfr);
+	CHECK_STR(back.query_log, "/var/log/q.log");
+	CHECK_STR(back.identity, "ns1");
+	CHECK_INT(back.nviews, 3);
+	for (size_t v = 0; v < 3 && back.nviews == 3; v++) {
+		CHECK_STR(back.views[v].name, c.views[v].name);
+		CHECK_INT(back.views[v].nmatch, c.views[v].nmatch);
+		if (c.views[v].nmatch && back.views[v].nmatch == c.views[v].nmatch)
+			CHECK_MEM(back.views[v].match, c.views[v].match,
+				  c.views[v].nmatch * sizeof *c.views[v].match);
+		CHECK_INT(back.views[v].nzones, c.views[v].nzones);
+		for (size_t z = 0; z < c.views[v].nzones && z < back.views[v].nzones; z++) {
+			CHECK_STR(back.views[v].zones[z].origin, c.views[v].zones[z].origin);
+			CHECK_STR(back.views[v].zones[z].file, c.views[v].zones[z].file);
+		}
+	}
+	char *again = auth_config_write(&back, err, sizeof err);
+	CHECK(again != NULL && strcmp(again, text) == 0);
+	free(again);
+	free(text);
+	auth_config_free(&back);
+
+	/* The defaults, and an off query log, come back as they were. */
+	auth_config_free(&c);
+	CHECK(auth_config_init(&c));
+	text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	ok = text && read_text(&back, text, err, sizeof err);
+	CHECK(ok);
+	if (ok) {
+		CHECK(back.query_log == NULL && back.identity == NULL);
+		CHECK_INT(back.max_udp, c.max_udp);
+		CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
+		CHECK_INT(back.rate_slip, c.rate_slip);
+		CHECK_INT(back.nviews, 1);
+	}
+	free(text);
+	auth_config_free(&back);
+	auth_config_free(&c);
+}
+
+/* A config built the way the simulator builds one: by the add functions,
+ * then written. */
+static void test_built_and_written(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	memset(&back, 0, sizeof back);
+	CHECK(auth_config_init(&c));
+	CHECK(auth_config_add_listen(&c, "198.18.1.1", err, sizeof err));
+	CHECK(auth_config_add_zone(&c, 0, ".", "/sim/root.zone", err, sizeof err));
+	CHECK(auth_config_add_view(&c, "inside", err, sizeof err));
+	CHECK(!auth_config_add_view(&c, "inside", err, sizeof err));
+	CHECK_STR(err, "view inside is defined twice");
+	CHECK(!auth_config_add_view(&c, "default", err, sizeof err));
+	CHECK(auth_config_add_match(&c, 1, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 0, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 2, "10.0.0.0/8", err, sizeof err));
+	CHECK(!auth_config_add_match(&c, 1, "10.0.0.1/8", err, sizeof err));
+	CHECK(auth_config_add_zone(&c, 1, "corp.example.", "/sim/corp.zone", err, sizeof err));
+	c.tcp.max_conns = 3;
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	CHECK(text && strstr(text, "view inside {\n\tmatch 10.0.0.0/8\n"
+				"\tzone corp.example. /sim/corp.zone\n}\n") != NULL);
+	CHECK(text && strstr(text, "tcp-max-connections 3\n") != NULL);
+	bool ok = text && read_text(&back, text, err, sizeof err);
+	CHECK(ok);
+	if (ok) {
+		CHECK_INT(back.nviews, 2);
+		CHECK_INT(back.views[1].nmatch, 1);
+		CHECK_STR(back.views[1].zones[0].origin, "corp.example.");
+		CHECK_INT(back.tcp.max_conns, 3);
+	}
+	free(text);
+	auth_config_free(&back);
+	auth_config_free(&c);
+}
+
+/* What the syntax cannot carry is refused, not written wrong. */
+static void test_write_refuses(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(auth_config_init(&c));
+	CHECK(auth_config_add_zone(&c, 0, "example.com.", "/my zones/a.zone", err, sizeof err));
+	CHECK(auth_config_write(&c, err, sizeof err) == NULL);
+	CHECK(strstr(err, "\"/my zones/a.zone\" cannot be written") != NULL);
+	auth_config_free(&c);
+
+	CHECK(read_text(&c, "view v {\n}\n", err, sizeof err));
+	free(c.views[1].name);
+	c.views[1].name = strdup("a#b");
+	CHECK(c.views[1].name != NULL);
+	CHECK(auth_config_write(&c, err, sizeof err) == NULL);
+	CHECK(strstr(err, "\"a#b\" cannot be written") != NULL);
+	auth_config_free(&c);
+}
+
+int main(void)
+{
+	RUN(test_full_config);
+	RUN(test_errors);
+	RUN(test_prefix_matching);
+	RUN(test_defaults_and_tcp_settings);
+	RUN(test_more_errors);
+	RUN(test_round_trip);
+	RUN(test_built_and_written);
+	RUN(test_write_refuses);
+	return check_summary("test_auth_conf");
+}
