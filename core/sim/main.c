@@ -53,7 +53,7 @@ static const verb verbs[] = {
 	  "named), each direction, at once; 0 removes one; show: the\n"
 	  "impairments in force (and what the relay did)", cmd_link },
 	{ "list", "", "the sims that are up", cmd_list },
-	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid]",
+	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]",
 	  "resolve NAME from a host (default laptop) and draw\n"
 	  "every hop its resolver made, with times; --cold\n"
 	  "flushes the resolver's cache first", cmd_trace },

@@ -9,7 +9,7 @@
 
 #define LINE_MAX_COPY 2048
 
-void reader_init(event_reader *r, const char *node, bool resolver, event_name_fn name,
+bool reader_init(event_reader *r, const char *node, bool resolver, event_name_fn name,
 		 void *ctx)
 {
 	memset(r, 0, sizeof *r);
@@ -17,6 +17,23 @@ void reader_init(event_reader *r, const char *node, bool resolver, event_name_fn
 	r->resolver = resolver;
 	r->name = name;
 	r->ctx = ctx;
+	if (!resolver)
+		return true;
+	r->req = calloc(READER_PENDING, sizeof *r->req);
+	r->cl = calloc(READER_CLIENTS, sizeof *r->cl);
+	if (r->req == NULL || r->cl == NULL) {
+		reader_free(r);
+		return false;
+	}
+	return true;
+}
+
+void reader_free(event_reader *r)
+{
+	free(r->req);
+	free(r->cl);
+	r->req = NULL;
+	r->cl = NULL;
 }
 
 /* The lane of an address: its node, or the address without its port. */
@@ -127,7 +144,7 @@ size_t reader_trace_line(event_reader *r, const char *line, size_t len, sim_even
 {
 	char buf[LINE_MAX_COPY];
 	size_t n = 0;
-	if (len >= sizeof buf)
+	if (r->req == NULL || len >= sizeof buf)
 		return 0;       /* no trace line is this long: not one of ours */
 	memcpy(buf, line, len);
 	buf[len] = '\0';
@@ -393,6 +410,8 @@ size_t reader_log_line(event_reader *r, const char *line, size_t len, long long 
 
 void reader_expire(event_reader *r, long long now_ms, long long max_ms)
 {
+	if (r->req == NULL)
+		return;
 	for (size_t i = 0; i < READER_CLIENTS; i++)
 		if (r->cl[i].used && now_ms - r->cl[i].since > max_ms)
 			r->cl[i].used = false;

@@ -31,8 +31,8 @@
  * set when that node is a dnsim-resolver (it traces its own queries). */
 typedef const char *(*event_name_fn)(void *ctx, const char *addr, bool *traced);
 
-#define READER_PENDING 256     /* requests followed at once per resolver */
-#define READER_CLIENTS 256     /* clients waiting for a resolution */
+#define READER_PENDING 128     /* requests followed at once per resolver */
+#define READER_CLIENTS 128     /* clients waiting for a resolution */
 
 typedef struct reader_request {
 	unsigned rq;                      /* the resolver's request id; 0: free */
@@ -61,9 +61,10 @@ typedef struct event_reader {
 	bool resolver;                    /* dnsim-resolver, else dnsim-auth */
 	event_name_fn name;
 	void *ctx;
-	reader_request req[READER_PENDING];
+	/* A resolver's tables (NULL for dnsim-auth, which needs none). */
+	reader_request *req;             /* READER_PENDING of them */
 	size_t next_req;
-	reader_client cl[READER_CLIENTS];
+	reader_client *cl;               /* READER_CLIENTS of them */
 	size_t next_cl;
 } event_reader;
 
@@ -71,9 +72,11 @@ typedef struct event_reader {
 #define READER_EVENTS_MAX 8
 
 /* A reader for the server on `node` (resolver: dnsim-resolver, else
- * dnsim-auth).  It is large (a few hundred kilobytes): allocate it. */
-void reader_init(event_reader *r, const char *node, bool resolver, event_name_fn name,
+ * dnsim-auth); false when out of memory.  A resolver's reader holds
+ * about a hundred kilobytes, an authoritative server's nothing. */
+bool reader_init(event_reader *r, const char *node, bool resolver, event_name_fn name,
 		 void *ctx);
+void reader_free(event_reader *r);
 
 /* One line of the node's trace (no newline needed); the events it makes
  * go to out (READER_EVENTS_MAX of them at most), their number returned. */
