@@ -83,6 +83,10 @@ static const verb verbs[] = {
 	{ "tutorial", "[N] [--auto]",
 	  "list the lessons, or run lesson N step by step against\n"
 	  "the live sim (--auto: without pausing)", cmd_tutorial },
+	{ "web", "[--port N]",
+	  "watch the sim live in a browser: the map, every DNS\n"
+	  "message as it happens, traces and lessons (127.0.0.1\n"
+	  "only, default port 8053, with the token it prints)", cmd_web },
 	{ "help", "", "this text", cmd_help },
 };
 

@@ -173,6 +173,8 @@ size_t reader_trace_line(event_reader *r, const char *line, size_t len, sim_even
 		json_field_str(buf, "qtype", qtype, sizeof qtype);
 		json_field_str(buf, "transport", transport, sizeof transport);
 		lane(r, server, q->server, sizeof q->server, &traced);
+		snprintf(q->asked, sizeof q->asked, "%s", qname);
+		snprintf(q->asked_type, sizeof q->asked_type, "%s", qtype);
 		q->waiting = true;
 		snprintf(q->transport, sizeof q->transport, "%s",
 			 strcmp(transport, "tcp") == 0 ? "tcp" : "udp");
@@ -202,6 +204,8 @@ size_t reader_trace_line(event_reader *r, const char *line, size_t len, sim_even
 		sim_event *e = new_event(out, &n, EVENT_TIMEOUT, t, r->node, q->server, "trace");
 		if (e == NULL)
 			return n;
+		snprintf(e->qname, sizeof e->qname, "%s", q->asked);
+		snprintf(e->qtype, sizeof e->qtype, "%s", q->asked_type);
 		snprintf(e->transport, sizeof e->transport, "%s", q->transport);
 		snprintf(e->detail, sizeof e->detail, "%s: no answer", ev);
 		return n;
@@ -215,6 +219,8 @@ size_t reader_trace_line(event_reader *r, const char *line, size_t len, sim_even
 		sim_event *e = new_event(out, &n, kind, t, q->server, r->node, "trace");
 		if (e == NULL)
 			return n;
+		snprintf(e->qname, sizeof e->qname, "%s", q->asked);
+		snprintf(e->qtype, sizeof e->qtype, "%s", q->asked_type);
 		snprintf(e->transport, sizeof e->transport, "%s", q->transport);
 		snprintf(e->detail, sizeof e->detail, "%s", label);
 		if (kind == EVENT_NXDOMAIN)

@@ -39,6 +39,8 @@ typedef struct reader_request {
 	bool client;                      /* started by a client (parent 0) */
 	bool waiting;                     /* a query sent, no reply yet */
 	char server[EVENT_NODE_MAX];
+	char asked[EVENT_QNAME_MAX];      /* what the query in flight asks */
+	char asked_type[16];
 	char qname[EVENT_QNAME_MAX];      /* the request's own name and type */
 	char qtype[16];
 	char transport[4];

@@ -22,6 +22,7 @@ LAYERS = [
     ["netns"],                    # namespaces, netlink, build, teardown, state
     ["runtime"],                  # the running sim: monitor, services, probes
     ["draw", "teach"],            # pictures; lessons and exercises
+    ["web"],                      # the browser view of a running sim
     ["sim", "tools", "linkd"],    # the command line; small tools; the link relay
 ]
 

@@ -72,6 +72,9 @@ static void test_cold_resolution(void)
 	CHECK_STR(ev[0].from, "a-root");
 	CHECK_STR(ev[0].to, "isp-resolver");
 	CHECK_STR(ev[0].detail, "referral to com.: NS a.gtld-servers.net. (1 glue)");
+	/* A reply names what was asked. */
+	CHECK_STR(ev[0].qname, "com.");
+	CHECK_STR(ev[0].qtype, "A");
 	/* A child lookup (a nameserver's address) is followed too. */
 	CHECK_INT(trace(r, "{\"t\":105,\"rq\":9,\"ev\":\"start\",\"qname\":\"ns1.example.net.\","
 			"\"qtype\":\"A\",\"parent\":8}", ev), 0);
@@ -97,6 +100,7 @@ static void test_cold_resolution(void)
 	CHECK_STR(ev[0].from, "isp-resolver");
 	CHECK_STR(ev[0].to, "192.0.2.99");
 	CHECK_STR(ev[0].detail, "timeout: no answer");
+	CHECK_STR(ev[0].qname, "www.example.com.");
 	/* A late reply to the query that timed out makes no arrow. */
 	CHECK_INT(trace(r, "{\"t\":908,\"rq\":8,\"ev\":\"answer\",\"records\":1}", ev), 0);
 	CHECK_INT(trace(r, "{\"t\":908,\"rq\":8,\"ev\":\"query\",\"server\":\"203.0.113.53#53\","
