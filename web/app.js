@@ -212,7 +212,7 @@ function drawMap() {
     if (n.resolver) tip.push(`asks ${n.resolver}`);
     el("title", {}, g).textContent = tip.join("\n");
     g.addEventListener("click", ev => { ev.stopPropagation(); showNode(n.name); });
-    view.nodes.set(n.name, { ...n, g, badge, links });
+    view.nodes.set(n.name, { ...n, g, badge, lines: links });
   }
   const names = document.getElementById("nodenames");
   names.textContent = "";
@@ -251,7 +251,7 @@ function applyGroups() {
   for (const [, n] of view.nodes) {
     const hidden = !n.router && n.home && view.grouped.has(n.home.name);
     n.g.classList.toggle("hidden", hidden);
-    for (const l of n.links) l.line.classList.toggle("hidden", hidden);
+    for (const l of n.lines) l.line.classList.toggle("hidden", hidden);
   }
 }
 
@@ -339,6 +339,7 @@ function matches(e) {
 }
 
 function launch(e, label) {
+  if (view.paused) return false;
   const path = route(e.from, e.to);
   if (!path) return false;
   const pts = points(path);
@@ -439,7 +440,7 @@ function applyStates() {
     n.g.setAttribute("data-state", state || "none");
     n.badge.textContent = state && state !== "ready" ? state : "";
   }
-  for (const [name, n] of view.nodes) for (const l of n.links) {
+  for (const [name, n] of view.nodes) for (const l of n.lines) {
     const st = view.links[`${name} ${l.network}`];
     l.line.classList.toggle("down", st === "down");
     l.line.setAttribute("data-state", st || "up");
@@ -507,9 +508,10 @@ function fit() {
   const box = document.getElementById("viewport").getBBox();
   const r = svg.getBoundingClientRect();
   if (!box.width || !r.width) return;
-  vp.k = Math.min(r.width / (box.width + 60), r.height / (box.height + 60), 2.5);
+  /* Room below for the legend. */
+  vp.k = Math.min(r.width / (box.width + 60), (r.height - 50) / (box.height + 60), 2.5);
   vp.x = r.width / 2 - vp.k * (box.x + box.width / 2);
-  vp.y = r.height / 2 - vp.k * (box.y + box.height / 2);
+  vp.y = (r.height - 40) / 2 - vp.k * (box.y + box.height / 2);
   applyView();
 }
 
@@ -617,7 +619,9 @@ async function showNode(name) {
 /* ---- the trace: a sequence diagram, and the hops replayed on the map ---- */
 
 function sequence(trace) {
-  const lanes = trace.lanes, W = 120, top = 28, row = 34;
+  const lanes = trace.lanes, top = 28, row = 34;
+  const room = document.getElementById("tresult").clientWidth || 400;
+  const W = Math.max(84, Math.min(140, Math.floor((room - 4) / lanes.length)));
   const width = Math.max(300, lanes.length * W);
   const height = top + trace.hops.length * row + 20;
   const s = el("svg", { class: "seq", width, height, viewBox: `0 0 ${width} ${height}` });
