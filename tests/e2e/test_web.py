@@ -278,8 +278,9 @@ def test_slow_and_vanished_browsers_do_not_stall_the_sim(web, tmp_path):
 
 # ---- in a browser -----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser(web):
+@contextlib.contextmanager
+def chromium():
+    """Headless Chromium through chromedriver, with a profile of its own."""
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         pytest.fail("chromium and chromium-driver are missing: run `make deps`")
     try:
@@ -302,6 +303,12 @@ def browser(web):
         with contextlib.suppress(Exception):
             d.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser(web):
+    with chromium() as d:
+        yield d
 
 
 def wait_for(cond, timeout, step=0.05):
@@ -503,16 +510,86 @@ def test_screenshot_of_a_cold_walk(web, page):
     assert os.path.getsize(path) > 10000
 
 
-def test_a_vanished_browser_costs_nothing(web, browser):
-    # The browser's own process killed mid-stream, as a crash would.
-    pid = browser.service.process.pid
-    kids = run(["pgrep", "-P", str(pid)]).stdout.split()
-    for k in kids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(k), signal.SIGKILL)
+def test_a_vanished_browser_costs_nothing(web):
+    with chromium() as d:
+        d.get(web.url)
+        assert wait_for(lambda: d.execute_script(
+            "return !!(window.dnsim && window.dnsim.ready && window.dnsim.connected)"), 15)
+        # The browser killed mid-stream, as a crash would: chromedriver's
+        # children (Chromium) by their PIDs.
+        kids = run(["pgrep", "-P", str(d.service.process.pid)]).stdout.split()
+        assert kids
+        for k in kids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(k), signal.SIGKILL)
+    web.sim("exec", "laptop", "dig", "+short", "www.example.com")
     time.sleep(0.5)
     t0 = time.time()
     assert web.request("GET", "/api/state")[0] == 200
     assert time.time() - t0 < 2
     r = web.sim("exec", "laptop", "dig", "+short", "+time=2", "+tries=1", "web3.example.com")
     assert r.stdout.strip() == "203.0.113.12"
+
+
+# ---- a big sim ----------------------------------------------------------------
+
+BIG = "webk"
+
+
+def test_a_thousand_nodes_stay_usable(tool, tmp_path):
+    """1,000 plain hosts on five networks (the bench's generator): the page
+    comes up folded by network, a search unfolds the one that holds the
+    node, and unfolding all shows every node."""
+    binary = tool("dnsim-sim")
+    gen = TOP / "tests" / "bench" / "sim" / "gen_topology.py"
+    r = subprocess.run(["/usr/bin/python3", str(gen), "1000", "bare", str(tmp_path), BIG],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert not os.path.exists("/run/dnsim/" + BIG), f"a sim named {BIG} is up already"
+    proc = None
+    stack = contextlib.ExitStack()
+    try:
+        r = subprocess.run([binary, "--name", BIG, "up", str(tmp_path / "topo.toml")],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stdout + r.stderr
+        port = free_port()
+        proc = subprocess.Popen([binary, "--name", BIG, "web", "--port", str(port)],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        url = None
+        while url is None:
+            line = proc.stdout.readline()
+            assert line, "sim web printed no address"
+            m = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", line)
+            url = m.group(0) if m else None
+        t0 = time.time()
+        browser = stack.enter_context(chromium())
+        browser.get(url)
+        assert wait_for(lambda: browser.execute_script(
+            "return !!(window.dnsim && window.dnsim.ready && window.dnsim.connected)"), 20)
+        assert time.time() - t0 < 10
+        count = "return document.querySelectorAll('#nodes .node').length"
+        hidden = "return document.querySelectorAll('#nodes .node.hidden').length"
+        assert browser.execute_script(count) == 1000
+        # Folded: only the routers are drawn, each network as one box.
+        assert browser.execute_script(hidden) == 995
+        search = browser.find_element("id", "search")
+        search.send_keys("h500\n")
+        assert wait_for(lambda: browser.execute_script(
+            "const n = document.querySelector('.node.found'); return n && n.dataset.node"), 2) == "h500"
+        assert browser.execute_script(
+            "return document.querySelector('[data-node=\"h500\"]').classList.contains('hidden')") is False
+        assert browser.execute_script(hidden) < 995
+        browser.find_element("id", "group").click()
+        assert wait_for(lambda: browser.execute_script(hidden) == 0, 2)
+        # Zoom works on it (the map's transform changes).
+        before = browser.execute_script("return document.getElementById('viewport').getAttribute('transform')")
+        browser.find_element("id", "zoomin").click()
+        assert browser.execute_script(
+            "return document.getElementById('viewport').getAttribute('transform')") != before
+    finally:
+        stack.close()
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        subprocess.run([binary, "--name", BIG, "down"], capture_output=True, timeout=300)
+    assert not os.path.exists("/run/dnsim/" + BIG)
