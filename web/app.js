@@ -504,14 +504,22 @@ function applyView() {
     `translate(${vp.x},${vp.y}) scale(${vp.k})`);
 }
 
+/* The whole map in view: what is drawn, folded networks as their box. */
 function fit() {
-  const box = document.getElementById("viewport").getBBox();
   const r = svg.getBoundingClientRect();
-  if (!box.width || !r.width) return;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const take = (x, y, pad) => {
+    x0 = Math.min(x0, x - pad); y0 = Math.min(y0, y - pad);
+    x1 = Math.max(x1, x + pad); y1 = Math.max(y1, y + pad);
+  };
+  for (const [, net] of view.nets) take(net.x, net.y, 50);
+  for (const [, n] of view.nodes)
+    if (!n.g.classList.contains("hidden")) take(n.x, n.y, 40);
+  if (!isFinite(x0) || !r.width) return;
   /* Room below for the legend. */
-  vp.k = Math.min(r.width / (box.width + 60), (r.height - 50) / (box.height + 60), 2.5);
-  vp.x = r.width / 2 - vp.k * (box.x + box.width / 2);
-  vp.y = (r.height - 40) / 2 - vp.k * (box.y + box.height / 2);
+  vp.k = Math.min(r.width / (x1 - x0), (r.height - 50) / (y1 - y0), 2.5);
+  vp.x = r.width / 2 - vp.k * (x0 + x1) / 2;
+  vp.y = (r.height - 40) / 2 - vp.k * (y0 + y1) / 2;
   applyView();
 }
 
