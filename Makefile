@@ -101,6 +101,10 @@ $(ASAN_PROG_BINS): build/asan/bin/dnsim-%: build/asan/core/%/main.o $(ASAN_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $^ $(LDLIBS) -o $@
 
+# `sim web` serves its page with GNU libmicrohttpd: the supervisor alone
+# links it.
+bin/dnsim-sim build/asan/bin/dnsim-sim: LDLIBS += -lmicrohttpd
+
 # The supervisor users type, at the top of the tree; it finds the
 # daemons in bin/ beside it.
 sim: bin/dnsim-sim

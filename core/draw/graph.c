@@ -36,6 +36,26 @@ static bool serves_tld(const topo_node *n)
 	return false;
 }
 
+graph_look graph_node_look(const topo_node *n)
+{
+	graph_look g = { "host", "host", "ellipse", "#ffffff" };
+	if (n->router) {
+		g = (graph_look){ "router", "router", "diamond", "#cccccc" };
+	} else if (n->service == TOPO_SVC_AUTH) {
+		if (serves_root(n))
+			g = (graph_look){ "root server", "root", "box", "#f4a6a6" };
+		else if (serves_tld(n))
+			g = (graph_look){ "TLD server", "tld", "box", "#f7c98b" };
+		else
+			g = (graph_look){ "authoritative", "auth", "box", "#fbe9a0" };
+	} else if (n->service == TOPO_SVC_RESOLVER) {
+		g = (graph_look){ "resolver", "resolver", "octagon", "#b9e4b0" };
+	} else if (n->service == TOPO_SVC_COMMAND) {
+		g = (graph_look){ n->command[0], "command", "component", "#bfe3f0" };
+	}
+	return g;
+}
+
 void graph_network_map(FILE *f, const topo *t, const link_table *live)
 {
 	fprintf(f, "graph \"%s\" {\n"
@@ -55,25 +75,8 @@ void graph_network_map(FILE *f, const topo *t, const link_table *live)
 	}
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const topo_node *n = &t->nodes[i];
-		const char *shape = "ellipse", *color = "#ffffff", *role = "host";
-		if (n->router) {
-			shape = "diamond";
-			color = "#cccccc";
-			role = "router";
-		} else if (n->service == TOPO_SVC_AUTH) {
-			shape = "box";
-			color = serves_root(n) ? "#f4a6a6" : serves_tld(n) ? "#f7c98b" : "#fbe9a0";
-			role = serves_root(n) ? "root server" : serves_tld(n) ? "TLD server"
-									 : "authoritative";
-		} else if (n->service == TOPO_SVC_RESOLVER) {
-			shape = "octagon";
-			color = "#b9e4b0";
-			role = "resolver";
-		} else if (n->service == TOPO_SVC_COMMAND) {
-			shape = "component";
-			color = "#bfe3f0";
-			role = n->command[0];
-		}
+		graph_look look = graph_node_look(n);
+		const char *shape = look.shape, *color = look.color, *role = look.role;
 		fprintf(f, "  \"%s\" [shape=%s, fillcolor=\"%s\", label=\"%s\\n(%s)", n->name, shape,
 			color, n->name, role);
 		for (size_t k = 0; k < n->nzones; k++)

@@ -6,42 +6,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "stream/event.h"
 #include "util/array.h"
 
+/* The trace's flat JSON is read the way the event stream reads it. */
 bool hops_json_str(const char *line, const char *key, char *out, size_t outsz)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":\"", key);
-	const char *p = strstr(line, pat);
-	if (p == NULL || outsz == 0)
-		return false;
-	p += strlen(pat);
-	size_t o = 0;
-	while (*p && *p != '"' && *p != '\n') {
-		if (*p == '\\' && p[1])
-			p++;
-		if (o + 1 < outsz)
-			out[o++] = *p;
-		p++;
-	}
-	out[o] = '\0';
-	return *p == '"';
+	return json_field_str(line, key, out, outsz);
 }
 
 bool hops_json_num(const char *line, const char *key, long long *out)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	const char *p = strstr(line, pat);
-	if (p == NULL)
-		return false;
-	p += strlen(pat);
-	char *end;
-	long long v = strtoll(p, &end, 10);
-	if (end == p)
-		return false;
-	*out = v;
-	return true;
+	return json_field_num(line, key, out);
 }
 
 static bool add_lane(hop_list *l, const char *name)
@@ -129,38 +105,11 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-/* What a reply event says, as the arrow's label. */
+/* What a reply event says, as the arrow's label: the stream's words. */
 static bool reply_label(const char *ev, const char *line, char *out, size_t n)
 {
-	char a[256] = "", b[700] = "";
-	long long x = 0, y = 0;
-	if (strcmp(ev, "referral") == 0) {
-		hops_json_str(line, "zone", a, sizeof a);
-		hops_json_str(line, "names", b, sizeof b);
-		hops_json_num(line, "glue", &y);
-		snprintf(out, n, "referral to %.80s: NS %.180s (%lld glue)", a,
-			 b[0] ? b : "?", y);
-	} else if (strcmp(ev, "answer") == 0) {
-		hops_json_num(line, "records", &x);
-		snprintf(out, n, "answer: %lld record%s", x, x == 1 ? "" : "s");
-	} else if (strcmp(ev, "cname") == 0) {
-		hops_json_str(line, "target", a, sizeof a);
-		snprintf(out, n, "CNAME to %s", a);
-	} else if (strcmp(ev, "nxdomain") == 0) {
-		snprintf(out, n, "NXDOMAIN: no such name");
-	} else if (strcmp(ev, "nodata") == 0) {
-		snprintf(out, n, "NODATA: the name has no such record");
-	} else if (strcmp(ev, "lame") == 0) {
-		hops_json_str(line, "rcode", a, sizeof a);
-		snprintf(out, n, "unusable answer (%s)", a);
-	} else if (strcmp(ev, "truncated") == 0) {
-		snprintf(out, n, "truncated (TC): ask again over TCP");
-	} else if (strcmp(ev, "edns_fallback") == 0) {
-		snprintf(out, n, "rejects EDNS: ask again without it");
-	} else {
-		return false;
-	}
-	return true;
+	event_kind kind;
+	return event_reply_label(ev, line, out, n, &kind);
 }
 
 bool hops_from_trace(const char *text, size_t len, const char *qname,

@@ -73,6 +73,7 @@ int cmd_zone(const char *name, int argc, char **argv);
 int cmd_register(const char *name, int argc, char **argv);
 int cmd_link(const char *name, int argc, char **argv);
 int cmd_tutorial(const char *name, int argc, char **argv);
+int cmd_web(const char *name, int argc, char **argv);
 int cmd_exercise(const char *name, const char *exercise);
 
 #endif

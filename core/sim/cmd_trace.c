@@ -1,6 +1,7 @@
-/* `sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid]`: ask a
- * client's resolver for NAME from inside the client, then draw what the
- * resolver really did, read back from its trace file. */
+/* `sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]`: ask
+ * a client's resolver for NAME from inside the client, then draw what the
+ * resolver really did, read back from its trace file (--json: the hops
+ * as data and the same text, for the web view). */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "io/readfile.h"
 #include "io/unixcall.h"
 #include "draw/hops.h"
+#include "draw/json.h"
 #include "netns/netns.h"
 #include "runtime/probe.h"
 #include "topo/render.h"
@@ -77,12 +79,14 @@ static off_t file_size(const char *path)
 int cmd_trace(const char *name, int argc, char **argv)
 {
 	const char *qname_text = NULL, *qtype_text = "A", *from = "laptop";
-	bool cold = false, mermaid = false;
+	bool cold = false, mermaid = false, json = false;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--cold") == 0)
 			cold = true;
 		else if (strcmp(argv[i], "--mermaid") == 0)
 			mermaid = true;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			from = argv[++i];
 		else if (argv[i][0] == '-')
@@ -200,23 +204,51 @@ int cmd_trace(const char *name, int argc, char **argv)
 	if (mermaid) {
 		seqdiag_mermaid(stdout, &hops);
 	} else {
-		printf("%s %s from %s, through %s (%s)%s\n\n", qn, qt, from, res->name,
-		       resolver_addr, cold ? ", cache flushed first" : "");
-		seqdiag_text(stdout, &hops);
+		/* --json: the same text, inside the hops as data (the web view). */
+		char *text = NULL;
+		size_t textlen = 0;
+		FILE *o = json ? open_memstream(&text, &textlen) : stdout;
+		if (o == NULL) {
+			die("out of memory");
+			dns_msg_free(&m);
+			hops_free(&hops);
+			goto out;
+		}
+		fprintf(o, "%s %s from %s, through %s (%s)%s\n\n", qn, qt, from, res->name,
+			resolver_addr, cold ? ", cache flushed first" : "");
+		seqdiag_text(o, &hops);
 		if (!hops.found)
-			printf("(the resolver's trace holds no record of this query)\n");
-		printf("\n");
+			fprintf(o, "(the resolver's trace holds no record of this query)\n");
+		fprintf(o, "\n");
 		for (size_t i = 0; rlen && i < m.count[0]; i++) {
 			char line[1024];
 			if (dns_rr_to_text(&m.rr[0][i], line, sizeof line, NULL) == DNS_OK)
-				printf("  %s\n", line);
+				fprintf(o, "  %s\n", line);
 		}
 		size_t queries = 0;
 		for (size_t i = 0; i < hops.n; i++)
 			queries += hops.h[i].kind == HOP_QUERY && strcmp(hops.h[i].from, res->name) == 0;
-		printf("%s%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
-		       rlen ? rcode : err, why, total, queries, queries == 1 ? "y" : "ies",
-		       hops.cache_hit ? " (answered from the cache)" : "");
+		fprintf(o, "%s%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
+			rlen ? rcode : err, why, total, queries, queries == 1 ? "y" : "ies",
+			hops.cache_hit ? " (answered from the cache)" : "");
+		if (json) {
+			if (fclose(o) != 0) {
+				free(text);
+				text = NULL;
+			}
+			fputs("{\"client\":", stdout);
+			json_string(stdout, from);
+			fputs(",\"resolver\":", stdout);
+			json_string(stdout, res->name);
+			fputs(",\"rcode\":", stdout);
+			json_string(stdout, rlen ? rcode : "");
+			fprintf(stdout, ",\"ms\":%lld,\"queries\":%zu,\"trace\":", total, queries);
+			json_hops(stdout, &hops);
+			fputs(",\"text\":", stdout);
+			json_string(stdout, text ? text : "");
+			fputs("}\n", stdout);
+			free(text);
+		}
 	}
 	rc = rlen ? 0 : 1;
 	dns_msg_free(&m);

@@ -53,7 +53,7 @@ static const verb verbs[] = {
 	  "named), each direction, at once; 0 removes one; show: the\n"
 	  "impairments in force (and what the relay did)", cmd_link },
 	{ "list", "", "the sims that are up", cmd_list },
-	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid]",
+	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]",
 	  "resolve NAME from a host (default laptop) and draw\n"
 	  "every hop its resolver made, with times; --cold\n"
 	  "flushes the resolver's cache first", cmd_trace },
@@ -83,6 +83,10 @@ static const verb verbs[] = {
 	{ "tutorial", "[N] [--auto]",
 	  "list the lessons, or run lesson N step by step against\n"
 	  "the live sim (--auto: without pausing)", cmd_tutorial },
+	{ "web", "[--port N]",
+	  "watch the sim live in a browser: the map, every DNS\n"
+	  "message as it happens, traces and lessons (127.0.0.1\n"
+	  "only, default port 8053, with the token it prints)", cmd_web },
 	{ "help", "", "this text", cmd_help },
 };
 

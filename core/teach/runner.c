@@ -20,8 +20,7 @@
 #define COMMAND_TIMEOUT_MS 120000
 #define SLEEP_MAX 30
 
-/* Run `./sim --name SIM WORDS...` and collect what it prints. */
-static int run_sim(const char *sim, char **words, char **output)
+int runner_sim(const char *sim, char **words, char **output)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -94,19 +93,29 @@ static int run_sim(const char *sim, char **words, char **output)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-void runner_show(const char *text, const char *prefix)
+void runner_show_to(FILE *out, const char *text, const char *prefix)
 {
 	for (const char *l = text; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t n = nl ? (size_t)(nl - l) : strlen(l);
-		printf("%s%.*s\n", prefix, (int)n, l);
+		fprintf(out, "%s%.*s\n", prefix, (int)n, l);
 		l = nl ? nl + 1 : NULL;
 	}
 }
 
+void runner_show(const char *text, const char *prefix)
+{
+	runner_show_to(stdout, text, prefix);
+}
+
+bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
+{
+	return runner_step_to(stdout, sim, s, quiet, pause);
+}
+
 /* Run one step's commands; true when every check holds.  `quiet`: only
  * the verdicts (grading). */
-bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
+bool runner_step_to(FILE *o, const char *sim, const lesson_step *s, bool quiet, bool pause)
 {
 	char *all = calloc(1, 1);
 	size_t alllen = 0;
@@ -115,12 +124,12 @@ bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
 		bool is_sleep = strncmp(s->commands[c], "sleep", 5) == 0 &&
 				(s->commands[c][5] == ' ' || s->commands[c][5] == '\0');
 		if (!quiet && is_sleep) {
-			printf("\n  (waiting%s seconds)\n", s->commands[c] + 5);
+			fprintf(o, "\n  (waiting%s seconds)\n", s->commands[c] + 5);
 		} else if (!quiet) {
-			printf("\n  $ sudo ./sim %s\n", s->commands[c]);
+			fprintf(o, "\n  $ sudo ./sim %s\n", s->commands[c]);
 			if (pause) {
-				printf("  [Enter runs it] ");
-				fflush(stdout);
+				fprintf(o, "  [Enter runs it] ");
+				fflush(o);
 				int ch;
 				while ((ch = getchar()) != '\n' && ch != EOF)
 					;
@@ -128,7 +137,7 @@ bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
 		}
 		char **words = lesson_words(s->commands[c]);
 		if (words == NULL || words[0] == NULL) {
-			printf("  (cannot read this command)\n");
+			fprintf(o, "  (cannot read this command)\n");
 			lesson_words_free(words);
 			ok = false;
 			break;
@@ -142,7 +151,7 @@ bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
 			nanosleep(&ts, NULL);
 			out = strdup("");
 		} else {
-			run_sim(sim, words, &out);
+			runner_sim(sim, words, &out);
 		}
 		lesson_words_free(words);
 		if (out == NULL) {
@@ -150,7 +159,7 @@ bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
 			break;
 		}
 		if (!quiet)
-			runner_show(out, "    ");
+			runner_show_to(o, out, "    ");
 		size_t n = strlen(out);
 		char *g = realloc(all, alllen + n + 1);
 		if (g) {
@@ -166,13 +175,13 @@ bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause)
 			continue;
 		met = false;
 		if (!quiet)
-			printf("  x expected %s%s\n", s->expect[e][0] == '!' ? "no " : "",
+			fprintf(o, "  x expected %s%s\n", s->expect[e][0] == '!' ? "no " : "",
 			       s->expect[e][0] == '!' ? s->expect[e] + 1 : s->expect[e]);
 	}
 	if (!quiet && s->nexpect)
-		printf(met ? "  ok: as expected\n" : "  not as expected\n");
+		fprintf(o, met ? "  ok: as expected\n" : "  not as expected\n");
 	if (!met && !quiet && s->hint)
-		runner_show(s->hint, "  hint: ");
+		runner_show_to(o, s->hint, "  hint: ");
 	free(all);
 	return met;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "teach/lesson.h"
 
@@ -14,11 +15,20 @@
  * `quiet`: only the verdicts (grading); `pause`: wait for Enter before
  * each command. */
 bool runner_step(const char *sim, const lesson_step *s, bool quiet, bool pause);
+/* The same, writing what it shows to `out` (the web view's steps). */
+bool runner_step_to(FILE *out, const char *sim, const lesson_step *s, bool quiet, bool pause);
+
+/* Run `./sim --name SIM WORDS...` (this program) and collect what it
+ * prints, stdout and stderr, in *output (malloc'd, at most a megabyte;
+ * the command is killed after two minutes).  Its exit status, or -1
+ * when it could not be started. */
+int runner_sim(const char *sim, char **words, char **output);
 
 /* The lesson files (*.md but README.md) in dir, sorted; malloc'd names. */
 size_t runner_list(const char *dir, char ***out);
 
 /* Print text with every line after `prefix`. */
 void runner_show(const char *text, const char *prefix);
+void runner_show_to(FILE *out, const char *text, const char *prefix);
 
 #endif

@@ -17,16 +17,17 @@ LAYERS = [
     ["util", "dns", "toml"],      # pure: names, wire format, records, TOML
     ["dnssec"],                   # pure: keys, signatures, denial (libcrypto's arithmetic)
     ["io"],                       # the outside world: files, sockets, clock
-    ["conf"],                     # the daemons' config files (pure)
+    ["conf", "stream"],           # the daemons' config files; the sim's event stream (pure)
     ["auth", "resolver", "topo"], # the two daemons; the topology model (pure)
     ["netns"],                    # namespaces, netlink, build, teardown, state
     ["runtime"],                  # the running sim: monitor, services, probes
     ["draw", "teach"],            # pictures; lessons and exercises
+    ["web"],                      # the browser view of a running sim
     ["sim", "tools", "linkd"],    # the command line; small tools; the link relay
 ]
 
 # Pure layers do no I/O of their own: files come in through callbacks.
-PURE = ["util", "dns", "toml", "dnssec", "conf", "topo"]
+PURE = ["util", "dns", "toml", "dnssec", "conf", "topo", "stream"]
 # io/addr.h is address parsing and formatting: types, no I/O.
 PURE_MAY_USE = {"io/addr.h"}
 IO_HEADERS = {"unistd.h", "fcntl.h", "dirent.h", "sched.h", "sys/socket.h",
