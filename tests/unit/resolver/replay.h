@@ -624,6 +624,17 @@ static bool rp_line(struct rp_reader *rd, char *line)
 			return rp_fail(rd, "servers come before the first query");
 		if (n != 2 && !(n == 4 && strcmp(w[2], "rtt") == 0))
 			return rp_fail(rd, "server ADDR [rtt MILLISECONDS]");
+		/* A server named again goes on with its entries after those it
+		 * has: a scenario's own entries come before the ones of a
+		 * file it includes. */
+		for (size_t i = 0; i < s->nservers; i++)
+			if (strcmp(s->servers[i].text, w[1]) == 0) {
+				if (n == 4)
+					return rp_fail(rd, "server %s: rtt goes on its first block", w[1]);
+				rd->server = &s->servers[i];
+				rd->entry = NULL;
+				return true;
+			}
 		rp_server *sv = rp_grow(s->servers, &s->nservers, sizeof *sv);
 		if (sv == NULL)
 			return rp_fail(rd, "out of memory");
@@ -635,9 +646,6 @@ static bool rp_line(struct rp_reader *rd, char *line)
 		if (!rp_addr(w[1], &rd->server->addr))
 			return rp_fail(rd, "\"%s\" is not an address", w[1]);
 		snprintf(rd->server->text, sizeof rd->server->text, "%s", w[1]);
-		for (size_t i = 0; i + 1 < s->nservers; i++)
-			if (strcmp(s->servers[i].text, w[1]) == 0)
-				return rp_fail(rd, "server %s twice", w[1]);
 		long long rtt;
 		if (n == 4) {
 			if (!rp_number(w[3], &rtt) || rtt < 0 || rtt > 60000)
