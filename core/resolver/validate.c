@@ -3,6 +3,7 @@
  * (see validate.h for the design). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,7 +80,9 @@ static void anchor_diag(void *ctx, const dns_diag *d)
 {
 	struct anchor_ctx *a = ctx;
 	if (d->severity == DNS_ERROR && !a->failed) {
-		snprintf(a->err, a->errsz, "%s:%u:%u: %s", d->file, d->line, d->col, d->msg);
+		/* Line 1 is the $TTL put in front of the file's text. */
+		snprintf(a->err, a->errsz, "%s:%u:%u: %s", d->file, d->line > 1 ? d->line - 1 : 1,
+			 d->col, d->msg);
 		a->failed = true;
 	}
 }
@@ -99,7 +102,28 @@ bool val_init(resolver *r, char *err, size_t errsz)
 		struct anchor_ctx a = { r, err, errsz, false };
 		dns_master_ops ops = { io_read_file, take_anchor, anchor_diag, &a };
 		size_t before = v->anchors.n;
-		unsigned errors = dns_master_read(path, dns_name_root, DNS_C_IN, &ops);
+		char *file;
+		size_t len;
+		int e = io_read_file(NULL, path, &file, &len);
+		if (e) {
+			snprintf(err, errsz, "trust anchor %s: %s", path, strerror(e));
+			return false;
+		}
+		/* Anchor files (dnssec-keygen's .key, Unbound's root.key) give
+		 * no TTL, which the master-file reader wants: a default first. */
+		static const char ttl[] = "$TTL 3600\n";
+		char *text = malloc(sizeof ttl - 1 + len);
+		if (text == NULL) {
+			free(file);
+			snprintf(err, errsz, "out of memory");
+			return false;
+		}
+		memcpy(text, ttl, sizeof ttl - 1);
+		memcpy(text + sizeof ttl - 1, file, len);
+		free(file);
+		unsigned errors = dns_master_read_text(path, text, sizeof ttl - 1 + len, dns_name_root,
+						       DNS_C_IN, &ops);
+		free(text);
 		if (errors || a.failed) {
 			if (!a.failed)
 				snprintf(err, errsz, "%s: the trust anchors did not load", path);
