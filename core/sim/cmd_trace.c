@@ -217,6 +217,10 @@ int cmd_trace(const char *name, int argc, char **argv)
 		printf("%s%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
 		       rlen ? rcode : err, why, total, queries, queries == 1 ? "y" : "ies",
 		       hops.cache_hit ? " (answered from the cache)" : "");
+		/* The validating resolver's verdict (DNSSEC), from its trace. */
+		if (hops.security[0])
+			printf("DNSSEC: %s%s%s\n", hops.security, hops.security_why[0] ? ": " : "",
+			       hops.security_why);
 	}
 	rc = rlen ? 0 : 1;
 	dns_msg_free(&m);
