@@ -103,7 +103,7 @@ def nsd(lab, d, addr, zones):
     lab.spawn([shutil.which("nsd"), "-d", "-c", str(nd / "nsd.conf")], f"nsd-{addr}", addr)
 
 
-def unbound(lab, d, anchor, nta=()):
+def unbound(lab, d, anchor, nta=(), wrap=()):
     ud = d / "unbound"
     ud.mkdir()
     conf = f"""server:
@@ -122,6 +122,8 @@ def unbound(lab, d, anchor, nta=()):
   ede: yes
   local-zone: "test." nodefault
   val-log-level: 2
+  msg-cache-size: 16m
+  rrset-cache-size: 16m
   use-syslog: no
   logfile: ""
   verbosity: 1
@@ -129,18 +131,14 @@ def unbound(lab, d, anchor, nta=()):
   control-enable: no
 """
     (ud / "unbound.conf").write_text(conf)
-    lab.spawn([shutil.which("unbound"), "-d", "-c", str(ud / "unbound.conf")], "unbound", UNBOUND)
+    lab.spawn([*wrap, shutil.which("unbound"), "-d", "-c", str(ud / "unbound.conf")], "unbound",
+              UNBOUND)
     lab.wait([UNBOUND], name="localhost.", rdtype="A")
 
 
-@pytest.fixture(scope="module")
-def lab(tool, tmp_path_factory):
-    for t in ("nsd", "unbound", "dnssec-keygen", "dnssec-signzone", "dig"):
-        if shutil.which(t) is None:
-            pytest.fail(f"{t} is missing: run `make deps`")
-    if os.geteuid() != 0:
-        pytest.skip("needs root (network namespaces)")
-    d = tmp_path_factory.mktemp("dnssec")
+def signed_hierarchy(d):
+    """Sign the zones into d (keys, *.signed, hints, root.anchor); returns
+    the anchor's path.  Shared with tests/bench/resolver_dnssec_bench.py."""
     ds = ""
     for c in CHILDREN:
         origin = f"{c}.test."
@@ -167,17 +165,34 @@ def lab(tool, tmp_path_factory):
     ksk = next(p for p in (d / "root").glob("K.+013+*.key")
                if " 257 " in p.read_text())
     anchor = d / "root.anchor"
-    anchor.write_text("\n".join(l for l in ksk.read_text().splitlines()
-                                if l and not l.startswith(";")) + "\n")
-    lab = netlab.Lab(d)
+    anchor.write_text("\n".join(line for line in ksk.read_text().splitlines()
+                                if line and not line.startswith(";")) + "\n")
     (d / "hints").write_text(f".  3600000  NS  a.root-servers.net.\n"
                              f"a.root-servers.net. 3600000 A {ROOT}\n")
     (d / "resolver.conf").write_text(f"trust-anchor {anchor}\n")
+    return anchor
+
+
+def serve_hierarchy(lab, d):
+    """NSD for the root, test. and the zones below it."""
+    nsd(lab, d, ROOT, [(".", "root.signed")])
+    nsd(lab, d, TLD, [("test.", "test.signed")])
+    nsd(lab, d, LEAF, [(f"{c}.test.", f"{c}.test.signed") for c in CHILDREN])
+    lab.wait([ROOT, TLD, LEAF])
+
+
+@pytest.fixture(scope="module")
+def lab(tool, tmp_path_factory):
+    for t in ("nsd", "unbound", "dnssec-keygen", "dnssec-signzone", "dig"):
+        if shutil.which(t) is None:
+            pytest.fail(f"{t} is missing: run `make deps`")
+    if os.geteuid() != 0:
+        pytest.skip("needs root (network namespaces)")
+    d = tmp_path_factory.mktemp("dnssec")
+    anchor = signed_hierarchy(d)
+    lab = netlab.Lab(d)
     try:
-        nsd(lab, d, ROOT, [(".", "root.signed")])
-        nsd(lab, d, TLD, [("test.", "test.signed")])
-        nsd(lab, d, LEAF, [(f"{c}.test.", f"{c}.test.signed") for c in CHILDREN])
-        lab.wait([ROOT, TLD, LEAF])
+        serve_hierarchy(lab, d)
         lab.resolver_dnsim(tool, "-c", str(d / "resolver.conf"))
         unbound(lab, d, anchor)
         yield lab
