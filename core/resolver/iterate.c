@@ -273,10 +273,8 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 {
 	uint64_t now = r->now_ms;
 	for (;;) {
-		const rcache_entry *e = rcache_peek(r->cache, name->data, qtype, qclass, now);
-		if (e && answerable(r, e))
-			e = rcache_lookup(r->cache, name->data, qtype, qclass, now);
-		else
+		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype, qclass, now);
+		if (e && !answerable(r, e))
 			e = NULL;
 		if (e) {
 			merge_entry(security, ede, started, e);

@@ -304,6 +304,7 @@ typedef struct zinfo {
 	const val_key *key;     /* SECURE (the keys), BOGUS or INSECURE from the cache */
 	uint16_t ede;
 	char why[100];
+	bool not_cut;           /* BOGUS because the name is proven no zone cut */
 } zinfo;
 
 static enum zstate zset(zinfo *z, enum zstate st, const val_key *k, uint16_t ede,
@@ -314,6 +315,7 @@ static enum zstate zset(zinfo *z, enum zstate st, const val_key *k, uint16_t ede
 	z->st = st;
 	z->key = k;
 	z->ede = ede;
+	z->not_cut = false;
 	z->why[0] = '\0';
 	if (fmt) {
 		va_list ap;
@@ -424,10 +426,12 @@ static enum zstate zone_state(resolver *r, const uint8_t *zone, zinfo *z)
 		return zset(z, Z_INSECURE, NULL, RES_NO_EDE, "delegated without DS");
 	}
 	/* Proven: no DS, and no delegation either.  Whatever claims to be
-	 * signed by this name is not signed by a zone. */
-	key_store(r, zone, RSEC_BOGUS, DNS_EDE_DNSSEC_BOGUS, "not a zone cut", ttl, NULL, 0);
-	return zset(z, Z_BOGUS, NULL, DNS_EDE_DNSSEC_BOGUS, "%s is no zone cut (no DS, no NS)",
-		    trace_name(zone, nb, sizeof nb));
+	 * signed by this name is not signed by a zone.  Not kept in the key
+	 * cache: the names below are no worse for it. */
+	zset(z, Z_BOGUS, NULL, DNS_EDE_DNSSEC_BOGUS, "%s is no zone cut (no DS, no NS)",
+	     trace_name(zone, nb, sizeof nb));
+	z->not_cut = true;
+	return Z_BOGUS;
 }
 
 /* ---- fetching what is missing ---------------------------------------------------------- */
@@ -472,6 +476,9 @@ static bool start_fetch(resolver *r, request *rq, const uint8_t *zone, uint16_t 
 	if (child == NULL)
 		return false;
 	child->key_fetch = true;
+	/* Address lookups inside key fetches count as nested as the
+	 * request's own. */
+	child->ns_depth = rq->ns_depth;
 	rq->key_fetches++;
 	char tb[DNS_MNEMONIC_MAX];
 	trace_event(r, rq, "key_fetch", "\"zone\":\"%s\",\"qtype\":\"%s\",\"child\":%u",
@@ -691,12 +698,46 @@ static void dnskey_by_ds(resolver *r, request *rq, const dns_rr *set, size_t n,
 	verdict(v, RSEC_BOGUS, ede, "%s", why);
 }
 
+/* Unsigned data from the servers of a secure zone, for a name below it:
+ * look for the cut between, one label at a time (RFC 4035 5.2, as
+ * validators walk down with DS queries): a delegation without DS makes
+ * it insecure; a signed one, or none at all, bogus. */
+static void unsigned_below(resolver *r, request *rq, const dns_rr *set, val_verdict *v)
+{
+	char nb[DNS_NAME_MAXTEXT], zb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX];
+	const uint8_t *owner = set[0].owner, *zone = rq->zone.data;
+	unsigned zl = dns_name_labels(zone), ol = dns_name_labels(owner);
+	/* A DS RRset belongs to the parent side: its own name is no cut. */
+	if (set[0].type == DNS_T_DS && ol > 0)
+		ol--;
+	for (unsigned k = zl + 1; dns_name_is_subdomain(owner, zone) && k <= ol; k++) {
+		const uint8_t *n = dns_name_skip_labels(set[0].owner,
+							dns_name_labels(set[0].owner) - k);
+		zinfo z;
+		enum zstate st = zone_state(r, n, &z);
+		if (st == Z_NEED_DS || st == Z_NEED_DNSKEY) {
+			need(v, n);
+			return;
+		}
+		if (st == Z_BOGUS && z.not_cut)
+			continue;
+		if (st == Z_INSECURE || st == Z_BOGUS) {
+			from_zone(v, &z);
+			return;
+		}
+		break;  /* a secure zone: its data must be signed */
+	}
+	verdict(v, RSEC_BOGUS, DNS_EDE_RRSIGS_MISSING, "%s %s: no RRSIG from %s",
+		trace_name(owner, nb, sizeof nb), dns_type_to_text(set[0].type, tb),
+		trace_name(zone, zb, sizeof zb));
+}
+
 void val_rrset(resolver *r, request *rq, const dns_rr *set, size_t n, const dns_rr *sigs,
 	       size_t nsigs, val_verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	v->ede = RES_NO_EDE;
-	char nb[DNS_NAME_MAXTEXT], zb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX];
+	char nb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX];
 	if (!r->val.active || n == 0) {
 		verdict(v, RSEC_UNCHECKED, RES_NO_EDE, NULL);
 		return;
@@ -705,18 +746,16 @@ void val_rrset(resolver *r, request *rq, const dns_rr *set, size_t n, const dns_
 	bool signed_ = signer_of(set, sigs, nsigs, &signer);
 	zinfo z;
 	if (!signed_) {
-		/* Unsigned: fine in an insecure zone, bogus in a secure one. */
+		/* Unsigned: fine in an insecure zone, bogus in a secure one --
+		 * unless it comes from an unsigned zone below, served by the
+		 * same servers: then a delegation without DS lies between. */
 		enum zstate st = zone_state(r, rq->zone.data, &z);
-		if (st == Z_NEED_DS || st == Z_NEED_DNSKEY) {
+		if (st == Z_NEED_DS || st == Z_NEED_DNSKEY)
 			need(v, rq->zone.data);
-		} else if (st == Z_SECURE) {
-			verdict(v, RSEC_BOGUS, DNS_EDE_RRSIGS_MISSING, "%s %s: no RRSIG from %s",
-				trace_name(set[0].owner, nb, sizeof nb),
-				dns_type_to_text(set[0].type, tb),
-				trace_name(rq->zone.data, zb, sizeof zb));
-		} else {
+		else if (st == Z_SECURE)
+			unsigned_below(r, rq, set, v);
+		else
 			from_zone(v, &z);
-		}
 		return;
 	}
 	/* A zone's own key set is checked against its DS, and it is the
