@@ -16,6 +16,7 @@ bool res_config_init(res_config *c)
 	c->max_neg_ttl = 3600;
 	c->qmin = true;
 	c->prefetch = true;
+	c->validation = true;
 	conf_tcp_init(&c->tcp, RES_TCP_MAX_DEFAULT);
 	return true;
 }
@@ -30,6 +31,10 @@ void res_config_free(res_config *c)
 	free(c->query_log);
 	free(c->control);
 	free(c->identity);
+	for (size_t i = 0; i < c->ntrust_anchors; i++)
+		free(c->trust_anchors[i]);
+	free(c->trust_anchors);
+	free(c->nta);
 	memset(c, 0, sizeof *c);
 }
 
@@ -74,16 +79,19 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		}
 		return true;
 	}
-	if (strcmp(key, "block") == 0) {
+	if (strcmp(key, "block") == 0 || strcmp(key, "negative-trust-anchor") == 0) {
 		if (n == 0)
 			goto usage;
+		bool nta = key[0] == 'n';
 		for (size_t i = 0; i < n; i++) {
 			dns_name tmp, *b;
 			if (dns_name_from_text(&tmp, w[i], strlen(w[i]), dns_name_root)) {
 				snprintf(err, errsz, "\"%s\" is not a domain name", w[i]);
 				return false;
 			}
-			if ((b = array_grow(&c->block, &c->nblock, sizeof *b)) == NULL)
+			b = nta ? array_grow(&c->nta, &c->nnta, sizeof *b)
+				: array_grow(&c->block, &c->nblock, sizeof *b);
+			if (b == NULL)
 				goto nomem;
 			*b = tmp;
 		}
@@ -100,6 +108,16 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		return set_string(&c->control, a) || (snprintf(err, errsz, "out of memory"), false);
 	if (strcmp(key, "identity") == 0)
 		return set_string(&c->identity, a) || (snprintf(err, errsz, "out of memory"), false);
+	if (strcmp(key, "trust-anchor") == 0) {
+		char **slot = array_grow(&c->trust_anchors, &c->ntrust_anchors, sizeof *slot);
+		if (slot == NULL)
+			goto nomem;
+		if ((*slot = strdup(a)) == NULL) {
+			c->ntrust_anchors--;
+			goto nomem;
+		}
+		return true;
+	}
 	if (strcmp(key, "query-log") == 0) {
 		if (strcmp(a, "off") == 0) {
 			free(c->query_log);
@@ -127,7 +145,8 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 			c->max_ttl = (uint32_t)v;
 		return true;
 	}
-	if (strcmp(key, "qname-minimisation") == 0 || strcmp(key, "prefetch") == 0) {
+	if (strcmp(key, "qname-minimisation") == 0 || strcmp(key, "prefetch") == 0 ||
+	    strcmp(key, "dnssec-validation") == 0) {
 		bool b;
 		if (!conf_parse_bool(a, &b)) {
 			snprintf(err, errsz, "%s wants yes or no", key);
@@ -135,8 +154,10 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		}
 		if (key[0] == 'q')
 			c->qmin = b;
-		else
+		else if (key[0] == 'p')
 			c->prefetch = b;
+		else
+			c->validation = b;
 		return true;
 	}
 	if (strcmp(key, "sinkhole") == 0) {
@@ -153,7 +174,8 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 	snprintf(err, errsz,
 		 "unknown setting \"%s\" (known: listen, root-hints, allow, cache-size, "
 		 "max-ttl, max-negative-ttl, qname-minimisation, prefetch, block, "
-		 "sinkhole, trace, query-log, control, identity, " CONF_TCP_KEYS ")", key);
+		 "sinkhole, trace, query-log, control, identity, trust-anchor, "
+		 "negative-trust-anchor, dnssec-validation, " CONF_TCP_KEYS ")", key);
 	return false;
 usage:
 	snprintf(err, errsz, "%s: wrong number of values", key);
@@ -214,6 +236,10 @@ char *res_config_write(const res_config *c, char *err, size_t errsz)
 	conf_printf(&w, "qname-minimisation %s\nprefetch %s\n", c->qmin ? "yes" : "no",
 		    c->prefetch ? "yes" : "no");
 	conf_write_list(&w, "", "block", c->block, c->nblock, name_item);
+	for (size_t i = 0; i < c->ntrust_anchors; i++)
+		write_string(&w, "trust-anchor", c->trust_anchors[i]);
+	conf_write_list(&w, "", "negative-trust-anchor", c->nta, c->nnta, name_item);
+	conf_printf(&w, "dnssec-validation %s\n", c->validation ? "yes" : "no");
 	if (c->has_sinkhole4 && inet_ntop(AF_INET, c->sinkhole4, a, sizeof a))
 		conf_printf(&w, "sinkhole %s\n", a);
 	if (c->has_sinkhole6 && inet_ntop(AF_INET6, c->sinkhole6, a, sizeof a))

@@ -12,6 +12,10 @@
  *   identity NAME
  *   tcp-idle-timeout SECONDS     tcp-message-timeout SECONDS
  *   tcp-max-connections N        tcp-output-limit BYTES
+ *   trust-anchor FILE            (DS or DNSKEY records, master-file form;
+ *                                repeatable; with one, answers are validated)
+ *   negative-trust-anchor NAME...  (zones treated as unsigned, RFC 7646)
+ *   dnssec-validation yes|no     (no: never validate, anchors or not)
  */
 #ifndef DNSIM_CONF_RESOLVER_CONF_H
 #define DNSIM_CONF_RESOLVER_CONF_H
@@ -45,6 +49,13 @@ typedef struct res_config {
 	char *control;
 	char *identity;
 	conf_tcp tcp;
+	/* DNSSEC: the trust-anchor files, the zones not to validate, and
+	 * whether to validate at all (it takes an anchor as well). */
+	char **trust_anchors;
+	size_t ntrust_anchors;
+	dns_name *nta;
+	size_t nnta;
+	bool validation;
 } res_config;
 
 bool res_config_init(res_config *c);

@@ -122,6 +122,11 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 	bool ok = add_lane(out, client) && add_lane(out, resolver);
 	long long base = -1, root = -1;
 	char label[HOP_LABEL_MAX];
+	/* Verdict notes waiting for the reply arrow they are about. */
+	enum { LATER_MAX = 4 };
+	char later[LATER_MAX][HOP_LABEL_MAX];
+	long long later_at[LATER_MAX];
+	size_t nlater = 0;
 	snprintf(label, sizeof label, "%s %s?", qtype, qname);
 	ok = ok && hops_add(out, HOP_QUERY, client, resolver, 0, -1, label);
 	const char *end = text + len;
@@ -168,7 +173,38 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 		pending *p = find_rq(&f, rq);
 		if (p == NULL)
 			continue;
-		if (strcmp(ev, "ns_lookup") == 0) {
+		if (strcmp(ev, "key_fetch") == 0) {
+			/* DNSSEC: the chain of trust needs a zone's DNSKEY or DS
+			 * first; its queries are followed like the lookup's. */
+			char qt[32] = "";
+			hops_json_str(buf, "zone", s1, sizeof s1);
+			hops_json_str(buf, "qtype", qt, sizeof qt);
+			if (hops_json_num(buf, "child", &v))
+				ok = follow(&f, v) != NULL;
+			snprintf(label, sizeof label, "first, the %.8s of %.255s (DNSSEC)", qt, s1);
+			ok = ok && hops_add(out, HOP_NOTE, resolver, resolver, at, -1, label);
+		} else if (strcmp(ev, "verdict") == 0) {
+			char what[32] = "", qt[32] = "", sec[16] = "", why[200] = "";
+			hops_json_str(buf, "what", what, sizeof what);
+			hops_json_str(buf, "name", s1, sizeof s1);
+			hops_json_str(buf, "qtype", qt, sizeof qt);
+			hops_json_str(buf, "security", sec, sizeof sec);
+			hops_json_str(buf, "why", why, sizeof why);
+			if (strcmp(what, "delegation") == 0)
+				snprintf(label, sizeof label, "delegation to %.150s: %.10s%s%.100s", s1, sec,
+					 why[0] ? ", " : "", why);
+			else
+				snprintf(label, sizeof label, "%.150s %.10s: %.10s%s%.100s", s1, qt, sec,
+					 why[0] ? ", " : "", why);
+			/* The verdict is on the reply the trace tells of next:
+			 * drawn after its arrow. */
+			if (p->waiting && nlater < LATER_MAX) {
+				later_at[nlater] = at;
+				snprintf(later[nlater++], HOP_LABEL_MAX, "%s", label);
+			} else {
+				ok = hops_add(out, HOP_NOTE, resolver, resolver, at, -1, label);
+			}
+		} else if (strcmp(ev, "ns_lookup") == 0) {
 			hops_json_str(buf, "ns", s1, sizeof s1);
 			if (hops_json_num(buf, "child", &v))
 				ok = follow(&f, v) != NULL;
@@ -208,6 +244,10 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 				p->waiting = false;
 				ok = hops_add(out, HOP_REPLY, p->server, resolver, at, at - p->sent,
 					      label);
+				for (size_t k = 0; ok && k < nlater; k++)
+					ok = hops_add(out, HOP_NOTE, resolver, resolver, later_at[k], -1,
+						      later[k]);
+				nlater = 0;
 			} else if (out->n > 0 && out->h[out->n - 1].kind == HOP_REPLY) {
 				/* More of the same response (a CNAME and its target). */
 				hop *last = &out->h[out->n - 1];
@@ -215,6 +255,11 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 				snprintf(last->label + used, sizeof last->label - used, "; %s", label);
 			}
 		} else if (strcmp(ev, "done") == 0 && rq == root) {
+			for (size_t k = 0; ok && k < nlater; k++)
+				ok = hops_add(out, HOP_NOTE, resolver, resolver, later_at[k], -1, later[k]);
+			nlater = 0;
+			hops_json_str(buf, "security", out->security, sizeof out->security);
+			hops_json_str(buf, "val_text", out->security_why, sizeof out->security_why);
 			break;
 		}
 	}

@@ -1,7 +1,8 @@
 /* A resolution as a list of hops, read from the resolver's trace (one
  * JSON object per line, see core/resolver/trace.c): the client's query,
  * each query the resolver sent and what came back (referral, answer,
- * CNAME, NXDOMAIN, truncation, timeout), and the answer to the client.
+ * CNAME, NXDOMAIN, truncation, timeout), the DNSSEC key fetches (DNSKEY
+ * and DS) and each verdict, and the answer to the client.
  * Pure: text in, hops out; the sequence diagrams are drawn from this. */
 #ifndef DNSIM_DRAW_HOPS_H
 #define DNSIM_DRAW_HOPS_H
@@ -34,6 +35,11 @@ typedef struct hop_list {
 	size_t nlanes;
 	bool found;           /* the trace held this resolution */
 	bool cache_hit;       /* answered from the cache, no upstream query */
+	/* DNSSEC: the resolver's verdict on the answer ("secure",
+	 * "insecure", "bogus"; empty when it does not validate) and, when
+	 * bogus, why. */
+	char security[16];
+	char security_why[160];
 } hop_list;
 
 /* Names a server lane from its address ("198.18.1.4#53"): the node's

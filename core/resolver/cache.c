@@ -51,6 +51,24 @@ rcache *rcache_new(size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl)
 	return c;
 }
 
+enum rcache_security rsec_worst(enum rcache_security a, enum rcache_security b)
+{
+	static const int order[] = { [RSEC_SECURE] = 0, [RSEC_INSECURE] = 1,
+				     [RSEC_UNCHECKED] = 2, [RSEC_BOGUS] = 3 };
+	return order[a] >= order[b] ? a : b;
+}
+
+const char *rsec_name(enum rcache_security s)
+{
+	switch (s) {
+	case RSEC_SECURE: return "secure";
+	case RSEC_INSECURE: return "insecure";
+	case RSEC_BOGUS: return "bogus";
+	case RSEC_UNCHECKED: break;
+	}
+	return "unchecked";
+}
+
 static void lru_unlink(rcache *c, rcache_entry *e)
 {
 	if (e->lru_prev)
@@ -148,37 +166,73 @@ static void make_room(rcache *c, size_t need)
 	}
 }
 
-/* One allocation: the entry, its owner name, its records and their
- * RDATA.  Names inside the records point into this block. */
-static rcache_entry *make_entry(const uint8_t *name, const dns_rr *rrs,
-				size_t n)
+static size_t records_bytes(const dns_rr *rrs, size_t n)
 {
-	size_t namelen = dns_name_length(name);
-	size_t bytes = sizeof(rcache_entry) + namelen + n * sizeof(dns_rr);
+	size_t bytes = n * sizeof(dns_rr);
 	for (size_t i = 0; i < n; i++)
 		bytes += dns_name_length(rrs[i].owner) + rrs[i].rdlen;
+	return bytes;
+}
+
+/* Copy records into the block at *p (the array first, then names and
+ * RDATA), advancing *p; returns the array. */
+static dns_rr *copy_records(uint8_t **p, const dns_rr *rrs, size_t n)
+{
+	dns_rr *out = (dns_rr *)*p;
+	*p += n * sizeof(dns_rr);
+	for (size_t i = 0; i < n; i++) {
+		dns_rr *r = &out[i];
+		*r = rrs[i];
+		size_t olen = dns_name_length(rrs[i].owner);
+		memcpy(*p, rrs[i].owner, olen);
+		r->owner = *p;
+		*p += olen;
+		memcpy(*p, rrs[i].rdata, rrs[i].rdlen);
+		r->rdata = *p;
+		*p += rrs[i].rdlen;
+	}
+	return out;
+}
+
+/* One allocation: the entry, its records, its signatures and proof, their
+ * names and RDATA, and its owner name.  Names inside the records point
+ * into this block.  The arrays of records come first after the entry,
+ * so they keep the alignment of a dns_rr. */
+static rcache_entry *make_entry(const uint8_t *name, const dns_rr *rrs,
+				size_t n, const rcache_dnssec *sec)
+{
+	static const rcache_dnssec none = { 0 };
+	if (sec == NULL)
+		sec = &none;
+	size_t namelen = dns_name_length(name);
+	size_t main = records_bytes(rrs, n), sigs = records_bytes(sec->sigs, sec->nsigs),
+	       proof = records_bytes(sec->proof, sec->nproof);
+	/* Each run of records ends where the next array starts: round
+	 * the runs up so every array is aligned. */
+	size_t align = _Alignof(dns_rr);
+	main = (main + align - 1) / align * align;
+	sigs = (sigs + align - 1) / align * align;
+	proof = (proof + align - 1) / align * align;
+	size_t bytes = sizeof(rcache_entry) + main + sigs + proof + namelen;
 	rcache_entry *e = calloc(1, bytes);
 	if (e == NULL)
 		return NULL;
 	e->bytes = bytes;
-	uint8_t *p = (uint8_t *)(e + 1);
-	e->rrs = (dns_rr *)p;
-	p += n * sizeof(dns_rr);
+	uint8_t *base = (uint8_t *)(e + 1), *p = base;
+	e->rrs = copy_records(&p, rrs, n);
+	p = base + main;
+	e->sigs = copy_records(&p, sec->sigs, sec->nsigs);
+	p = base + main + sigs;
+	e->proof = copy_records(&p, sec->proof, sec->nproof);
+	p = base + main + sigs + proof;
 	memcpy(p, name, namelen);
 	e->name = p;
-	p += namelen;
-	for (size_t i = 0; i < n; i++) {
-		dns_rr *r = &e->rrs[i];
-		*r = rrs[i];
-		size_t olen = dns_name_length(rrs[i].owner);
-		memcpy(p, rrs[i].owner, olen);
-		r->owner = p;
-		p += olen;
-		memcpy(p, rrs[i].rdata, rrs[i].rdlen);
-		r->rdata = p;
-		p += rrs[i].rdlen;
-	}
 	e->nrrs = n;
+	e->nsigs = sec->nsigs;
+	e->nproof = sec->nproof;
+	e->security = sec->security;
+	e->flags = sec->flags;
+	e->ede = sec->ede;
 	return e;
 }
 
@@ -186,7 +240,9 @@ static bool insert(rcache *c, rcache_entry *e, uint64_t now)
 {
 	rcache_entry *old = find(c, e->name, e->type, e->rclass, e->kind);
 	if (old) {
-		if (live(old, now) && old->rank > e->rank) {
+		if (live(old, now) && (old->rank > e->rank ||
+				       (old->rank == e->rank && old->security != RSEC_UNCHECKED &&
+					e->security == RSEC_UNCHECKED))) {
 			free(e);
 			return false;
 		}
@@ -210,8 +266,21 @@ static bool insert(rcache *c, rcache_entry *e, uint64_t now)
 	return true;
 }
 
+/* The TTL an entry gets: capped, and short for bogus data. */
+static uint32_t cap_ttl(uint32_t ttl, uint32_t max, const rcache_dnssec *sec)
+{
+	/* RFC 2181 8: a TTL with the top bit set counts as zero. */
+	if (ttl & 0x80000000u)
+		ttl = 0;
+	if (ttl > max)
+		ttl = max;
+	if (sec && sec->security == RSEC_BOGUS && ttl > RCACHE_BOGUS_TTL)
+		ttl = RCACHE_BOGUS_TTL;
+	return ttl;
+}
+
 bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
-		      enum rcache_rank rank, uint64_t now)
+		      enum rcache_rank rank, const rcache_dnssec *sec, uint64_t now)
 {
 	if (n == 0)
 		return false;
@@ -219,18 +288,14 @@ bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
 	for (size_t i = 1; i < n; i++)
 		if (rrs[i].ttl < ttl)
 			ttl = rrs[i].ttl;
-	/* RFC 2181 8: a TTL with the top bit set counts as zero. */
-	if (ttl & 0x80000000u)
-		ttl = 0;
-	if (ttl > c->max_ttl)
-		ttl = c->max_ttl;
+	ttl = cap_ttl(ttl, c->max_ttl, sec);
 	/* Data at a name proves it exists: a cached NXDOMAIN for it is out
 	 * of date (a domain registered since, say), and would otherwise hide
 	 * the new records -- a delegation followed again and again. */
 	rcache_entry *gone = find(c, rrs[0].owner, 0, rrs[0].rclass, RCACHE_NXDOMAIN);
 	if (gone)
 		remove_entry(c, gone);
-	rcache_entry *e = make_entry(rrs[0].owner, rrs, n);
+	rcache_entry *e = make_entry(rrs[0].owner, rrs, n, sec);
 	if (e == NULL)
 		return false;
 	e->kind = RCACHE_RRSET;
@@ -241,18 +306,19 @@ bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
 	e->expires = now + (uint64_t)ttl * 1000;
 	for (size_t i = 0; i < n; i++)
 		e->rrs[i].ttl = ttl;
+	for (size_t i = 0; i < e->nsigs; i++)
+		e->sigs[i].ttl = ttl;
+	for (size_t i = 0; i < e->nproof; i++)
+		e->proof[i].ttl = ttl;
 	return insert(c, e, now);
 }
 
 bool rcache_put_negative(rcache *c, enum rcache_kind kind, const uint8_t *name,
 			 uint16_t type, uint16_t rclass, const dns_rr *soa,
-			 uint32_t ttl, uint64_t now)
+			 uint32_t ttl, const rcache_dnssec *sec, uint64_t now)
 {
-	if (ttl & 0x80000000u)
-		ttl = 0;
-	if (ttl > c->neg_max_ttl)
-		ttl = c->neg_max_ttl;
-	rcache_entry *e = make_entry(name, soa, soa ? 1 : 0);
+	ttl = cap_ttl(ttl, c->neg_max_ttl, sec);
+	rcache_entry *e = make_entry(name, soa, soa ? 1 : 0, sec);
 	if (e == NULL)
 		return false;
 	e->kind = kind;

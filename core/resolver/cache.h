@@ -22,6 +22,46 @@ enum rcache_rank {
 	RANK_AUTH_ANSWER = 4,  /* answer section with AA set */
 };
 
+/* What DNSSEC validation made of an entry (RFC 4035 4.3).  UNCHECKED is
+ * everything stored without validation: all data when the resolver does
+ * not validate, and on a validating one the glue, referrals and minimised
+ * queries' answers, which it never hands to clients. */
+enum rcache_security {
+	RSEC_UNCHECKED = 0,
+	RSEC_SECURE,
+	RSEC_INSECURE,
+	RSEC_BOGUS,
+};
+
+/* The combined status of data made of parts: the worst of them, in the
+ * order secure, insecure, unchecked, bogus. */
+enum rcache_security rsec_worst(enum rcache_security a, enum rcache_security b);
+const char *rsec_name(enum rcache_security s);
+
+/* Bogus data is kept this long at most (for CD clients and so that a
+ * broken zone is not asked again for every query), as Unbound's
+ * val-bogus-ttl. */
+#define RCACHE_BOGUS_TTL 60
+
+/* Entry flags. */
+#define RCACHE_UNSIGNED_CUT 0x01 /* a NODATA for DS whose proof shows a
+				  * delegation without DS: the zone below
+				  * is insecure (RFC 4035 5.2) */
+
+/* What comes with an RRset or a negative answer from a validating
+ * resolver: its status, the signatures, and the NSEC/NSEC3 records (with
+ * their RRSIGs) that prove a denial or a wildcard expansion, handed to
+ * clients that set DO. */
+typedef struct rcache_dnssec {
+	uint8_t security;      /* enum rcache_security */
+	uint8_t flags;
+	uint16_t ede;          /* bogus: the Extended DNS Error that says why */
+	const dns_rr *sigs;
+	size_t nsigs;
+	const dns_rr *proof;
+	size_t nproof;
+} rcache_dnssec;
+
 enum rcache_kind {
 	RCACHE_RRSET,
 	RCACHE_NODATA,         /* the name exists, the type does not */
@@ -40,6 +80,13 @@ typedef struct rcache_entry {
 	dns_rr *rrs;           /* RRSET: the records; negative: the SOA */
 	size_t nrrs;
 	uint32_t hits;         /* answers served from it, for prefetch */
+	uint8_t security;      /* enum rcache_security */
+	uint8_t flags;         /* RCACHE_UNSIGNED_CUT */
+	uint16_t ede;          /* bogus: why */
+	dns_rr *sigs;          /* RRSIGs over rrs (RRSET) or the SOA */
+	size_t nsigs;
+	dns_rr *proof;         /* NSEC/NSEC3 records and their RRSIGs */
+	size_t nproof;
 
 	/* Private. */
 	struct rcache_entry *hnext;
@@ -61,10 +108,13 @@ rcache *rcache_new(size_t max_bytes, uint32_t max_ttl, uint32_t neg_max_ttl);
 void rcache_free(rcache *c);
 
 /* Store an RRset (all of rrs share owner, type, class).  TTL: the lowest
- * of the set, capped.  Returns false when out of memory, or when a
- * better-ranked live entry is already there (and keeps that one). */
+ * of the set, capped (bogus data: RCACHE_BOGUS_TTL at most).  `sec` (may
+ * be NULL: unchecked, nothing more) is copied.  Returns false when out
+ * of memory, or when a better-ranked live entry is already there (and
+ * keeps that one; also an entry of the same rank that was validated,
+ * against one that was not). */
 bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
-		      enum rcache_rank rank, uint64_t now);
+		      enum rcache_rank rank, const rcache_dnssec *sec, uint64_t now);
 
 /* Store a negative answer for (name, type) or, for NXDOMAIN, for the
  * whole name.  `soa` (may be NULL) is kept to be returned in the
@@ -72,7 +122,7 @@ bool rcache_put_rrset(rcache *c, const dns_rr *rrs, size_t n,
  * MINIMUM), capped. */
 bool rcache_put_negative(rcache *c, enum rcache_kind kind, const uint8_t *name,
 			 uint16_t type, uint16_t rclass, const dns_rr *soa,
-			 uint32_t ttl, uint64_t now);
+			 uint32_t ttl, const rcache_dnssec *sec, uint64_t now);
 
 /* The live entry answering (name, type, class): an RRset of that type, a
  * NODATA for it, or an NXDOMAIN for the name.  NULL on a miss.  Moves the

@@ -108,6 +108,8 @@ static void stats_txt(resolver *r, rrlist *answer, const uint8_t *qname)
 		{ "servfail", s->servfail }, { "nxdomain", s->nxdomain },
 		{ "refused", s->refused }, { "blocked", s->blocked },
 		{ "aggregated", s->aggregated }, { "prefetches", s->prefetches },
+		{ "dnssec.secure", s->secure }, { "dnssec.insecure", s->insecure },
+		{ "dnssec.bogus", s->bogus },
 	};
 	/* The list ends at the first counter that does not fit. */
 	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
@@ -164,6 +166,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	r->stats.queries++;
 	w.id = h.id;
 	w.flags = h.flags & (DNS_F_RD | DNS_F_CD);
+	w.ad = (h.flags & DNS_F_AD) != 0;
 	dns_err perr = dns_msg_parse(m, wire, len);
 	const dns_question *q = perr == DNS_OK && m->qdcount == 1 ? &m->question[0] : NULL;
 	if (perr == DNS_OK) {
@@ -174,6 +177,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	unsigned rcode;
 	unsigned ede = RES_NO_EDE;       /* why, when the answer is a refusal */
 	const char *ede_text = NULL;
+	unsigned security = RSEC_UNCHECKED, why = RES_NO_EDE;
 	const char *how = "cache";
 	if (q == NULL)
 		rcode = DNS_R_FORMERR;
@@ -204,8 +208,13 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		ede = DNS_EDE_BLOCKED;
 		ede_text = "on this resolver's blocklist";
 	} else if (res_answer_from_cache(r, q->name, q->qtype, q->qclass,
-					 &answer, &authority, &rcode)) {
+					 &answer, &authority, &rcode, &security, &why)) {
 		r->stats.cache_hits++;
+		if (security == RSEC_BOGUS) {
+			/* Told again for as long as the bogus data is kept. */
+			ede = why != RES_NO_EDE ? why : DNS_EDE_DNSSEC_BOGUS;
+			ede_text = "cached: it failed DNSSEC validation";
+		}
 		trace_event(r, NULL, "client_cache_hit", "\"id\":%u", h.id);
 		maybe_prefetch(r, q);
 	} else {
@@ -233,7 +242,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	size_t n = res_build_response(&w, q ? q->name : dns_name_root,
 				      q ? q->qtype : 0, q ? q->qclass : DNS_C_IN,
 				      rcode, &answer, &authority, tcp, r->rotate++, ede, ede_text,
-				      out, sizeof out);
+				      security, out, sizeof out);
 	if (q == NULL && n >= DNS_HEADER_LEN) {
 		/* No question to echo: a bare header. */
 		n = DNS_HEADER_LEN;

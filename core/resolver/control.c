@@ -141,10 +141,15 @@ static void run_command(resolver *r, struct out *o, char *cmd)
 		outf(o, "blocked %llu\n", (unsigned long long)s->blocked);
 		outf(o, "aggregated %llu\n", (unsigned long long)s->aggregated);
 		outf(o, "prefetches %llu\n", (unsigned long long)s->prefetches);
+		outf(o, "dnssec.secure %llu\n", (unsigned long long)s->secure);
+		outf(o, "dnssec.insecure %llu\n", (unsigned long long)s->insecure);
+		outf(o, "dnssec.bogus %llu\n", (unsigned long long)s->bogus);
 	} else if (n == 1 && strcmp(w[0], "dump") == 0) {
 		struct dump_ctx d = { o, now };
 		rcache_foreach(r->cache, now, dump_entry, &d);
 	} else if (n == 1 && strcmp(w[0], "flush") == 0) {
+		/* The zones' keys too: a cold cache fetches them again. */
+		val_flush(r, NULL, true);
 		outf(o, "flushed %zu entries\n", rcache_flush(r->cache));
 	} else if (n == 2 && (strcmp(w[0], "flush") == 0 || strcmp(w[0], "flush-tree") == 0)) {
 		dns_name name;
@@ -152,6 +157,7 @@ static void run_command(resolver *r, struct out *o, char *cmd)
 			outf(o, "error: \"%s\" is not a domain name\n", w[1]);
 			return;
 		}
+		val_flush(r, name.data, w[0][5] == '-');
 		size_t k = rcache_flush_name(r->cache, name.data, w[0][5] == '-');
 		outf(o, "flushed %zu entries\n", k);
 	} else {

@@ -90,6 +90,6 @@ void hints_prime(resolver *r)
 				set[n].ttl = 0x7fffffff;
 				n++;
 			}
-		(void)rcache_put_rrset(r->cache, set, n, RANK_GLUE, now);
+		(void)rcache_put_rrset(r->cache, set, n, RANK_GLUE, NULL, now);
 	}
 }

@@ -98,16 +98,36 @@ static void finish(resolver *r, request *rq, unsigned rcode)
 		upstream_cancel(r, rq->inflight);
 	if (rcode == DNS_R_SERVFAIL)
 		r->stats.servfail++;
-	char rb[DNS_MNEMONIC_MAX];
+	if (!rq->sec_started)
+		rq->security = RSEC_UNCHECKED;
+	if (rq->key_fetch)
+		val_fetch_done(r, rq);
+	if (rq->parent == NULL && rcode != DNS_R_SERVFAIL) {
+		if (rq->security == RSEC_SECURE)
+			r->stats.secure++;
+		else if (rq->security == RSEC_INSECURE)
+			r->stats.insecure++;
+		else if (rq->security == RSEC_BOGUS)
+			r->stats.bogus++;
+	}
+	char rb[DNS_MNEMONIC_MAX], sec[200] = "";
+	/* The verdict on the answer, when there is one to give. */
+	if (r->val.active && rcode != DNS_R_SERVFAIL) {
+		if (rq->security == RSEC_BOGUS)
+			snprintf(sec, sizeof sec, ",\"security\":\"bogus\",\"val_ede\":%u,"
+				 "\"val_text\":\"%s\"", rq->val_ede, rq->val_text);
+		else
+			snprintf(sec, sizeof sec, ",\"security\":\"%s\"", rsec_name(rq->security));
+	}
 	if (rq->ede != RES_NO_EDE)
 		trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu,"
-			    "\"ede\":%u,\"ede_text\":\"%s\"", dns_rcode_to_text(rcode, rb),
+			    "\"ede\":%u,\"ede_text\":\"%s\"%s", dns_rcode_to_text(rcode, rb),
 			    rq->answer.n, (unsigned long long)(r->now_ms - rq->started_ms),
-			    rq->ede, rq->ede_text);
+			    rq->ede, rq->ede_text, sec);
 	else
-		trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu",
+		trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu%s",
 			    dns_rcode_to_text(rcode, rb), rq->answer.n,
-			    (unsigned long long)(r->now_ms - rq->started_ms));
+			    (unsigned long long)(r->now_ms - rq->started_ms), sec);
 	res_deliver(r, rq);
 	unlink_request(r, rq);
 	request *parent = rq->parent;
@@ -177,6 +197,7 @@ request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
 	rrlist_init(&rq->answer);
 	rrlist_init(&rq->authority);
 	rq->qmin = r->cfg->qmin;
+	rq->val_ede = RES_NO_EDE;
 	rq->started_ms = r->now_ms;
 	rq->deadline_ms = r->now_ms + RES_TIME_MAX_MS;
 	rq->parent = parent;
@@ -205,19 +226,42 @@ void res_free_requests(resolver *r)
 
 /* ---- the cache's part ----------------------------------------------------- */
 
-static bool copy_entry(rrlist *l, const rcache_entry *e, const uint8_t *owner,
-		       uint64_t now)
+static bool copy_records(rrlist *l, const dns_rr *rrs, size_t n, uint32_t ttl)
 {
-	uint32_t ttl = rcache_ttl_left(e, now);
-	for (size_t i = 0; i < e->nrrs; i++) {
-		dns_rr rr = e->rrs[i];
+	for (size_t i = 0; i < n; i++) {
+		dns_rr rr = rrs[i];
 		rr.ttl = ttl;
-		if (owner && e->kind == RCACHE_RRSET)
-			rr.owner = owner;
 		if (!rrlist_add(l, &rr))
 			return false;
 	}
 	return true;
+}
+
+/* An entry's records as an answer: the RRset and its signatures into
+ * `l`, a denial's or wildcard's proof into `proof` (the authority). */
+static bool copy_entry(rrlist *l, rrlist *proof, const rcache_entry *e, uint64_t now)
+{
+	uint32_t ttl = rcache_ttl_left(e, now);
+	return copy_records(l, e->rrs, e->nrrs, ttl) && copy_records(l, e->sigs, e->nsigs, ttl) &&
+	       copy_records(proof, e->proof, e->nproof, ttl);
+}
+
+/* What the cache may answer with: on a validating resolver only what
+ * was validated (the rest is the iterator's own: referrals, glue). */
+static bool answerable(const resolver *r, const rcache_entry *e)
+{
+	return !r->val.active || e->security != RSEC_UNCHECKED;
+}
+
+/* A cache hit's verdict folded into what is being answered. */
+static void merge_entry(uint8_t *security, uint16_t *ede, bool *started,
+			const rcache_entry *e)
+{
+	uint8_t before = *security;
+	*security = *started ? (uint8_t)rsec_worst(*security, e->security) : e->security;
+	*started = true;
+	if (e->security == RSEC_BOGUS && (*ede == RES_NO_EDE || before != RSEC_BOGUS))
+		*ede = e->ede;
 }
 
 /* Follow `name` through the cache: CNAMEs, then the RRset or a negative
@@ -225,18 +269,20 @@ static bool copy_entry(rrlist *l, const rcache_entry *e, const uint8_t *owner,
  * (updated to the end of the chain), -1 on a CNAME loop or overlong chain. */
 static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 		       uint16_t qclass, rrlist *answer, rrlist *authority,
-		       unsigned *rcode)
+		       unsigned *rcode, uint8_t *security, uint16_t *ede, bool *started)
 {
 	uint64_t now = r->now_ms;
 	for (;;) {
-		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype,
-						      qclass, now);
+		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype, qclass, now);
+		if (e && !answerable(r, e))
+			e = NULL;
 		if (e) {
+			merge_entry(security, ede, started, e);
 			if (e->kind == RCACHE_RRSET) {
-				copy_entry(answer, e, NULL, now);
+				copy_entry(answer, authority, e, now);
 				*rcode = DNS_R_NOERROR;
 			} else {
-				copy_entry(authority, e, NULL, now);
+				copy_entry(authority, authority, e, now);
 				*rcode = e->kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN
 								    : DNS_R_NOERROR;
 			}
@@ -245,9 +291,10 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 		if (qtype == DNS_T_CNAME)
 			return 0;
 		e = rcache_peek(r->cache, name->data, DNS_T_CNAME, qclass, now);
-		if (e == NULL || e->kind != RCACHE_RRSET)
+		if (e == NULL || e->kind != RCACHE_RRSET || !answerable(r, e))
 			return 0;
-		copy_entry(answer, e, NULL, now);
+		merge_entry(security, ede, started, e);
+		copy_entry(answer, authority, e, now);
 		if (++*chain > RES_CHAIN_MAX)
 			return -1;
 		const uint8_t *target = e->rrs[0].rdata;
@@ -260,14 +307,20 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 
 bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
 			   uint16_t qclass, rrlist *answer, rrlist *authority,
-			   unsigned *rcode)
+			   unsigned *rcode, unsigned *security, unsigned *ede)
 {
 	dns_name n;
 	int chain = 0;
+	uint8_t sec = RSEC_UNCHECKED;
+	uint16_t why = RES_NO_EDE;
+	bool started = false;
 	dns_name_copy(&n, name);
-	int got = chase_cache(r, &n, &chain, qtype, qclass, answer, authority, rcode);
+	int got = chase_cache(r, &n, &chain, qtype, qclass, answer, authority, rcode, &sec, &why,
+			      &started);
 	if (got < 0)
 		*rcode = DNS_R_SERVFAIL;
+	*security = sec;
+	*ede = why;
 	return got != 0;
 }
 
@@ -460,7 +513,7 @@ static bool waited_for(const request *rq, const uint8_t *name)
  * nested request, as long as that cannot lead back here. */
 static bool resolve_ns_addresses(resolver *r, request *rq)
 {
-	if (rq->depth >= RES_DEPTH_MAX)
+	if (rq->ns_depth >= RES_DEPTH_MAX)
 		return false;
 	int started = 0;
 	for (int n = 0; n < rq->nns && started < 2; n++) {
@@ -488,6 +541,7 @@ static bool resolve_ns_addresses(resolver *r, request *rq)
 					     rq, &joined);
 		if (child == NULL)
 			continue;
+		child->ns_depth = rq->ns_depth + 1;
 		char nb[DNS_NAME_MAXTEXT];
 		trace_event(r, rq, "ns_lookup", "\"ns\":\"%s\",\"child\":%u",
 			    trace_name(ns->name.data, nb, sizeof nb), child->id);
@@ -527,6 +581,10 @@ static void ask(resolver *r, request *rq)
 		fail_servers(r, rq, what);
 		return;
 	}
+	/* The chain of trust down to this zone first (nested fetches of
+	 * DS and DNSKEY; the request resumes when they end). */
+	if (!val_ensure(r, rq))
+		return;
 	if (send_next(r, rq))
 		return;
 	if (rq->children > 0)
@@ -557,7 +615,8 @@ static void step(resolver *r, request *rq)
 	/* A prefetch exists to replace what the cache holds: skip it. */
 	int got = rq->prefetch ? 0
 		: chase_cache(r, &rq->name, &rq->chain, rq->qtype, rq->qclass,
-			      &rq->answer, &rq->authority, &rcode);
+			      &rq->answer, &rq->authority, &rcode, &rq->security, &rq->val_ede,
+			      &rq->sec_started);
 	if (got != 0) {
 		if (got > 0)
 			trace_event(r, rq, "cache_hit", NULL);
@@ -611,7 +670,7 @@ static void cache_set(resolver *r, const dns_rr *set, size_t n,
 		      enum rcache_rank rank)
 {
 	if (n)
-		(void)rcache_put_rrset(r->cache, set, n, rank, r->now_ms);
+		(void)rcache_put_rrset(r->cache, set, n, rank, NULL, r->now_ms);
 }
 
 /* RFC 2308: the negative TTL is the SOA's MINIMUM, bounded by its TTL;
@@ -634,21 +693,86 @@ static const dns_rr *find_soa(const dns_msg *m, const uint8_t *zone)
 	return NULL;
 }
 
-static void negative(resolver *r, request *rq, const dns_msg *m,
-		     enum rcache_kind kind)
+/* The keys of the zone that signed what came are not known yet: fetch
+ * them (ask() does, before asking again) and ask the question again. */
+static void need_keys(resolver *r, request *rq, const val_verdict *v)
 {
+	char zb[DNS_NAME_MAXTEXT];
+	rq->has_need = true;
+	dns_name_copy(&rq->need_zone, v->need_zone.data);
+	trace_event(r, rq, "need_keys", "\"zone\":\"%s\"",
+		    trace_name(v->need_zone.data, zb, sizeof zb));
+	ask(r, rq);
+}
+
+/* A verdict, for the trace. */
+static void trace_verdict(resolver *r, request *rq, const char *what, const uint8_t *name,
+			  uint16_t type, const val_verdict *v)
+{
+	char nb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX], why[160] = "";
+	if (v->why[0])
+		snprintf(why, sizeof why, ",\"why\":\"%s\"", v->why);
+	if (v->ede != RES_NO_EDE) {
+		size_t used = strlen(why);
+		snprintf(why + used, sizeof why - used, ",\"ede\":%u", v->ede);
+	}
+	trace_event(r, rq, "verdict", "\"what\":\"%s\",\"name\":\"%s\",\"qtype\":\"%s\","
+		    "\"security\":\"%s\"%s", what, trace_name(name, nb, sizeof nb),
+		    dns_type_to_text(type, tb), rsec_name(v->security), why);
+}
+
+static bool add_records(rrlist *l, const dns_rr *rrs, size_t n, uint32_t ttl)
+{
+	for (size_t i = 0; i < n; i++) {
+		dns_rr rr = rrs[i];
+		rr.ttl = ttl;
+		if (!rrlist_add(l, &rr))
+			return false;
+	}
+	return true;
+}
+
+/* A negative answer: NXDOMAIN or NODATA for the name asked (`proven` is
+ * the name the denial is about: the name asked, or an ancestor of it
+ * that a minimised query found missing). */
+static void negative(resolver *r, request *rq, const dns_msg *m,
+		     enum rcache_kind kind, const uint8_t *proven)
+{
+	val_verdict v = { .security = RSEC_UNCHECKED, .ede = RES_NO_EDE };
+	rrlist proof;
+	rrlist_init(&proof);
+	bool cut = false;
+	if (r->val.active) {
+		val_denial(r, rq, m, kind == RCACHE_NXDOMAIN ? VAL_NXDOMAIN : VAL_NODATA, proven,
+			   rq->qtype, NULL, &v, &proof, &cut);
+		if (v.need) {
+			rrlist_free(&proof);
+			need_keys(r, rq, &v);
+			return;
+		}
+		val_merge(rq, &v);
+		trace_verdict(r, rq, kind == RCACHE_NXDOMAIN ? "nxdomain" : "nodata", proven,
+			      rq->qtype, &v);
+	}
 	const dns_rr *soa = find_soa(m, rq->zone.data);
 	uint32_t ttl = soa ? negative_ttl(soa) : 0;
 	/* The client sees the TTL the cache keeps it for: the same cap. */
 	if (ttl > r->cfg->max_neg_ttl)
 		ttl = r->cfg->max_neg_ttl;
 	if (soa) {
-		dns_rr s = *soa;
+		dns_rr s = *soa, sigs[8];
 		s.ttl = ttl;
+		size_t ns = r->val.active ? val_collect_sigs(m, 1, soa->owner, DNS_T_SOA, sigs, 8) : 0;
 		(void)rrlist_add(&rq->authority, &s);
+		(void)add_records(&rq->authority, sigs, ns, ttl);
+		(void)add_records(&rq->authority, proof.rr, proof.n, ttl);
+		rcache_dnssec sec = { .security = v.security, .ede = v.ede,
+				      .flags = cut ? RCACHE_UNSIGNED_CUT : 0, .sigs = sigs,
+				      .nsigs = ns, .proof = proof.rr, .nproof = proof.n };
 		(void)rcache_put_negative(r->cache, kind, rq->name.data, rq->qtype,
-					  rq->qclass, &s, ttl, r->now_ms);
+					  rq->qclass, &s, ttl, &sec, r->now_ms);
 	}
+	rrlist_free(&proof);
 	finish(r, rq, kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR);
 }
 
@@ -684,6 +808,9 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 	dns_rr set[SET_MAX];
 	size_t n = collect(m, 1, ns0->owner, DNS_T_NS, set, SET_MAX);
 	cache_set(r, set, n, RANK_AUTHORITY);
+	/* The DS RRset (or the proof there is none) for the new cut, checked
+	 * with the keys of the zone that delegates. */
+	val_referral(r, rq, m, ns0->owner);
 	size_t glue = 0;
 	for (size_t k = 0; k < n; k++) {
 		const uint8_t *target = set[k].rdata;
@@ -741,9 +868,11 @@ static bool referral(resolver *r, request *rq, const dns_msg *m,
 
 /* No CNAME for the name, but a DNAME above it in the zone (RFC 6672): the
  * CNAME it stands for, made here as servers that forget it should have
- * (section 3.2).  The DNAME itself goes into the answer first, for
- * clients that know it; *cname points into *target. */
-static bool from_dname(request *rq, const dns_msg *m, dns_rr *cname, dns_name *target)
+ * (section 3.2).  Returns the DNAME (which goes into the answer first,
+ * for clients that know it), NULL when there is none; *cname points
+ * into *target. */
+static const dns_rr *from_dname(request *rq, const dns_msg *m, dns_rr *cname,
+				dns_name *target)
 {
 	unsigned labels = dns_name_labels(rq->name.data);
 	for (size_t i = 0; i < m->count[0]; i++) {
@@ -757,13 +886,83 @@ static bool from_dname(request *rq, const dns_msg *m, dns_rr *cname, dns_name *t
 		if (dns_name_check(d->rdata, d->rdlen, &tlen) != DNS_OK || tlen != d->rdlen ||
 		    dns_name_join(target, rq->name.data, labels - dns_name_labels(d->owner),
 				  d->rdata) != DNS_OK)
-			return false;
-		(void)rrlist_add(&rq->answer, d);
+			return NULL;
 		*cname = (dns_rr){ rq->name.data, DNS_T_CNAME, DNS_C_IN, d->ttl,
 				   target->len, target->data };
-		return true;
+		return d;
 	}
-	return false;
+	return NULL;
+}
+
+#define SIGS_MAX 16
+
+/* An RRset of the answer section and what validation makes of it: the
+ * signatures, and for a wildcard expansion the proof from the authority
+ * section that the name itself does not exist.  v->need when keys must
+ * be fetched first. */
+typedef struct checked {
+	val_verdict v;
+	dns_rr sigs[SIGS_MAX];
+	size_t nsigs;
+	rrlist proof;
+} checked;
+
+static void check_set(resolver *r, request *rq, const dns_msg *m, const dns_rr *set,
+		      size_t n, checked *c)
+{
+	rrlist_init(&c->proof);
+	c->nsigs = 0;
+	c->v = (val_verdict){ .security = RSEC_UNCHECKED, .ede = RES_NO_EDE };
+	if (!r->val.active || n == 0)
+		return;
+	c->nsigs = val_collect_sigs(m, 0, set[0].owner, set[0].type, c->sigs, SIGS_MAX);
+	val_rrset(r, rq, set, n, c->sigs, c->nsigs, &c->v);
+	if (c->v.need || c->v.security != RSEC_SECURE || !c->v.wildcard)
+		return;
+	/* RFC 4035 5.3.4: an expansion is only as good as the proof that
+	 * the name itself is not there. */
+	val_verdict w;
+	val_denial(r, rq, m, VAL_WILDCARD, set[0].owner, set[0].type, c->v.source.data, &w,
+		   &c->proof, NULL);
+	if (w.need || w.security != RSEC_SECURE) {
+		uint32_t ttl = c->v.ttl;
+		c->v = w;
+		c->v.ttl = ttl;
+	}
+}
+
+/* Cache a checked RRset and add it (with its signatures, and its proof
+ * to the authority section) to the request's answer; TTLs as the cache
+ * keeps them. */
+static void take_set(resolver *r, request *rq, dns_rr *set, size_t n, enum rcache_rank rank,
+		     checked *c)
+{
+	/* One RRset, one TTL: the lowest (RFC 2181 5.2), as the cache
+	 * keeps it, so the first answer says the same; no longer than the
+	 * signatures allow. */
+	uint32_t ttl = set[0].ttl;
+	for (size_t i = 1; i < n; i++)
+		if (set[i].ttl < ttl)
+			ttl = set[i].ttl;
+	if (c->v.security == RSEC_SECURE && c->v.ttl < ttl)
+		ttl = c->v.ttl;
+	if (ttl > r->cfg->max_ttl)
+		ttl = r->cfg->max_ttl;
+	for (size_t i = 0; i < n; i++)
+		set[i].ttl = ttl;
+	rcache_dnssec sec = { .security = c->v.security, .ede = c->v.ede, .sigs = c->sigs,
+			      .nsigs = c->nsigs, .proof = c->proof.rr, .nproof = c->proof.n };
+	(void)rcache_put_rrset(r->cache, set, n, rank, &sec, r->now_ms);
+	if (c->v.security == RSEC_BOGUS && ttl > RCACHE_BOGUS_TTL)
+		ttl = RCACHE_BOGUS_TTL;
+	(void)add_records(&rq->answer, set, n, ttl);
+	(void)add_records(&rq->answer, c->sigs, c->nsigs, ttl);
+	(void)add_records(&rq->authority, c->proof.rr, c->proof.n, ttl);
+	if (r->val.active) {
+		val_merge(rq, &c->v);
+		trace_verdict(r, rq, "answer", set[0].owner, set[0].type, &c->v);
+	}
+	rrlist_free(&c->proof);
 }
 
 /* The answer section, from the name asked: CNAMEs and the RRset, each
@@ -773,29 +972,24 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 {
 	enum rcache_rank rank = aa ? RANK_AUTH_ANSWER : RANK_ANSWER;
 	bool progressed = false, moved = true;
+	checked *c = malloc(sizeof *c);
 	/* Room for the whole section: an RRset is as large as the message
 	 * lets it be (120 addresses over TCP), not a fixed count. */
 	dns_rr *set = set_room(m, 0);
-	if (set == NULL)
+	if (set == NULL || c == NULL) {
+		free(set);
+		free(c);
 		return false;
+	}
 	for (;;) {
 		if (!dns_name_is_subdomain(rq->name.data, rq->zone.data))
 			break;  /* beyond this server's authority: ask elsewhere */
 		size_t n = collect(m, 0, rq->name.data, rq->qtype, set, m->count[0]);
 		if (n > 0) {
-			cache_set(r, set, n, rank);
-			/* One RRset, one TTL: the lowest (RFC 2181 5.2), as the
-			 * cache keeps it, so the first answer says the same. */
-			uint32_t ttl = set[0].ttl;
-			for (size_t i = 1; i < n; i++)
-				if (set[i].ttl < ttl)
-					ttl = set[i].ttl;
-			for (size_t i = 0; i < n; i++) {
-				set[i].ttl = ttl;
-				if (set[i].ttl > r->cfg->max_ttl)
-					set[i].ttl = r->cfg->max_ttl;
-				(void)rrlist_add(&rq->answer, &set[i]);
-			}
+			check_set(r, rq, m, set, n, c);
+			if (c->v.need)
+				goto need;
+			take_set(r, rq, set, n, rank, c);
 			trace_event(r, rq, "answer", "\"records\":%zu", n);
 			finish(r, rq, DNS_R_NOERROR);
 			goto out;
@@ -803,18 +997,42 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 		if (rq->qtype == DNS_T_CNAME)
 			break;
 		dns_name synth;
-		if (collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0 &&
-		    !from_dname(rq, m, set, &synth))
+		const dns_rr *dname = NULL;
+		/* A validator takes the signed DNAME over the unsigned CNAME
+		 * the server made of it; others take the CNAME when there is
+		 * one. */
+		if (r->val.active)
+			dname = from_dname(rq, m, set, &synth);
+		if (dname == NULL && collect(m, 0, rq->name.data, DNS_T_CNAME, set, 1) == 0 &&
+		    (dname = from_dname(rq, m, set, &synth)) == NULL)
 			break;
-		cache_set(r, set, 1, rank);
-		if (set[0].ttl > r->cfg->max_ttl)
-			set[0].ttl = r->cfg->max_ttl;
-		(void)rrlist_add(&rq->answer, &set[0]);
+		if (dname) {
+			check_set(r, rq, m, dname, 1, c);
+			if (c->v.need)
+				goto need;
+			dns_rr d = *dname;
+			uint32_t cname_ttl = set[0].ttl;
+			take_set(r, rq, &d, 1, rank, c);
+			set[0].ttl = cname_ttl < d.ttl ? cname_ttl : d.ttl;
+			/* The CNAME stands for the DNAME: its verdict, no
+			 * signatures of its own. */
+			rcache_dnssec sec = { .security = c->v.security, .ede = c->v.ede };
+			(void)rcache_put_rrset(r->cache, set, 1, rank, &sec, r->now_ms);
+			if (set[0].ttl > r->cfg->max_ttl)
+				set[0].ttl = r->cfg->max_ttl;
+			(void)rrlist_add(&rq->answer, &set[0]);
+		} else {
+			check_set(r, rq, m, set, 1, c);
+			if (c->v.need)
+				goto need;
+			take_set(r, rq, set, 1, rank, c);
+		}
 		char tb[DNS_NAME_MAXTEXT];
 		trace_event(r, rq, "cname", "\"target\":\"%s\"",
 			    trace_name(set[0].rdata, tb, sizeof tb));
 		for (size_t i = 0; i + 1 < rq->answer.n; i++)
-			if (dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
+			if (rq->answer.rr[i].type == DNS_T_CNAME &&
+			    dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
 				char nb[DNS_NAME_MAXTEXT];
 				fail(r, rq, DNS_EDE_OTHER, "CNAME loop at %s",
 				     trace_name(set[0].rdata, nb, sizeof nb));
@@ -828,15 +1046,38 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 		progressed = true;
 	}
 	free(set);
+	free(c);
 	set = NULL;
+	c = NULL;
 	if (progressed) {
 		/* The chain left this response: go on from the cache. */
 		step(r, rq);
 		return true;
 	}
 	moved = false;
+	goto out;
+need:
+	/* Keys first; then the question again (from where the chain has
+	 * got to, which may be this response's zone or another). */
+	rrlist_free(&c->proof);
+	{
+		val_verdict v = c->v;
+		free(set);
+		free(c);
+		set = NULL;
+		c = NULL;
+		if (progressed) {
+			rq->has_need = true;
+			dns_name_copy(&rq->need_zone, v.need_zone.data);
+			step(r, rq);
+		} else {
+			need_keys(r, rq, &v);
+		}
+	}
+	return true;
 out:
 	free(set);
+	free(c);
 	return moved;
 }
 
@@ -906,7 +1147,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		}
 		if (rcode == DNS_R_NXDOMAIN) {
 			trace_event(r, rq, "nxdomain", "\"minimised\":true");
-			negative(r, rq, m, RCACHE_NXDOMAIN);
+			negative(r, rq, m, RCACHE_NXDOMAIN, qn);
 			return;
 		}
 		if (referral(r, rq, m, qn)) {
@@ -930,7 +1171,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 				dns_rr sr = *soa;
 				sr.ttl = negative_ttl(soa);
 				(void)rcache_put_negative(r->cache, RCACHE_NODATA, qn, DNS_T_A,
-							  DNS_C_IN, &sr, sr.ttl, r->now_ms);
+							  DNS_C_IN, &sr, sr.ttl, NULL, r->now_ms);
 			}
 			free(set);
 			rq->revealed = dns_name_labels(qn);
@@ -944,7 +1185,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		return;
 	if (rcode == DNS_R_NXDOMAIN) {
 		trace_event(r, rq, "nxdomain", NULL);
-		negative(r, rq, m, RCACHE_NXDOMAIN);
+		negative(r, rq, m, RCACHE_NXDOMAIN, rq->name.data);
 		return;
 	}
 	if (referral(r, rq, m, qn)) {
@@ -956,7 +1197,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 	 * ignored (RFC 2181 5.4.1), so an authoritative reply is a NODATA. */
 	if (aa || find_soa(m, rq->zone.data)) {
 		trace_event(r, rq, "nodata", NULL);
-		negative(r, rq, m, RCACHE_NODATA);
+		negative(r, rq, m, RCACHE_NODATA, rq->name.data);
 		return;
 	}
 	rq->lame++;

@@ -49,6 +49,13 @@ static void usage(FILE *out)
 "  block NAME...            sinkhole ADDR            (seed 002's DNS blocking)\n"
 "  trace FILE|stderr        query-log FILE|stderr|off\n"
 "  control PATH             identity NAME\n"
+"  trust-anchor FILE        DS or DNSKEY records (master-file form) to validate\n"
+"                           from; repeatable.  With one, answers are validated\n"
+"                           (RFC 4033-4035): AD for secure data to clients that\n"
+"                           set DO or AD, SERVFAIL with an Extended DNS Error for\n"
+"                           bogus data unless the client set CD\n"
+"  negative-trust-anchor NAME...  zones not to validate (RFC 7646)\n"
+"  dnssec-validation yes|no (default yes: validate when there is an anchor)\n"
 CONF_TCP_HELP(RES_TCP_MAX_DEFAULT)
 "\n"
 "Control commands: stats, dump, flush, flush NAME, flush-tree NAME.\n"
@@ -113,7 +120,7 @@ static int serve(res_config *cfg)
 		goto out;
 	}
 	char err[1024];
-	if (!hints_load(&r, cfg->hints_file, err, sizeof err)) {
+	if (!hints_load(&r, cfg->hints_file, err, sizeof err) || !val_init(&r, err, sizeof err)) {
 		log_msg("%s", err);
 		goto out;
 	}
@@ -140,8 +147,9 @@ static int serve(res_config *cfg)
 		}
 	}
 	log_msg("ready: listening on %zu address%s, %zu client prefix%s allowed, "
-		"QNAME minimisation %s", cfg->nlisten, cfg->nlisten == 1 ? "" : "es",
-		cfg->nallow, cfg->nallow == 1 ? "" : "es", cfg->qmin ? "on" : "off");
+		"QNAME minimisation %s, DNSSEC validation %s", cfg->nlisten,
+		cfg->nlisten == 1 ? "" : "es", cfg->nallow, cfg->nallow == 1 ? "" : "es",
+		cfg->qmin ? "on" : "off", r.val.active ? "on" : "off");
 
 	bool running = true;
 	while (running) {
@@ -221,6 +229,7 @@ out:
 	if (r.qlog && r.qlog != stderr)
 		fclose(r.qlog);
 	rcache_free(r.cache);
+	val_free(&r);
 	infra_free(&r.infra);
 	rrlist_free(&r.hints);
 	dns_msg_free(&r.client_msg);

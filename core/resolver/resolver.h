@@ -19,6 +19,7 @@
 #include "resolver/cache.h"
 #include "resolver/infra.h"
 #include "resolver/rrlist.h"
+#include "resolver/validate.h"
 
 /* Limits that keep every resolution bounded. */
 #define RES_CHAIN_MAX 16        /* CNAMEs followed (the limit) */
@@ -34,6 +35,15 @@
  * labels) takes at most RES_QMIN_MAX of them. */
 #define RES_QMIN_ONE_LABEL 4
 #define RES_QMIN_MAX 10
+/* DNSSEC: nested fetches of DS and DNSKEY go up the tree one zone at a
+ * time, so they may nest deeper than address lookups; a request starts
+ * at most RES_KEY_FETCH_MAX of them; and a whole resolution (with all
+ * its nested requests) checks at most RES_VALIDATIONS_MAX RRsets, each
+ * with at most DNSSEC_VERIFY_BUDGET signature operations (the KeyTrap
+ * limits, CVE-2023-50387, per resolution as well as per RRset). */
+#define RES_KEY_DEPTH_MAX 24
+#define RES_KEY_FETCH_MAX 12
+#define RES_VALIDATIONS_MAX 64
 
 /* What epoll events point to (an ev_tag, io/ev.h): the resolver's own
  * kinds; the TCP clients' are the tcpserver's. */
@@ -49,6 +59,7 @@ struct waiter {
 	uint16_t flags;          /* the query's RD and CD, echoed */
 	bool edns;
 	bool do_bit;
+	bool ad;                 /* the query had AD set (RFC 6840 5.7) */
 	uint16_t udp_size;
 	int udp_fd;              /* UDP: the socket it came in on */
 	net_addr peer;
@@ -97,10 +108,24 @@ typedef struct request {
 	uint64_t started_ms, deadline_ms;
 	struct upq *inflight;
 
-	/* Resolutions of nameserver addresses this one waits for. */
+	/* Resolutions of nameserver addresses (and DNSSEC keys) this one
+	 * waits for. */
 	struct request *parent;
-	int depth;
+	int depth;                      /* nested requests above this one */
+	int ns_depth;                   /* ... of them, address lookups */
 	int children;
+
+	/* DNSSEC: what validation made of the answer so far (the worst of
+	 * its parts, enum rcache_security) and, when bogus, why. */
+	uint8_t security;
+	bool sec_started;               /* some part was checked */
+	uint16_t val_ede;
+	char val_text[120];
+	bool key_fetch;                 /* fetches a DS or DNSKEY for a parent */
+	bool has_need;                  /* data came signed by need_zone, whose */
+	dns_name need_zone;             /* keys must be known before asking again */
+	int key_fetches;                /* nested key fetches started */
+	int validations;                /* top request: RRsets checked */
 
 	bool prefetch;                  /* nobody waits; refreshing the cache */
 	bool queued;                    /* in the resolver's wake-up queue */
@@ -112,7 +137,7 @@ typedef struct request {
 typedef struct res_stats {
 	uint64_t queries, cache_hits, cache_misses, upstream, servfail,
 		nxdomain, refused, blocked, timeouts, tcp_retries, aggregated,
-		prefetches;
+		prefetches, secure, insecure, bogus;
 } res_stats;
 
 typedef struct resolver {
@@ -133,6 +158,7 @@ typedef struct resolver {
 	FILE *trace;
 	FILE *qlog;
 	rrlist hints;                   /* root NS and addresses, as loaded */
+	validator val;                  /* DNSSEC: anchors and zone keys */
 	/* Parsed messages, reused from one datagram to the next so their
 	 * arenas are allocated once. */
 	dns_msg client_msg, upstream_msg;
@@ -155,7 +181,7 @@ void res_run_wakeups(resolver *r);
  * whole answer (positive, CNAME chain included, or negative). */
 bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
 			   uint16_t qclass, rrlist *answer, rrlist *authority,
-			   unsigned *rcode);
+			   unsigned *rcode, unsigned *security, unsigned *ede);
 
 void res_on_response(resolver *r, request *rq, struct upq *q,
 		     const dns_msg *m);
@@ -164,6 +190,54 @@ void res_on_timeout(resolver *r, request *rq, struct upq *q, bool unreachable);
 
 /* Abandon everything (shutdown). */
 void res_free_requests(resolver *r);
+
+/* ---- validate.c --------------------------------------------------------- */
+
+/* Load the trust anchors the settings name and turn validation on when
+ * there is one (and dnssec-validation is not "no").  false with a
+ * message when a file does not read. */
+bool val_init(resolver *r, char *err, size_t errsz);
+void val_free(resolver *r);
+/* Check signatures as if the clock said `wall_s` now (seconds since
+ * 1970), moving on with now_ms: for tests. */
+void val_set_clock(resolver *r, uint32_t wall_s);
+/* The time signatures are checked at, seconds since 1970. */
+uint32_t val_now(const resolver *r);
+/* Forget the key verdicts of every zone (name NULL), of one zone, or of a
+ * zone and all below it. */
+void val_flush(resolver *r, const uint8_t *name, bool below);
+
+/* Before rq asks its zone's servers: are the keys it will need known?
+ * false when nested fetches were started (rq is resumed when they end). */
+bool val_ensure(resolver *r, request *rq);
+/* A nested DS or DNSKEY fetch ended: leave a verdict for its zone even
+ * when it found nothing (bogus then), so nobody fetches it again and
+ * again. */
+void val_fetch_done(resolver *r, request *rq);
+
+/* The RRSIGs in a section that cover (owner, type), up to max. */
+size_t val_collect_sigs(const dns_msg *m, int sec, const uint8_t *owner,
+			uint16_t type, dns_rr *out, size_t max);
+/* Validate one RRset with its signatures. */
+void val_rrset(resolver *r, request *rq, const dns_rr *set, size_t n,
+	       const dns_rr *sigs, size_t nsigs, val_verdict *v);
+
+enum val_denial_kind { VAL_NXDOMAIN, VAL_NODATA, VAL_WILDCARD };
+/* Validate the NSEC/NSEC3 records (and the SOA) of a response's authority
+ * section and check that they prove the denial (or, for VAL_WILDCARD,
+ * that qname does not exist, so `source` was rightly expanded).  The
+ * records that did it, with their signatures, are added to `proof` (may
+ * be NULL); *unsigned_cut (may be NULL) tells whether, for DS, they show
+ * a delegation without DS. */
+void val_denial(resolver *r, request *rq, const dns_msg *m, enum val_denial_kind kind,
+		const uint8_t *qname, uint16_t qtype, const uint8_t *source,
+		val_verdict *v, rrlist *proof, bool *unsigned_cut);
+/* A referral from rq's zone to `child`: check the DS RRset it carries, or
+ * its proof that there is none, and cache what it shows. */
+void val_referral(resolver *r, request *rq, const dns_msg *m, const uint8_t *child);
+
+/* Fold a verdict into the request's status. */
+void val_merge(request *rq, const val_verdict *v);
 
 /* ---- upstream.c --------------------------------------------------------- */
 
@@ -176,6 +250,7 @@ struct upq {
 	uint16_t qtype;
 	uint16_t id;
 	bool edns;
+	bool dnssec;             /* DO set */
 	bool tcp;
 	bool connected;          /* TCP: connect() finished */
 	tcpconn io;
@@ -201,11 +276,14 @@ void upstream_free_all(resolver *r);
 
 /* Build the answer for one waiter (RA set, the answer and authority
  * lists, TC when it does not fit).  Returns the length. */
+/* `security` (enum rcache_security) decides AD (secure, and the client
+ * set DO or AD) and, for bogus data, SERVFAIL unless the client set CD;
+ * DNSSEC records go only to clients that set DO (or asked for them). */
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
 			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
-			   uint8_t *out, size_t outcap);
+			   unsigned security, uint8_t *out, size_t outcap);
 
 /* Deliver a finished request to every waiter (clients.c sends). */
 void res_deliver(resolver *r, request *rq);

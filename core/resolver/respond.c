@@ -13,7 +13,15 @@
  * so clients asking again get the addresses in turn (round robin, seed
  * 002), as BIND and Unbound hand out cached RRsets.  Returns false when
  * something did not fit. */
-static bool add_list(dns_builder *b, int sec, const rrlist *l, unsigned rotate)
+/* The records a client that did not set DO is not sent (RFC 4035 3.2.1),
+ * unless it asked for that type. */
+static bool dnssec_only(uint16_t type)
+{
+	return type == DNS_T_RRSIG || type == DNS_T_NSEC || type == DNS_T_NSEC3;
+}
+
+static bool add_list(dns_builder *b, int sec, const rrlist *l, unsigned rotate,
+		     bool dnssec, uint16_t qtype)
 {
 	size_t i = 0;
 	while (i < l->n) {
@@ -22,6 +30,10 @@ static bool add_list(dns_builder *b, int sec, const rrlist *l, unsigned rotate)
 		       dns_name_equal(l->rr[j].owner, l->rr[i].owner))
 			j++;
 		size_t k = j - i;
+		if (!dnssec && dnssec_only(l->rr[i].type) && l->rr[i].type != qtype) {
+			i = j;
+			continue;
+		}
 		dns_rr turned[ROTATE_MAX];
 		const dns_rr *set = &l->rr[i];
 		if (k > 1 && k <= ROTATE_MAX && l->rr[i].type != DNS_T_RRSIG) {
@@ -41,8 +53,18 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
 			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
-			   uint8_t *out, size_t outcap)
+			   unsigned security, uint8_t *out, size_t outcap)
 {
+	/* Bogus data is no answer, unless the client checks for itself
+	 * (CD, RFC 4035 3.2.2); AD for validated data to clients that show
+	 * they understand it (DO or AD, RFC 6840 5.7-5.8). */
+	uint16_t flags = (uint16_t)(DNS_F_QR | DNS_F_RA | w->flags);
+	if (security == RSEC_BOGUS && !(w->flags & DNS_F_CD)) {
+		rcode = DNS_R_SERVFAIL;
+		answer = authority = NULL;
+	} else if (security == RSEC_SECURE && (w->do_bit || w->ad)) {
+		flags |= DNS_F_AD;
+	}
 	/* Why, when there is a reason to give and an OPT to give it in. */
 	uint8_t opt[6 + 128];
 	size_t optlen = w->edns && ede != RES_NO_EDE
@@ -60,7 +82,7 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 		limit = outcap;
 	dns_builder b;
 	dns_header h = { .id = w->id, .rcode = (uint8_t)(rcode & 15),
-			 .flags = (uint16_t)(DNS_F_QR | DNS_F_RA | w->flags) };
+			 .flags = flags };
 	if (dns_build_init(&b, out, limit, &h) != DNS_OK)
 		return 0;
 	if (w->edns)
@@ -68,9 +90,9 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 	(void)dns_build_question(&b, qname, qtype, qclass);
 	bool fits = true;
 	if (answer)
-		fits = add_list(&b, DNS_SEC_ANSWER, answer, rotate);
+		fits = add_list(&b, DNS_SEC_ANSWER, answer, rotate, w->do_bit, qtype);
 	if (fits && authority)
-		fits = add_list(&b, DNS_SEC_AUTHORITY, authority, rotate);
+		fits = add_list(&b, DNS_SEC_AUTHORITY, authority, rotate, w->do_bit, qtype);
 	if (!fits)
 		dns_build_set_tc(&b);
 	if (w->edns) {
@@ -89,10 +111,21 @@ void res_deliver(resolver *r, request *rq)
 	if (rq->rcode == DNS_R_NXDOMAIN)
 		r->stats.nxdomain++;
 	for (struct waiter *w = rq->waiters; w; w = w->next) {
+		unsigned ede = rq->ede;
+		const char *text = rq->ede_text;
+		unsigned security = rq->rcode == DNS_R_SERVFAIL ? RSEC_UNCHECKED : rq->security;
+		/* Why bogus data became SERVFAIL; why an answer is insecure
+		 * when it is for want of an algorithm. */
+		if (ede == RES_NO_EDE && rq->val_ede != RES_NO_EDE &&
+		    ((security == RSEC_BOGUS && !(w->flags & DNS_F_CD)) ||
+		     security == RSEC_INSECURE)) {
+			ede = rq->val_ede;
+			text = rq->val_text;
+		}
 		size_t len = res_build_response(w, rq->qname.data, rq->qtype,
 						rq->qclass, rq->rcode, &rq->answer,
 						&rq->authority, w->conn != NULL,
-						r->rotate++, rq->ede, rq->ede_text, out,
+						r->rotate++, ede, text, security, out,
 						sizeof out);
 		if (len)
 			clients_send(r, w, out, len);

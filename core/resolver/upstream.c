@@ -135,7 +135,9 @@ static size_t build_query(const struct upq *q, uint8_t *buf, size_t cap)
 	if (dns_build_question(&b, q->qname.data, q->qtype, DNS_C_IN) != DNS_OK)
 		return 0;
 	if (q->edns) {
-		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT };
+		/* DO when validating: the signatures and proofs come too. */
+		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
+			       .do_bit = q->dnssec };
 		if (dns_build_edns(&b, &e) != DNS_OK)
 			return 0;
 	}
@@ -153,6 +155,7 @@ bool upstream_send(resolver *r, request *rq, const net_addr *server,
 	dns_name_copy(&q->qname, qname);
 	q->qtype = qtype;
 	q->edns = edns;
+	q->dnssec = edns && r->val.active;
 	q->tcp = tcp;
 	random_bytes(&q->id, sizeof q->id);
 	int fd = -1;

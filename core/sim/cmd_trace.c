@@ -231,6 +231,10 @@ int cmd_trace(const char *name, int argc, char **argv)
 		fprintf(o, "%s%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
 			rlen ? rcode : err, why, total, queries, queries == 1 ? "y" : "ies",
 			hops.cache_hit ? " (answered from the cache)" : "");
+		/* The validating resolver's verdict (DNSSEC), from its trace. */
+		if (hops.security[0])
+			fprintf(o, "DNSSEC: %s%s%s\n", hops.security,
+				hops.security_why[0] ? ": " : "", hops.security_why);
 		if (json) {
 			if (fclose(o) != 0) {
 				free(text);

@@ -54,7 +54,11 @@ static const char full[] =
 	"tcp-idle-timeout 4\n"
 	"tcp-message-timeout 2\n"
 	"tcp-max-connections 12\n"
-	"tcp-output-limit 65536\n";
+	"tcp-output-limit 65536\n"
+	"trust-anchor /sim/root.key\n"
+	"trust-anchor /sim/other.key\n"
+	"negative-trust-anchor broken.example. bad.test\n"
+	"dnssec-validation no\n";
 
 static void test_full_config(void)
 {
@@ -188,6 +192,11 @@ static void test_round_trip(void)
 	CHECK_STR(back.control, c.control);
 	CHECK_STR(back.identity, c.identity);
 	CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
+	CHECK_INT(back.ntrust_anchors, 2);
+	if (back.ntrust_anchors == 2)
+		CHECK_STR(back.trust_anchors[1], "/sim/other.key");
+	CHECK_INT(back.nnta, 2);
+	CHECK(!back.validation && c.nnta == 2 && c.ntrust_anchors == 2);
 	char *again = res_config_write(&back, err, sizeof err);
 	CHECK(again != NULL && strcmp(again, text) == 0);
 	free(again);
@@ -207,7 +216,8 @@ static void test_round_trip(void)
 		      back.trace == NULL && back.control == NULL && back.identity == NULL);
 		CHECK(!back.has_sinkhole4 && !back.has_sinkhole6);
 		CHECK_INT(back.cache_bytes, c.cache_bytes);
-		CHECK(back.qmin && back.prefetch);
+		CHECK(back.qmin && back.prefetch && back.validation);
+		CHECK_INT(back.ntrust_anchors + back.nnta, 0);
 		CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
 	}
 	free(text);

@@ -68,6 +68,46 @@ static void test_cold_resolution(void)
 	hops_free(&l);
 }
 
+/* A validating resolver: the DNSKEY fetch is followed like a nested
+ * lookup, each verdict is a note after the reply it is about, and the
+ * final verdict (with why, when bogus) comes from the done event. */
+static const char validated[] =
+	"{\"t\":100,\"rq\":3,\"ev\":\"start\",\"qname\":\"www.example.com.\",\"qtype\":\"A\",\"parent\":0}\n"
+	"{\"t\":100,\"rq\":4,\"ev\":\"start\",\"qname\":\".\",\"qtype\":\"DNSKEY\",\"parent\":3}\n"
+	"{\"t\":100,\"rq\":3,\"ev\":\"key_fetch\",\"zone\":\".\",\"qtype\":\"DNSKEY\",\"child\":4}\n"
+	"{\"t\":101,\"rq\":4,\"ev\":\"query\",\"server\":\"198.18.1.4#53\",\"zone\":\".\",\"qname\":\".\",\"qtype\":\"DNSKEY\",\"transport\":\"udp\",\"edns\":true}\n"
+	"{\"t\":103,\"rq\":0,\"ev\":\"zone_keys\",\"zone\":\".\",\"security\":\"secure\",\"keys\":2}\n"
+	"{\"t\":103,\"rq\":4,\"ev\":\"verdict\",\"what\":\"answer\",\"name\":\".\",\"qtype\":\"DNSKEY\",\"security\":\"secure\"}\n"
+	"{\"t\":103,\"rq\":4,\"ev\":\"answer\",\"records\":2}\n"
+	"{\"t\":103,\"rq\":4,\"ev\":\"done\",\"rcode\":\"NOERROR\",\"answers\":3,\"ms\":3,\"security\":\"secure\"}\n"
+	"{\"t\":104,\"rq\":3,\"ev\":\"query\",\"server\":\"198.18.1.4#53\",\"zone\":\".\",\"qname\":\"www.example.com.\",\"qtype\":\"A\",\"transport\":\"udp\",\"edns\":true}\n"
+	"{\"t\":106,\"rq\":3,\"ev\":\"verdict\",\"what\":\"answer\",\"name\":\"www.example.com.\",\"qtype\":\"A\",\"security\":\"bogus\",\"why\":\"signature expired\",\"ede\":7}\n"
+	"{\"t\":106,\"rq\":3,\"ev\":\"answer\",\"records\":1}\n"
+	"{\"t\":106,\"rq\":3,\"ev\":\"done\",\"rcode\":\"NOERROR\",\"answers\":2,\"ms\":6,\"security\":\"bogus\",\"val_ede\":7,\"val_text\":\"signature expired\"}\n";
+
+static void test_dnssec_fetches_and_verdicts(void)
+{
+	hop_list l;
+	CHECK(hops_from_trace(validated, strlen(validated), "www.example.com.", "A", 1, "laptop",
+			      "resolver", names, NULL, &l));
+	CHECK(l.found);
+	CHECK_INT(l.n, 8);
+	if (l.n == 8) {
+		CHECK(l.h[1].kind == HOP_NOTE);
+		CHECK_STR(l.h[1].label, "first, the DNSKEY of . (DNSSEC)");
+		CHECK_STR(l.h[2].label, "DNSKEY .? @198.18.1.4");
+		CHECK(l.h[3].kind == HOP_REPLY);
+		CHECK_STR(l.h[3].label, "answer: 2 records");
+		CHECK_STR(l.h[4].label, ". DNSKEY: secure");
+		CHECK(l.h[6].kind == HOP_REPLY);
+		CHECK(l.h[7].kind == HOP_NOTE);
+		CHECK_STR(l.h[7].label, "www.example.com. A: bogus, signature expired");
+	}
+	CHECK_STR(l.security, "bogus");
+	CHECK_STR(l.security_why, "signature expired");
+	hops_free(&l);
+}
+
 static void test_cache_hit_and_absent(void)
 {
 	const char *hit = "{\"t\":5,\"rq\":0,\"ev\":\"client_cache_hit\",\"id\":17}\n";
@@ -102,6 +142,7 @@ int main(void)
 {
 	RUN(test_cold_resolution);
 	RUN(test_cache_hit_and_absent);
+	RUN(test_dnssec_fetches_and_verdicts);
 	RUN(test_json_values);
 	return check_summary("test_hops");
 }

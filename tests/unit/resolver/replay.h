@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/master.h"
 #include "dns/ttl.h"
@@ -79,6 +80,7 @@ typedef struct rp_step {
 	dns_name name;
 	uint16_t qtype;
 	bool tcp, noedns;
+	bool do_bit, cd, ad;            /* the client's DNSSEC bits */
 	int sec;                        /* 0 answer, 1 authority, 2 additional */
 	uint16_t flag;
 	unsigned rcode;
@@ -106,6 +108,8 @@ typedef struct rp_scenario {
 	size_t nconfig;
 	rp_hint hints[8];
 	size_t nhints;
+	rrlist anchors;                 /* trust anchor records (DS, DNSKEY) */
+	long long clock;                /* signatures checked at (s since 1970); 0: now */
 	rp_server *servers;
 	size_t nservers;
 	rp_step *steps;
@@ -132,6 +136,7 @@ static void rp_free(rp_scenario *s)
 		free(s->steps[i].ttl_given);
 	}
 	free(s->steps);
+	rrlist_free(&s->anchors);
 	memset(s, 0, sizeof *s);
 }
 
@@ -227,7 +232,10 @@ struct rp_reader {
 	rrlist *records;        /* where record lines go */
 	rp_step *records_step;  /* ... for an expectation, its TTL flags */
 	bool in_steps;
+	int depth;              /* include nesting */
 };
+
+static bool rp_read_file(struct rp_reader *rd, const char *path);
 
 static bool rp_fail(struct rp_reader *rd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -563,6 +571,47 @@ static bool rp_line(struct rp_reader *rd, char *line)
 		s->nconfig_words[s->nconfig++] = n - 1;
 		return true;
 	}
+	if (strcmp(k, "anchor") == 0) {
+		if (n != 1 || rd->in_steps)
+			return rp_fail(rd, "anchor (then DS or DNSKEY records), before the steps");
+		rd->server = NULL;
+		rd->entry = NULL;
+		rd->records = &s->anchors;
+		return true;
+	}
+	if (strcmp(k, "clock") == 0) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		char *end = n == 2 ? strptime(w[1], "%Y%m%d%H%M%S", &tm) : NULL;
+		if (end == NULL || *end)
+			return rp_fail(rd, "clock YYYYMMDDHHMMSS (UTC)");
+		s->clock = (long long)timegm(&tm);
+		return true;
+	}
+	if (strcmp(k, "include") == 0) {
+		if (n != 2)
+			return rp_fail(rd, "include FILE");
+		if (rd->depth >= 4)
+			return rp_fail(rd, "includes nested too deep");
+		char path[1024];
+		const char *slash = strrchr(rd->file, '/');
+		if (w[1][0] == '/' || slash == NULL)
+			snprintf(path, sizeof path, "%s", w[1]);
+		else
+			snprintf(path, sizeof path, "%.*s/%s", (int)(slash - rd->file), rd->file, w[1]);
+		struct rp_reader sub = *rd;
+		sub.file = path;
+		sub.line = 0;
+		sub.depth = rd->depth + 1;
+		if (!rp_read_file(&sub, path))
+			return false;
+		/* Back in this file: what the include left open is closed. */
+		rd->server = sub.server;
+		rd->entry = sub.entry;
+		rd->records = NULL;
+		rd->records_step = NULL;
+		return true;
+	}
 	if (strcmp(k, "hint") == 0) {
 		if (n != 3 || s->nhints == 8 || !rp_name(w[1], &s->hints[s->nhints].name) ||
 		    !rp_addr(w[2], &s->hints[s->nhints].addr))
@@ -575,6 +624,17 @@ static bool rp_line(struct rp_reader *rd, char *line)
 			return rp_fail(rd, "servers come before the first query");
 		if (n != 2 && !(n == 4 && strcmp(w[2], "rtt") == 0))
 			return rp_fail(rd, "server ADDR [rtt MILLISECONDS]");
+		/* A server named again goes on with its entries after those it
+		 * has: a scenario's own entries come before the ones of a
+		 * file it includes. */
+		for (size_t i = 0; i < s->nservers; i++)
+			if (strcmp(s->servers[i].text, w[1]) == 0) {
+				if (n == 4)
+					return rp_fail(rd, "server %s: rtt goes on its first block", w[1]);
+				rd->server = &s->servers[i];
+				rd->entry = NULL;
+				return true;
+			}
 		rp_server *sv = rp_grow(s->servers, &s->nservers, sizeof *sv);
 		if (sv == NULL)
 			return rp_fail(rd, "out of memory");
@@ -586,9 +646,6 @@ static bool rp_line(struct rp_reader *rd, char *line)
 		if (!rp_addr(w[1], &rd->server->addr))
 			return rp_fail(rd, "\"%s\" is not an address", w[1]);
 		snprintf(rd->server->text, sizeof rd->server->text, "%s", w[1]);
-		for (size_t i = 0; i + 1 < s->nservers; i++)
-			if (strcmp(s->servers[i].text, w[1]) == 0)
-				return rp_fail(rd, "server %s twice", w[1]);
 		long long rtt;
 		if (n == 4) {
 			if (!rp_number(w[3], &rtt) || rtt < 0 || rtt > 60000)
@@ -608,12 +665,18 @@ static bool rp_line(struct rp_reader *rd, char *line)
 		rd->entry = NULL;
 		rp_step *st = rp_new_step(rd, RP_QUERY);
 		if (st == NULL || n < 3 || !rp_name(w[1], &st->name) || !rp_type(w[2], &st->qtype))
-			return rp_fail(rd, "query NAME TYPE [tcp] [noedns]");
+			return rp_fail(rd, "query NAME TYPE [tcp] [noedns] [do] [cd] [ad]");
 		for (size_t i = 3; i < n; i++) {
 			if (strcmp(w[i], "tcp") == 0)
 				st->tcp = true;
 			else if (strcmp(w[i], "noedns") == 0)
 				st->noedns = true;
+			else if (strcmp(w[i], "do") == 0)
+				st->do_bit = true;
+			else if (strcmp(w[i], "cd") == 0)
+				st->cd = true;
+			else if (strcmp(w[i], "ad") == 0)
+				st->ad = true;
 			else
 				return rp_fail(rd, "query: unknown word \"%s\"", w[i]);
 		}
@@ -636,10 +699,29 @@ static bool rp_line(struct rp_reader *rd, char *line)
 	return rp_entry_line(rd, w, n);
 }
 
+/* The lines of one file (a scenario or a file it includes). */
+static bool rp_read_file(struct rp_reader *rd, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(rd->s->error, sizeof rd->s->error, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	char line[8192];
+	bool ok = true;
+	while (ok && fgets(line, sizeof line, f)) {
+		rd->line++;
+		ok = rp_line(rd, line);
+	}
+	fclose(f);
+	return ok;
+}
+
 /* Read a scenario file; false with s->error set. */
 static bool rp_read(rp_scenario *s, const char *path)
 {
 	memset(s, 0, sizeof *s);
+	rrlist_init(&s->anchors);
 	snprintf(s->path, sizeof s->path, "%s", path);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
@@ -648,19 +730,7 @@ static bool rp_read(rp_scenario *s, const char *path)
 	if (dot)
 		*dot = '\0';
 	struct rp_reader rd = { .s = s, .file = path };
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(s->error, sizeof s->error, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	char line[8192];
-	bool ok = true;
-	while (ok && fgets(line, sizeof line, f)) {
-		rd.line++;
-		ok = rp_line(&rd, line);
-	}
-	fclose(f);
-	if (!ok)
+	if (!rp_read_file(&rd, path))
 		return false;
 	rd.line = 0;
 	if (s->about[0] == '\0')

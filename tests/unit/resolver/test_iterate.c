@@ -371,12 +371,15 @@ static void client_query(struct run *run, const rp_step *st)
 	uint8_t q[512];
 	dns_builder b;
 	run->client_id = (uint16_t)(run->client_id * 31 + 7);
-	dns_header h = { .id = run->client_id, .flags = DNS_F_RD };
+	dns_header h = { .id = run->client_id,
+			 .flags = (uint16_t)(DNS_F_RD | (st->cd ? DNS_F_CD : 0) |
+					     (st->ad ? DNS_F_AD : 0)) };
 	size_t len = 0;
 	if (dns_build_init(&b, q, sizeof q, &h) == DNS_OK &&
 	    (st->noedns || dns_build_reserve(&b, dns_edns_wire_size(0)) == DNS_OK) &&
 	    dns_build_question(&b, st->name.data, st->qtype, DNS_C_IN) == DNS_OK) {
-		dns_edns ed = { .present = true, .udp_size = DNS_EDNS_DEFAULT };
+		dns_edns ed = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
+				.do_bit = st->do_bit };
 		if (st->noedns || dns_build_edns(&b, &ed) == DNS_OK)
 			len = dns_build_finish(&b);
 	}
@@ -385,8 +388,10 @@ static void client_query(struct run *run, const rp_step *st)
 		return;
 	}
 	char nb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX];
-	note(run, "query %s %s%s at %llu ms (line %u)", name_text(st->name.data, nb, sizeof nb),
-	     dns_type_to_text(st->qtype, tb), st->tcp ? " over TCP" : "",
+	note(run, "query %s %s%s%s%s%s at %llu ms (line %u)",
+	     name_text(st->name.data, nb, sizeof nb), dns_type_to_text(st->qtype, tb),
+	     st->tcp ? " over TCP" : "", st->do_bit ? " +do" : "", st->cd ? " +cd" : "",
+	     st->ad ? " +ad" : "",
 	     (unsigned long long)(run->r.now_ms - START_MS), st->line);
 	run->query_mark = run->nsent;
 	run->query_ms = run->r.now_ms;
@@ -628,6 +633,26 @@ static bool write_hints(const rp_scenario *s, char *path, size_t pathsz)
 	return fclose(f) == 0;
 }
 
+/* The scenario's trust anchors as a file for the resolver to read. */
+static bool write_anchors(const rp_scenario *s, char *path, size_t pathsz)
+{
+	snprintf(path, pathsz, "/tmp/replay-anchors.XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		return false;
+	}
+	for (size_t i = 0; i < s->anchors.n; i++) {
+		char line[4096];
+		if (dns_rr_to_text(&s->anchors.rr[i], line, sizeof line, NULL) == DNS_OK)
+			fprintf(f, "%s\n", line);
+	}
+	return fclose(f) == 0;
+}
+
 static bool setup(struct run *run)
 {
 	rp_scenario *s = run->s;
@@ -670,6 +695,22 @@ static bool setup(struct run *run)
 		fail(run, NULL, "hints: %s", err);
 		return false;
 	}
+	char anchors[64];
+	if (s->anchors.n) {
+		char *files[] = { anchors };
+		if (!write_anchors(s, anchors, sizeof anchors) ||
+		    !res_config_set(&run->cfg, "trust-anchor", files, 1, err, sizeof err))
+			return false;
+	}
+	loaded = val_init(r, err, sizeof err);
+	if (s->anchors.n)
+		unlink(anchors);
+	if (!loaded) {
+		fail(run, NULL, "trust anchors: %s", err);
+		return false;
+	}
+	if (s->clock)
+		val_set_clock(r, (uint32_t)s->clock);
 	if (!clients_open(r, &run->cl) || run->cl.ntags != 1 || run->cl.tcp.nlisteners != 1) {
 		fail(run, NULL, "the resolver's listeners: %s", strerror(errno));
 		return false;
@@ -704,6 +745,7 @@ static void teardown(struct run *run)
 	if (r->epfd >= 0)
 		close(r->epfd);
 	rcache_free(r->cache);
+	val_free(r);
 	infra_free(&r->infra);
 	rrlist_free(&r->hints);
 	dns_msg_free(&r->client_msg);
