@@ -17,7 +17,7 @@ LAYERS = [
     ["util", "dns", "toml"],      # pure: names, wire format, records, TOML
     ["io"],                       # the outside world: files, sockets, clock
     ["conf"],                     # the daemons' config files (pure)
-    ["auth", "resolver", "topo"], # the two daemons; the topology model (pure)
+    ["auth", "resolver", "stub", "topo"],  # the daemons; the topology model (pure)
     ["netns"],                    # namespaces, netlink, build, teardown, state
     ["runtime"],                  # the running sim: monitor, services, probes
     ["draw", "teach"],            # pictures; lessons and exercises
