@@ -204,7 +204,7 @@ int cmd_cache(const char *name, int argc, char **argv)
 			    strcmp(nl->service, "stub") == 0);
 	free(nodes);
 	if (!cache)
-		return die("node %s has no cache: it is neither a resolver nor a host with "
+		return die("node %s has no cache: it is not a resolver, nor a host with "
 			   "stub = \"cache\"", argv[0]);
 	char sub[128], path[600], cmd[600];
 	snprintf(sub, sizeof sub, "nodes/%s/control", argv[0]);

@@ -3,7 +3,7 @@
  * asked, with that ID and the same question, counts.  The server asked
  * first is the one that answered last (as systemd-resolved keeps a
  * "current DNS server"); a timeout, a closed port or a SERVFAIL moves
- * on to the next; when every one has been tried the client gets
+ * on to the next; after STUB_ROUNDS rounds over the list the client gets
  * SERVFAIL. */
 #include <errno.h>
 #include <stdlib.h>
@@ -153,7 +153,10 @@ static void send_query(stub *s, fwd *f, bool tcp)
 static void next_server(stub *s, fwd *f)
 {
 	close_socket(s, f);
-	if (++f->tried >= s->cfg->nservers) {
+	/* Round after round over the list: a resolver still busy with a slow
+	 * resolution is asked again (it joins the question to the one in
+	 * flight) rather than given up on after one try. */
+	if (++f->tried >= s->cfg->nservers * STUB_ROUNDS) {
 		give_up(s, f);
 		return;
 	}

@@ -20,6 +20,10 @@
 #include "io/tcpserver.h"
 #include "stub/scache.h"
 
+/* Times each server is tried for one question before the client gets
+ * SERVFAIL (a timeout or a closed port moves on to the next). */
+#define STUB_ROUNDS 3
+
 enum {
 	EV_CLIENT_UDP = EV_KIND_OWN,
 	EV_FORWARD,
