@@ -14,19 +14,20 @@ FUZZ_CFLAGS := $(WARN) $(INCLUDES) -O1 -g -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 DNS_SRC   := $(wildcard core/dns/*.c)
+DNSSEC_SRC := $(wildcard core/dnssec/*.c)
 IO_SRC    := $(wildcard core/io/*.c)
 TOOL_SRC  := $(wildcard core/tools/*.c)
 # Daemons: each folder core/NAME/ with a main.c builds bin/dnsim-NAME.
 # Every component's files but main.c also go into a library that the
 # daemons and the unit tests link against.
 PROGS     := $(patsubst core/%/main.c,%,$(wildcard core/*/main.c))
-PROG_SRC  := $(filter-out $(DNS_SRC) $(IO_SRC) $(TOOL_SRC) core/%/main.c,$(wildcard core/*/*.c))
+PROG_SRC  := $(filter-out $(DNS_SRC) $(DNSSEC_SRC) $(IO_SRC) $(TOOL_SRC) core/%/main.c,$(wildcard core/*/*.c))
 UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 HEADERS   := $(wildcard core/*/*.h) $(wildcard tests/unit/*.h) $(wildcard tests/unit/*/*.h)
 
-LIB_SRC   := $(DNS_SRC) $(IO_SRC)
+LIB_SRC   := $(DNS_SRC) $(DNSSEC_SRC) $(IO_SRC)
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC))
@@ -78,18 +79,19 @@ build/asan/libprogs.a: $(ASAN_PROG_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The supervisor speaks netlink through libmnl.
-LDLIBS    := -lmnl
+# The supervisor speaks netlink through libmnl; DNSSEC's arithmetic is
+# libcrypto's.
+LDLIBS    := -lmnl -lcrypto
 REL_LIBS  := build/rel/libprogs.a build/rel/libdnsim.a
 ASAN_LIBS := build/asan/libprogs.a build/asan/libdnsim.a
 
 $(TOOL_BINS): bin/%: core/tools/%.c $(REL_LIBS) $(HEADERS)
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) $< $(REL_LIBS) -o $@
+	$(CC) $(REL_CFLAGS) $< $(REL_LIBS) $(LDLIBS) -o $@
 
 $(ASAN_TOOL_BINS): build/asan/bin/%: core/tools/%.c $(ASAN_LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) $< $(ASAN_LIBS) -o $@
+	$(CC) $(ASAN_CFLAGS) $< $(ASAN_LIBS) $(LDLIBS) -o $@
 
 $(PROG_BINS): bin/dnsim-%: build/rel/core/%/main.o $(REL_LIBS)
 	@mkdir -p bin
@@ -122,7 +124,7 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libprogs.a build/fuzz/libdnsim.a $(H
 
 build/rel/bench/%: tests/bench/%.c build/rel/libdnsim.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) $< build/rel/libdnsim.a -o $@
+	$(CC) $(REL_CFLAGS) $< build/rel/libdnsim.a -lcrypto -o $@
 
 asan: $(ASAN_TOOLS) $(UNIT_BINS)
 

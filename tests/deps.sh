@@ -3,7 +3,8 @@
 # Idempotent: when everything is present it says so and touches nothing.
 set -e
 PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils bind9 unbound nsd knot \
-knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz"
+knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz \
+libssl-dev ldnsutils"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -73,6 +73,14 @@ void dns_rdata_canonicalize(uint16_t type, uint8_t *rd, size_t rdlen);
 int dns_rdata_compare(uint16_t type, const uint8_t *a, size_t alen,
 		      const uint8_t *b, size_t blen);
 
+/* RRSIG times (RFC 4034 section 3.2): seconds since 1970 modulo 2^32
+ * as YYYYMMDDHHmmSS (UTC), NUL-terminated; outsz at least 15. */
+dns_err dns_time_to_text(uint32_t t, char *out, size_t outsz);
+
+/* YYYYMMDDHHmmSS (UTC) or a plain decimal number of seconds -> the
+ * 32-bit RRSIG time (wrapping as RFC 4034 3.1.5 says). */
+dns_err dns_time_from_text(const char *text, size_t len, uint32_t *t);
+
 /* True when the type has a descriptor (typed text form). */
 bool dns_rdata_is_known(uint16_t type);
 

@@ -103,6 +103,19 @@ static void put_bitmap(struct text_out *t, const uint8_t *p, size_t len)
 	}
 }
 
+dns_err dns_time_to_text(uint32_t v, char *out, size_t outsz)
+{
+	int64_t y;
+	unsigned mo, d;
+	if (outsz < 15)
+		return DNS_E_NOSPACE;
+	civil_from_days(v / 86400, &y, &mo, &d);
+	uint32_t s = v % 86400;
+	snprintf(out, outsz, "%04u%02u%02u%02u%02u%02u", (unsigned)y, mo, d,
+		 (unsigned)(s / 3600), (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+	return DNS_OK;
+}
+
 /* Encoded blobs can be large: encode into the output directly. */
 typedef dns_err (*encoder)(const uint8_t *, size_t, char *, size_t, size_t *);
 
@@ -368,6 +381,14 @@ static dns_err parse_time(const dns_token *t, uint32_t *v)
 	/* Serial number arithmetic (RFC 1982): the value wraps. */
 	*v = (uint32_t)(uint64_t)secs;
 	return DNS_OK;
+}
+
+dns_err dns_time_from_text(const char *text, size_t len, uint32_t *v)
+{
+	dns_token t = { .text = text, .len = len };
+	if (len == 0)
+		return DNS_E_SYNTAX;
+	return parse_time(&t, v);
 }
 
 /* Join tokens [from, ntok) without white space, for blobs that a zone

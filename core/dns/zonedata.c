@@ -255,7 +255,9 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 				first = j;
 			j++;
 		}
-		for (size_t m = i; m < j; m++)
+		/* RRSIGs at a name cover different RRsets, each with its own
+		 * TTL (RFC 4034 3, RFC 2181 5.2): not one RRset to even out. */
+		for (size_t m = i; m < j && z->rr[i].type != DNS_T_RRSIG; m++)
 			if (z->rr[m].ttl != z->rr[first].ttl) {
 				report(&k, DNS_WARNING, m,
 				       "%s %s: TTL %u differs from the RRset's first, %u; using %u",

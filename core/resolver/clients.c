@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dns/stats_txt.h"
+#include "dns/ede.h"
 #include "io/log.h"
 #include "io/sock.h"
 
@@ -171,6 +172,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		w.udp_size = m->edns.udp_size;
 	}
 	unsigned rcode;
+	unsigned ede = RES_NO_EDE;       /* why, when the answer is a refusal */
+	const char *ede_text = NULL;
 	const char *how = "cache";
 	if (q == NULL)
 		rcode = DNS_R_FORMERR;
@@ -183,6 +186,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		rcode = DNS_R_REFUSED;
 		r->stats.refused++;
 		how = "refused";
+		ede = DNS_EDE_PROHIBITED;
+		ede_text = "not a client of this resolver";
 	} else if (q->qclass == DNS_C_CH && q->qtype == DNS_T_TXT) {
 		stats_txt(r, &answer, q->name);
 		rcode = DNS_R_NOERROR;
@@ -191,10 +196,13 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		   q->qtype == DNS_T_IXFR || dns_type_is_meta(q->qtype)) {
 		rcode = DNS_R_REFUSED;
 		how = "refused";
+		ede = DNS_EDE_NOT_SUPPORTED;
 	} else if (blocked(r, q->name)) {
 		r->stats.blocked++;
 		rcode = blocked_answer(r, q, &answer);
 		how = "blocked";
+		ede = DNS_EDE_BLOCKED;
+		ede_text = "on this resolver's blocklist";
 	} else if (res_answer_from_cache(r, q->name, q->qtype, q->qclass,
 					 &answer, &authority, &rcode)) {
 		r->stats.cache_hits++;
@@ -224,8 +232,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	log_query(r, sa, tcp, q, rcode, how);
 	size_t n = res_build_response(&w, q ? q->name : dns_name_root,
 				      q ? q->qtype : 0, q ? q->qclass : DNS_C_IN,
-				      rcode, &answer, &authority, tcp, r->rotate++, out,
-				      sizeof out);
+				      rcode, &answer, &authority, tcp, r->rotate++, ede, ede_text,
+				      out, sizeof out);
 	if (q == NULL && n >= DNS_HEADER_LEN) {
 		/* No question to echo: a bare header. */
 		n = DNS_HEADER_LEN;

@@ -2,9 +2,11 @@
  * cache knows, ask that zone's servers, follow referrals down, chase
  * CNAMEs, and cache what each answer teaches -- but only what the
  * answering server is authoritative for (its bailiwick). */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/ede.h"
 #include "dns/rdata.h"
 #include "dns/soa.h"
 #include "resolver/hints.h"
@@ -97,9 +99,15 @@ static void finish(resolver *r, request *rq, unsigned rcode)
 	if (rcode == DNS_R_SERVFAIL)
 		r->stats.servfail++;
 	char rb[DNS_MNEMONIC_MAX];
-	trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu",
-		    dns_rcode_to_text(rcode, rb), rq->answer.n,
-		    (unsigned long long)(r->now_ms - rq->started_ms));
+	if (rq->ede != RES_NO_EDE)
+		trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu,"
+			    "\"ede\":%u,\"ede_text\":\"%s\"", dns_rcode_to_text(rcode, rb),
+			    rq->answer.n, (unsigned long long)(r->now_ms - rq->started_ms),
+			    rq->ede, rq->ede_text);
+	else
+		trace_event(r, rq, "done", "\"rcode\":\"%s\",\"answers\":%zu,\"ms\":%llu",
+			    dns_rcode_to_text(rcode, rb), rq->answer.n,
+			    (unsigned long long)(r->now_ms - rq->started_ms));
 	res_deliver(r, rq);
 	unlink_request(r, rq);
 	request *parent = rq->parent;
@@ -111,6 +119,38 @@ static void finish(resolver *r, request *rq, unsigned rcode)
 			res_wake(r, parent);
 		}
 	}
+}
+
+/* SERVFAIL with the reason the client is told (RFC 8914).  The text
+ * goes into JSON trace lines too: it holds names and numbers only. */
+static void fail(resolver *r, request *rq, uint16_t ede, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void fail(resolver *r, request *rq, uint16_t ede, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rq->ede_text, sizeof rq->ede_text, fmt, ap);
+	va_end(ap);
+	rq->ede = ede;
+	finish(r, rq, DNS_R_SERVFAIL);
+}
+
+/* The servers of the zone being asked gave nothing usable: why. */
+static void fail_servers(resolver *r, request *rq, const char *what)
+{
+	char zb[DNS_NAME_MAXTEXT];
+	const char *zone = trace_name(rq->zone.data, zb, sizeof zb);
+	if (rq->lame == 0 && rq->unreachable > 0 && rq->timeouts == 0)
+		fail(r, rq, DNS_EDE_NETWORK_ERROR, "%s: the servers of %s are unreachable",
+		     what, zone);
+	else if (rq->lame == 0)
+		fail(r, rq, DNS_EDE_NO_REACHABLE_AUTHORITY, "%s: no server of %s answered "
+		     "(%u timeouts)", what, zone, rq->timeouts + rq->unreachable);
+	else
+		fail(r, rq, DNS_EDE_NO_REACHABLE_AUTHORITY, "%s: the servers of %s answered "
+		     "no usable data (%u lame, %u timeouts)", what, zone, rq->lame,
+		     rq->timeouts + rq->unreachable);
 }
 
 request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
@@ -133,6 +173,7 @@ request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
 	dns_name_copy(&rq->name, name);
 	rq->qtype = qtype;
 	rq->qclass = qclass;
+	rq->ede = RES_NO_EDE;
 	rrlist_init(&rq->answer);
 	rrlist_init(&rq->authority);
 	rq->qmin = r->cfg->qmin;
@@ -481,7 +522,9 @@ static void ask(resolver *r, request *rq)
 	skip_known_levels(r, rq);
 	if (rq->queries >= RES_QUERIES_MAX || r->now_ms >= rq->deadline_ms) {
 		trace_event(r, rq, "give_up", "\"queries\":%d", rq->queries);
-		finish(r, rq, DNS_R_SERVFAIL);
+		char what[64];
+		snprintf(what, sizeof what, "gave up after %d queries", rq->queries);
+		fail_servers(r, rq, what);
 		return;
 	}
 	if (send_next(r, rq))
@@ -490,7 +533,7 @@ static void ask(resolver *r, request *rq)
 		return;         /* waiting for an address */
 	if (!resolve_ns_addresses(r, rq)) {
 		trace_event(r, rq, "no_servers", NULL);
-		finish(r, rq, DNS_R_SERVFAIL);
+		fail_servers(r, rq, "no server left to ask");
 	}
 }
 
@@ -530,7 +573,7 @@ static void step(resolver *r, request *rq)
 	}
 	if (!found) {
 		trace_event(r, rq, "no_root_hints", NULL);
-		finish(r, rq, DNS_R_SERVFAIL);
+		fail(r, rq, DNS_EDE_NO_REACHABLE_AUTHORITY, "no root server is known");
 		return;
 	}
 	char zb[DNS_NAME_MAXTEXT];
@@ -772,11 +815,13 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 			    trace_name(set[0].rdata, tb, sizeof tb));
 		for (size_t i = 0; i + 1 < rq->answer.n; i++)
 			if (dns_name_equal(rq->answer.rr[i].owner, set[0].rdata)) {
-				finish(r, rq, DNS_R_SERVFAIL);   /* a loop */
+				char nb[DNS_NAME_MAXTEXT];
+				fail(r, rq, DNS_EDE_OTHER, "CNAME loop at %s",
+				     trace_name(set[0].rdata, nb, sizeof nb));
 				goto out;
 			}
 		if (++rq->chain > RES_CHAIN_MAX) {
-			finish(r, rq, DNS_R_SERVFAIL);
+			fail(r, rq, DNS_EDE_OTHER, "CNAME chain longer than %d", RES_CHAIN_MAX);
 			goto out;
 		}
 		dns_name_copy(&rq->name, set[0].rdata);
@@ -836,6 +881,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		return;
 	}
 	if (rcode != DNS_R_NOERROR && rcode != DNS_R_NXDOMAIN) {
+		rq->lame++;
 		trace_event(r, rq, "lame", "\"rcode\":\"%s\"",
 			    dns_rcode_to_text(rcode, rb));
 		ask(r, rq);
@@ -913,6 +959,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		negative(r, rq, m, RCACHE_NODATA);
 		return;
 	}
+	rq->lame++;
 	trace_event(r, rq, "lame", "\"rcode\":\"%s\",\"why\":\"no usable data\"",
 		    dns_rcode_to_text(rcode, rb));
 	ask(r, rq);
@@ -927,6 +974,10 @@ void res_on_timeout(resolver *r, request *rq, struct upq *q, bool unreachable)
 				  r->now_ms);
 	if (h)
 		infra_timeout(h);
+	if (unreachable)
+		rq->unreachable++;
+	else
+		rq->timeouts++;
 	net_addr_format((struct sockaddr *)&q->server.ss, ab, sizeof ab);
 	trace_event(r, rq, unreachable ? "unreachable" : "timeout",
 		    "\"server\":\"%s\"", ab);

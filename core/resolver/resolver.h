@@ -65,6 +65,8 @@ struct ns_entry {
 
 struct upq;
 
+#define RES_NO_EDE 0xffffu
+
 typedef struct request {
 	struct request *next, *prev;    /* in the resolver's list */
 	uint32_t id;                    /* for the trace */
@@ -75,6 +77,13 @@ typedef struct request {
 	rrlist answer, authority;
 	unsigned rcode;
 	bool done;
+	/* Why it failed, for the client (an Extended DNS Error, RFC 8914):
+	 * RES_NO_EDE, or a code and a short text. */
+	uint16_t ede;
+	char ede_text[120];
+	/* What went wrong with the servers asked so far, to tell a SERVFAIL
+	 * apart: timeouts, ICMP errors, lame answers. */
+	uint16_t timeouts, unreachable, lame;
 
 	/* The zone cut being asked, and its nameservers. */
 	dns_name zone;
@@ -195,7 +204,8 @@ void upstream_free_all(resolver *r);
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
-			   bool tcp, unsigned rotate, uint8_t *out, size_t outcap);
+			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
+			   uint8_t *out, size_t outcap);
 
 /* Deliver a finished request to every waiter (clients.c sends). */
 void res_deliver(resolver *r, request *rq);

@@ -2,6 +2,7 @@
  * truncated (TC) when a UDP answer does not fit. */
 #include <string.h>
 
+#include "dns/ede.h"
 #include "dns/rrtype.h"
 #include "resolver/resolver.h"
 
@@ -39,8 +40,15 @@ static bool add_list(dns_builder *b, int sec, const rrlist *l, unsigned rotate)
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
-			   bool tcp, unsigned rotate, uint8_t *out, size_t outcap)
+			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
+			   uint8_t *out, size_t outcap)
 {
+	/* Why, when there is a reason to give and an OPT to give it in. */
+	uint8_t opt[6 + 128];
+	size_t optlen = w->edns && ede != RES_NO_EDE
+		? dns_ede_encode((uint16_t)ede, ede_text && ede_text[0] ? ede_text : NULL, opt,
+				 sizeof opt)
+		: 0;
 	size_t limit = DNS_UDP_PLAIN_MAX;
 	if (tcp)
 		limit = 65535;
@@ -56,7 +64,7 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 	if (dns_build_init(&b, out, limit, &h) != DNS_OK)
 		return 0;
 	if (w->edns)
-		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+		(void)dns_build_reserve(&b, dns_edns_wire_size(optlen));
 	(void)dns_build_question(&b, qname, qtype, qclass);
 	bool fits = true;
 	if (answer)
@@ -68,7 +76,8 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 	if (w->edns) {
 		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
 			       .ext_rcode = (uint8_t)(rcode >> 4),
-			       .do_bit = w->do_bit };
+			       .do_bit = w->do_bit, .options = opt,
+			       .options_len = (uint16_t)optlen };
 		(void)dns_build_edns(&b, &e);
 	}
 	return dns_build_finish(&b);
@@ -83,7 +92,8 @@ void res_deliver(resolver *r, request *rq)
 		size_t len = res_build_response(w, rq->qname.data, rq->qtype,
 						rq->qclass, rq->rcode, &rq->answer,
 						&rq->authority, w->conn != NULL,
-						r->rotate++, out, sizeof out);
+						r->rotate++, rq->ede, rq->ede_text, out,
+						sizeof out);
 		if (len)
 			clients_send(r, w, out, len);
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf/stub_conf.h"
+#include "dns/ede.h"
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
@@ -316,9 +317,17 @@ int cmd_trace(const char *name, int argc, char **argv)
 	}
 	dns_msg m;
 	dns_msg_init(&m);
-	char label[HOP_LABEL_MAX], rcode[16] = "?";
+	char label[HOP_LABEL_MAX], rcode[16] = "?", why[200] = "";
 	if (rlen && dns_msg_parse(&m, reply, rlen) == DNS_OK) {
 		dns_rcode_to_text(m.hdr.rcode, rcode);
+		/* The resolver's reason, when it gave one (RFC 8914). */
+		uint16_t code;
+		const char *etext;
+		size_t elen;
+		if (m.edns.present &&
+		    dns_ede_find(m.edns.options, m.edns.options_len, &code, &etext, &elen, NULL))
+			snprintf(why, sizeof why, " (EDE %u, %s%s%.*s)", code, dns_ede_name(code),
+				 elen ? ": " : "", (int)(elen > 150 ? 150 : elen), etext);
 		snprintf(label, sizeof label, "%s, %zu answer record%s%s", rcode, m.count[0],
 			 m.count[0] == 1 ? "" : "s",
 			 retried_tcp ? " (over TCP: it did not fit in UDP)" : "");
@@ -360,8 +369,8 @@ int cmd_trace(const char *name, int argc, char **argv)
 			snprintf(how, sizeof how, " (answered from %s's cache)", hops.resolver);
 		else if (hops.cache_hit)
 			snprintf(how, sizeof how, " (answered from the cache)");
-		printf("%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
-		       rlen ? rcode : err, total, queries, queries == 1 ? "y" : "ies", how);
+		printf("%s%s%s in %lld ms, %zu upstream quer%s%s\n", rlen ? "" : "no answer: ",
+		       rlen ? rcode : err, why, total, queries, queries == 1 ? "y" : "ies", how);
 	}
 	rc = rlen ? 0 : 1;
 	dns_msg_free(&m);

@@ -110,7 +110,7 @@ static void give_up(stub *s, fwd *f)
 {
 	s->stats.servfail++;
 	stub_reply(s, &f->client, f->qname.data, f->qtype, f->qclass, DNS_R_SERVFAIL, NULL, 0,
-		   NULL, 0, 0);
+		   NULL, 0, 0, NULL, 0);
 	finish(s, f, DNS_R_SERVFAIL, 0);
 }
 
@@ -235,8 +235,12 @@ static bool response(stub *s, fwd *f, const uint8_t *wire, size_t len)
 	if (rcode == DNS_R_NXDOMAIN)
 		s->stats.nxdomain++;
 	size_t answers = m->count[0];
+	/* The resolver's EDNS options go on to the client: its Extended DNS
+	 * Errors (RFC 8914) say why a lookup failed. */
 	stub_reply(s, &f->client, f->qname.data, f->qtype, f->qclass, rcode, m->rr[0],
-		   m->count[0], m->rr[1], m->count[1], 0);
+		   m->count[0], m->rr[1], m->count[1], 0,
+		   m->edns.present ? m->edns.options : NULL,
+		   m->edns.present ? m->edns.options_len : 0);
 	finish(s, f, rcode, answers);
 	return true;
 }

@@ -31,7 +31,8 @@ static bool put_section(dns_builder *b, int section, const dns_rr *rrs, size_t n
 
 void stub_reply(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qtype,
 		uint16_t qclass, unsigned rcode, const dns_rr *answer, size_t nanswer,
-		const dns_rr *authority, size_t nauthority, uint32_t age)
+		const dns_rr *authority, size_t nauthority, uint32_t age,
+		const uint8_t *options, uint16_t options_len)
 {
 	uint8_t out[65535];
 	bool tcp = c->conn != NULL;
@@ -43,7 +44,7 @@ void stub_reply(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qty
 			 .opcode = DNS_OP_QUERY, .rcode = (uint8_t)(rcode & 15) };
 	dns_builder b;
 	bool ok = dns_build_init(&b, out, limit, &h) == DNS_OK &&
-		  (!c->edns || dns_build_reserve(&b, dns_edns_wire_size(0)) == DNS_OK) &&
+		  (!c->edns || dns_build_reserve(&b, dns_edns_wire_size(options_len)) == DNS_OK) &&
 		  dns_build_question(&b, qname, qtype, qclass) == DNS_OK;
 	if (!ok)
 		return;
@@ -53,7 +54,8 @@ void stub_reply(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qty
 		(void)put_section(&b, DNS_SEC_AUTHORITY, authority, nauthority, age);
 	if (c->edns) {
 		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
-			       .ext_rcode = (uint8_t)(rcode >> 4) };
+			       .ext_rcode = (uint8_t)(rcode >> 4), .options = options,
+			       .options_len = options_len };
 		if (dns_build_edns(&b, &e) != DNS_OK)
 			return;
 	}
@@ -106,13 +108,13 @@ static void stats_txt(stub *s, const client_ref *c, const dns_question *q)
 		if (dns_stats_put(&w, items[i].k, items[i].v) != DNS_OK)
 			break;
 	dns_rr rr = { q->name, DNS_T_TXT, DNS_C_CH, 0, (uint16_t)w.len, rd };
-	stub_reply(s, c, q->name, q->qtype, q->qclass, DNS_R_NOERROR, &rr, 1, NULL, 0, 0);
+	stub_reply(s, c, q->name, q->qtype, q->qclass, DNS_R_NOERROR, &rr, 1, NULL, 0, 0, NULL, 0);
 }
 
 static void refuse(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qtype,
 		   uint16_t qclass, unsigned rcode)
 {
-	stub_reply(s, c, qname, qtype, qclass, rcode, NULL, 0, NULL, 0, 0);
+	stub_reply(s, c, qname, qtype, qclass, rcode, NULL, 0, NULL, 0, 0, NULL, 0);
 }
 
 static void handle_query(stub *s, const uint8_t *wire, size_t len, int udp_fd,
@@ -182,7 +184,7 @@ static void handle_query(stub *s, const uint8_t *wire, size_t len, int udp_fd,
 			   "\"negative\":%s", dns_rcode_to_text(e->rcode, rb), e->nanswer,
 			   scache_ttl_left(e, s->now_ms), e->negative ? "true" : "false");
 		stub_reply(s, &c, q->name, q->qtype, q->qclass, e->rcode, e->rrs, e->nanswer,
-			   e->rrs + e->nanswer, e->nauthority, age);
+			   e->rrs + e->nanswer, e->nauthority, age, NULL, 0);
 		stub_trace(s, rq, "done", "\"rcode\":\"%s\",\"ms\":0",
 			   dns_rcode_to_text(e->rcode, rb));
 		log_query(s, &c, q, e->rcode, "cache");

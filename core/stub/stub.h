@@ -92,11 +92,13 @@ bool stub_clients_open(stub *s);
 void stub_clients_close(stub *s);
 void stub_clients_udp(stub *s, int fd);
 /* Answer client c: the question, rcode, answer and authority records
- * (TTLs less `age` seconds), over its transport; TC when they do not
- * fit its UDP size.  Releases a TCP client's hold. */
+ * (TTLs less `age` seconds) and, when it speaks EDNS, the EDNS options
+ * given (opaque), over its transport; TC when they do not fit its UDP
+ * size.  Releases a TCP client's hold. */
 void stub_reply(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qtype,
 		uint16_t qclass, unsigned rcode, const dns_rr *answer, size_t nanswer,
-		const dns_rr *authority, size_t nauthority, uint32_t age);
+		const dns_rr *authority, size_t nauthority, uint32_t age,
+		const uint8_t *options, uint16_t options_len);
 
 /* ---- forward.c ---- */
 /* Forward q for client c; false (nothing sent) when out of resources. */

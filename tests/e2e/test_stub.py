@@ -399,3 +399,19 @@ def test_nodes_never_ask_the_machines_nscd(net, fake_nscd):
         assert "warning: nscd runs on this machine (/var/run/nscd/socket)" in r.stdout
     finally:
         s.down_all()
+
+
+def test_the_resolvers_reason_for_a_servfail_reaches_the_host(net):
+    """A SERVFAIL moves the stub on to the next resolver; when every one
+    fails, the last one's answer goes to the client with its Extended DNS
+    Error (RFC 8914), so the host sees why."""
+    cold(net)
+    sim_ok(net, "stop", "ns-short")
+    try:
+        r = net.exec(NAME, "laptop", "dig", "+time=8", "+tries=1", "www.stubcache.com")
+        assert "status: SERVFAIL" in r.stdout, r.stdout + r.stderr
+        assert re.search(r"EDE: \d+", r.stdout), r.stdout
+        out = sim_ok(net, "cache", "laptop", "dump")
+        assert "www.stubcache.com" not in out       # a SERVFAIL is never kept
+    finally:
+        sim_ok(net, "start", "ns-short")

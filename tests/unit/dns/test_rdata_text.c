@@ -378,6 +378,28 @@ static void test_output_space(void)
 		  DNS_E_NOSPACE);
 }
 
+/* RRSIG times both ways: RFC 4034 3.3's example, the epoch, and the
+ * wrap of 32-bit seconds; bad dates are refused. */
+static void test_time_text(void)
+{
+	char out[15];
+	uint32_t t = 0;
+	CHECK_INT(dns_time_from_text("20030322173103", 14, &t), DNS_OK);
+	CHECK_INT(t, 1048354263u);
+	CHECK_INT(dns_time_to_text(t, out, sizeof out), DNS_OK);
+	CHECK_STR(out, "20030322173103");
+	CHECK_INT(dns_time_to_text(0, out, sizeof out), DNS_OK);
+	CHECK_STR(out, "19700101000000");
+	CHECK_INT(dns_time_from_text("1048354263", 10, &t), DNS_OK);
+	CHECK_INT(t, 1048354263u);
+	CHECK_INT(dns_time_to_text(4294967295u, out, sizeof out), DNS_OK);
+	CHECK_STR(out, "21060207062815");
+	CHECK_INT(dns_time_to_text(1, out, 14), DNS_E_NOSPACE);
+	CHECK(dns_time_from_text("20031322173103", 14, &t) != DNS_OK);
+	CHECK(dns_time_from_text("2003032217310x", 14, &t) != DNS_OK);
+	CHECK(dns_time_from_text("", 0, &t) != DNS_OK);
+}
+
 int main(void)
 {
 	CHECK_INT(dns_name_from_text(&origin, "example.com.", 12, NULL), DNS_OK);
@@ -390,5 +412,6 @@ int main(void)
 	RUN(test_relative_names_and_origin);
 	RUN(test_bad_token_index);
 	RUN(test_output_space);
+	RUN(test_time_text);
 	return check_summary("test_rdata_text");
 }

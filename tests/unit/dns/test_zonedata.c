@@ -194,6 +194,17 @@ static void test_ttl_and_duplicates(void)
 	CHECK_STR(r.diags, "");
 	CHECK_INT(r.z.n, 3 + 2);
 	dns_zonedata_free(&r.z);
+
+	/* RRSIGs over different RRsets keep their own TTLs, silently (a
+	 * signed zone's NSEC and its RRSIG have the SOA MINIMUM). */
+	load(&r, HEAD "www 300 RRSIG A 13 2 300 20300101000000 20200101000000 1 example. AQID\n"
+		      "www 60 RRSIG NSEC 13 2 60 20300101000000 20200101000000 1 example. AQID\n");
+	CHECK_INT(r.errors, 0);
+	CHECK_STR(r.diags, "");
+	for (size_t i = 0; i < r.z.n; i++)
+		if (r.z.rr[i].type == DNS_T_RRSIG)
+			CHECK_INT(r.z.rr[i].ttl, r.z.rr[i].rdata[1] == DNS_T_A ? 300 : 60);
+	dns_zonedata_free(&r.z);
 }
 
 /* After finish the records are in RFC 4034 canonical order, each with

@@ -70,6 +70,7 @@ enum rp_step_kind {
 	RP_EXPECT_ASKED, RP_EXPECT_NOT_ASKED,
 	RP_EXPECT_ELAPSED_AT_MOST,
 	RP_EXPECT_CACHED, RP_EXPECT_NOT_CACHED,
+	RP_EXPECT_EDE, RP_EXPECT_NO_EDE,    /* an Extended DNS Error (RFC 8914) */
 };
 
 typedef struct rp_step {
@@ -306,6 +307,20 @@ static bool rp_expect(struct rp_reader *rd, char **w, size_t n)
 		if (n != 3 || (st = rp_new_step(rd, RP_EXPECT_RCODE)) == NULL ||
 		    !rp_rcode(w[2], &st->rcode))
 			return rp_fail(rd, "expect rcode RCODE");
+		return true;
+	}
+	if (strcmp(what, "ede") == 0) {
+		char *end;
+		unsigned long code = n == 3 ? strtoul(w[2], &end, 10) : 0;
+		if (n != 3 || *end || code > 65535 ||
+		    (st = rp_new_step(rd, RP_EXPECT_EDE)) == NULL)
+			return rp_fail(rd, "expect ede INFO-CODE");
+		st->number = (unsigned)code;
+		return true;
+	}
+	if (strcmp(what, "no-ede") == 0) {
+		if (n != 2 || rp_new_step(rd, RP_EXPECT_NO_EDE) == NULL)
+			return rp_fail(rd, "expect no-ede");
 		return true;
 	}
 	if (strcmp(what, "flag") == 0 || strcmp(what, "no-flag") == 0) {

@@ -25,6 +25,7 @@
 
 #include "replay.h"
 
+#include "dns/ede.h"
 #include "io/sock.h"
 #include "resolver/cache.h"
 #include "resolver/clients.h"
@@ -527,6 +528,22 @@ static void check(struct run *run, const rp_step *st)
 			fail(run, st, "rcode %s, expected %s", dns_rcode_to_text(dns_msg_rcode(m), a),
 			     dns_rcode_to_text(st->rcode, b));
 		break;
+	case RP_EXPECT_EDE:
+	case RP_EXPECT_NO_EDE: {
+		uint16_t code = 0;
+		const char *text = NULL;
+		size_t tl = 0;
+		bool has = m->edns.present &&
+			   dns_ede_find(m->edns.options, m->edns.options_len, &code, &text, &tl,
+					NULL);
+		if (st->kind == RP_EXPECT_NO_EDE && has)
+			fail(run, st, "an EDE %u (%.*s) came with the answer", code, (int)tl, text);
+		else if (st->kind == RP_EXPECT_EDE && !has)
+			fail(run, st, "no EDE came with the answer, expected %lld", st->number);
+		else if (st->kind == RP_EXPECT_EDE && code != st->number)
+			fail(run, st, "EDE %u (%.*s), expected %lld", code, (int)tl, text, st->number);
+		break;
+	}
 	case RP_EXPECT_FLAG:
 	case RP_EXPECT_NO_FLAG:
 		if (((m->hdr.flags & st->flag) != 0) != (st->kind == RP_EXPECT_FLAG))
