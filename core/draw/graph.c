@@ -82,8 +82,9 @@ void graph_network_map(FILE *f, const topo *t, const link_table *live)
 		for (size_t k = 0; k < n->nzones; k++)
 			fprintf(f, "\\n%s%s%s", n->zones[k].origin, n->zones[k].view ? " view " : "",
 				n->zones[k].view ? n->zones[k].view : "");
-		if (n->use_resolver)
-			fprintf(f, "\\nasks %s", n->use_resolver);
+		for (size_t k = 0; k < n->nresolvers; k++)
+			fprintf(f, "%s%s", k ? ", " : n->service == TOPO_SVC_STUB
+				? "\\ncaching stub, asks " : "\\nasks ", n->resolvers[k]);
 		fputs("\"];\n", f);
 		for (size_t k = 0; k < n->naddrs; k++) {
 			size_t net = n->addrs[k].network;

@@ -112,23 +112,24 @@ static bool reply_label(const char *ev, const char *line, char *out, size_t n)
 	return event_reply_label(ev, line, out, n, &kind);
 }
 
-bool hops_from_trace(const char *text, size_t len, const char *qname,
-		     const char *qtype, unsigned id, const char *client,
-		     const char *resolver, hop_server_name_fn name, void *ctx,
-		     hop_list *out)
+/* Follow one resolution through a resolver's trace lines: the resolver
+ * `resolver` was asked qname/qtype with query ID `id` (by whoever the
+ * caller has drawn already), and its steps are added as hops from
+ * there.  base: the time the hops count from (-1: the resolution's own
+ * start). */
+static bool follow_resolver(hop_list *out, const char *text, size_t len, const char *qname,
+			    const char *qtype, unsigned id, const char *resolver,
+			    hop_server_name_fn name, void *ctx, long long base)
 {
-	memset(out, 0, sizeof *out);
 	follower f = { 0 };
-	bool ok = add_lane(out, client) && add_lane(out, resolver);
-	long long base = -1, root = -1;
+	bool ok = true;
+	long long root = -1;
 	char label[HOP_LABEL_MAX];
 	/* Verdict notes waiting for the reply arrow they are about. */
 	enum { LATER_MAX = 4 };
 	char later[LATER_MAX][HOP_LABEL_MAX];
 	long long later_at[LATER_MAX];
 	size_t nlater = 0;
-	snprintf(label, sizeof label, "%s %s?", qtype, qname);
-	ok = ok && hops_add(out, HOP_QUERY, client, resolver, 0, -1, label);
 	const char *end = text + len;
 	for (const char *line = text; ok && line < end;) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -149,7 +150,8 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 			if (strcmp(ev, "client_cache_hit") == 0 && hops_json_num(buf, "id", &v) &&
 			    v == (long long)id) {
 				out->found = out->cache_hit = true;
-				ok = hops_add(out, HOP_NOTE, resolver, resolver, 0, -1,
+				ok = hops_add(out, HOP_NOTE, resolver, resolver,
+					      base < 0 ? 0 : t - base, -1,
 					      "in the cache: no query needed");
 				break;
 			}
@@ -158,7 +160,8 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 			    hops_json_num(buf, "parent", &v) && v == 0 &&
 			    same_name(s1, qname) && strcasecmp(s2, qtype) == 0) {
 				root = rq;
-				base = t;
+				if (base < 0)
+					base = t;
 				out->found = true;
 				ok = follow(&f, rq) != NULL;
 			}
@@ -264,5 +267,154 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 		}
 	}
 	free(f.p);
+	return ok;
+}
+
+bool hops_from_trace(const char *text, size_t len, const char *qname,
+		     const char *qtype, unsigned id, const char *client,
+		     const char *resolver, hop_server_name_fn name, void *ctx,
+		     hop_list *out)
+{
+	memset(out, 0, sizeof *out);
+	char label[HOP_LABEL_MAX];
+	snprintf(label, sizeof label, "%s %s?", qtype, qname);
+	return add_lane(out, client) && add_lane(out, resolver) &&
+	       hops_add(out, HOP_QUERY, client, resolver, 0, -1, label) &&
+	       follow_resolver(out, text, len, qname, qtype, id, resolver, name, ctx, -1);
+}
+
+static bool has_lane(const hop_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->nlanes; i++)
+		if (strcmp(l->lanes[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* What the stub's "response" says, as the arrow's label. */
+static void response_label(const char *line, char *out, size_t n)
+{
+	char rcode[32] = "?";
+	long long answers = 0;
+	hops_json_str(line, "rcode", rcode, sizeof rcode);
+	hops_json_num(line, "answers", &answers);
+	const char *t = strstr(line, "\"truncated\":true");
+	snprintf(out, n, "%s, %lld answer record%s%s", rcode, answers, answers == 1 ? "" : "s",
+		 t ? ", truncated (TC): ask again over TCP" : "");
+}
+
+bool hops_from_stub_trace(const char *text, size_t len, const char *qname,
+			  const char *qtype, unsigned id, const char *client,
+			  const char *stub, hop_server_name_fn name,
+			  hop_resolver_trace_fn resolver_trace, void *ctx, hop_list *out)
+{
+	memset(out, 0, sizeof *out);
+	char label[HOP_LABEL_MAX];
+	snprintf(label, sizeof label, "%s %s?", qtype, qname);
+	bool ok = add_lane(out, client) && add_lane(out, stub) &&
+		  hops_add(out, HOP_QUERY, client, stub, 0, -1, label);
+	long long me = -1, base = 0, sent = 0;
+	char server[HOP_LANE_MAX] = "";
+	bool waiting = false;
+	const char *end = text + len;
+	for (const char *line = text; ok && line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		char buf[2048];
+		if (ll >= sizeof buf)
+			ll = sizeof buf - 1;
+		memcpy(buf, line, ll);
+		buf[ll] = '\0';
+		line = nl ? nl + 1 : end;
+
+		char ev[32] = "", s1[512] = "", s2[64] = "";
+		long long rq = 0, t = 0, v = 0;
+		if (!hops_json_str(buf, "ev", ev, sizeof ev) || !hops_json_num(buf, "rq", &rq))
+			continue;
+		hops_json_num(buf, "t", &t);
+		if (me < 0) {
+			/* The client's question, by its ID, name and type. */
+			if (strcmp(ev, "client") == 0 && hops_json_num(buf, "id", &v) &&
+			    v == (long long)id && hops_json_str(buf, "qname", s1, sizeof s1) &&
+			    hops_json_str(buf, "qtype", s2, sizeof s2) && same_name(s1, qname) &&
+			    strcasecmp(s2, qtype) == 0) {
+				me = rq;
+				base = t;
+				out->found = true;
+			}
+			continue;
+		}
+		if (rq != me)
+			continue;
+		long long at = t - base;
+		if (strcmp(ev, "cache_hit") == 0) {
+			long long ttl = 0;
+			hops_json_num(buf, "ttl", &ttl);
+			out->stub_hit = true;
+			snprintf(label, sizeof label, "in the stub's cache (%lld s left): no query "
+				 "needed", ttl);
+			ok = hops_add(out, HOP_NOTE, stub, stub, at, -1, label);
+		} else if (strcmp(ev, "cache_miss") == 0) {
+			ok = hops_add(out, HOP_NOTE, stub, stub, at, -1,
+				      "not in the stub's cache: ask a resolver");
+		} else if (strcmp(ev, "forward") == 0) {
+			char addr[96], transport[8] = "";
+			hops_json_str(buf, "server", addr, sizeof addr);
+			hops_json_str(buf, "transport", transport, sizeof transport);
+			hops_json_num(buf, "id", &v);
+			const char *lane = name(ctx, addr);
+			snprintf(server, sizeof server, "%.47s", lane ? lane : addr);
+			bool again = has_lane(out, server);
+			char at_addr[96];
+			snprintf(at_addr, sizeof at_addr, "%s", addr);
+			char *hash = strrchr(at_addr, '#');
+			if (hash && strcmp(hash, "#53") == 0)
+				*hash = '\0';
+			snprintf(label, sizeof label, "%.30s %.200s? @%.60s%s", qtype, qname, at_addr,
+				 strcmp(transport, "tcp") == 0 ? " (TCP)" : "");
+			ok = hops_add(out, HOP_QUERY, stub, server, at, -1, label);
+			waiting = true;
+			sent = at;
+			snprintf(out->resolver, sizeof out->resolver, "%s", server);
+			/* What the resolver did about it, from its own trace (the
+			 * first time it is asked: a second ask, over TCP, is the
+			 * same resolution answered again). */
+			const char *rt = NULL;
+			size_t rlen = 0;
+			if (ok && !again && lane && resolver_trace &&
+			    resolver_trace(ctx, server, &rt, &rlen) && rt) {
+				bool found = out->found;
+				ok = follow_resolver(out, rt, rlen, qname, qtype, (unsigned)v, server,
+						     name, ctx, base);
+				out->found = found;
+			}
+		} else if (strcmp(ev, "timeout") == 0 || strcmp(ev, "unreachable") == 0) {
+			if (!waiting)
+				continue;
+			waiting = false;
+			snprintf(label, sizeof label, "%s: no answer, try the next resolver",
+				 strcmp(ev, "timeout") == 0 ? "timeout" : "unreachable");
+			ok = hops_add(out, HOP_LOST, server, stub, at, at - sent, label);
+		} else if (strcmp(ev, "response") == 0) {
+			if (!waiting)
+				continue;
+			waiting = false;
+			response_label(buf, label, sizeof label);
+			ok = hops_add(out, HOP_REPLY, server, stub, at, at - sent, label);
+		} else if (strcmp(ev, "cached") == 0) {
+			long long ttl = 0;
+			hops_json_num(buf, "ttl", &ttl);
+			snprintf(label, sizeof label, "kept in the stub's cache for %lld s%s", ttl,
+				 strstr(buf, "\"negative\":true") ? " (a negative answer, RFC 2308)"
+								   : "");
+			ok = hops_add(out, HOP_NOTE, stub, stub, at, -1, label);
+		} else if (strcmp(ev, "not_cached") == 0) {
+			hops_json_str(buf, "why", s1, sizeof s1);
+			snprintf(label, sizeof label, "not kept: %.200s", s1);
+			ok = hops_add(out, HOP_NOTE, stub, stub, at, -1, label);
+		} else if (strcmp(ev, "done") == 0) {
+			break;
+		}
+	}
 	return ok;
 }

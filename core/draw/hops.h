@@ -1,5 +1,6 @@
 /* A resolution as a list of hops, read from the resolver's trace (one
- * JSON object per line, see core/resolver/trace.c): the client's query,
+ * JSON object per line, see core/resolver/trace.c), and for a host with
+ * a caching stub from the stub's trace first: the client's query,
  * each query the resolver sent and what came back (referral, answer,
  * CNAME, NXDOMAIN, truncation, timeout), the DNSSEC key fetches (DNSKEY
  * and DS) and each verdict, and the answer to the client.
@@ -34,7 +35,9 @@ typedef struct hop_list {
 	char **lanes;         /* participants, in order of appearance */
 	size_t nlanes;
 	bool found;           /* the trace held this resolution */
-	bool cache_hit;       /* answered from the cache, no upstream query */
+	bool cache_hit;       /* answered from the resolver's cache */
+	bool stub_hit;        /* answered from the stub's cache */
+	char resolver[HOP_LANE_MAX];   /* the resolver a stub asked last */
 	/* DNSSEC: the resolver's verdict on the answer ("secure",
 	 * "insecure", "bogus"; empty when it does not validate) and, when
 	 * bogus, why. */
@@ -55,6 +58,24 @@ bool hops_from_trace(const char *text, size_t len, const char *qname,
 		     const char *qtype, unsigned id, const char *client,
 		     const char *resolver, hop_server_name_fn name, void *ctx,
 		     hop_list *out);
+
+/* A resolver's trace lines written since the client asked, by the
+ * resolver's lane name: true with the text (which stays the caller's)
+ * in *text and *len, false when there is none to read. */
+typedef bool (*hop_resolver_trace_fn)(void *ctx, const char *resolver, const char **text,
+				      size_t *len);
+
+/* The same for a host with a caching stub: the stub's trace lines
+ * (core/stub/stubtrace.c) give the client's question (ID `id`), the
+ * stub's cache hit or miss, each resolver it asked and what came back;
+ * for each resolver asked, its own trace (through resolver_trace) adds
+ * what it did in turn, so the picture has a lane for the application,
+ * one for the stub, one for the resolver and one per server the
+ * resolver asked: three caches, each seen answering or passing on. */
+bool hops_from_stub_trace(const char *text, size_t len, const char *qname,
+			  const char *qtype, unsigned id, const char *client,
+			  const char *stub, hop_server_name_fn name,
+			  hop_resolver_trace_fn resolver_trace, void *ctx, hop_list *out);
 
 /* Append a hop (and its lanes); false when out of memory. */
 bool hops_add(hop_list *l, hop_kind kind, const char *from, const char *to,

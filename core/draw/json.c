@@ -62,7 +62,8 @@ void json_network_map(FILE *f, const topo *t, const link_table *live)
 		fprintf(f, ",\"router\":%s,\"hostname\":", n->router ? "true" : "false");
 		json_string(f, n->hostname);
 		fputs(",\"resolver\":", f);
-		json_string(f, n->use_resolver);
+		/* The first the node asks (the web map draws that link). */
+		json_string(f, n->nresolvers ? n->resolvers[0] : NULL);
 		fputs(",\"zones\":[", f);
 		for (size_t k = 0; k < n->nzones; k++) {
 			char z[300];

@@ -134,13 +134,20 @@ static int node_etc(builder *b, const topo_node *n, const char *ns)
 {
 	char *resolv = render_resolv_conf(b->t, b->r, n);
 	char *hosts = render_hosts(b->t, n);
-	int rc = resolv && hosts ? 0 : -ENOMEM;
+	/* Its own nsswitch.conf too: glibc in the node asks its hosts file
+	 * and DNS, never a module of the machine's (systemd-resolved's
+	 * "resolve", mdns, sss) over a Unix socket the namespace shares. */
+	char *nsswitch = render_nsswitch(b->t, n);
+	int rc = resolv && hosts && nsswitch ? 0 : -ENOMEM;
 	if (rc == 0)
 		rc = netns_etc_write(ns, "resolv.conf", resolv);
 	if (rc == 0)
 		rc = netns_etc_write(ns, "hosts", hosts);
+	if (rc == 0)
+		rc = netns_etc_write(ns, "nsswitch.conf", nsswitch);
 	free(resolv);
 	free(hosts);
+	free(nsswitch);
 	return rc < 0 ? fail(b, n->name, "writing its /etc/netns files", rc) : 0;
 }
 

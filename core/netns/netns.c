@@ -135,6 +135,33 @@ int netns_enter(const char *name, const char **what)
 	return rc;
 }
 
+bool netns_nscd_present(void)
+{
+	struct stat st;
+	return stat(NETNS_NSCD_SOCKET, &st) == 0;
+}
+
+/* nscd's socket is a file of the machine's, which network namespaces do
+ * not separate, and glibc asks it before anything nsswitch.conf names:
+ * a node's lookups would be answered from the machine's resolver and
+ * hosts file.  An empty folder over nscd's, in this mount namespace
+ * only, makes glibc find no nscd and read the node's own files. */
+static int hide_nscd(const char **what)
+{
+	char dir[sizeof NETNS_NSCD_SOCKET];
+	memcpy(dir, NETNS_NSCD_SOCKET, sizeof dir);
+	*strrchr(dir, '/') = '\0';
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;       /* no nscd folder: nothing to hide */
+	if (mount("dnsim-no-nscd", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0755") < 0) {
+		*what = "hide nscd's socket";
+		return -errno;
+	}
+	return 0;
+}
+
 int netns_enter_exec(const char *name, const char **what)
 {
 	int rc = netns_enter(name, what);
@@ -152,6 +179,8 @@ int netns_enter_exec(const char *name, const char **what)
 	/* /sys as this namespace sees it (its own /sys/class/net). */
 	if (umount2("/sys", MNT_DETACH) == 0)
 		mount(name, "/sys", "sysfs", 0, NULL);
+	if ((rc = hide_nscd(what)) < 0)
+		return rc;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/%s", NETNS_ETC_DIR, name);
 	DIR *d = opendir(dir);

@@ -4,6 +4,7 @@
 #ifndef DNSIM_NETNS_NETNS_H
 #define DNSIM_NETNS_NETNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NETNS_RUN_DIR "/run/netns"
@@ -32,12 +33,22 @@ int netns_delete(const char *name);
  * processes inside it. */
 unsigned long netns_inode(const char *name);
 
+/* Where glibc looks for nscd (and unscd): a file of the machine's, the
+ * same in every network namespace. */
+#define NETNS_NSCD_SOCKET "/var/run/nscd/socket"
+
 /* Enter NAME the way `ip netns exec` does, for a process about to exec:
  * a private mount namespace in which /etc/netns/NAME/'s files are bound
  * over /etc/'s and /sys shows the namespace's own devices, then the
- * network namespace itself.  On failure returns -errno with the step in
+ * network namespace itself.  Beyond what `ip netns exec` does, nscd's
+ * folder is covered by an empty one, so that glibc inside never asks
+ * the machine's nscd.  On failure returns -errno with the step in
  * *what. */
 int netns_enter_exec(const char *name, const char **what);
+
+/* Does the machine run nscd (its socket exists)?  `ip netns exec` would
+ * let glibc inside a node ask it. */
+bool netns_nscd_present(void);
 
 /* Enter only the network namespace of NAME: for our own servers, which
  * read no /etc files, so they skip the mount namespace (whose copy of

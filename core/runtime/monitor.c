@@ -452,8 +452,9 @@ static void tick(monitor *m, svc *s, long long now)
 		return;
 	if (s->probe_fd < 0)
 		s->probe_fd = probe_socket(s->ns);
-	if (s->probe_fd >= 0)
-		probe_send(s->probe_fd, &s->node->addrs[0].addr, ++s->probe_id);
+	net_addr to;
+	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to))
+		probe_send(s->probe_fd, &to, ++s->probe_id);
 	s->next_probe_ms = now + PROBE_EVERY_MS;
 }
 

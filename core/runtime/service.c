@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf/stub_conf.h"
 #include "dns/name.h"
 #include "io/writefile.h"
 #include "topo/render.h"
@@ -170,6 +171,35 @@ static int write_resolver(const topo_model *m, const topo_node *n, const char *d
 	return write_text(conf, render_resolver_conf(&m->t, n, dir, err, errsz), err, errsz);
 }
 
+/* A host's caching stub: its config (the node's resolvers) and
+ * dnsim-stub reading it. */
+static int prepare_stub(const topo_model *m, const topo_node *n, const char *dir,
+			const char *bindir, char ***argv, char *err, size_t errsz)
+{
+	char conf[PATH_MAX], prog[PATH_MAX];
+	snprintf(conf, sizeof conf, "%s/stub.conf", dir);
+	snprintf(prog, sizeof prog, "%s/dnsim-stub", bindir);
+	if (write_text(conf, render_stub_conf(&m->t, &m->r, n, dir, err, errsz), err, errsz) < 0)
+		return -1;
+	const char *words[] = { prog, "-c", conf };
+	*argv = service_argv(3, words);
+	if (*argv == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+bool service_probe_addr(const topo_node *n, net_addr *out)
+{
+	if (n->service == TOPO_SVC_STUB)
+		return net_addr_parse(STUB_LISTEN_DEFAULT, 53, out);
+	if (n->naddrs == 0)
+		return false;
+	*out = n->addrs[0].addr;
+	return true;
+}
+
 int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
 		    const char *bindir, char ***argv, char *err, size_t errsz)
 {
@@ -184,6 +214,8 @@ int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
 		}
 		return 0;
 	}
+	if (n->service == TOPO_SVC_STUB)
+		return prepare_stub(m, n, dir, bindir, argv, err, errsz);
 	bool auth = n->service == TOPO_SVC_AUTH;
 	char conf[PATH_MAX], prog[PATH_MAX];
 	snprintf(conf, sizeof conf, "%s/%s.conf", dir, auth ? "auth" : "resolver");

@@ -18,6 +18,7 @@
 #include "io/clock.h"
 #include "netns/build.h"
 #include "netns/links.h"
+#include "netns/netns.h"
 #include "runtime/monitor.h"
 #include "netns/state.h"
 #include "netns/teardown.h"
@@ -99,7 +100,7 @@ static void print_built(const topo *t, const link_table *lt, long long ms)
 		res += n->service == TOPO_SVC_RESOLVER;
 		cmd += n->service == TOPO_SVC_COMMAND;
 		routers += n->router;
-		hosts += n->service == TOPO_SVC_NONE && !n->router;
+		hosts += (n->service == TOPO_SVC_NONE || n->service == TOPO_SVC_STUB) && !n->router;
 	}
 	printf("sim %s is up in %.2f s: %zu networks, %zu nodes (%zu authoritative, "
 	       "%zu resolvers, %zu services, %zu routers, %zu hosts)\n", t->name,
@@ -116,6 +117,10 @@ static void print_built(const topo *t, const link_table *lt, long long ms)
 		}
 	}
 	print_links(lt);
+	if (netns_nscd_present())
+		printf("warning: nscd runs on this machine (%s); `./sim exec` hides it from the "
+		       "nodes, but glibc under a plain `ip netns exec` would ask it, and get the "
+		       "machine's answers\n", NETNS_NSCD_SOCKET);
 	printf("Next: sudo ./sim --name %s status | exec NODE dig NAME | down\n", t->name);
 }
 

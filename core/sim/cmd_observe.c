@@ -1,5 +1,6 @@
-/* The verbs that read servers' counters and resolvers' caches:
- * `stats [NODE] [--prometheus]` and `cache NODE dump|flush [NAME]`. */
+/* The verbs that read servers' counters and the caches of resolvers
+ * and of hosts' stubs: `stats [NODE] [--prometheus]` and `cache NODE
+ * dump|flush [NAME]`. */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/stub_conf.h"
 #include "dns/stats_txt.h"
 #include "io/addr.h"
 #include "io/unixcall.h"
@@ -68,7 +70,11 @@ static int show_node(const char *sim, const node_line *nl, bool prom)
 	char ns[128], first[64];
 	net_addr a;
 	netns_node_name(ns, sizeof ns, sim, nl->name);
-	snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
+	/* A host's stub answers inside the host only, on 127.0.0.53. */
+	if (strcmp(nl->service, "stub") == 0)
+		snprintf(first, sizeof first, "%s", STUB_LISTEN_DEFAULT);
+	else
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(nl->addrs, ","), nl->addrs);
 	uint8_t *rd = malloc(STATS_MAX);
 	dns_stat *stats = malloc(DNS_STATS_MAX_IN(STATS_MAX) * sizeof *stats);
 	if (rd == NULL || stats == NULL) {
@@ -92,7 +98,7 @@ static int show_node(const char *sim, const node_line *nl, bool prom)
 		free(stats);
 		return 1;
 	}
-	bool resolver = strcmp(nl->service, "resolver") == 0;
+	bool resolver = strcmp(nl->service, "resolver") == 0 || strcmp(nl->service, "stub") == 0;
 	unsigned long long hits = counter(stats, n, "cache.hits"),
 			   misses = counter(stats, n, "cache.misses");
 	double ratio = hits + misses ? (double)hits / (double)(hits + misses) : 0.0;
@@ -113,8 +119,12 @@ static int show_node(const char *sim, const node_line *nl, bool prom)
 	printf("%s (%s)\n", nl->name, nl->service);
 	if (resolver) {
 		printf("  %-24s %llu\n", "queries", counter(stats, n, "queries"));
-		printf("  %-24s %llu entries, %llu bytes\n", "cache size",
-		       counter(stats, n, "cache.entries"), counter(stats, n, "cache.bytes"));
+		if (strcmp(nl->service, "stub") == 0)
+			printf("  %-24s %llu answers\n", "cache size",
+			       counter(stats, n, "cache.entries"));
+		else
+			printf("  %-24s %llu entries, %llu bytes\n", "cache size",
+			       counter(stats, n, "cache.entries"), counter(stats, n, "cache.bytes"));
 		printf("  %-24s %llu hits, %llu misses, hit rate %.1f%%\n", "cache", hits,
 		       misses, 100.0 * ratio);
 	}
@@ -154,7 +164,8 @@ int cmd_stats(const char *name, int argc, char **argv)
 		printf("# dnsim counters of sim %s, from each server's CH TXT stats.dnsim\n", sim);
 	for (size_t i = 0; i < n; i++) {
 		const node_line *nl = &nodes[i];
-		bool dns = strcmp(nl->service, "auth") == 0 || strcmp(nl->service, "resolver") == 0;
+		bool dns = strcmp(nl->service, "auth") == 0 || strcmp(nl->service, "resolver") == 0 ||
+			   strcmp(nl->service, "stub") == 0;
 		if (only && strcmp(only, nl->name) != 0)
 			continue;
 		if (!dns) {
@@ -186,10 +197,15 @@ int cmd_cache(const char *name, int argc, char **argv)
 	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
 	const node_line *nl = nodelist_find(nodes, n, argv[0]);
-	bool resolver = nl && strcmp(nl->service, "resolver") == 0;
+	/* A resolver's cache, or a host's stub cache: the same commands on
+	 * the same control socket path, as `resolvectl flush-caches` talks
+	 * to systemd-resolved. */
+	bool cache = nl && (strcmp(nl->service, "resolver") == 0 ||
+			    strcmp(nl->service, "stub") == 0);
 	free(nodes);
-	if (!resolver)
-		return die("node %s is not a resolver: it has no cache", argv[0]);
+	if (!cache)
+		return die("node %s has no cache: it is not a resolver, nor a host with "
+			   "stub = \"cache\"", argv[0]);
 	char sub[128], path[600], cmd[600];
 	snprintf(sub, sizeof sub, "nodes/%s/control", argv[0]);
 	state_path(path, sizeof path, sim, sub);

@@ -55,8 +55,8 @@ static const verb verbs[] = {
 	{ "list", "", "the sims that are up", cmd_list },
 	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]",
 	  "resolve NAME from a host (default laptop) and draw\n"
-	  "every hop its resolver made, with times; --cold\n"
-	  "flushes the resolver's cache first", cmd_trace },
+	  "every hop its stub and resolver made, with times;\n"
+	  "--cold flushes their caches first", cmd_trace },
 	{ "capture", "[NODE] [-w FILE] [-c N] [FILTER...]",
 	  "tcpdump inside NODE (default filter: port 53); without\n"
 	  "NODE, every DNS packet in the sim, labelled with its sender", cmd_capture },
@@ -74,7 +74,8 @@ static const verb verbs[] = {
 	  "networks, routers, hosts, servers and their zones;\n"
 	  "--delegations draws the zone tree from the root down", cmd_graph },
 	{ "cache", "NODE dump|flush [NAME]",
-	  "a resolver's cache: list it, empty it, or forget NAME", cmd_cache },
+	  "the cache of a resolver or of a host's stub: list it,\n"
+	  "empty it, or forget NAME", cmd_cache },
 	{ "check", "FILE | EXERCISE",
 	  "check FILE: validate a topology without building anything;\n"
 	  "check EXERCISE: grade an exercise (tutorials/exercises/)\n"

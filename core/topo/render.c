@@ -10,6 +10,7 @@
 
 #include "conf/auth_conf.h"
 #include "conf/resolver_conf.h"
+#include "conf/stub_conf.h"
 #include "dns/name.h"
 #include "topo/delegation.h"
 #include "topo/reverse.h"
@@ -107,27 +108,54 @@ static char *finish(text *b)
 	return b->s;
 }
 
-char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n)
+size_t render_client_servers(const topo *t, const routes *r, const topo_node *n,
+			     const char **out, size_t max)
 {
-	text b = { 0 };
-	add(&b, "# resolv.conf of node %s, written by dnsim\n", n->name);
-	const topo_node *res = n->use_resolver ? topo_node_find(t, n->use_resolver) : NULL;
-	if (n->service == TOPO_SVC_RESOLVER && n->use_resolver == NULL) {
-		add(&b, "nameserver 127.0.0.1\n");
-	} else if (res) {
-		/* IPv4 first, then IPv6: at most three, as glibc reads. */
-		int count = 0;
-		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < res->naddrs && count < 3; i++) {
+	size_t count = 0;
+	/* Every resolver's IPv4 addresses first, then IPv6: a client whose
+	 * first resolver is down tries the next resolver before the same
+	 * one again over another family. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < n->nresolvers; k++) {
+			const topo_node *res = topo_node_find(t, n->resolvers[k]);
+			if (res == NULL) {
+				/* An address written out: in its family's pass. */
+				bool v6 = strchr(n->resolvers[k], ':') != NULL;
+				if (v6 == (pass == 1) && count < max)
+					out[count++] = n->resolvers[k];
+				continue;
+			}
+			for (size_t i = 0; i < res->naddrs && count < max; i++) {
 				const topo_addr *a = &res->addrs[i];
 				if ((a->addr.ss.ss_family == AF_INET) != (pass == 0) ||
 				    !routes_reach(t, r, n, a))
 					continue;
-				add(&b, "nameserver %s\n", a->text);
-				count++;
+				out[count++] = a->text;
 			}
-	} else if (n->use_resolver) {
-		add(&b, "nameserver %s\n", n->use_resolver);
+		}
+	return count;
+}
+
+char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n)
+{
+	text b = { 0 };
+	add(&b, "# resolv.conf of node %s, written by dnsim\n", n->name);
+	if (n->service == TOPO_SVC_STUB) {
+		/* As on Ubuntu: glibc asks the stub, which asks the resolvers. */
+		add(&b, "# glibc asks the node's caching stub (dnsim-stub), which forwards to\n#");
+		const char *servers[STUB_SERVERS_MAX];
+		size_t ns = render_client_servers(t, r, n, servers, STUB_SERVERS_MAX);
+		for (size_t i = 0; i < ns; i++)
+			add(&b, " %s", servers[i]);
+		add(&b, "\nnameserver %s\noptions edns0\n", STUB_LISTEN_DEFAULT);
+	} else if (n->service == TOPO_SVC_RESOLVER && n->nresolvers == 0) {
+		add(&b, "nameserver 127.0.0.1\n");
+	} else if (n->nresolvers) {
+		/* At most three, as glibc reads. */
+		const char *servers[3];
+		size_t ns = render_client_servers(t, r, n, servers, 3);
+		for (size_t i = 0; i < ns; i++)
+			add(&b, "nameserver %s\n", servers[i]);
 	} else {
 		add(&b, "# no resolver configured for this node ([node.%s.client] resolver)\n",
 		    n->name);
@@ -146,6 +174,23 @@ char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n)
 			add(&b, " attempts:%ld", n->attempts);
 		add(&b, "\n");
 	}
+	return finish(&b);
+}
+
+char *render_nsswitch(const topo *t, const topo_node *n)
+{
+	(void)t;
+	text b = { 0 };
+	/* Only files and DNS, so that nothing outside the node answers: the
+	 * machine's own nsswitch.conf may name modules that talk to daemons
+	 * over Unix sockets (systemd-resolved's "resolve", "mdns", "sss"),
+	 * which network namespaces do not separate. */
+	add(&b, "# nsswitch.conf of node %s, written by dnsim: names come from this\n"
+	    "# node's hosts file, then DNS as its resolv.conf says, nothing else\n"
+	    "passwd:\t\tfiles\ngroup:\t\tfiles\nshadow:\t\tfiles\ngshadow:\tfiles\n"
+	    "hosts:\t\tfiles dns\nnetworks:\tfiles\n"
+	    "protocols:\tfiles\nservices:\tfiles\nethers:\t\tfiles\nrpc:\t\tfiles\n",
+	    n->name);
 	return finish(&b);
 }
 
@@ -224,6 +269,13 @@ static bool set(res_config *c, const char *key, const char *value, char *err, si
 	return res_config_set(c, key, words, 1, err, errsz);
 }
 
+static bool set_stub(stub_config *c, const char *key, const char *value, char *err,
+		     size_t errsz)
+{
+	char *words[] = { (char *)value };
+	return stub_config_set(c, key, words, 1, err, errsz);
+}
+
 char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,
 			   size_t errsz)
 {
@@ -271,6 +323,32 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 	char *conf = ok ? res_config_write(&c, err, errsz) : NULL;
 	res_config_free(&c);
 	return with_header(conf, "dnsim-resolver", n->name, err, errsz);
+}
+
+char *render_stub_conf(const topo *t, const routes *r, const topo_node *n,
+		       const char *dir, char *err, size_t errsz)
+{
+	stub_config c;
+	stub_config_init(&c);
+	char path[4096];
+	const char *servers[STUB_SERVERS_MAX];
+	size_t ns = render_client_servers(t, r, n, servers, STUB_SERVERS_MAX);
+	bool ok = set_stub(&c, "identity", n->name, err, errsz) &&
+		  set_stub(&c, "query-log", "stderr", err, errsz) &&
+		  set_stub(&c, "listen", STUB_LISTEN_DEFAULT, err, errsz);
+	snprintf(path, sizeof path, "%s/control", dir);
+	ok = ok && set_stub(&c, "control", path, err, errsz);
+	snprintf(path, sizeof path, "%s/trace.jsonl", dir);
+	ok = ok && set_stub(&c, "trace", path, err, errsz);
+	if (ok && ns == 0) {
+		snprintf(err, errsz, "node %s: its stub has no resolver it can reach", n->name);
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < ns; i++)
+		ok = set_stub(&c, "server", servers[i], err, errsz);
+	char *conf = ok ? stub_config_write(&c, err, errsz) : NULL;
+	stub_config_free(&c);
+	return with_header(conf, "dnsim-stub", n->name, err, errsz);
 }
 
 char *render_root_hints(const topo *t, const topo_zones *zones, char *err, size_t errsz)

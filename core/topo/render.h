@@ -33,12 +33,28 @@ char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *
 char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,
 			   size_t errsz);
 
+/* dnsim-stub's config for node n (stub = "cache"), whose control socket
+ * and trace live in `dir`: it listens on 127.0.0.53 and forwards to the
+ * addresses of the node's resolvers.  malloc'd, or NULL with a message
+ * in err. */
+char *render_stub_conf(const topo *t, const routes *r, const topo_node *n,
+		       const char *dir, char *err, size_t errsz);
+
+/* The addresses node n's lookups go to, in order, at most `max`: each
+ * resolver's addresses n can reach, IPv4 of all before IPv6 of any, or
+ * the address written in the topology.  They point into the model. */
+size_t render_client_servers(const topo *t, const routes *r, const topo_node *n,
+			     const char **out, size_t max);
+
 /* named.root-style root hints from the root zone's apex (malloc'd), or
  * NULL with a message in err. */
 char *render_root_hints(const topo *t, const topo_zones *zones, char *err, size_t errsz);
 
-/* resolv.conf and hosts text for node n (malloc'd). */
+/* resolv.conf and hosts text for node n (malloc'd): a node with a stub
+ * names 127.0.0.53 in its resolv.conf. */
 char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n);
 char *render_hosts(const topo *t, const topo_node *n);
+/* nsswitch.conf for node n: hosts from files, then DNS, nothing else. */
+char *render_nsswitch(const topo *t, const topo_node *n);
 
 #endif

@@ -2,7 +2,8 @@
  * before anything is built.  Networks are L2 segments with prefixes;
  * nodes sit on one or more networks and may forward between them (routers),
  * serve zones (auth), resolve (resolver), run a command (service), and
- * use a resolver as clients.  The model is plain data: topo_parse fills
+ * use resolvers as clients, straight from glibc or through a caching stub
+ * of their own (`stub = "cache"`, the node's service then).  The model is plain data: topo_parse fills
  * it from TOML, topo_check validates it, the builder and renderers read it. */
 #ifndef DNSIM_TOPO_TOPO_H
 #define DNSIM_TOPO_TOPO_H
@@ -83,6 +84,7 @@ typedef enum topo_service {
 	TOPO_SVC_AUTH,
 	TOPO_SVC_RESOLVER,
 	TOPO_SVC_COMMAND,
+	TOPO_SVC_STUB,            /* a caching stub for the host's own lookups */
 } topo_service;
 
 typedef struct topo_node {
@@ -110,7 +112,8 @@ typedef struct topo_node {
 	char **command;
 	size_t ncommand;
 	/* client side: resolv.conf and hosts */
-	char *use_resolver;       /* node name or address, as written */
+	char **resolvers;         /* node names or addresses, as written, in order */
+	size_t nresolvers;
 	char **search;
 	size_t nsearch;
 	long timeout, attempts;   /* 0: glibc's default */

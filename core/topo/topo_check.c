@@ -189,8 +189,47 @@ static bool serves_root(const topo_node *n)
 	return false;
 }
 
-/* The address a client's `resolver` names: a resolver node's first
- * address it can reach, or an address written out. */
+/* One resolver a client names: a resolver node it can reach, or an
+ * address of one. */
+static void check_client_resolver(checker *c, const routes *r, const topo_node *n,
+				  const char *named)
+{
+	const topo *t = c->t;
+	const topo_node *res = topo_node_find(t, named);
+	net_addr a;
+	if (res == NULL) {
+		if (!net_addr_parse(named, 0, &a) || strchr(named, '@')) {
+			problem(c, n->line, "node %s: client.resolver \"%s\" is neither a "
+				"node nor an address", n->name, named);
+			return;
+		}
+		/* An address must be one of a resolver's: there is nothing
+		 * else in the simulated world to answer. */
+		for (size_t j = 0; j < t->nnodes && res == NULL; j++)
+			for (size_t k = 0; k < t->nodes[j].naddrs; k++)
+				if (t->nodes[j].addrs[k].addr.len == a.len &&
+				    memcmp(&t->nodes[j].addrs[k].addr.ss, &a.ss, a.len) == 0)
+					res = &t->nodes[j];
+		if (res == NULL) {
+			problem(c, n->line, "node %s: client.resolver %s is no node's "
+				"address", n->name, named);
+			return;
+		}
+	}
+	if (res->service != TOPO_SVC_RESOLVER) {
+		problem(c, n->line, "node %s: client.resolver \"%s\" is a node that "
+			"runs no resolver", n->name, named);
+		return;
+	}
+	bool ok = false;
+	for (size_t k = 0; k < res->naddrs && !ok; k++)
+		ok = routes_reach(t, r, n, &res->addrs[k]);
+	if (!ok)
+		problem(c, n->line, "node %s cannot reach its resolver %s: no chain of "
+			"routers joins their networks", n->name, res->name);
+}
+
+/* Resolvers need a root server they can reach; clients, resolvers. */
 static void check_clients(checker *c, const routes *r)
 {
 	const topo *t = c->t;
@@ -216,40 +255,11 @@ static void check_clients(checker *c, const routes *r)
 						n->name, a->name);
 			}
 		}
-		if (n->use_resolver == NULL)
-			continue;
-		const topo_node *res = topo_node_find(t, n->use_resolver);
-		net_addr a;
-		if (res == NULL) {
-			if (!net_addr_parse(n->use_resolver, 0, &a) || strchr(n->use_resolver, '@')) {
-				problem(c, n->line, "node %s: client.resolver \"%s\" is neither a "
-					"node nor an address", n->name, n->use_resolver);
-				continue;
-			}
-			/* An address must be one of a resolver's: there is nothing
-			 * else in the simulated world to answer. */
-			for (size_t j = 0; j < t->nnodes && res == NULL; j++)
-				for (size_t k = 0; k < t->nodes[j].naddrs; k++)
-					if (t->nodes[j].addrs[k].addr.len == a.len &&
-					    memcmp(&t->nodes[j].addrs[k].addr.ss, &a.ss, a.len) == 0)
-						res = &t->nodes[j];
-			if (res == NULL) {
-				problem(c, n->line, "node %s: client.resolver %s is no node's "
-					"address", n->name, n->use_resolver);
-				continue;
-			}
-		}
-		if (res->service != TOPO_SVC_RESOLVER) {
-			problem(c, n->line, "node %s: client.resolver \"%s\" is a node that "
-				"runs no resolver", n->name, n->use_resolver);
-			continue;
-		}
-		bool ok = false;
-		for (size_t k = 0; k < res->naddrs && !ok; k++)
-			ok = routes_reach(t, r, n, &res->addrs[k]);
-		if (!ok)
-			problem(c, n->line, "node %s cannot reach its resolver %s: no chain of "
-				"routers joins their networks", n->name, res->name);
+		if (n->service == TOPO_SVC_STUB && n->nresolvers == 0)
+			problem(c, n->line, "node %s: its stub forwards to the node's resolvers: "
+				"give [node.%s.client] resolver", n->name, n->name);
+		for (size_t k = 0; k < n->nresolvers; k++)
+			check_client_resolver(c, r, n, n->resolvers[k]);
 	}
 }
 

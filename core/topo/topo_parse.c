@@ -529,9 +529,18 @@ static bool parse_client(parser *p, topo_node *node, const toml_value *v)
 	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
 		return false;
 	const toml_value *x;
-	if ((x = toml_get(v, "resolver")) &&
-	    !dup_string(p, x, "client.resolver", &node->use_resolver))
-		return false;
+	/* One resolver or a list, tried in order (by glibc, or by the
+	 * node's stub). */
+	if ((x = toml_get(v, "resolver"))) {
+		if (!string_list(p, x, "client.resolver (a node or an address)",
+				 &node->resolvers, &node->nresolvers))
+			return false;
+		if (node->nresolvers == 0)
+			return fail(p, x, "node %s: client.resolver names no resolver", node->name);
+		if (node->nresolvers > 3)
+			return fail(p, x, "node %s: at most 3 resolvers (glibc reads three "
+				    "nameserver lines)", node->name);
+	}
 	if ((x = toml_get(v, "search")) &&
 	    !string_list(p, x, "a search domain", &node->search, &node->nsearch))
 		return false;
@@ -573,10 +582,34 @@ static bool parse_client(parser *p, topo_node *node, const toml_value *v)
 	return true;
 }
 
+/* `stub = "cache"`: the host's lookups go through a caching stub of its
+ * own (as systemd-resolved or nscd sit between applications and the
+ * resolver); "none" is the default, glibc straight to the resolvers.
+ * The stub is the node's service, so a server node cannot have one. */
+static bool parse_stub(parser *p, topo_node *node, const toml_value *v, const char *role)
+{
+	if (!want(p, v, TOML_STRING, "stub (\"cache\" or \"none\")"))
+		return false;
+	const char *s = v->u.s.ptr;
+	if (strcmp(s, "none") == 0)
+		return true;
+	if (strcmp(s, "cache") != 0)
+		return fail(p, v, "node %s: stub = \"%s\": the stubs are \"cache\" (a caching "
+			    "stub on 127.0.0.53) and \"none\"", node->name, s);
+	if (role)
+		return fail(p, v, "node %s: a node runs one server; it has both %s and a stub "
+			    "(give the stub to a host)", node->name, role);
+	if (node->router)
+		return fail(p, v, "node %s: a router has no stub (give the stub to a host)",
+			    node->name);
+	node->service = TOPO_SVC_STUB;
+	return true;
+}
+
 static bool parse_node(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "addresses", "router", "hostname", "auth",
-					     "resolver", "service", "client", "links", NULL };
+					     "resolver", "service", "client", "links", "stub", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s]", name);
 	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
@@ -617,6 +650,8 @@ static bool parse_node(parser *p, const char *name, const toml_value *v)
 		if (!ok)
 			return false;
 	}
+	if ((x = toml_get(v, "stub")) && !parse_stub(p, n, x, first))
+		return false;
 	if ((x = toml_get(v, "client")) && !parse_client(p, n, x))
 		return false;
 	if ((x = toml_get(v, "links")) && !parse_links(p, n, x))
@@ -728,7 +763,7 @@ void topo_free(topo *t)
 		free_list(n->block, n->nblock);
 		free(n->sinkhole);
 		free_list(n->command, n->ncommand);
-		free(n->use_resolver);
+		free_list(n->resolvers, n->nresolvers);
 		free_list(n->search, n->nsearch);
 		for (size_t k = 0; k < n->nhosts; k++) {
 			free(n->hosts[k].name);
@@ -777,6 +812,7 @@ const char *topo_service_name(topo_service s)
 	case TOPO_SVC_AUTH: return "auth";
 	case TOPO_SVC_RESOLVER: return "resolver";
 	case TOPO_SVC_COMMAND: return "command";
+	case TOPO_SVC_STUB: return "stub";
 	}
 	return "?";
 }

@@ -18,7 +18,7 @@ LAYERS = [
     ["dnssec"],                   # pure: keys, signatures, denial (libcrypto's arithmetic)
     ["io"],                       # the outside world: files, sockets, clock
     ["conf", "stream"],           # the daemons' config files; the sim's event stream (pure)
-    ["auth", "resolver", "topo"], # the two daemons; the topology model (pure)
+    ["auth", "resolver", "stub", "topo"],  # the daemons; the topology model (pure)
     ["netns"],                    # namespaces, netlink, build, teardown, state
     ["runtime"],                  # the running sim: monitor, services, probes
     ["draw", "teach"],            # pictures; lessons and exercises

@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "conf/auth_conf.h"
 #include "conf/resolver_conf.h"
+#include "conf/stub_conf.h"
 #include "topo/render.h"
 
 static void test_served_zone(void)
@@ -242,6 +243,63 @@ static void test_resolv_conf_and_hosts(void)
 	topo_free(&t);
 }
 
+/* A host with a stub: glibc asks 127.0.0.53, the stub every resolver
+ * in turn (IPv4 of all first), and nsswitch.conf keeps names inside. */
+static void test_stub_host(void)
+{
+	static const char topology[] =
+		"[sim]\nname = \"tiny\"\n"
+		"[network.net]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
+		"[node.root]\nhostname = \"a.root.test\"\naddresses = { net = \"198.51.100.2\" }\n"
+		"auth.zones = { \".\" = \"root.zone\" }\n"
+		"[node.res]\naddresses = { net = [\"198.51.100.53\", \"2001:db8:5::53\"] }\nresolver.allow = []\n"
+		"[node.res2]\naddresses = { net = \"198.51.100.54\" }\nresolver.allow = []\n"
+		"[node.pc]\naddresses = { net = [\"198.51.100.100\", \"2001:db8:5::100\"] }\n"
+		"stub = \"cache\"\nclient.resolver = [\"res\", \"res2\"]\nclient.search = [\"test\"]\n"
+		"[node.old]\naddresses = { net = [\"198.51.100.101\", \"2001:db8:5::101\"] }\n"
+		"client.resolver = [\"res\", \"res2\"]\n";
+	static const memfile files[] = {
+		{ "t.toml", topology }, { "./root.zone", tiny_root }, { NULL, NULL },
+	};
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, files, err, sizeof err));
+	const topo_node *pc = topo_node_find(&m.t, "pc"), *old = topo_node_find(&m.t, "old");
+	char *text = pc ? render_resolv_conf(&m.t, &m.r, pc) : NULL;
+	CHECK_STR(text, "# resolv.conf of node pc, written by dnsim\n"
+		  "# glibc asks the node's caching stub (dnsim-stub), which forwards to\n"
+		  "# 198.51.100.53 198.51.100.54 2001:db8:5::53\n"
+		  "nameserver 127.0.0.53\noptions edns0\nsearch test\n");
+	free(text);
+	text = old ? render_resolv_conf(&m.t, &m.r, old) : NULL;
+	CHECK_STR(text, "# resolv.conf of node old, written by dnsim\n"
+		  "nameserver 198.51.100.53\nnameserver 198.51.100.54\nnameserver 2001:db8:5::53\n");
+	free(text);
+	text = pc ? render_stub_conf(&m.t, &m.r, pc, "/run/x", err, sizeof err) : NULL;
+	CHECK(text && strncmp(text, "# dnsim-stub for node pc, written by the supervisor\n", 52) == 0);
+	stub_config c;
+	stub_config_init(&c);
+	CHECK(text && stub_config_parse(&c, "stub.conf", text, strlen(text), err, sizeof err));
+	CHECK_INT(c.nservers, 3);
+	CHECK_INT(c.nlisten, 1);
+	char a[80] = "";
+	if (c.nlisten == 1)
+		conf_format_addr(&c.listen[0], a, sizeof a);
+	CHECK_STR(a, "127.0.0.53");
+	CHECK_STR(c.control, "/run/x/control");
+	CHECK_STR(c.trace, "/run/x/trace.jsonl");
+	CHECK_STR(c.identity, "pc");
+	stub_config_free(&c);
+	free(text);
+	text = pc ? render_nsswitch(&m.t, pc) : NULL;
+	CHECK(text && strstr(text, "\nhosts:\t\tfiles dns\n") != NULL);
+	/* Nothing but files and dns anywhere in it. */
+	CHECK(text && strstr(text, "resolve") == NULL && strstr(text, "systemd") == NULL &&
+	      strstr(text, "mdns") == NULL && strstr(text, "sss") == NULL);
+	free(text);
+	topo_model_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_served_zone);
@@ -251,5 +309,6 @@ int main(void)
 	RUN(test_resolver_open_to_the_simulated_world_only);
 	RUN(test_root_hints);
 	RUN(test_resolv_conf_and_hosts);
+	RUN(test_stub_host);
 	return check_summary("test_render");
 }

@@ -68,6 +68,25 @@ static void test_check(void)
 	CHECK(strstr(out, "client.resolver \"x\" is a node that runs no resolver") != NULL);
 	topo_free(&t);
 
+	/* A stub needs resolvers; each one named is checked. */
+	static const char stubs[] =
+		"[network.a]\nipv4 = \"198.51.100.0/24\"\n"
+		"[node.x]\naddresses = { a = \"198.51.100.2\" }\nstub = \"cache\"\n"
+		"[node.y]\naddresses = { a = \"198.51.100.3\" }\nstub = \"cache\"\n"
+		"client.resolver = [\"x\", \"198.51.100.77\"]\n";
+	out[0] = '\0';
+	load(&t, stubs, err, sizeof err, &ok);
+	CHECK(ok);
+	if (!ok)
+		return;
+	n = check(&t, collect, out);
+	CHECK_INT(n, 3);
+	CHECK(strstr(out, "t.toml:3: node x: its stub forwards to the node's resolvers: give "
+		     "[node.x.client] resolver") != NULL);
+	CHECK(strstr(out, "node y: client.resolver \"x\" is a node that runs no resolver") != NULL);
+	CHECK(strstr(out, "node y: client.resolver 198.51.100.77 is no node's address") != NULL);
+	topo_free(&t);
+
 	load(&t, chain, err, sizeof err, &ok);
 	int problems = 0;
 	CHECK(ok && check(&t, count, &problems) == 0 && problems == 0);

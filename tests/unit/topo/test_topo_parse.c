@@ -59,11 +59,51 @@ static void test_parse_errors(void)
 	bad("[network.a]\nipv4 = \"198.51.100.0/24\n", "t.toml:2:");
 	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
 	    "client.timeout = 99\n", "timeout must be 1..30");
+	/* The stub: one kind, on hosts only, beside no server. */
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "stub = \"nscd\"\n", "t.toml:5:8: node x: stub = \"nscd\": the stubs are \"cache\"");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "stub = true\n", "stub (\"cache\" or \"none\") must be a string");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "service.command = [\"sleep\", \"9\"]\nstub = \"cache\"\n",
+	    "node x: a node runs one server; it has both service and a stub");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "router = true\nstub = \"cache\"\n", "node x: a router has no stub");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "client.resolver = []\n", "node x: client.resolver names no resolver");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "client.resolver = [\"a\", \"b\", \"c\", \"d\"]\n", "node x: at most 3 resolvers");
+}
+
+static void test_stub_and_resolvers(void)
+{
+	static const char text[] =
+		"[network.a]\nipv4 = \"198.51.100.0/24\"\n"
+		"[node.x]\naddresses = { a = \"198.51.100.2\" }\nstub = \"cache\"\n"
+		"client.resolver = [\"r1\", \"198.51.100.9\"]\n"
+		"[node.y]\naddresses = { a = \"198.51.100.3\" }\nstub = \"none\"\n"
+		"client.resolver = \"r1\"\n";
+	topo t;
+	char err[512];
+	bool ok;
+	load(&t, text, err, sizeof err, &ok);
+	CHECK(ok);
+	if (!ok) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	const topo_node *x = topo_node_find(&t, "x"), *y = topo_node_find(&t, "y");
+	CHECK(x && x->service == TOPO_SVC_STUB && x->nresolvers == 2);
+	CHECK(x && x->nresolvers == 2 && strcmp(x->resolvers[1], "198.51.100.9") == 0);
+	CHECK_STR(topo_service_name(TOPO_SVC_STUB), "stub");
+	CHECK(y && y->service == TOPO_SVC_NONE && y->nresolvers == 1);
+	topo_free(&t);
 }
 
 int main(void)
 {
 	RUN(test_parse_model);
 	RUN(test_parse_errors);
+	RUN(test_stub_and_resolvers);
 	return check_summary("test_topo_parse");
 }
