@@ -494,8 +494,9 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 		if (owner)
 			add_denial(a, db, name, DENY_WILDCARD);
 		/* A DS at a cut is the parent's data about the child: no NS
-		 * of ours go with it (NSD does the same). */
-		if (!node->is_cut)
+		 * of ours go with it (NSD does the same).  Nor with a DNSKEY
+		 * RRset, large enough on its own (as BIND and NSD answer). */
+		if (!node->is_cut && qtype != DNS_T_DNSKEY)
 			L->answered = z;
 		return;
 	}
