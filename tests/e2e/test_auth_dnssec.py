@@ -59,6 +59,35 @@ alias     CNAME www
 walias    CNAME x.wild
 dn        DNAME www
 deep.x.y  A 192.0.2.7
+many      TXT "0123456789012345678901234567890123456789 one"
+many      TXT "0123456789012345678901234567890123456789 two"
+many      TXT "0123456789012345678901234567890123456789 three"
+many      TXT "0123456789012345678901234567890123456789 four"
+many      TXT "0123456789012345678901234567890123456789 five"
+many      TXT "0123456789012345678901234567890123456789 six"
+many      TXT "0123456789012345678901234567890123456789 seven"
+many      TXT "0123456789012345678901234567890123456789 eight"
+many      TXT "0123456789012345678901234567890123456789 nine"
+"""
+
+# A parent and a child, both signed by dnsim-signzone, the child's DS in
+# the parent: DS from the parent side of the cut, and a chain of trust
+# for delv from the parent's key down into the child.
+PARENT_ORIGIN, CHILD_ORIGIN = "parent.test.", "child.parent.test."
+PARENT = """$TTL 3600
+@             SOA ns1 hostmaster 1 7200 3600 1209600 300
+@             NS ns1
+ns1           A 192.0.2.1
+child         NS ns1.child
+ns1.child     A 192.0.2.9
+insecure      NS ns1.insecure
+ns1.insecure  A 192.0.2.10
+"""
+CHILD = """$TTL 3600
+@             SOA ns1 hostmaster 1 7200 3600 1209600 300
+@             NS ns1
+ns1           A 192.0.2.9
+www           A 192.0.2.80
 """
 
 # name (relative to the zone; "@" the apex), type
@@ -80,7 +109,7 @@ QUESTIONS = [
     ("sub", "A"), ("www.sub", "A"), ("sub", "NS"), ("sub", "DS"), ("secure", "A"),
     ("ns.secure", "A"), ("secure", "DS"), ("secure", "NS"), ("x.sub", "DS"),
     # DNSSEC types by name
-    ("www", "RRSIG"), ("@", "NSEC3PARAM"),
+    ("www", "RRSIG"), ("@", "NSEC3PARAM"), ("many", "TXT"),
 ]
 
 # signer, mode -> origin (each signing gets its own zone)
@@ -107,11 +136,11 @@ def ok(r, what):
     assert r.returncode == 0, f"{what} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"
 
 
-def sign(tool, d, signer, mode, origin):
-    """Sign ZONE as `origin` in its own directory; (signed file, KSK DNSKEY line)."""
+def sign(tool, d, signer, mode, origin, text=ZONE):
+    """Sign `text` as `origin` in its own directory; (signed file, KSK DNSKEY line)."""
     w = d / origin.rstrip(".")
     w.mkdir()
-    (w / "zone").write_text(ZONE)
+    (w / "zone").write_text(text)
     out = w / "signed"
     if signer == "dnsim":
         keys = []
@@ -145,6 +174,13 @@ def sign(tool, d, signer, mode, origin):
         ksk = keys[0]
     line = (pathlib_text(ksk + ".key")).strip().splitlines()[-1]
     return out, line
+
+
+def sign_parent_and_child(tool, d):
+    child, _ = sign(tool, d, "dnsim", "nsec", CHILD_ORIGIN, CHILD)
+    ds = (child.parent / f"dsset-{CHILD_ORIGIN}").read_text()
+    parent = sign(tool, d, "dnsim", "nsec3", PARENT_ORIGIN, PARENT + ds)
+    return {PARENT_ORIGIN: parent, CHILD_ORIGIN: (child, None)}
 
 
 def pathlib_text(path):
@@ -185,6 +221,7 @@ def lab(tool, tmp_path_factory):
     zones = {}
     for (signer, mode), origin in SIGNINGS.items():
         zones[origin] = sign(tool, d, signer, mode, origin)
+    zones.update(sign_parent_and_child(tool, d))
     named_zones = "".join(f'zone "{o}" {{ type primary; file "{f}"; }};\n'
                           for o, (f, _) in zones.items())
     (d / "named.conf").write_text(f"""options {{
@@ -287,3 +324,197 @@ def test_same_answers_as_named_and_nsd(lab, origin, do, tcp):
             if ours != theirs:
                 problems.append(f"{q} {rdtype} vs {peer}:\n{diff(ours, theirs)}")
     assert not problems, "\n\n".join(problems)
+
+
+def hashed_owner(path):
+    """An NSEC3 owner name of a signed zone file."""
+    for line in open(path):
+        f = line.split()
+        if len(f) > 4 and f[2] == "IN" and f[3] == "NSEC3":
+            return f[0]
+    pytest.fail(f"no NSEC3 in {path}")
+
+
+@pytest.mark.parametrize("do", [True, False], ids=["do", "no-do"])
+def test_nsec3_owner_names_are_no_names(lab, do):
+    """RFC 5155 7.2.9: a query for an NSEC3 owner name is a name error."""
+    for origin in SIGNINGS.values():
+        if "nsec3" not in origin and "optout" not in origin:
+            continue
+        name = hashed_owner(lab["zones"][origin][0])
+        for rdtype in ("NSEC3", "A"):
+            ours = view(ask(OURS, name, rdtype, do))
+            assert ours["rcode"] == "NXDOMAIN", (name, rdtype, ours)
+            theirs = view(ask(NAMED, name, rdtype, do))
+            assert ours == theirs, f"{name} {rdtype}:\n{diff(ours, theirs)}"
+
+
+CHAIN_QUESTIONS = [
+    (CHILD_ORIGIN, "DS"), (CHILD_ORIGIN, "SOA"), (CHILD_ORIGIN, "NS"), (CHILD_ORIGIN, "DNSKEY"),
+    ("www." + CHILD_ORIGIN, "A"), ("nope." + CHILD_ORIGIN, "A"), ("insecure." + PARENT_ORIGIN, "DS"),
+    ("insecure." + PARENT_ORIGIN, "A"), ("nope." + PARENT_ORIGIN, "DS"),
+]
+
+
+@pytest.mark.parametrize("do", [True, False], ids=["do", "no-do"])
+def test_ds_from_the_parent_side(lab, do):
+    """RFC 4035 3.1.4.1: serving parent and child, DS comes from the parent."""
+    r = ask(OURS, CHILD_ORIGIN, "DS", do)
+    assert r.answer and r.answer[0].rdtype == dns.rdatatype.DS
+    assert not any(s.rdtype == dns.rdatatype.SOA for s in r.authority)
+    problems = []
+    for name, rdtype in CHAIN_QUESTIONS:
+        ours = view(ask(OURS, name, rdtype, do))
+        for peer, server in (("named", NAMED), ("nsd", NSD)):
+            theirs = view(ask(server, name, rdtype, do))
+            if ours != theirs:
+                problems.append(f"{name} {rdtype} vs {peer}:\n{diff(ours, theirs)}")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_any_is_one_rrset_with_its_signatures(lab):
+    for origin in SIGNINGS.values():
+        r = ask(OURS, "www." + origin, "ANY", True)
+        types = [s.rdtype for s in r.answer]
+        assert len([t for t in types if t != dns.rdatatype.RRSIG]) == 1, r
+        data = next(s for s in r.answer if s.rdtype != dns.rdatatype.RRSIG)
+        sigs = [s for s in r.answer if s.rdtype == dns.rdatatype.RRSIG]
+        assert sigs and sigs[0].covers == data.rdtype, r
+        plain = ask(OURS, "www." + origin, "ANY", False)
+        assert not any(s.rdtype == dns.rdatatype.RRSIG for s in plain.answer)
+
+
+def covered(m):
+    """Every RRset of the answer and authority sections that the zone signs
+    has an RRSIG beside it (delegation NS sets and glue are not signed)."""
+    missing = []
+    for section in (m.answer, m.authority):
+        sigs = {(s.name, s.covers) for s in section if s.rdtype == dns.rdatatype.RRSIG}
+        for s in section:
+            if s.rdtype == dns.rdatatype.RRSIG:
+                continue
+            if s.rdtype == dns.rdatatype.NS and section is m.authority and not (m.flags & dns.flags.AA):
+                continue
+            if s.rdtype == dns.rdatatype.CNAME and any(x.rdtype == dns.rdatatype.DNAME for x in m.answer):
+                continue   # synthesised from a DNAME: never signed
+            if (s.name, s.rdtype) not in sigs:
+                missing.append((s.name.to_text(), dns.rdatatype.to_text(s.rdtype)))
+    return missing
+
+
+def test_truncation_keeps_rrsets_and_rrsigs_together(lab):
+    """Over UDP with small buffers, a response either carries each RRset
+    with its RRSIGs or says TC; never an RRset without them."""
+    seen_tc = False
+    for origin in ("nsec.dnsim.test.", "nsec3.bind.test.", "optout.dnsim.test."):
+        for name, rdtype in QUESTIONS:
+            for payload in (512, 700, 900, 1232):
+                r = ask(OURS, fqdn(name, origin), rdtype, True, payload=payload)
+                assert len(r.to_wire()) <= payload
+                if r.flags & dns.flags.TC:
+                    seen_tc = True
+                    continue
+                assert not covered(r), (name, rdtype, payload, covered(r))
+        # nine TXT records and their RRSIG do not fit in 512 octets
+        r = ask(OURS, "many." + origin, "TXT", True, payload=512)
+        assert r.flags & dns.flags.TC and not r.answer
+        r = ask(OURS, "many." + origin, "TXT", True, payload=1232)
+        assert not r.flags & dns.flags.TC and len(r.answer) == 2
+    assert seen_tc
+
+
+def delv(origin, anchor_line, name, rdtype, server=OURS, anchor=None):
+    f = anchor or origin
+    fields = anchor_line.split(";")[0].split()
+    i = fields.index("DNSKEY")
+    flags, proto, alg, key = fields[i + 1], fields[i + 2], fields[i + 3], "".join(fields[i + 4:])
+    path = f"/tmp/delv-anchor-{f.rstrip('.')}-{server[1]}.conf"
+    with open(path, "w") as out:
+        out.write(f'trust-anchors {{ "{f}" static-key {flags} {proto} {alg} "{key}"; }};\n')
+    r = run(["delv", "-a", path, f"+root={f}", f"@{server[0]}", "-p", str(server[1]),
+             "+tcp", name, rdtype], timeout=30)
+    return r.stdout + r.stderr
+
+
+# (name, type, expected verdict)
+DELV_QUESTIONS = [
+    ("www", "A", "fully validated"), ("@", "DNSKEY", "fully validated"),
+    ("@", "MX", "fully validated"), ("alias", "A", "fully validated"),
+    ("x.wild", "MX", "fully validated"), ("x.y.wild", "TXT", "fully validated"),
+    ("walias", "MX", "fully validated"), ("secure", "DS", "fully validated"),
+    ("www", "TXT", "negative response, fully validated"),
+    ("nope", "A", "negative response, fully validated"),
+    ("a.nope", "A", "negative response, fully validated"),
+    ("c", "A", "negative response, fully validated"),
+    ("x.wild", "A", "negative response, fully validated"),
+    ("sub", "DS", "negative response, fully validated"),
+    ("x.y", "TXT", "negative response, fully validated"),
+]
+
+
+@pytest.mark.parametrize("origin", list(SIGNINGS.values()))
+def test_delv_validates_our_answers(lab, origin):
+    anchor = lab["zones"][origin][1]
+    problems = []
+    for name, rdtype, verdict in DELV_QUESTIONS:
+        if origin.startswith("optout") and "wild" in name and verdict == "fully validated":
+            # An opt-out span covers the next closer name, so the wildcard
+            # answer could hide an unsigned delegation: insecure (RFC 5155
+            # 9.2), whoever serves it.
+            verdict = "unsigned answer"
+        out = delv(origin, anchor, fqdn(name, origin), rdtype)
+        first = next((l for l in out.splitlines()
+                      if l.startswith("; ") and ("validated" in l or "unsigned" in l)), "")
+        if first.strip("; ").strip() != verdict:
+            problems.append(f"{name} {rdtype}: want '{verdict}', delv says:\n{out}")
+    assert not problems, "\n".join(problems)
+
+
+def test_delv_follows_the_ds_from_parent_to_child(lab):
+    anchor = lab["zones"][PARENT_ORIGIN][1]
+    out = delv(PARENT_ORIGIN, anchor, "www." + CHILD_ORIGIN, "A")
+    assert "; fully validated" in out, out
+    out = delv(PARENT_ORIGIN, anchor, "nope." + CHILD_ORIGIN, "A")
+    assert "negative response, fully validated" in out, out
+    out = delv(PARENT_ORIGIN, anchor, "insecure." + PARENT_ORIGIN, "DS")
+    assert "negative response, fully validated" in out, out
+
+
+def test_delv_fails_without_the_proof(tool, lab, tmp_path):
+    """The same check fails when a proof is missing: a copy of the NSEC zone
+    without the NSEC that covers nope.<zone> (at many) and the one at www (for
+    NODATA), served by a second dnsim-auth."""
+    origin = "nsec.dnsim.test."
+    signed, anchor = lab["zones"][origin]
+    text = signed.read_text()
+    lines = text.splitlines(keepends=True)
+    gone = [l for l in lines if re.match(rf"^(many|www)\.{re.escape(origin)}\s+\d+\s+IN\s+NSEC\s", l)]
+    assert len(gone) == 2
+    broken = tmp_path / "broken.signed"
+    broken.write_text("".join(l for l in lines if l not in gone))
+    port = ("127.0.0.1", 5424)
+    p = subprocess.Popen([tool("dnsim-auth"), "-l", f"{port[0]}@{port[1]}",
+                          "-z", f"{origin}={broken}"], stderr=subprocess.DEVNULL)
+    try:
+        wait_up(port, origin)
+        out = delv(origin, anchor, "nope." + origin, "A", server=port)
+        assert "fully validated" not in out, out
+        out = delv(origin, anchor, "www." + origin, "TXT", server=port)
+        assert "fully validated" not in out, out
+        out = delv(origin, anchor, "www." + origin, "A", server=port)
+        assert "; fully validated" in out, out
+    finally:
+        stop([p])
+
+
+def test_too_many_nsec3_iterations_are_refused(tool, lab, tmp_path):
+    signed = lab["zones"]["nsec3.dnsim.test."][0]
+    text = re.sub(r"(\sNSEC3PARAM\s+1\s+0\s+)0(\s)", r"\g<1>151\2", signed.read_text())
+    text = re.sub(r"(\sNSEC3\s+1\s+\d+\s+)0(\s)", r"\g<1>151\2", text)
+    assert "151" in text
+    bad = tmp_path / "iterations.signed"
+    bad.write_text(text)
+    r = run([tool("dnsim-auth"), "-l", "127.0.0.1@5425", "-z", f"nsec3.dnsim.test.={bad}"],
+            timeout=30)
+    assert r.returncode != 0
+    assert "151 iterations" in r.stderr and "at most 150" in r.stderr, r.stderr
