@@ -180,16 +180,26 @@ static void add_proof(auth_answerer *a, const zonedb *db, const dns_rr *rr)
 
 /* RFC 4035 3.1.3 and 3.1.4: the NSEC matching the name (no data, no DS)
  * or covering it (no name; an ENT's no data), and for a name error or
- * a wildcard without the type the NSEC of the wildcard. */
+ * a wildcard without the type the NSEC matching or covering the
+ * wildcard at the closest encloser. */
 static void add_nsec_denial(auth_answerer *a, const zonedb *db, const uint8_t *name,
 			    enum denial kind)
 {
-	dnssec_nsec_proof p;
-	if (dnssec_nsec_chain_prove(&db->nsec, db->origin, name, &p) != DNS_OK)
+	bool exact;
+	add_proof(a, db, zonedb_nsec_find(db, name, &exact));
+	if (kind != DENY_NXDOMAIN && kind != DENY_WILDCARD_NODATA)
 		return;
-	add_proof(a, db, p.match ? p.match : p.cover);
-	if (kind == DENY_NXDOMAIN || kind == DENY_WILDCARD_NODATA)
-		add_proof(a, db, p.wildcard);
+	unsigned labels = dns_name_labels(name);
+	const uint8_t *ce = db->origin;
+	for (unsigned k = 1; k + db->origin_labels <= labels; k++) {
+		ce = dns_name_skip_labels(name, k);
+		if (zonedb_name_exists(db, ce))
+			break;
+	}
+	static const uint8_t star[] = { 1, '*', 0 };
+	dns_name wild;
+	if (dns_name_join(&wild, star, 1, ce) == DNS_OK)
+		add_proof(a, db, zonedb_nsec_find(db, wild.data, &exact));
 }
 
 /* RFC 5155 7.2: the NSEC3 matching the name (no data, no DS); else the

@@ -58,7 +58,7 @@ static int key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 
 void zonedb_free(zonedb *db)
 {
-	dnssec_nsec_chain_free(&db->nsec);
+	free(db->nsec_at);
 	dnssec_nsec3_chain_free(&db->nsec3);
 	free(db->hashed);
 	free(db->nsec3_names);
@@ -244,10 +244,18 @@ static dns_err index_denial(zonedb *db)
 		return index_nsec3_names(db);
 	}
 	if (nsec) {
-		if ((err = dnssec_nsec_chain_build(&db->nsec, db->rrs, db->nrrs)))
-			return err;
-		if (db->nsec.n > 0)
-			db->denial = ZDB_DENIAL_NSEC;
+		db->nsec_at = malloc(db->nnodes * sizeof *db->nsec_at);
+		if (db->nsec_at == NULL)
+			return DNS_E_NOMEM;
+		const dns_rr *last = NULL;
+		for (size_t i = 0; i < db->nnodes; i++) {
+			const zdb_rrset *set = zdb_node_rrset(&db->nodes[i], DNS_T_NSEC);
+			if (set)
+				last = &set->rr[0];
+			db->nsec_at[i] = last;
+		}
+		db->nsec_last = last;
+		db->denial = ZDB_DENIAL_NSEC;
 	}
 	return DNS_OK;
 }
@@ -415,4 +423,25 @@ const zdb_nsec3_name *zonedb_nsec3_name(const zonedb *db, const uint8_t *name)
 			hi = mid;
 	}
 	return NULL;
+}
+
+const dns_rr *zonedb_nsec_find(const zonedb *db, const uint8_t *name, bool *exact)
+{
+	*exact = false;
+	if (db->nsec_last == NULL)
+		return NULL;
+	uint8_t key[KEY_MAX];
+	size_t len = make_key(name, key);
+	size_t i = lower_bound(db, key, len);
+	if (i < db->nnodes && db->nodes[i].keylen == len &&
+	    memcmp(db->nodes[i].key, key, len) == 0) {
+		const zdb_rrset *set = zdb_node_rrset(&db->nodes[i], DNS_T_NSEC);
+		if (set) {
+			*exact = true;
+			return &set->rr[0];
+		}
+	}
+	/* The nodes before `name`; before the first NSEC it wraps around. */
+	const dns_rr *rr = i > 0 ? db->nsec_at[i - 1] : NULL;
+	return rr ? rr : db->nsec_last;
 }

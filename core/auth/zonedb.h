@@ -76,7 +76,11 @@ typedef struct zonedb {
 	 * hashed names that are no names of the zone (RFC 5155 7.2.9): their
 	 * nodes are kept apart from `nodes`, so lookups never find them. */
 	zdb_denial denial;
-	dnssec_nsec_chain nsec;
+	/* NSEC zones: for each node, the NSEC of the last node at or before
+	 * it that has one (NULL before the first), so that the NSEC matching
+	 * or covering a name is one search of the node keys away. */
+	const dns_rr **nsec_at;
+	const dns_rr *nsec_last;
 	dnssec_nsec3_chain nsec3;
 	zdb_node *hashed;   /* the NSEC3 owners' nodes */
 	size_t nhashed;
@@ -106,6 +110,11 @@ const zdb_rrset *zdb_node_rrset(const zdb_node *node, uint16_t type);
 /* The RRset a record of db->rrs belongs to (hashed owners' too), or NULL
  * for a record from elsewhere. */
 const zdb_rrset *zonedb_rrset_of(const zonedb *db, const dns_rr *rr);
+
+/* NSEC zones: the NSEC whose owner is `name` (*exact) or else the last
+ * one before it, wrapping to the zone's last NSEC: the one covering it
+ * (RFC 4034 4.1.1).  NULL in a zone without NSEC records. */
+const dns_rr *zonedb_nsec_find(const zonedb *db, const uint8_t *name, bool *exact);
 
 /* NSEC3 zones: the entry of `name` in db->nsec3_names, or NULL. */
 const zdb_nsec3_name *zonedb_nsec3_name(const zonedb *db, const uint8_t *name);
