@@ -8,9 +8,11 @@ ldns-signzone (NSEC, NSEC3), each under its own origin.  dnsim-auth, BIND's
 named and NSD serve the same files on loopback, and:
 
 - for a matrix of questions, with and without DO, over UDP and TCP, our
-  answer equals named's and NSD's: rcode, AA and TC, and the answer and
-  authority sections as sets (RRSIGs, NSEC and NSEC3 included); without
-  DO no DNSSEC record appears unless asked for by type;
+  answer equals named's and NSD's: rcode, AA, TC and DO, and every
+  section as a set (RRSIGs, NSEC and NSEC3 included); without DO no
+  DNSSEC record appears unless asked for by type; DS at a cut we serve
+  beside its child comes from the parent, as theirs does;
+- a zone transfer carries every record, NSEC3 and RRSIG included;
 - delv, with the zone's key-signing key as its only trust anchor, says
   "fully validated" for positive answers, wildcard expansions and each
   kind of negative answer (and fails when a proof is taken away: the
@@ -249,7 +251,8 @@ def lab(tool, tmp_path_factory):
 remote-control:
   control-enable: no
 {nsd_zones}""")
-    ours_args = [tool("dnsim-auth"), "-l", f"{OURS[0]}@{OURS[1]}", "-u", "4096"]
+    ours_args = [tool("dnsim-auth"), "-l", f"{OURS[0]}@{OURS[1]}", "-u", "4096",
+                 "-t", "127.0.0.0/8"]
     for o, (f, _) in zones.items():
         ours_args += ["-z", f"{o}={f}"]
     procs = [
@@ -293,6 +296,7 @@ def view(m):
         "do": bool(m.ednsflags & dns.flags.DO),
         "answer": records(m.answer),
         "authority": records(m.authority),
+        "additional": records(m.additional),
     }
 
 
@@ -370,6 +374,25 @@ def test_ds_from_the_parent_side(lab, do):
             if ours != theirs:
                 problems.append(f"{name} {rdtype} vs {peer}:\n{diff(ours, theirs)}")
     assert not problems, "\n\n".join(problems)
+
+
+def zone_records(z):
+    return {(n.to_text().lower(), dns.rdatatype.to_text(rs.rdtype), rd.to_text().lower())
+            for n, node in z.nodes.items() for rs in node.rdatasets for rd in rs}
+
+
+def test_axfr_carries_every_record(lab):
+    """NSEC3 owners are kept out of the name tree, not out of transfers."""
+    import dns.zone
+    for origin in ("nsec3.dnsim.test.", "nsec.bind.test."):
+        signed = lab["zones"][origin][0]
+        want = zone_records(dns.zone.from_file(str(signed), dns.name.from_text(origin),
+                                               relativize=False))
+        got = zone_records(dns.zone.from_xfr(
+            dns.query.xfr(OURS[0], origin, port=OURS[1], timeout=10, relativize=False),
+            relativize=False))
+        assert got == want
+        assert any(t == "NSEC3" for _, t, _ in got) == ("nsec3" in origin)
 
 
 def test_any_is_one_rrset_with_its_signatures(lab):
