@@ -174,7 +174,7 @@ def sign(tool, d, signer, mode, origin, text=ZONE):
         ok(run(["ldns-signzone", *(["-n"] if mode == "nsec3" else []), "-o", origin, "-f",
                 str(out), str(w / "zone"), *keys], cwd=w), "ldns-signzone")
         ksk = keys[0]
-    line = (pathlib_text(ksk + ".key")).strip().splitlines()[-1]
+    line = key_text(ksk + ".key").strip().splitlines()[-1]
     return out, line
 
 
@@ -185,7 +185,7 @@ def sign_parent_and_child(tool, d):
     return {PARENT_ORIGIN: parent, CHILD_ORIGIN: (child, None)}
 
 
-def pathlib_text(path):
+def key_text(path):
     with open(path) as f:
         return "".join(l for l in f if not l.startswith(";"))
 
@@ -446,15 +446,15 @@ def test_truncation_keeps_rrsets_and_rrsigs_together(lab):
     assert seen_tc
 
 
-def delv(origin, anchor_line, name, rdtype, server=OURS, anchor=None):
-    f = anchor or origin
+def delv(workdir, origin, anchor_line, name, rdtype, server=OURS):
+    f = origin
     fields = anchor_line.split(";")[0].split()
     i = fields.index("DNSKEY")
     flags, proto, alg, key = fields[i + 1], fields[i + 2], fields[i + 3], "".join(fields[i + 4:])
-    path = f"/tmp/delv-anchor-{f.rstrip('.')}-{server[1]}.conf"
+    path = workdir / f"anchor-{f.rstrip('.')}-{server[1]}.conf"
     with open(path, "w") as out:
         out.write(f'trust-anchors {{ "{f}" static-key {flags} {proto} {alg} "{key}"; }};\n')
-    r = run(["delv", "-a", path, f"+root={f}", f"@{server[0]}", "-p", str(server[1]),
+    r = run(["delv", "-a", str(path), f"+root={f}", f"@{server[0]}", "-p", str(server[1]),
              "+tcp", name, rdtype], timeout=30)
     return r.stdout + r.stderr
 
@@ -485,7 +485,7 @@ def test_delv_validates_our_answers(lab, origin):
             # answer could hide an unsigned delegation: insecure (RFC 5155
             # 9.2), whoever serves it.
             verdict = "unsigned answer"
-        out = delv(origin, anchor, fqdn(name, origin), rdtype)
+        out = delv(lab["dir"], origin, anchor, fqdn(name, origin), rdtype)
         first = next((l for l in out.splitlines()
                       if l.startswith("; ") and ("validated" in l or "unsigned" in l)), "")
         if first.strip("; ").strip() != verdict:
@@ -495,11 +495,11 @@ def test_delv_validates_our_answers(lab, origin):
 
 def test_delv_follows_the_ds_from_parent_to_child(lab):
     anchor = lab["zones"][PARENT_ORIGIN][1]
-    out = delv(PARENT_ORIGIN, anchor, "www." + CHILD_ORIGIN, "A")
+    out = delv(lab["dir"], PARENT_ORIGIN, anchor, "www." + CHILD_ORIGIN, "A")
     assert "; fully validated" in out, out
-    out = delv(PARENT_ORIGIN, anchor, "nope." + CHILD_ORIGIN, "A")
+    out = delv(lab["dir"], PARENT_ORIGIN, anchor, "nope." + CHILD_ORIGIN, "A")
     assert "negative response, fully validated" in out, out
-    out = delv(PARENT_ORIGIN, anchor, "insecure." + PARENT_ORIGIN, "DS")
+    out = delv(lab["dir"], PARENT_ORIGIN, anchor, "insecure." + PARENT_ORIGIN, "DS")
     assert "negative response, fully validated" in out, out
 
 
@@ -520,11 +520,11 @@ def test_delv_fails_without_the_proof(tool, lab, tmp_path):
                           "-z", f"{origin}={broken}"], stderr=subprocess.DEVNULL)
     try:
         wait_up(port, origin)
-        out = delv(origin, anchor, "nope." + origin, "A", server=port)
+        out = delv(tmp_path, origin, anchor, "nope." + origin, "A", server=port)
         assert "fully validated" not in out, out
-        out = delv(origin, anchor, "www." + origin, "TXT", server=port)
+        out = delv(tmp_path, origin, anchor, "www." + origin, "TXT", server=port)
         assert "fully validated" not in out, out
-        out = delv(origin, anchor, "www." + origin, "A", server=port)
+        out = delv(tmp_path, origin, anchor, "www." + origin, "A", server=port)
         assert "; fully validated" in out, out
     finally:
         stop([p])
