@@ -1,6 +1,9 @@
 /* Authoritative answers (RFC 1034 4.3.2, RFC 2308, RFC 4592, RFC 6672,
  * RFC 8482): zone selection, cuts and referrals, CNAME and DNAME,
- * wildcards, negative answers, additional data, EDNS and truncation. */
+ * wildcards, negative answers, additional data, EDNS and truncation;
+ * with DO, what a signed zone adds (RFC 4035 3.1, RFC 5155 7.2):
+ * RRSIGs beside the RRsets they cover, NSEC or NSEC3 proofs for negative
+ * answers and wildcard expansions, DS or its absence at referrals. */
 #include "answer.h"
 
 #include <stdlib.h>
@@ -79,7 +82,9 @@ static bool already_added(const auth_answerer *a, int s, const uint8_t *owner,
 
 /* Queue an RRset for section s (0 answer, 1 authority, 2 additional),
  * under `owner` (a wildcard's records take the query name), with its
- * order rotated for round robin (seed 002). */
+ * order rotated for round robin (seed 002).  With DO its RRSIGs follow
+ * it in the same entry, so that truncation keeps or drops them together
+ * (RFC 4035 3.1.1: a required RRset without its RRSIGs is TC). */
 static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
 		    const uint8_t *owner, uint32_t ttl, bool required)
 {
@@ -95,7 +100,8 @@ static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
 		a->pend[s] = p;
 		a->pend_cap[s] = cap;
 	}
-	if (!pool_reserve(a, set->count))
+	size_t nsig = a->dnssec ? set->nsig : 0;
+	if (!pool_reserve(a, set->count + nsig))
 		return false;
 	size_t start = a->npool;
 	size_t first = set->count > 1 ? a->rotate % set->count : 0;
@@ -103,18 +109,30 @@ static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
 		dns_rr rr = set->rr[(first + i) % set->count];
 		if (owner)
 			rr.owner = owner;
+		/* An RRSIG RRset asked for by type holds signatures over
+		 * different RRsets, each with its own TTL. */
+		if (set->type != DNS_T_RRSIG)
+			rr.ttl = ttl;
+		a->pool[a->npool++] = rr;
+	}
+	/* The signatures live as long as what they cover, in a negative
+	 * answer's SOA too (RFC 4035 3.1.3, as BIND sends them). */
+	for (size_t i = 0; i < nsig; i++) {
+		dns_rr rr = set->sig[i];
+		if (owner)
+			rr.owner = owner;
 		rr.ttl = ttl;
 		a->pool[a->npool++] = rr;
 	}
 	a->pend[s][a->npend[s]++] =
-		(struct rr_pending){ start, set->count, required };
+		(struct rr_pending){ start, set->count + nsig, required };
 	return true;
 }
 
 /* Queue one record of our own making (synthesized CNAME, CH TXT). */
 static bool add_rr(auth_answerer *a, int s, const dns_rr *rr)
 {
-	zdb_rrset set = { rr->type, rr->ttl, rr, 1 };
+	zdb_rrset set = { rr->type, rr->ttl, rr, 1, NULL, 0 };
 	return add_set(a, s, &set, NULL, rr->ttl, true);
 }
 
@@ -137,6 +155,99 @@ static bool add_negative_soa(auth_answerer *a, const auth_zone *z)
 	if (dns_soa_negative_ttl(soa->ttl, rr->rdata, rr->rdlen, &ttl) != DNS_OK)
 		ttl = 0;
 	return add_set(a, 1, soa, NULL, ttl, true);
+}
+
+/* ---- denial of existence (DO only) ---------------------------------------- */
+
+/* What a negative or synthesised answer has to prove. */
+enum denial {
+	DENY_NODATA,          /* the name exists without the type (or is an ENT) */
+	DENY_NXDOMAIN,        /* neither the name nor a wildcard for it */
+	DENY_WILDCARD,        /* a wildcard answered: the name itself is absent */
+	DENY_WILDCARD_NODATA, /* ...and the wildcard lacks the type */
+	DENY_NO_DS,           /* a referral to an unsigned delegation */
+};
+
+/* Queue an NSEC or NSEC3 record of the zone (its RRset, its RRSIGs) for
+ * the authority section: required, as the answer means nothing to a
+ * validator without it. */
+static void add_proof(auth_answerer *a, const zonedb *db, const dns_rr *rr)
+{
+	const zdb_rrset *set = rr ? zonedb_rrset_of(db, rr) : NULL;
+	if (set)
+		(void)add_set(a, 1, set, NULL, set->ttl, true);
+}
+
+/* RFC 4035 3.1.3 and 3.1.4: the NSEC matching the name (no data, no DS)
+ * or covering it (no name; an ENT's no data), and for a name error or
+ * a wildcard without the type the NSEC matching or covering the
+ * wildcard at the closest encloser. */
+static void add_nsec_denial(auth_answerer *a, const zonedb *db, const uint8_t *name,
+			    enum denial kind)
+{
+	bool exact;
+	add_proof(a, db, zonedb_nsec_find(db, name, &exact));
+	if (kind != DENY_NXDOMAIN && kind != DENY_WILDCARD_NODATA)
+		return;
+	unsigned labels = dns_name_labels(name);
+	const uint8_t *ce = db->origin;
+	for (unsigned k = 1; k + db->origin_labels <= labels; k++) {
+		ce = dns_name_skip_labels(name, k);
+		if (zonedb_name_exists(db, ce))
+			break;
+	}
+	static const uint8_t star[] = { 1, '*', 0 };
+	dns_name wild;
+	if (dns_name_join(&wild, star, 1, ce) == DNS_OK)
+		add_proof(a, db, zonedb_nsec_find(db, wild.data, &exact));
+}
+
+/* RFC 5155 7.2: the NSEC3 matching the name (no data, no DS); else the
+ * closest provable encloser's (not for a wildcard answer, whose RRSIG
+ * labels say where it came from), the one covering the next closer name,
+ * and for a name error or a wildcard without the type the wildcard's.
+ * Only the next closer name is hashed here: the zone's own names were
+ * at load. */
+static void add_nsec3_denial(auth_answerer *a, const zonedb *db, const uint8_t *name,
+			     enum denial kind)
+{
+	unsigned labels = dns_name_labels(name), k;
+	const zdb_nsec3_name *ce = NULL;
+	for (k = 0; k + db->origin_labels <= labels; k++) {
+		ce = zonedb_nsec3_name(db, dns_name_skip_labels(name, k));
+		if (ce && ce->match)
+			break;    /* under opt-out a name may have no NSEC3 */
+		ce = NULL;
+	}
+	if (ce == NULL)
+		return;
+	if (k == 0) {
+		add_proof(a, db, ce->match);
+		return;
+	}
+	const dnssec_nsec3_chain *c = &db->nsec3;
+	uint8_t h[DNSSEC_NSEC3_HASHLEN];
+	bool exact;
+	const dns_rr *next_closer = NULL;
+	if (dnssec_nsec3_hash(dns_name_skip_labels(name, k - 1), c->alg, c->iterations, c->salt,
+			      c->saltlen, h) == DNS_OK)
+		next_closer = dnssec_nsec3_chain_find(c, h, &exact);
+	if (kind != DENY_WILDCARD)
+		add_proof(a, db, ce->match);
+	add_proof(a, db, next_closer);
+	if (kind == DENY_NXDOMAIN || kind == DENY_WILDCARD_NODATA)
+		add_proof(a, db, ce->wildcard);
+}
+
+static void add_denial(auth_answerer *a, const zonedb *db, const uint8_t *name,
+		       enum denial kind)
+{
+	if (!a->dnssec)
+		return;
+	if (db->denial == ZDB_DENIAL_NSEC)
+		add_nsec_denial(a, db, name, kind);
+	else if (db->denial == ZDB_DENIAL_NSEC3)
+		add_nsec3_denial(a, db, name, kind);
 }
 
 /* ---- lookups ----------------------------------------------------------- */
@@ -244,6 +355,16 @@ static void add_referral(auth_answerer *a, const auth_zoneset *zs,
 {
 	const zdb_rrset *ns = zdb_node_rrset(cut, DNS_T_NS);
 	(void)add_set(a, 1, ns, NULL, ns->ttl, true);
+	/* RFC 4035 3.1.4: with DO, the DS RRset (signed), or the proof that
+	 * the delegation has none, so a validator knows whether the child
+	 * is signed. */
+	if (a->dnssec) {
+		const zdb_rrset *ds = zdb_node_rrset(cut, DNS_T_DS);
+		if (ds)
+			(void)add_set(a, 1, ds, NULL, ds->ttl, true);
+		else
+			add_denial(a, db, cut->owner, DENY_NO_DS);
+	}
 	for (size_t i = 0; i < ns->count; i++) {
 		const uint8_t *target = ns->rr[i].rdata;
 		bool in_domain = dns_name_is_subdomain(target, cut->owner);
@@ -268,12 +389,26 @@ struct lookup {
 	const auth_zone *answered;  /* zone of a positive answer, or NULL */
 };
 
+/* The zone that answers `name`: the most specific one, except that a DS
+ * RRset belongs to the parent side of a cut (RFC 4035 3.1.4.1), so a DS
+ * query for a zone's apex goes to its parent when we serve that too. */
+static const auth_zone *zone_for(const auth_zoneset *zs, const uint8_t *name, uint16_t qtype)
+{
+	const auth_zone *z = auth_zoneset_find(zs, name);
+	if (z && qtype == DNS_T_DS && name[0] != 0 && dns_name_equal(z->origin.data, name)) {
+		const auth_zone *parent = auth_zoneset_find(zs, dns_name_skip_labels(name, 1));
+		if (parent)
+			return parent;
+	}
+	return z;
+}
+
 static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 		    uint16_t qtype)
 {
 	const uint8_t *name = qname;
 	for (int step = 0; step < CHAIN_MAX; step++) {
-		const auth_zone *z = auth_zoneset_find(L->zs, name);
+		const auth_zone *z = zone_for(L->zs, name, qtype);
 		if (z == NULL) {
 			if (step == 0)
 				L->rcode = DNS_R_REFUSED;
@@ -317,6 +452,7 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			if (zonedb_name_exists(db, name)) {
 				/* Empty non-terminal: the name exists. */
 				add_negative_soa(a, z);
+				add_denial(a, db, name, DENY_NODATA);
 				return;
 			}
 			/* RFC 4592: the wildcard at the closest encloser. */
@@ -334,6 +470,7 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			if (node == NULL) {
 				L->rcode = DNS_R_NXDOMAIN;
 				add_negative_soa(a, z);
+				add_denial(a, db, name, DENY_NXDOMAIN);
 				return;
 			}
 			owner = name;
@@ -341,6 +478,8 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 		const zdb_rrset *cname = zdb_node_rrset(node, DNS_T_CNAME);
 		if (cname && qtype != DNS_T_CNAME) {
 			(void)add_set(a, 0, cname, owner, cname->ttl, true);
+			if (owner)
+				add_denial(a, db, name, DENY_WILDCARD);
 			name = cname->rr[0].rdata;
 			/* A loop back to a name already answered ends here. */
 			if (dns_name_equal(name, qname))
@@ -351,17 +490,23 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			/* RFC 8482: one RRset is enough. */
 			(void)add_set(a, 0, &node->sets[0], owner,
 				      node->sets[0].ttl, true);
+			if (owner)
+				add_denial(a, db, name, DENY_WILDCARD);
 			return;
 		}
 		const zdb_rrset *set = zdb_node_rrset(node, qtype);
 		if (set == NULL) {
 			add_negative_soa(a, z);
+			add_denial(a, db, name, owner ? DENY_WILDCARD_NODATA : DENY_NODATA);
 			return;
 		}
 		(void)add_set(a, 0, set, owner, set->ttl, true);
+		if (owner)
+			add_denial(a, db, name, DENY_WILDCARD);
 		/* A DS at a cut is the parent's data about the child: no NS
-		 * of ours go with it (NSD does the same). */
-		if (!node->is_cut)
+		 * of ours go with it (NSD does the same).  Nor with a DNSKEY
+		 * RRset, large enough on its own (as BIND and NSD answer). */
+		if (!node->is_cut && qtype != DNS_T_DNSKEY)
 			L->answered = z;
 		return;
 	}
@@ -451,8 +596,8 @@ static size_t error_response(const dns_header *qh, const dns_question *q,
 		(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
 	if (edns) {
 		dns_edns e = { .present = true, .udp_size = (uint16_t)max_udp,
-			       .ext_rcode = (uint8_t)(rcode >> 4), .options = opt,
-			       .options_len = (uint16_t)optlen };
+			       .ext_rcode = (uint8_t)(rcode >> 4), .do_bit = edns->do_bit,
+			       .options = opt, .options_len = (uint16_t)optlen };
 		(void)dns_build_edns(&b, &e);
 	}
 	res->rcode = rcode;
@@ -534,6 +679,9 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 				      out, outcap, res);
 
 	struct lookup L = { .zs = zs, .rcode = DNS_R_NOERROR };
+	/* RFC 3225: DNSSEC records only for a client that says it wants
+	 * them (or asks for them by type). */
+	a->dnssec = edns && edns->do_bit;
 	if (q->qtype == DNS_T_AXFR || q->qtype == DNS_T_IXFR) {
 		const auth_zone *z = auth_zoneset_find(zs, q->name);
 		if (!tcp || z == NULL || !dns_name_equal(z->origin.data, q->name))

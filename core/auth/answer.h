@@ -37,6 +37,7 @@ typedef struct auth_answerer {
 	const char *identity;      /* for CH TXT id.server */
 	const auth_stats *stats;   /* for CH TXT stats.dnsim */
 	uint32_t rotate;           /* round-robin position */
+	bool dnssec;               /* this query has DO: RRSIGs and proofs */
 
 	dns_msg query;
 	dns_rr *pool;

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/rrtype.h"
 #include "dns/zonedata.h"
+#include "dnssec/nsec.h"
 #include "io/log.h"
 #include "io/readfile.h"
 
@@ -34,6 +36,28 @@ static void collect(void *ctx, const dns_diag *d)
 		b->used += (size_t)n;
 }
 
+/* Why an NSEC3 zone is not served: parameters that would make every
+ * negative answer cost thousands of hashes (RFC 9276 3.1 advises 0
+ * iterations; validators treat more than 150 as insecure), or a hash
+ * algorithm other than SHA-1. */
+static void nsec3_refusal(const dns_zonedata *zd, const char *file, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < zd->n; i++) {
+		dnssec_nsec3 f;
+		bool param = zd->rr[i].type == DNS_T_NSEC3PARAM;
+		if ((param || zd->rr[i].type == DNS_T_NSEC3) &&
+		    dnssec_nsec3_parse(zd->rr[i].rdata, zd->rr[i].rdlen, param, &f) == DNS_OK &&
+		    (f.alg != DNSSEC_NSEC3_SHA1 || f.iterations > DNSSEC_NSEC3_MAX_ITERATIONS)) {
+			snprintf(err, errsz, "%s: NSEC3 with hash algorithm %u and %u iterations: "
+				 "dnsim-auth serves SHA-1 (1) with at most %u iterations "
+				 "(RFC 9276 advises 0); sign the zone again with fewer", file,
+				 f.alg, f.iterations, DNSSEC_NSEC3_MAX_ITERATIONS);
+			return;
+		}
+	}
+	snprintf(err, errsz, "%s: NSEC3 parameters out of range", file);
+}
+
 auth_zone *auth_zone_load(const char *origin, const char *file, char *err,
 			  size_t errsz)
 {
@@ -56,7 +80,12 @@ auth_zone *auth_zone_load(const char *origin, const char *file, char *err,
 			snprintf(err, errsz, "%s: the zone did not load", file);
 		goto fail;
 	}
-	if (zonedb_build(&z->db, z->origin.data, zd->rr, zd->n) != DNS_OK) {
+	dns_err e = zonedb_build(&z->db, z->origin.data, zd->rr, zd->n);
+	if (e == DNS_E_RANGE) {
+		nsec3_refusal(zd, file, err, errsz);
+		goto fail;
+	}
+	if (e != DNS_OK) {
 		snprintf(err, errsz, "%s: cannot index the zone", file);
 		goto fail;
 	}

@@ -439,6 +439,13 @@ struct signer {
 	struct pending out;
 	struct report *r;
 	bool failed;
+	/* Re-signing: the zone as it was before the edit, whose signatures
+	 * over RRsets that did not change are kept while they have
+	 * `keep_left` seconds to live; `fresh` counts the RRsets signed
+	 * anew. */
+	const dns_zonedata *old;
+	uint32_t keep_left;
+	size_t fresh;
 };
 
 /* Whether key i signs RRsets of `type` (see dnssec_sign_zone). */
@@ -455,6 +462,58 @@ static bool signs(const struct signer *s, size_t i, uint16_t type)
 	return type == DNS_T_DNSKEY ? sep : !sep;
 }
 
+/* The first record of z at `owner` (z->n when none). */
+static size_t find_owner(const dns_zonedata *z, const uint8_t *owner)
+{
+	size_t lo = 0, hi = z->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (dns_name_compare(z->rr[mid].owner, owner) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < z->n && dns_name_equal(z->rr[lo].owner, owner) ? lo : z->n;
+}
+
+/* An RRSIG by key k that the zone before the edit had over exactly this
+ * RRset (same records, same TTL), with time enough left; NULL when it
+ * has to be signed anew.  (Not the edited zone's: that still holds the
+ * old signatures beside the changed data.) */
+static const dns_rr *old_signature(const struct signer *s, const dnssec_key *k,
+				   const dns_rr *rrs, size_t n)
+{
+	const dns_zonedata *z = s->old;
+	size_t first = find_owner(z, rrs[0].owner), same = 0;
+	if (first == z->n)
+		return NULL;
+	const dns_rr *found = NULL;
+	for (size_t i = first; i < z->n && dns_name_equal(z->rr[i].owner, rrs[0].owner); i++) {
+		const dns_rr *rr = &z->rr[i];
+		if (rr->type == rrs[0].type) {
+			/* Both zones are in canonical order: records pair up. */
+			if (same >= n || rr->ttl != rrs[0].ttl ||
+			    dns_rdata_compare(rr->type, rr->rdata, rr->rdlen, rrs[same].rdata,
+					      rrs[same].rdlen) != 0)
+				return NULL;
+			same++;
+			continue;
+		}
+		dnssec_rrsig sig;
+		if (rr->type != DNS_T_RRSIG || found ||
+		    dnssec_rrsig_parse(rr->rdata, rr->rdlen, &sig) != DNS_OK)
+			continue;
+		int32_t left = (int32_t)(sig.expiration - s->o->inception);
+		if (sig.type_covered == rrs[0].type && sig.algorithm == k->algorithm &&
+		    sig.key_tag == k->tag && sig.original_ttl == rrs[0].ttl &&
+		    sig.labels == dnssec_owner_labels(rrs[0].owner) &&
+		    dns_name_equal(sig.signer, k->owner.data) && left > 0 &&
+		    (uint32_t)left >= s->keep_left)
+			found = rr;
+	}
+	return same == n ? found : NULL;
+}
+
 static void sign_rrset(void *ctx, const dns_rr *rrs, size_t n, const dns_rr *sigs,
 		       size_t nsigs, bool auth)
 {
@@ -464,9 +523,23 @@ static void sign_rrset(void *ctx, const dns_rr *rrs, size_t n, const dns_rr *sig
 	if (!auth || s->failed)
 		return;
 	uint8_t rd[DNSSEC_RRSIG_MAXLEN];
+	bool fresh = false;
 	for (size_t i = 0; i < s->nkeys; i++) {
 		if (!signs(s, i, rrs[0].type))
 			continue;
+		const dns_rr *kept = s->old ? old_signature(s, &s->keys[i], rrs, n) : NULL;
+		if (kept) {
+			if (!pending_add(&s->out, rrs[0].owner, DNS_T_RRSIG, rrs[0].ttl, kept->rdata,
+					 kept->rdlen)) {
+				fail(s->r, "out of memory");
+				s->failed = true;
+				return;
+			}
+			continue;
+		}
+		if (!fresh)
+			s->fresh++;
+		fresh = true;
 		size_t len;
 		dns_err err = dnssec_sign_rrset(&s->keys[i], rrs, n, s->o->inception,
 						s->o->expiration, rd, sizeof rd, &len);
@@ -482,9 +555,20 @@ static void sign_rrset(void *ctx, const dns_rr *rrs, size_t n, const dns_rr *sig
 	}
 }
 
+static unsigned sign_zone(const dns_zonedata *in, const dnssec_key *keys, size_t nkeys,
+			  const dnssec_sign_opts *o, const dns_zonedata *before, dns_zonedata *out,
+			  size_t *fresh, void (*diag)(void *ctx, const dns_diag *d), void *ctx);
+
 unsigned dnssec_sign_zone(const dns_zonedata *in, const dnssec_key *keys, size_t nkeys,
 			  const dnssec_sign_opts *o, dns_zonedata *out,
 			  void (*diag)(void *ctx, const dns_diag *d), void *ctx)
+{
+	return sign_zone(in, keys, nkeys, o, NULL, out, NULL, diag, ctx);
+}
+
+static unsigned sign_zone(const dns_zonedata *in, const dnssec_key *keys, size_t nkeys,
+			  const dnssec_sign_opts *o, const dns_zonedata *before, dns_zonedata *out,
+			  size_t *fresh, void (*diag)(void *ctx, const dns_diag *d), void *ctx)
 {
 	struct report r = { diag, ctx, in->nfiles ? in->files[0] : "zone", 0 };
 	char b1[DNS_NAME_MAXTEXT];
@@ -550,13 +634,91 @@ unsigned dnssec_sign_zone(const dns_zonedata *in, const dnssec_key *keys, size_t
 		return r.errors ? r.errors : 1;
 	}
 
-	/* The signatures. */
-	struct signer s = { keys, nkeys, o, { 0 }, &r, false };
+	/* The signatures: kept from before where nothing changed (a quarter
+	 * of the new validity left, as BIND's re-signing interval), new
+	 * elsewhere. */
+	struct signer s = { keys, nkeys, o, { 0 }, &r, false, before,
+			    (o->expiration - o->inception) / 4, 0 };
 	each_rrset(out, sign_rrset, &s);
 	if (!s.failed && !pending_flush(&s.out, out))
 		fail(&r, "out of memory");
 	pending_free(&s.out);
+	if (fresh)
+		*fresh = s.fresh;
 	return r.errors;
+}
+
+bool dnssec_zone_signing(const dns_zonedata *z, dnssec_sign_opts *o)
+{
+	bool nsec = false, param = false;
+	uint32_t dnskey_ttl = 0;
+	memset(o, 0, sizeof *o);
+	for (size_t i = 0; i < z->n; i++) {
+		const dns_rr *rr = &z->rr[i];
+		if (rr->type == DNS_T_NSEC3 && dns_name_labels(rr->owner) ==
+						     dns_name_labels(z->origin.data) + 1) {
+			dnssec_nsec3 f;
+			if (dnssec_nsec3_parse(rr->rdata, rr->rdlen, false, &f) == DNS_OK &&
+			    (f.flags & DNSSEC_NSEC3_FLAG_OPTOUT))
+				o->optout = true;
+		}
+		if (!dns_name_equal(rr->owner, z->origin.data))
+			continue;
+		dnssec_nsec3 f;
+		if (rr->type == DNS_T_NSEC)
+			nsec = true;
+		else if (rr->type == DNS_T_DNSKEY && dnskey_ttl == 0)
+			dnskey_ttl = rr->ttl;
+		else if (rr->type == DNS_T_NSEC3PARAM && !param &&
+			 dnssec_nsec3_parse(rr->rdata, rr->rdlen, true, &f) == DNS_OK) {
+			param = true;
+			o->iterations = f.iterations;
+			o->salt = f.saltlen ? f.salt : NULL;
+			o->saltlen = f.saltlen;
+		}
+	}
+	o->nsec3 = param;
+	if (!param)
+		o->optout = false;
+	o->dnskey_ttl = dnskey_ttl;
+	return param || nsec;
+}
+
+unsigned dnssec_resign_zone(const dns_zonedata *before, const dns_zonedata *in,
+			    const dnssec_key *keys, size_t nkeys, uint32_t inception,
+			    uint32_t expiration, dns_zonedata *out, size_t *resigned,
+			    void (*diag)(void *ctx, const dns_diag *d), void *ctx)
+{
+	struct report r = { diag, ctx, in->nfiles ? in->files[0] : "zone", 0 };
+	char b[DNS_NAME_MAXTEXT];
+	dnssec_sign_opts o;
+	if (resigned)
+		*resigned = 0;
+	dns_zonedata_init(out, in->origin.data, in->rclass);
+	if (!dnssec_zone_signing(in, &o)) {
+		fail(&r, "%s has neither an NSEC chain nor an NSEC3PARAM: it is not a signed zone",
+		     nm(in->origin.data, b));
+		return r.errors;
+	}
+	o.inception = inception;
+	o.expiration = expiration;
+	/* The keys must be the zone's own: a key the DNSKEY RRset does not
+	 * publish would sign data no validator can check (and change the
+	 * DNSKEY RRset the parent's DS vouches for). */
+	for (size_t k = 0; k < nkeys; k++) {
+		bool published = false;
+		for (size_t i = 0; i < in->n && !published; i++)
+			published = in->rr[i].type == DNS_T_DNSKEY &&
+				    dns_name_equal(in->rr[i].owner, in->origin.data) &&
+				    in->rr[i].rdlen == keys[k].rdlen &&
+				    memcmp(in->rr[i].rdata, keys[k].rdata, keys[k].rdlen) == 0;
+		if (!published)
+			fail(&r, "key %u (algorithm %u) is not in the DNSKEY RRset of %s", keys[k].tag,
+			     keys[k].algorithm, nm(in->origin.data, b));
+	}
+	if (r.errors)
+		return r.errors;
+	return sign_zone(in, keys, nkeys, &o, before, out, resigned, diag, ctx);
 }
 
 /* ---- verification --------------------------------------------------------------- */

@@ -43,6 +43,32 @@ unsigned dnssec_sign_zone(const dns_zonedata *in, const dnssec_key *keys, size_t
 			  const dnssec_sign_opts *opts, dns_zonedata *out,
 			  void (*diag)(void *ctx, const dns_diag *d), void *ctx);
 
+/* How a signed zone is signed, read from it, for signing it again alike:
+ * NSEC3 (its NSEC3PARAM's iterations and salt, which o->salt points into
+ * z for; opt-out when its NSEC3 records say so) when the apex has an
+ * NSEC3PARAM, NSEC when the apex has an NSEC; the DNSKEY RRset's TTL.
+ * False for a zone with neither: not signed.  Times are left at 0. */
+bool dnssec_zone_signing(const dns_zonedata *z, dnssec_sign_opts *o);
+
+/* Sign a signed zone again after an edit, touching only what changed (as
+ * a signer keeping a zone signed does).  `before` is the signed zone as
+ * it was; `in` the zone after the edit, still holding its DNSSEC records
+ * from before.  `keys` (private, each published in the zone's DNSKEY
+ * RRset) sign what needs it, with the zone's own chain kind and
+ * parameters (dnssec_zone_signing of `in`).  The NSEC or NSEC3 chain is
+ * rebuilt; every RRset whose records and TTL are as in `before` keeps
+ * the RRSIG it had there by each key while that has at least a quarter
+ * of the new validity left; the rest (changed RRsets, the SOA whose
+ * serial moved, chain records around added or removed names) is signed
+ * with the new times.  `out` is initialised here (free it whatever the
+ * result); *resigned (may be NULL) counts the RRsets signed anew.
+ * Returns the number of errors, each reported through `diag`: not a
+ * signed zone, a key the zone does not publish, and dnssec_sign_zone's. */
+unsigned dnssec_resign_zone(const dns_zonedata *before, const dns_zonedata *in,
+			    const dnssec_key *keys, size_t nkeys, uint32_t inception,
+			    uint32_t expiration, dns_zonedata *out, size_t *resigned,
+			    void (*diag)(void *ctx, const dns_diag *d), void *ctx);
+
 /* Check a signed zone at time `now` the way dnssec-verify does: the apex
  * DNSKEY RRset is signed by a key with the SEP flag (when there is one);
  * every authoritative RRset has a valid RRSIG from a zone key of each

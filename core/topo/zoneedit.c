@@ -10,6 +10,7 @@
 #include "dns/rrtype.h"
 #include "dns/serial.h"
 #include "dns/soa.h"
+#include "dnssec/signzone.h"
 
 #define RR_BUF (65535 + 1024)    /* one record: owner and RDATA */
 #define RR_TEXT (65535 * 4 + 2048) /* one record as text, worst case */
@@ -102,10 +103,11 @@ static bool selected(const selection *sel, const dns_rr *rr)
 	return dns_rdata_compare(rr->type, rr->rdata, rr->rdlen, sel->rdata, sel->rdlen) == 0;
 }
 
-unsigned zoneedit_apply(const dns_zonedata *in, const char *const *adds, size_t nadds,
-			const char *del, uint32_t default_ttl, dns_zonedata *out,
-			size_t *changed, void (*diag)(void *ctx, const dns_diag *d),
-			void *ctx, char *msg, size_t msgsz)
+/* The edit itself, signed or not: records in and out, serial bumped. */
+static unsigned apply(const dns_zonedata *in, const char *const *adds, size_t nadds,
+		      const char *del, uint32_t default_ttl, dns_zonedata *out,
+		      size_t *changed, void (*diag)(void *ctx, const dns_diag *d),
+		      void *ctx, char *msg, size_t msgsz)
 {
 	*changed = 0;
 	msg[0] = '\0';
@@ -196,6 +198,109 @@ unsigned zoneedit_apply(const dns_zonedata *in, const char *const *adds, size_t 
 		(*changed)++;
 	}
 	return dns_zonedata_finish(out, diag, ctx);
+}
+
+bool zoneedit_is_signed(const dns_zonedata *z)
+{
+	for (size_t i = 0; i < z->n; i++)
+		if (z->rr[i].type == DNS_T_RRSIG)
+			return true;
+	return false;
+}
+
+/* The records a signer makes and keeps consistent itself. */
+static bool signer_type(uint16_t type)
+{
+	return type == DNS_T_RRSIG || type == DNS_T_NSEC || type == DNS_T_NSEC3 ||
+	       type == DNS_T_NSEC3PARAM || type == DNS_T_DNSKEY;
+}
+
+/* Refuse edits of a signed zone's DNSSEC records: adds of those types,
+ * deletions that name one. */
+static bool touches_signer_records(const dns_zonedata *in, const char *const *adds,
+				   size_t nadds, const char *del, char *msg, size_t msgsz)
+{
+	char type[DNS_MNEMONIC_MAX];
+	uint16_t t = 0;
+	if (del) {
+		selection *sel = malloc(sizeof *sel);
+		if (sel == NULL) {
+			snprintf(msg, msgsz, "out of memory");
+			return true;
+		}
+		bool parsed = parse_selection(del, in->origin.data, sel, msg, msgsz);
+		if (parsed && !sel->any_type && signer_type(sel->type))
+			t = sel->type;
+		free(sel);
+		if (!parsed)
+			return true;
+	}
+	for (size_t a = 0; a < nadds && t == 0; a++) {
+		uint8_t *buf = malloc(RR_BUF);
+		dns_rr rr;
+		char err[256];
+		if (buf == NULL) {
+			snprintf(msg, msgsz, "out of memory");
+			return true;
+		}
+		if (dns_master_parse_rr(adds[a], in->origin.data, DNS_C_IN, 0, buf, RR_BUF, &rr, err,
+					sizeof err) == DNS_OK && signer_type(rr.type))
+			t = rr.type;
+		free(buf);
+	}
+	if (t == 0)
+		return false;
+	snprintf(msg, msgsz, "the zone is signed, and its %s records are the signer's to make "
+		 "(edit the data: the signatures and the NSEC/NSEC3 chain follow)",
+		 dns_type_to_text(t, type));
+	return true;
+}
+
+unsigned zoneedit_apply(const dns_zonedata *in, const char *const *adds, size_t nadds,
+			const char *del, uint32_t default_ttl, dns_zonedata *out,
+			size_t *changed, void (*diag)(void *ctx, const dns_diag *d),
+			void *ctx, char *msg, size_t msgsz)
+{
+	return zoneedit_apply_signed(in, adds, nadds, del, default_ttl, NULL, out, changed, NULL,
+				     diag, ctx, msg, msgsz);
+}
+
+unsigned zoneedit_apply_signed(const dns_zonedata *in, const char *const *adds, size_t nadds,
+			       const char *del, uint32_t default_ttl,
+			       const zoneedit_signer *signer, dns_zonedata *out, size_t *changed,
+			       size_t *resigned, void (*diag)(void *ctx, const dns_diag *d),
+			       void *ctx, char *msg, size_t msgsz)
+{
+	if (resigned)
+		*resigned = 0;
+	if (!zoneedit_is_signed(in))
+		return apply(in, adds, nadds, del, default_ttl, out, changed, diag, ctx, msg, msgsz);
+	*changed = 0;
+	msg[0] = '\0';
+	if (signer == NULL || signer->nkeys == 0) {
+		snprintf(msg, msgsz, "the zone is signed (DNSSEC) and its private keys are not at "
+			 "hand: an edit without signing it again would leave signatures over data "
+			 "that changed, which validators reject");
+		return 1;
+	}
+	if (touches_signer_records(in, adds, nadds, del, msg, msgsz))
+		return 1;
+	dns_zonedata edited;
+	dns_zonedata_init(&edited, in->origin.data, in->rclass);
+	unsigned e = apply(in, adds, nadds, del, default_ttl, &edited, changed, diag, ctx, msg,
+			   msgsz);
+	if (e == 0 && msg[0] == '\0') {
+		/* out comes initialised and empty from the caller; the signer
+		 * initialises it again. */
+		dns_zonedata_free(out);
+		e = dnssec_resign_zone(in, &edited, signer->keys, signer->nkeys,
+				       signer->inception, signer->expiration, out, resigned, diag,
+				       ctx);
+		if (e)
+			snprintf(msg, msgsz, "the edited zone could not be signed again (see above)");
+	}
+	dns_zonedata_free(&edited);
+	return e;
 }
 
 char *zoneedit_text(const dns_zonedata *z, const char *header)
