@@ -84,15 +84,16 @@ static void rollback(const char *sim)
 static size_t leave_out_impairments(topo *t)
 {
 	size_t would = 0;
-	for (size_t i = 0; i < t->nnodes; i++)
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
 		for (size_t net = 0; net < t->nnetworks; net++) {
-			const topo_node *n = &t->nodes[i];
 			bool on = false;
 			for (size_t k = 0; k < n->naddrs && !on; k++)
 				on = n->addrs[k].network == net;
 			topo_impair im = topo_link_impair(t, n, net);
 			would += on && impair_active(&im);
 		}
+	}
 	topo_impair none = { 0 };
 	for (size_t net = 0; net < t->nnetworks; net++)
 		t->networks[net].impair = none;
