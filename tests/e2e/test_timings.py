@@ -169,6 +169,13 @@ def test_no_delay_is_the_instant_network(instant):
     assert "style=dashed" not in ok(instant, "tmg2", "graph")
 
 
+def test_help_and_usage_name_no_delay(internet):
+    out = internet("help").stdout
+    assert "[--seed N] [--no-delay]" in out and "--no-delay: leave out every delay" in out, out
+    r = internet("up", "--no-delay", "--bogus")
+    assert r.returncode != 0 and "[--no-delay]" in r.stderr, r.stderr
+
+
 def test_link_set_still_works_after_no_delay(instant):
     try:
         out = ok(instant, "tmg2", "link", "set", "hosting-router", "hosting", "delay=20ms")
