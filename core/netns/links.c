@@ -62,6 +62,11 @@ int links_read(const char *sim, link_table *t)
 			rc = have_path ? 0 : -EINVAL;
 		} else if (strcmp(word, "seed") == 0) {
 			rc = sscanf(l, "seed %" SCNu64, &t->seed) == 1 ? 0 : -EINVAL;
+		} else if (strcmp(word, "topology") == 0) {
+			char state[8];
+			t->topology_off = sscanf(l, "topology %7s", state) == 1 &&
+					  strcmp(state, "off") == 0;
+			rc = t->topology_off ? 0 : -EINVAL;
 		} else if (strcmp(word, "link") == 0) {
 			link_entry *x = array_grow(&t->links, &t->n, sizeof *x);
 			if (x == NULL) {
@@ -100,6 +105,8 @@ int links_write(const char *sim, const link_table *t)
 	if (f == NULL)
 		return -ENOMEM;
 	fprintf(f, "path %s\nseed %" PRIu64 "\n", link_path_name(t->path), t->seed);
+	if (t->topology_off)
+		fputs("topology off\n", f);
 	for (size_t i = 0; i < t->n; i++) {
 		const link_entry *x = &t->links[i];
 		fprintf(f, "link %s %s %s %s %s %llu %llu %u %llu\n", x->node, x->network, x->port,

@@ -12,6 +12,7 @@
  * The table, one line each:
  *   path netem|relay
  *   seed N
+ *   topology off            (only after `up --no-delay`)
  *   link NODE NETWORK PORT RELAYPORT IFNAME DELAY_US JITTER_US LOSS_PPM RATE_BPS
  * It is written whole (a new file renamed over the old) by `up` and
  * `link set`, and read by `link show` and by the relay. */
@@ -45,6 +46,9 @@ typedef struct link_table {
 	uint64_t seed;
 	link_entry *links;
 	size_t n;
+	/* `up --no-delay`: the topology's impairments were left out (the
+	 * links set since are in `links` as usual). */
+	bool topology_off;
 	char why[96];              /* why this path (not in the file) */
 } link_table;
 

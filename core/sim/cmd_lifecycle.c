@@ -79,11 +79,40 @@ static void rollback(const char *sim)
 		fprintf(stderr, "sim: nothing of sim %s is left\n", sim);
 }
 
-/* The path the links took and the impaired ones, after the node table. */
-static void print_links(const link_table *lt)
+/* `up --no-delay`: every impairment the topology writes left out, so the
+ * sim is the instant network of a LAN (`link set` still adds some).
+ * Returns how many attachments would have been impaired. */
+static size_t leave_out_impairments(topo *t)
 {
-	printf("links: %s (%s), seed %llu; %zu impaired%s\n", link_path_name(lt->path), lt->why,
+	size_t would = 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		for (size_t net = 0; net < t->nnetworks; net++) {
+			bool on = false;
+			for (size_t k = 0; k < n->naddrs && !on; k++)
+				on = n->addrs[k].network == net;
+			topo_impair im = topo_link_impair(t, n, net);
+			would += on && impair_active(&im);
+		}
+	}
+	topo_impair none = { 0 };
+	for (size_t net = 0; net < t->nnetworks; net++)
+		t->networks[net].impair = none;
+	for (size_t i = 0; i < t->nnodes; i++)
+		for (size_t k = 0; k < t->nodes[i].nlinks; k++)
+			t->nodes[i].links[k].impair = none;
+	return would;
+}
+
+/* The path the links took and the impaired ones, after the node table. */
+static void print_links(const link_table *lt, size_t left_out)
+{
+	printf("links: %s (%s), seed %llu; %zu impaired%s", link_path_name(lt->path), lt->why,
 	       (unsigned long long)lt->seed, lt->n, lt->n ? ":" : "");
+	if (lt->topology_off)
+		printf(" (--no-delay: the topology's %zu impaired link%s left out)", left_out,
+		       left_out == 1 ? "" : "s");
+	putchar('\n');
 	for (size_t i = 0; i < lt->n; i++) {
 		char d[160];
 		impair_describe(&lt->links[i].im, d, sizeof d);
@@ -91,7 +120,7 @@ static void print_links(const link_table *lt)
 	}
 }
 
-static void print_built(const topo *t, const link_table *lt, long long ms)
+static void print_built(const topo *t, const link_table *lt, size_t left_out, long long ms)
 {
 	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -116,7 +145,7 @@ static void print_built(const topo *t, const link_table *lt, long long ms)
 			putchar('\n');
 		}
 	}
-	print_links(lt);
+	print_links(lt, left_out);
 	if (netns_nscd_present())
 		printf("warning: nscd runs on this machine (%s); `./sim exec` hides it from the "
 		       "nodes, but glibc under a plain `ip netns exec` would ask it, and get the "
@@ -164,6 +193,8 @@ int cmd_up(const char *name, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--capture") == 0 && i + 1 < argc)
 			capture = argv[++i];
+		else if (strcmp(argv[i], "--no-delay") == 0)
+			lt.topology_off = true;
 		else if (strcmp(argv[i], "--link-path") == 0 && i + 1 < argc) {
 			if (!link_path_parse(argv[++i], &lt.path))
 				return die("--link-path %s: use auto, netem or relay", argv[i]);
@@ -211,6 +242,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	}
 	if (name)
 		snprintf(t->name, sizeof t->name, "%s", name);
+	size_t left_out = lt.topology_off ? leave_out_impairments(t) : 0;
 	if (state_exists(t->name)) {
 		die("sim %s is already up; nothing changed (`sudo ./sim --name %s down` "
 		    "takes it down)", t->name, t->name);
@@ -330,7 +362,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (start_links(t->name, &lt))
 		goto fail;
 	close(statefd);
-	print_built(t, &lt, clock_ms() - t0);
+	print_built(t, &lt, left_out, clock_ms() - t0);
 	links_free(&lt);
 	topo_model_free(&m);
 	return 0;

@@ -280,6 +280,9 @@ static int link_show(const char *sim, const topo *t, const char *node_name)
 	       lt.path == LINK_PATH_RELAY ? (lt.n == 0 ? " (dnsim-linkd, idle)" : stats
 					     ? " (dnsim-linkd)" : " (dnsim-linkd is not answering)")
 	       : " (tc qdiscs)", (unsigned long long)lt.seed);
+	if (lt.topology_off)
+		printf("(up --no-delay: the topology's impairments are off; only what "
+		       "`link set` adds is in force)\n");
 	bool counters = stats != NULL;
 	printf("%-16s %-16s %-40s%s\n", "NODE", "NETWORK", "IN FORCE",
 	       counters ? " TO NODE pass/lost/drop  FROM NODE" : "");

@@ -24,14 +24,17 @@ typedef struct verb {
 static int cmd_help(const char *sim, int argc, char **argv);
 
 static const verb verbs[] = {
-	{ "up", "[FILE] [--capture DIR] [--link-path auto|netem|relay] [--seed N]",
+	{ "up", "[FILE] [--capture DIR] [--link-path auto|netem|relay] [--seed N] [--no-delay]",
 	  "build the topology in FILE (default: the internet in\n"
 	  DEFAULT_TOPOLOGY "), start every server, and return\n"
 	  "once all of them answer; prints what it built;\n"
 	  "--capture records every node's packets to DIR/NODE.pcap;\n"
 	  "--link-path: how impaired links are made (auto: netem\n"
 	  "when the kernel has it, else the relay dnsim-linkd);\n"
-	  "--seed N: the same frames lost, the same jitter, each run", cmd_up },
+	  "--seed N: the same frames lost, the same jitter, each run;\n"
+	  "--no-delay: leave out every delay, jitter, loss and rate\n"
+	  "the topology gives (the default internet's distances):\n"
+	  "an instant network (`link set` still works)", cmd_up },
 	{ "down", "[--all]",
 	  "stop every process and remove every namespace, link\n"
 	  "and file of the sim (works after a crash too)", cmd_down },

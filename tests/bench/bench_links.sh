@@ -13,7 +13,9 @@
 #     bridge's own round trips;
 #   - `./sim up` of N hosts (LINK_HOSTS, default 50) on one network with
 #     every attachment impaired (the network's delay="1ms"; the path `up`
-#     picks on this machine) beside the same topology without.
+#     picks on this machine) beside the same topology without;
+#   - `./sim up` of the default internet (topologies/internet.toml) with
+#     its distances (eleven router ports impaired) beside `up --no-delay`.
 # Each figure is the median of ROUNDS (default 3) rounds, appended to the
 # file BENCH_REPORT names, when set, for tests/bench/report.py.  Needs
 # root.  Every sim this script made is taken down on exit.
@@ -34,7 +36,8 @@ METRICS=("datagrams/s through one link, relay adding nothing|kernel bridge|pkt/s
 	 "RTT at 5k/s, relay adding nothing, p99|kernel bridge|us|lower"
 	 "RTT at 5k/s over delay=10ms, beyond 2 x 10 ms, median|kernel bridge RTT|us|lower"
 	 "RTT at 5k/s over delay=10ms, beyond 2 x 10 ms, p99|kernel bridge RTT|us|lower"
-	 "up, $LINK_HOSTS hosts, every link impaired|no impairment|s|lower")
+	 "up, $LINK_HOSTS hosts, every link impaired|no impairment|s|lower"
+	 "up, the default internet with its distances|up --no-delay|s|lower")
 skip_all() {
 	echo "bench_links: $1; skipped"
 	local m
@@ -109,6 +112,8 @@ hosts "$work/impaired.toml" 'delay = "1ms"'
 
 fails=0
 pps_r=() pps_b=() rtt0_r=() rtt0_b=() rtt0_r99=() rtt0_b99=() ex_m=() ex_99=() up_i=() up_p=()
+up_net=() up_nodelay=()
+internet="$top/topologies/internet.toml"
 name="benchlk-$$"
 flat() {   # -> datagrams/s y received
 	local out
@@ -163,6 +168,22 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 	echo "bench_links: round $r/$ROUNDS: up of $LINK_HOSTS hosts ${up_p[-1]:-FAIL} s plain," \
 		"${up_i[-1]:-FAIL} s impaired ($path)"
+	# The default internet, with and without its distances.
+	for kind in distances no-delay; do
+		flag=()
+		[ "$kind" = no-delay ] && flag=(--no-delay)
+		t=$(now)
+		if timeout -k 10 300 "$sim" --name "$name" up "$internet" "${flag[@]}" > "$work/up.log" 2>&1; then
+			s=$(since "$t")
+			[ "$kind" = no-delay ] && up_nodelay+=("$s") || up_net+=("$s")
+		else
+			echo "bench_links: up of the internet ($kind) failed:"; head -n 20 "$work/up.log"
+			fails=$((fails + 1))
+		fi
+		timeout -k 10 120 "$sim" --name "$name" down > /dev/null
+	done
+	echo "bench_links: round $r/$ROUNDS: up of the default internet ${up_net[-1]:-FAIL} s with" \
+		"its distances, ${up_nodelay[-1]:-FAIL} s with --no-delay"
 done
 m() { local v; v=$(med "$@"); echo "${v:-failed}"; }
 report "datagrams/s through one link, relay adding nothing" "$(m "${pps_r[@]}")" "kernel bridge" "$(m "${pps_b[@]}")" pkt/s higher
@@ -171,11 +192,13 @@ report "RTT at 5k/s, relay adding nothing, p99" "$(m "${rtt0_r99[@]}")" "kernel 
 report "RTT at 5k/s over delay=10ms, beyond 2 x 10 ms, median" "$(m "${ex_m[@]}")" "kernel bridge RTT" "$(m "${rtt0_b[@]}")" us lower
 report "RTT at 5k/s over delay=10ms, beyond 2 x 10 ms, p99" "$(m "${ex_99[@]}")" "kernel bridge RTT" "$(m "${rtt0_b99[@]}")" us lower
 report "up, $LINK_HOSTS hosts, every link impaired" "$(m "${up_i[@]}")" "no impairment" "$(m "${up_p[@]}")" s lower
+report "up, the default internet with its distances" "$(m "${up_net[@]}")" "up --no-delay" "$(m "${up_nodelay[@]}")" s lower
 note "$ROUNDS round(s); the relay forced with --link-path relay; 64-octet datagrams sent flat out" \
 	"for $SECONDS_FLAT s (the sender shares the machine's $(nproc) CPUs with the relay);" \
 	"up with impairments took the path this machine picks (${path:-?})"
 echo "bench_links: medians: $(m "${pps_r[@]}")/s relay, $(m "${pps_b[@]}")/s bridge;" \
 	"RTT relay $(m "${rtt0_r[@]}")/$(m "${rtt0_r99[@]}") us, bridge $(m "${rtt0_b[@]}")/$(m "${rtt0_b99[@]}") us;" \
 	"beyond 2 x 10 ms $(m "${ex_m[@]}")/$(m "${ex_99[@]}") us; up $(m "${up_i[@]}") s impaired," \
-	"$(m "${up_p[@]}") s plain"
+	"$(m "${up_p[@]}") s plain; the default internet $(m "${up_net[@]}") s, $(m "${up_nodelay[@]}") s" \
+	"with --no-delay"
 [ $fails -eq 0 ] || { echo "bench_links: $fails step(s) failed"; exit 1; }

@@ -16,6 +16,10 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs 
 EXERCISES = sorted(p.stem for p in (TOP / "tutorials" / "exercises").glob("*.md"))
 
 # Sim commands (argument lists, without "sudo ./sim --name NAME").
+# A dozen new names under example.com, asked from the laptop.
+NEW_NAMES = [["exec", "laptop", "dig", "+short", "+time=3", "+tries=2", f"t{i}.example.com"]
+             for i in range(12)]
+
 SOLUTIONS = {
     "bakery-reverse": [
         ["zone", "bakery-ns", "add", "bakery.net", "www 300 IN A 198.51.100.80"],
@@ -36,6 +40,9 @@ SOLUTIONS = {
         ["zone", "ns1-example", "del", "example.com", "www A"],
         ["zone", "ns1-example", "add", "example.com", "www 60 IN A 203.0.113.10"],
     ],
+    "lossy-nameserver": [
+        ["link", "set", "ns1-example", "hosting", "loss=50%"],
+    ] + NEW_NAMES,
     "secret-inside": [
         ["zone", "ns1-example", "add", "example.com", "--view", "inside",
          "secret 300 IN A 10.2.0.77"],
@@ -95,6 +102,17 @@ MISTAKES = {
             ["zone", "ns1-example", "del", "example.com", "www A"],
             ["zone", "ns1-example", "add", "example.com", "www 60 IN A 203.0.113.11"],
         ],
+    },
+    "lossy-nameserver": {
+        # The wrong server's line.
+        "loss-on-ns2": [["link", "set", "ns2-example", "hosting-b", "loss=50%"]] + NEW_NAMES,
+        # The whole hosting network, ns1 with the others.
+        "loss-on-the-router": [["link", "set", "hosting-router", "hosting", "loss=50%"]]
+        + NEW_NAMES,
+        # A cut cable, not a bad line.
+        "everything-lost": [["link", "set", "ns1-example", "hosting", "loss=100%"]] + NEW_NAMES,
+        # The line made bad, but nothing asked: the resolver knows nothing yet.
+        "no-questions-asked": [["link", "set", "ns1-example", "hosting", "loss=50%"]],
     },
     "secret-inside": {
         # Added to the zone everyone sees, not to the inside view.
