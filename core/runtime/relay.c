@@ -371,10 +371,18 @@ static void read_endpoint(relay *r, endpoint *ep)
 			if ((r->rx[i].msg_hdr.msg_flags & MSG_TRUNC) || len <= VNET_HDR ||
 			    r->rxa[i].sll_pkttype == PACKET_OUTGOING)
 				continue;
+			unsigned char *data = r->rxbuf + (size_t)i * FRAME_MAX;
+			if (shaper_is_neighbour_discovery(data + VNET_HDR, len - VNET_HDR)) {
+				/* Address resolution is not the distance: unshaped.
+				 * Counted as queued so the send path accounts it. */
+				d->sh.queued++;
+				d->sh.queued_bytes += len - VNET_HDR;
+				queue_send(r, d, data, len, NULL);
+				continue;
+			}
 			uint64_t due;
 			if (shaper_admit(&d->sh, now, len - VNET_HDR, &due) != SHAPER_SEND)
 				continue;
-			unsigned char *data = r->rxbuf + (size_t)i * FRAME_MAX;
 			/* Due now with nothing of its direction ahead: straight
 			 * out, from the receive buffer. */
 			if (due <= now && d->sh.queued == 1 + (uint32_t)(r->ntx && r->tx_fd == d->out_fd

@@ -95,3 +95,28 @@ void shaper_left(shaper *s, size_t len)
 		s->queued--;
 	s->queued_bytes = s->queued_bytes >= len ? s->queued_bytes - len : 0;
 }
+
+bool shaper_is_neighbour_discovery(const uint8_t *frame, size_t len)
+{
+	enum { ETH = 14, IP6 = 40 };
+	if (len < ETH)
+		return false;
+	size_t at = 12;
+	uint16_t type = (uint16_t)(frame[at] << 8 | frame[at + 1]);
+	if (type == 0x8100 && len >= ETH + 4) {      /* one VLAN tag */
+		at += 4;
+		type = (uint16_t)(frame[at] << 8 | frame[at + 1]);
+	}
+	at += 2;
+	if (type == 0x0806)
+		return true;                          /* ARP */
+	if (type != 0x86dd || len < at + IP6 + 1)
+		return false;
+	/* ICMPv6 right after the fixed header (neighbour discovery carries
+	 * no extension headers: RFC 4861 sends it with hop limit 255 and
+	 * nothing between). */
+	if (frame[at + 6] != 58)
+		return false;
+	uint8_t icmp = frame[at + IP6];
+	return icmp >= 133 && icmp <= 137;
+}

@@ -9,6 +9,7 @@
 #ifndef DNSIM_TOPO_SHAPER_H
 #define DNSIM_TOPO_SHAPER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,5 +53,13 @@ void shaper_left(shaper *s, size_t len);
 
 /* The next number of the direction's random sequence. */
 uint64_t shaper_random(shaper *s);
+
+/* Is this Ethernet frame address resolution on the link itself -- ARP,
+ * or IPv6 neighbour discovery (ICMPv6 router/neighbour solicitations and
+ * advertisements, redirects)?  Those pass unshaped: the distance a link
+ * stands for is between the networks it joins, and a real segment
+ * resolves its neighbours in microseconds, so a first packet must not
+ * pay a second round trip for it. */
+bool shaper_is_neighbour_discovery(const uint8_t *frame, size_t len);
 
 #endif

@@ -1,5 +1,6 @@
 /* One direction of an impaired link: delay, rate, loss, jitter, the
  * queue's limits, and the same verdicts from the same seed. */
+#include <string.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -190,8 +191,40 @@ static void test_seeds(void)
 	CHECK(x != y);
 }
 
+/* Address resolution passes unshaped; everything else is shaped. */
+static void test_neighbour_discovery(void)
+{
+	uint8_t f[128];
+	memset(f, 0, sizeof f);
+	f[12] = 0x08;
+	f[13] = 0x06;                                   /* ARP */
+	CHECK(shaper_is_neighbour_discovery(f, 42));
+	f[13] = 0x00;                                   /* IPv4 */
+	CHECK(!shaper_is_neighbour_discovery(f, 60));
+	f[12] = 0x86;
+	f[13] = 0xdd;                                   /* IPv6 */
+	f[14 + 6] = 58;                                 /* ICMPv6 */
+	for (int t = 128; t <= 143; t++) {
+		f[14 + 40] = (uint8_t)t;
+		bool nd = t >= 133 && t <= 137;
+		CHECK(shaper_is_neighbour_discovery(f, 86) == nd);
+	}
+	f[14 + 40] = 135;                               /* neighbour solicitation */
+	CHECK(!shaper_is_neighbour_discovery(f, 14 + 40));      /* cut short */
+	f[14 + 6] = 17;                                 /* UDP */
+	CHECK(!shaper_is_neighbour_discovery(f, 86));
+	/* Behind one VLAN tag. */
+	memset(f, 0, sizeof f);
+	f[12] = 0x81;
+	f[16] = 0x08;
+	f[17] = 0x06;
+	CHECK(shaper_is_neighbour_discovery(f, 46));
+	CHECK(!shaper_is_neighbour_discovery(f, 10));
+}
+
 int main(void)
 {
+	RUN(test_neighbour_discovery);
 	RUN(test_nothing_and_delay);
 	RUN(test_rate_serializes);
 	RUN(test_loss);
