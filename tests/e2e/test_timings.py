@@ -98,7 +98,9 @@ def test_up_lists_the_distances(internet):
     assert "--no-delay" not in out
 
 
-@pytest.mark.parametrize("client", ["laptop", "office-pc"])
+# Hosts that ask their resolver straight (the laptop has a caching stub
+# of its own in between: lesson 9).
+@pytest.mark.parametrize("client", ["phone", "office-pc"])
 def test_cold_trace_takes_seed_003s_time(internet, client):
     runs = []
     for _ in range(3):
@@ -123,13 +125,13 @@ def test_cold_trace_takes_seed_003s_time(internet, client):
 
 
 def test_cached_trace_takes_a_few_ms(internet):
-    ok(internet, "tmg1", "trace", "mail.example.com", "--cold")
+    ok(internet, "tmg1", "trace", "mail.example.com", "--cold", "--from", "phone")
     best = None
     for _ in range(3):
-        out = ok(internet, "tmg1", "trace", "mail.example.com")
+        out = ok(internet, "tmg1", "trace", "mail.example.com", "--from", "phone")
         ms, upstream = total_ms(out)
         assert upstream == 0 and "answered from the cache" in out, out
-        # The laptop's own round trip to its resolver is still there.
+        # The phone's own round trip to its resolver is still there.
         assert ms >= RTT["resolver"] - 1, out
         best = ms if best is None else min(best, ms)
     assert best < CACHED_MAX_MS, out
