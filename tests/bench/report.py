@@ -104,7 +104,7 @@ class Figure:
     def text(self):
         if self.values is None:
             return self.word
-        return fmt(self.med) if self.usable or self.med == 0 else "fail"
+        return fmt(self.med)        # "fail" when failed rounds make it infinite
 
     def notes(self, who):
         out = []
