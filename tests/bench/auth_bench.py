@@ -65,6 +65,12 @@ METRICS = (("qps", "qps (dnsperf on one core)", "queries/s", "higher", {}),
 report = bl.Report("auth")
 
 
+def failed(what):
+    """A round that failed its check: said here and in the report's notes."""
+    print(f"{WHO}: {what}")
+    report.note(what)
+
+
 def skip_all(why):
     print(f"{WHO}: {why}; skipped")
     for _, metric, unit, better, _ in METRICS:
@@ -237,7 +243,7 @@ def main():
                 if why is None and cpu <= 0:
                     why = "no server CPU time measured"
                 if why:
-                    print(f"{WHO}: throughput round {r + 1}, {n}: FAILED: {why}")
+                    failed(f"throughput round {r + 1}, {n}: FAILED: {why}")
                     rounds[n]["qps"].append(None)
                     rounds[n]["per_cpu"].append(None)
                 else:
@@ -260,7 +266,7 @@ def main():
                 if why is None and p99 == float("inf"):
                     why = "more than 1% of the queries unanswered"
                 if why:
-                    print(f"{WHO}: latency round {r + 1}, {n}: FAILED: {why}")
+                    failed(f"latency round {r + 1}, {n}: FAILED: {why}")
                     p50 = p99 = None
                 rounds[n]["p50"].append(p50)
                 rounds[n]["p99"].append(p99)
@@ -288,7 +294,7 @@ def main():
                                      capture_output=True, text=True, timeout=30).stdout.strip()
                 v = float(out)
             except (subprocess.TimeoutExpired, ValueError):
-                print(f"{WHO}: start-up round {r + 1}, {n}: FAILED: no right answer within 5 s")
+                failed(f"start-up round {r + 1}, {n}: FAILED: no right answer within 5 s")
                 v = None
             rounds[n]["startup"].append(v)
     shutil.rmtree(work, ignore_errors=True)

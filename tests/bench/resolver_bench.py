@@ -25,7 +25,6 @@ say so).  Bounded: a few seconds per figure.  Needs root (port 53)."""
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +61,12 @@ METRICS = (("qps", "cached answers, qps (dnsperf on one core)", "queries/s", "hi
             "resolutions/CPU-s", "higher", {"unbound": 1.3}),
            ("pss", "idle memory (PSS)", "kB", "lower", {}))
 report = bl.Report("resolver")
+
+
+def failed(what):
+    """A round that failed its check: said here and in the report's notes."""
+    print(f"{WHO}: {what}")
+    report.note(what)
 
 
 def report_rows(results):
@@ -203,7 +208,7 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
                 if why is None and cpu <= 0:
                     why = "no resolver CPU time measured"
                 if why:
-                    print(f"{WHO}: cached round {rnd + 1}, {name}: FAILED: {why}")
+                    failed(f"cached round {rnd + 1}, {name}: FAILED: {why}")
                 add(name, "qps", None if why else s["qps"])
                 add(name, "per_cpu", None if why else s["completed"] / cpu)
 
@@ -212,7 +217,7 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
                 addr, proc = servers[name]
                 rate, why = cold_sequential(lab, addr, f"r{rnd}.{name}")
                 if why:
-                    print(f"{WHO}: cold sequential round {rnd + 1}, {name}: FAILED: {why}")
+                    failed(f"cold sequential round {rnd + 1}, {name}: FAILED: {why}")
                 add(name, "cold_seq", None if why else rate)
                 # 100 in flight: dnsperf through a file of fresh names, once.
                 cold = d / f"cold-{name}.txt"
@@ -226,7 +231,7 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
                 if why is None and cpu <= 0:
                     why = "no resolver CPU time measured"
                 if why:
-                    print(f"{WHO}: cold 100-in-flight round {rnd + 1}, {name}: FAILED: {why}")
+                    failed(f"cold 100-in-flight round {rnd + 1}, {name}: FAILED: {why}")
                 add(name, "cold_par", None if why else s["qps"])
                 add(name, "cold_cpu", None if why else s["completed"] / cpu)
     finally:
