@@ -115,15 +115,19 @@ class Figure:
         return out
 
 
-def idle_lines(idle):
-    """The opening lines about the machine's idleness."""
+def idle_lines(idle, sections):
+    """The opening lines about the machine's idleness; sections: those
+    with figures in the table."""
     if not idle:
         return ["Idleness was not measured (benches run outside tests/bench/idle.py)."]
+    watched = {f[1] for f in idle}
+    unwatched = [s for s in sections if s not in watched]
+    tail = [f"Idleness was not measured during: {', '.join(unwatched)}."] if unwatched else []
     busy = [f for f in idle if f[-1] == "busy"]
     if not busy:
         worst = max(float(f[2]) for f in idle)
-        return [f"The machine was idle during every bench (other processes used at most "
-                f"{worst:.2f} CPU on average)."]
+        return [f"The machine was idle during every bench it watched (other processes used at "
+                f"most {worst:.2f} CPU on average)."] + tail
     out = ["THE MACHINE WAS NOT IDLE: other processes took CPU time while these benches ran, so "
            "their figures are suspect:"]
     for f in busy:
@@ -131,7 +135,7 @@ def idle_lines(idle):
         out.append(f"  {sec}: {float(avg):.2f} CPU on average over {wall} s (peak {float(peak):.2f}),"
                    f" {float(before):.2f} just before it started, stolen {float(steal):.2f},"
                    f" load average {load} before")
-    return out
+    return out + tail
 
 
 def main():
@@ -196,7 +200,8 @@ def main():
         return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
                          for i, (c, w) in enumerate(zip(r, widths))).rstrip()
 
-    out = [""] + idle_lines(idle) + [
+    sections = list(dict.fromkeys(r[0] for r in rows))
+    out = [""] + idle_lines(idle, sections) + [
         "", "make bench: every figure of this run, the median of its rounds and [min-max]; a round "
         "whose answers were wrong", "scores zero (infinitely slow for latency) and counts as failed. "
         "ours/peer is the ratio of the medians; \"better\" is", "the direction that is good for the "
