@@ -180,38 +180,20 @@ def fmt_rounds(v, better):
         return "-"
     med = bl.median(v, better)
     failed = sum(1 for x in v if x is None)
-    text = f"{med:.4g} [{min(s):.4g}-{max(s):.4g}]"
+    text = f"{bl.fmt(med)} [{bl.fmt(min(s))}-{bl.fmt(max(s))}]"
     return text + (f" ({failed}/{len(v)} failed)" if failed else "")
 
 
-def main():
-    for t in ("dnsperf", "taskset"):
-        if shutil.which(t) is None:
-            return skip_all(f"{t} is missing (make deps)")
-    if len(os.sched_getaffinity(0) & {0, 1}) < 2:
-        return skip_all("needs CPUs 0 and 1")
-    if not (TOP / "bin" / "dnsim-auth").exists():
-        return skip_all("bin/dnsim-auth is not built (make)")
-    servers = ["dnsim"] + [p for p in PEERS if shutil.which("nsd" if p == "nsd" else "knotd")]
-    for p in PEERS:
-        if p not in servers:
-            print(f"{WHO}: {p} is missing (make deps); its figures are skipped")
-    os.sched_setaffinity(0, {0})            # this script and dnsperf; servers on CPU 1
-    queries = HERE / "queries.txt"
-    expected = bl.read_expected(HERE / "queries.expected")
-    lines = bl.read_queries(queries)
-    missing = [q for q in lines if q not in expected]
-    if missing:
-        print(f"{WHO}: queries.expected has no line for {missing[0][0]} {missing[0][1]}")
-        return 1
-    codes = [expected[q][0] for q in lines]
-
-    work = pathlib.Path(tempfile.mkdtemp(prefix="bench-auth-"))
+def measure(servers, work, expected, codes):
+    """Every round of every figure, {server: {key: [value or None]}}; None
+    when a server did not start."""
     shutil.copy(HERE / "example.zone", work)
     write_configs(work, PORTS)
+    queries = HERE / "queries.txt"
     procs = {}
     rounds = {n: {k: [] for k, *_ in METRICS} for n in servers}
     try:
+
         pin = lambda: os.sched_setaffinity(0, {1})
         for n in servers:
             log = open(work / f"{n}.log", "w")
@@ -220,7 +202,7 @@ def main():
         for n in servers:
             if not wait_ready(PORTS[n], procs[n]):
                 print(f"{WHO}: {n} did not start:\n" + (work / f"{n}.log").read_text())
-                return 1
+                return None
         broken = {}
         for n in servers:
             wrong = precheck(PORTS[n], expected)
@@ -297,8 +279,37 @@ def main():
                 failed(f"start-up round {r + 1}, {n}: FAILED: no right answer within 5 s")
                 v = None
             rounds[n]["startup"].append(v)
-    shutil.rmtree(work, ignore_errors=True)
+    return rounds
 
+
+def main():
+    for t in ("dnsperf", "taskset"):
+        if shutil.which(t) is None:
+            return skip_all(f"{t} is missing (make deps)")
+    if len(os.sched_getaffinity(0) & {0, 1}) < 2:
+        return skip_all("needs CPUs 0 and 1")
+    if not (TOP / "bin" / "dnsim-auth").exists():
+        return skip_all("bin/dnsim-auth is not built (make)")
+    servers = ["dnsim"] + [p for p in PEERS if shutil.which("nsd" if p == "nsd" else "knotd")]
+    for p in PEERS:
+        if p not in servers:
+            print(f"{WHO}: {p} is missing (make deps); its figures are skipped")
+    os.sched_setaffinity(0, {0})            # this script and dnsperf; servers on CPU 1
+    expected = bl.read_expected(HERE / "queries.expected")
+    lines = bl.read_queries(HERE / "queries.txt")
+    missing = [q for q in lines if q not in expected]
+    if missing:
+        print(f"{WHO}: queries.expected has no line for {missing[0][0]} {missing[0][1]}")
+        return 1
+    codes = [expected[q][0] for q in lines]
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="bench-auth-"))
+    try:
+        rounds = measure(servers, work, expected, codes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if rounds is None:
+        return 1
     print(f"{WHO}: {ROUNDS} round(s) each; dnsperf on CPU 0, each server one worker on CPU 1; "
           "median [min-max]")
     for key, metric, unit, better, _ in METRICS:

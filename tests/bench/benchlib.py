@@ -302,3 +302,22 @@ def median(values, better="higher"):
         return None
     n = len(v)
     return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def fmt(v):
+    """A figure for people, to about three digits; infinity (the median of
+    a lower-is-better figure whose rounds mostly failed) is "fail"."""
+    if v is None:
+        return None
+    if math.isinf(v):
+        return "fail"
+    a = abs(v)
+    if a >= 100 or v == int(v) and a >= 10:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    if a == 0:
+        return "0"
+    return f"{v:.3g}"

@@ -28,6 +28,8 @@ figures.
 import math
 import sys
 
+from benchlib import fmt
+
 NOISY = 0.15
 
 
@@ -53,23 +55,6 @@ def median(v):
     s = sorted(v)
     n = len(s)
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
-
-
-def fmt(v):
-    if v is None:
-        return None
-    if math.isinf(v):
-        return "fail"
-    a = abs(v)
-    if a >= 100 or v == int(v) and a >= 10:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    if a >= 1:
-        return f"{v:.2f}"
-    if a == 0:
-        return "0"
-    return f"{v:.3g}"
 
 
 def fmt_ratio(r):

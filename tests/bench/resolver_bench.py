@@ -131,7 +131,7 @@ def fmt_rounds(v, better):
     if not s:
         return "-"
     failed = sum(1 for x in v if x is None)
-    text = f"{bl.median(v, better):.0f} [{min(s):.0f}-{max(s):.0f}]"
+    text = f"{bl.fmt(bl.median(v, better))} [{bl.fmt(min(s))}-{bl.fmt(max(s))}]"
     return text + (f" ({failed}/{len(v)} failed)" if failed else "")
 
 
