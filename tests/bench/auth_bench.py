@@ -174,13 +174,13 @@ def dnsperf(port, qfile, extra, limit):
 
 
 def fmt_rounds(v, better):
-    """median [min-max] of rounds, and how many failed."""
+    """median [min..max] of rounds, and how many failed."""
     s = bl.scored(v, better)
     if not s:
         return "-"
     med = bl.median(v, better)
     failed = sum(1 for x in v if x is None)
-    text = f"{bl.fmt(med)} [{bl.fmt(min(s))}-{bl.fmt(max(s))}]"
+    text = f"{bl.fmt(med)} [{bl.fmt(min(s))}..{bl.fmt(max(s))}]"
     return text + (f" ({failed}/{len(v)} failed)" if failed else "")
 
 
@@ -311,7 +311,7 @@ def main():
     if rounds is None:
         return 1
     print(f"{WHO}: {ROUNDS} round(s) each; dnsperf on CPU 0, each server one worker on CPU 1; "
-          "median [min-max]")
+          "median [min..max]")
     for key, metric, unit, better, _ in METRICS:
         print(f"{WHO}: {metric} ({unit}):")
         for n in servers:

@@ -12,7 +12,7 @@ when higher is better, infinitely much when lower is), or one word
 ours/peer should reach: at least R when higher is better, at most R when
 lower is.
 
-The table gives each figure's median and [min-max] of its rounds, the
+The table gives each figure's median and [min..max] of its rounds, the
 ratio of the medians (ours/peer), which way is better and which side of
 it we are, and notes: a goal met or missed, rounds that failed, and a
 figure whose rounds spread (max - min over the median) more than
@@ -77,7 +77,7 @@ class Figure:
             lo, hi = min(self.values), max(self.values)
             if self.med and math.isfinite(self.med) and self.med > 0 and math.isfinite(hi):
                 self.spread = (hi - lo) / self.med
-            self.range = f"[{fmt(lo)}-{fmt(hi)}]" if len(self.values) > 1 else ""
+            self.range = f"[{fmt(lo)}..{fmt(hi)}]" if len(self.values) > 1 else ""
         else:
             self.range = ""
 
@@ -167,7 +167,7 @@ def main():
                 row_notes.insert(0, "goal met" if met else "goal missed")
         elif "skipped" in (ours, theirs):
             ratio = "skipped"
-        elif o.values is not None or p.values is not None or "failed" in (ours, theirs):
+        elif o.failed or p.failed or "failed" in (ours, theirs):
             ratio = "failed"
             if goal is not None:
                 row_notes.insert(0, "goal missed")
@@ -176,7 +176,7 @@ def main():
         rows.append([sec, metric, o.text(), o.range, peer, p.text(), p.range, unit, ratio,
                      goal_text, better, verdict, "; ".join(row_notes)])
 
-    head = ["section", "metric", "ours", "[min-max]", "peer", "peer's", "[min-max]", "unit",
+    head = ["section", "metric", "ours", "[min..max]", "peer", "peer's", "[min..max]", "unit",
             "ours/peer", "goal", "better", "ours is", "notes"]
     right = {2, 5, 8}
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
@@ -187,7 +187,7 @@ def main():
 
     sections = list(dict.fromkeys(r[0] for r in rows))
     out = [""] + idle_lines(idle, sections) + [
-        "", "make bench: every figure of this run, the median of its rounds and [min-max]; a round "
+        "", "make bench: every figure of this run, the median of its rounds and [min..max]; a round "
         "whose answers were wrong", "scores zero (infinitely slow for latency) and counts as failed. "
         "ours/peer is the ratio of the medians; \"better\" is", "the direction that is good for the "
         f"metric, \"ours is\" which side we are on; \"noisy\": rounds spread over {100 * NOISY:.0f}% "

@@ -131,7 +131,7 @@ def fmt_rounds(v, better):
     if not s:
         return "-"
     failed = sum(1 for x in v if x is None)
-    text = f"{bl.fmt(bl.median(v, better))} [{bl.fmt(min(s))}-{bl.fmt(max(s))}]"
+    text = f"{bl.fmt(bl.median(v, better))} [{bl.fmt(min(s))}..{bl.fmt(max(s))}]"
     return text + (f" ({failed}/{len(v)} failed)" if failed else "")
 
 
@@ -239,7 +239,7 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
         shutil.rmtree(d, ignore_errors=True)
 
     print(f"{WHO}: resolvers on CPU 1 (one thread), dnsperf, hierarchy and this script on "
-          f"CPU 0, in network namespaces; {ROUNDS} round(s), median [min-max]")
+          f"CPU 0, in network namespaces; {ROUNDS} round(s), median [min..max]")
     for key, metric, unit, better, _ in METRICS:
         print(f"{WHO}: {metric} ({unit}):")
         for name, r in rounds.items():

@@ -137,6 +137,8 @@ def test_report_shows_spread_failures_goals_and_a_busy_machine(tmp_path):
         "auth\tp99 latency\t1.0,1.5,2.0\tnsd\t1.0,1.0,1.0\tms\tbetter=lower\tgoal=1.0\n"
         "auth\tp50 latency\t1.0,fail,fail\tnsd\t1.0,1.0,1.0\tms\tbetter=lower\n"
         "msg\tparse\t5\tdnspython\tskipped\tmsg/s\tbetter=higher\n"
+        "sim\tPSS per node\t0.2,0.2\t-\t-\tMB\tbetter=lower\n"
+        "sim\tmemory per node\t-0.5,0.1,-0.2\tip\t0.1,0.2,0.1\tMB\tbetter=lower\n"
         "!idle\tauth\t0.400\t0.900\t0.300\t0.000\t1.50\t60\tbusy\n"
         "!idle\tmsg\t0.010\t0.020\t0.000\t0.000\t0.10\t9\tidle\n")
     out = subprocess.run([sys.executable, str(HERE / "report.py"), str(tsv)], capture_output=True,
@@ -145,12 +147,16 @@ def test_report_shows_spread_failures_goals_and_a_busy_machine(tmp_path):
     assert any("NOT IDLE" in x for x in lines[:3])
     assert any(x.strip().startswith("auth: 0.40 CPU") for x in lines)
     cpu = next(x for x in lines if "queries per server" in x)
-    assert "[0-110]" in cpu and "1/3 rounds failed" in cpu and "goal missed" in cpu
+    assert "[0..110]" in cpu and "1/3 rounds failed" in cpu and "goal missed" in cpu
     p99 = next(x for x in lines if "p99" in x)
     assert "1.50" in p99 and "goal missed" in p99 and "ours noisy (67% spread)" in p99
     p50 = next(x for x in lines if "p50" in x)
     assert "fail" in p50 and "2/3 rounds failed" in p50
     assert "skipped" in next(x for x in lines if "parse" in x)
+    # No peer, or a median not above zero: no ratio, and nothing failed.
+    for what in ("PSS per node", "memory per node"):
+        row = next(x for x in lines if what in x)
+        assert "failed" not in row and " - " in row
 
 
 def test_idle_sees_cpu_time_that_is_not_the_benchs(tmp_path):
