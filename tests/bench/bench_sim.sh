@@ -10,18 +10,21 @@
 # by `ip -batch` of `netns delete`.  The baseline starts no servers and
 # writes no /etc/netns files.  Memory per node: MemAvailable before and
 # after `up` (and the baseline's), over N; for dns also the PSS of the
-# dnsim-auth processes.  Each figure is the median of ROUNDS (default 3)
-# rounds; they are also appended to the file BENCH_REPORT names, when
-# set, for tests/bench/report.py.  Needs root.  Every step is bounded
-# (STEP_TIMEOUT s); every sim and namespace this script made is removed
-# on exit.
+# dnsim-auth processes.  Each figure is the median of ROUNDS (default 5)
+# rounds; every round (a failed one as "fail") is also appended to the
+# file BENCH_REPORT names, when set, for tests/bench/report.py.  Runs
+# itself under idle.py, which says whether the machine was idle.  Needs
+# root.  Every step is bounded (STEP_TIMEOUT s); every sim and namespace
+# this script made is removed on exit.
 set -u
+[ -n "${BENCH_WATCHED:-}" ] ||
+	exec /usr/bin/python3 "$(dirname "$0")/idle.py" sim bash "$0" "$@"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/bench/sim"
 SIZES=${SIM_SIZES:-"10 100 500 1000"}
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
-ROUNDS=${ROUNDS:-3}
-case $ROUNDS in ''|*[!0-9]*|0) echo "bench_sim: ROUNDS=$ROUNDS is not a count; using 3"; ROUNDS=3;; esac
+ROUNDS=${ROUNDS:-5}
+case $ROUNDS in ''|*[!0-9]*|0) echo "bench_sim: ROUNDS=$ROUNDS is not a count; using 5"; ROUNDS=5;; esac
 
 report() {   # METRIC OURS PEER PEER_VALUE UNIT BETTER
 	[ -n "${BENCH_REPORT:-}" ] || return 0
@@ -62,6 +65,15 @@ median() {
 		awk '{v[NR] = $1} END {if (NR) printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 med() { printf '%s\n' "$@" | median; }
+# Rounds for the report, comma-separated; a failed round (FAIL, -) is "fail".
+rounds_csv() {
+	local out="" v
+	for v in "$@"; do
+		case $v in FAIL|-|"") v=fail;; esac
+		out="$out${out:+,}$v"
+	done
+	echo "${out:-failed}"
+}
 
 work=$(mktemp -d)
 sims=()      # sims this script brought up (or tried to)
@@ -140,7 +152,9 @@ for n in $SIZES; do
 			dir="$work/$name"
 			if ! /usr/bin/python3 "$here/gen_topology.py" "$n" "$mode" "$dir" "$name" >"$work/gen.log" 2>&1; then
 				echo "bench_sim: gen_topology.py $n $mode failed:"; cat "$work/gen.log"
-				fails=$((fails + 1)); continue
+				fails=$((fails + 1))
+				ups+=(FAIL) downs+=(FAIL) ipups+=(FAIL) ipdowns+=(FAIL) mbs+=(-) ipmbs+=(-) psss+=(-)
+				continue
 			fi
 			# ./sim
 			settle
@@ -207,8 +221,9 @@ for n in $SIZES; do
 			ratio=$(awk -v a="$ip_m" -v b="$up_m" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 		row "$n" "$mode" "${up_m:-FAIL}" "$(per "$up_m")" "${ip_m:-FAIL}" "$(per "$ip_m")" "$ratio" \
 			"${down_m:-FAIL}" "${ipdown_m:-FAIL}" "${mb_m:--}" "${ipmb_m:--}" "${pss_m:--}"
-		report_rows "$n" "$mode" "${up_m:-failed}" "${ip_m:-failed}" "${down_m:-failed}" \
-			"${ipdown_m:-failed}" "${mb_m:-failed}" "${ipmb_m:-failed}" "${pss_m:-failed}"
+		report_rows "$n" "$mode" "$(rounds_csv "${ups[@]}")" "$(rounds_csv "${ipups[@]}")" \
+			"$(rounds_csv "${downs[@]}")" "$(rounds_csv "${ipdowns[@]}")" "$(rounds_csv "${mbs[@]}")" \
+			"$(rounds_csv "${ipmbs[@]}")" "$(rounds_csv "${psss[@]}")"
 	done
 done
 echo "bench_sim: medians of $ROUNDS round(s); MB/node: MemAvailable drop over N after up (sim, ip -batch);" \

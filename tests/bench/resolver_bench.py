@@ -4,10 +4,20 @@ CPU 0 in the client namespace, through the namespace hierarchy of the
 end-to-end tests (tests/e2e/netlab.py: dnsim-auth root, TLD and domain
 servers).
 
-Figures: cached answers (qps and queries per resolver CPU-second), cold
-resolutions per second (sequential, and 100 in flight), idle memory.
-Each is the median of ROUNDS (default 3) interleaved rounds; they are
-also appended to the file BENCH_REPORT names, when set, for
+Figures, each measured in ROUNDS (default 5) interleaved rounds: cached
+answers (qps and queries per resolver CPU-second), cold resolutions of
+names nobody asked before (*.cold.example.com, a wildcard: one at a time,
+and COLD_NAMES (default 10000) with 100 in flight, per second and per
+resolver CPU-second), idle memory.
+
+Every round's answers are checked: the response code of every cached
+query against CACHED below (a negative answer among them), every cold
+one NOERROR, at most 1% lost; a round that fails scores zero and is
+reported as failed (tests/bench/benchlib.py).  Before the rounds each
+resolver is asked every cached question once (which fills its cache);
+one that answers any wrongly fails all its rounds.
+
+The rounds are appended to the file BENCH_REPORT names, when set, for
 tests/bench/report.py.  This script and everything it starts (the
 authoritative hierarchy, the query agent, dnsperf) stay on CPU 0, the
 resolvers on CPU 1.  A peer that is not installed is skipped (its rows
@@ -15,97 +25,114 @@ say so).  Bounded: a few seconds per figure.  Needs root (port 53)."""
 import os
 import pathlib
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
+import dns.rcode
+
+import benchlib as bl
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
 import netlab  # noqa: E402
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
-SECONDS = float(os.environ.get("SECONDS_PER_RUN", "5"))
+WHO = "bench_resolver"
+SECONDS = bl.seconds_from_env("SECONDS_PER_RUN", 5, WHO)
+ROUNDS = bl.rounds_from_env(WHO)
 try:
-    ROUNDS = max(1, int(os.environ.get("ROUNDS", "3")))
+    COLD_NAMES = min(100000, max(100, int(os.environ.get("COLD_NAMES", "10000"))))
 except ValueError:
-    print(f"bench_resolver: ROUNDS={os.environ['ROUNDS']} is not a count; using 3")
-    ROUNDS = 3
-HZ = os.sysconf("SC_CLK_TCK")
+    print(f"{WHO}: COLD_NAMES={os.environ['COLD_NAMES']} is not a count; using 10000")
+    COLD_NAMES = 10000
 PEERS = ("unbound", "kresd")
-# The figures: key, metric, unit, which way is better.
-METRICS = (("qps", "cached answers, qps (dnsperf on one core)", "queries/s", "higher"),
-           ("per_cpu", "cached answers per resolver CPU-second", "queries/CPU-s", "higher"),
-           ("cold_seq", "cold resolutions, one at a time", "resolutions/s", "higher"),
-           ("cold_par", "cold resolutions, 100 in flight", "resolutions/s", "higher"),
-           ("pss", "idle memory (PSS)", "kB", "lower"))
+# The cached questions, what each should get, and whether with answers.
+CACHED = (("www.example.com", "A", "NOERROR", True), ("mail.example.com", "A", "NOERROR", True),
+          ("example.com", "MX", "NOERROR", True), ("web.other.net", "AAAA", "NOERROR", True),
+          ("chain.example.com", "A", "NOERROR", True), ("example.com", "TXT", "NOERROR", True),
+          ("nope.example.com", "A", "NXDOMAIN", False))
+# key, metric, unit, better, {peer: goal for ours/peer}
+METRICS = (("qps", "cached answers, qps (dnsperf on one core)", "queries/s", "higher", {}),
+           ("per_cpu", "cached answers per resolver CPU-second", "queries/CPU-s", "higher",
+            {"unbound": 1.2}),
+           ("cold_seq", "cold resolutions, one at a time", "resolutions/s", "higher", {}),
+           ("cold_par", "cold resolutions, 100 in flight", "resolutions/s", "higher", {}),
+           ("cold_cpu", "cold resolutions per resolver CPU-second, 100 in flight",
+            "resolutions/CPU-s", "higher", {"unbound": 1.3}),
+           ("pss", "idle memory (PSS)", "kB", "lower", {}))
+report = bl.Report("resolver")
 
 
-def report(*fields):
-    path = os.environ.get("BENCH_REPORT")
-    if path:
-        with open(path, "a") as f:
-            f.write("\t".join(str(x) for x in fields) + "\n")
+def failed(what):
+    """A round that failed its check: said here and in the report's notes."""
+    print(f"{WHO}: {what}")
+    report.note(what)
 
 
 def report_rows(results):
     """Each peer's figures beside ours; a peer with no figures is skipped."""
-    o = results.get("dnsim", {})
+    o = results.get("dnsim")
     for peer in PEERS:
         p = results.get(peer)
-        for key, metric, unit, better in METRICS:
-            ours = f"{o[key]:.3f}" if key in o else ("failed" if o else "skipped")
-            theirs = f"{p[key]:.3f}" if p and key in p else ("failed" if p else "skipped")
-            report("resolver", metric, ours, peer, theirs, unit, f"better={better}")
+        for key, metric, unit, better, goals in METRICS:
+            report.row(metric, o[key] if o else "skipped", peer, p[key] if p else "skipped", unit,
+                       better, goals.get(peer))
 
 
 def skip(why):
-    print(f"bench_resolver: {why}; skipped")
+    print(f"{WHO}: {why}; skipped")
     report_rows({})
-    report("# resolver", f"skipped: {why}")
+    report.note(f"skipped: {why}")
     return 0
 
 
-def family(pid):
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [pid] + [int(x) for x in out.stdout.split()]
-
-
-def cpu_ticks(pid):
-    total = 0
-    for p in family(pid):
-        try:
-            f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
-            total += int(f[11]) + int(f[12])
-        except OSError:
-            pass
-    return total
-
-
-def pss_kb(pid):
-    total = 0
-    for p in family(pid):
-        try:
-            for line in open(f"/proc/{p}/smaps_rollup"):
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def dnsperf(lab, addr, qfile, extra):
+def dnsperf(lab, addr, qfile, extra, limit):
     cmd = ["ip", "netns", "exec", lab.host(netlab.CLIENT), "taskset", "-c", "0", "dnsperf",
            "-s", addr, "-d", str(qfile), "-T", "1", "-c", "4"] + extra
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    done = rate = 0.0
-    for line in out.splitlines():
-        if "Queries completed:" in line:
-            done = float(line.split()[2])
-        if "Queries per second:" in line:
-            rate = float(line.split()[3])
-    return done, rate
+    return bl.dnsperf(cmd, timeout=limit)[0]
+
+
+def precheck(lab, addr):
+    """Each cached question once: those answered wrongly."""
+    wrong = []
+    for name, rdtype, rcode, answers in CACHED:
+        try:
+            r = netlab.ask(lab, addr, name, rdtype, timeout=3)
+            got = (dns.rcode.to_text(r.rcode()), bool(r.answer))
+        except TimeoutError:
+            got = ("no answer", False)
+        if got != (rcode, answers):
+            wrong.append(f"{name} {rdtype}: {got[0]}{' with' if got[1] else ' without'} answers, "
+                         f"not {rcode}{' with' if answers else ' without'}")
+    return wrong
+
+
+def cold_sequential(lab, addr, prefix):
+    """Fresh names one at a time, bounded in count and time: (rate, why
+    the round failed or None)."""
+    n = bad = 0
+    t0 = time.monotonic()
+    while n < 2000 and time.monotonic() - t0 < SECONDS:
+        try:
+            r = netlab.ask(lab, addr, f"s{n}.{prefix}.cold.example.com", timeout=2)
+            if r.rcode() != dns.rcode.NOERROR or not r.answer:
+                bad += 1
+        except TimeoutError:
+            bad += 1
+        n += 1
+    rate = n / (time.monotonic() - t0)
+    if bad > bl.MAX_LOST * n:
+        return rate, f"{bad} of {n} names not resolved (timeout or not NOERROR with an address)"
+    return rate, None
+
+
+def fmt_rounds(v, better):
+    s = bl.scored(v, better)
+    if not s:
+        return "-"
+    failed = sum(1 for x in v if x is None)
+    text = f"{bl.fmt(bl.median(v, better))} [{bl.fmt(min(s))}..{bl.fmt(max(s))}]"
+    return text + (f" ({failed}/{len(v)} failed)" if failed else "")
 
 
 def main():
@@ -116,16 +143,18 @@ def main():
         return skip("needs root (network namespaces)")
     if len(os.sched_getaffinity(0) & {0, 1}) < 2:
         return skip("needs CPUs 0 and 1")
+    if not (TOP / "bin" / "dnsim-resolver").exists():
+        return skip("bin/dnsim-resolver is not built (make)")
     peers = [p for p in PEERS if shutil.which(p)]
     for p in PEERS:
         if p not in peers:
-            print(f"bench_resolver: {p} is missing (make deps); its figures are skipped")
+            print(f"{WHO}: {p} is missing (make deps); its figures are skipped")
     # Everything but the resolvers on CPU 0: children inherit it.
     os.sched_setaffinity(0, {0})
     d = pathlib.Path(tempfile.mkdtemp())
     lab = netlab.Lab(d)
     tool = lambda name: str(TOP / "bin" / name)
-    results = {}
+    rounds = {}
     try:
         lab.auth_dnsim(tool)
         servers = {}
@@ -150,71 +179,83 @@ cache.open(50 * MB, 'lmdb://{kd}/cache')
             servers["kresd"] = (netlab.NET + "55", p)
         lab.wait([a for a, _ in servers.values()], name="www.example.com", rdtype="A")
         time.sleep(0.5)
-        rounds = {name: {} for name in servers}      # figure: [one per round]
+        names = list(servers)
+        rounds = {n: {k: [] for k, *_ in METRICS} for n in names}
         for _ in range(ROUNDS):
             for name, (addr, proc) in servers.items():
-                rounds[name].setdefault("pss", []).append(pss_kb(proc.pid))
+                rounds[name]["pss"].append(bl.pss_kb(proc.pid))
             time.sleep(0.1)
 
+        broken = {}
+        for name, (addr, _) in servers.items():      # also warms the caches
+            wrong = precheck(lab, addr)
+            if wrong:
+                broken[name] = wrong
+                print(f"{WHO}: {name} answers {len(wrong)} of {len(CACHED)} cached questions wrongly "
+                      f"(all its rounds fail), e.g. {wrong[0]}")
         cached = d / "cached.txt"
-        cached.write_text("www.example.com A\nmail.example.com A\nexample.com MX\nweb.other.net AAAA\n"
-                          "chain.example.com A\nexample.com TXT\n" * 50)
-        for name, (addr, _) in servers.items():        # warm the caches
-            for line in set(cached.read_text().splitlines()):
-                n, t = line.split()
-                netlab.ask(lab, addr, n, t)
-        add = lambda name, key, v: rounds[name].setdefault(key, []).append(v)
-        for rnd in range(ROUNDS):                       # interleaved rounds
-            for name, (addr, proc) in servers.items():
-                before = cpu_ticks(proc.pid)
-                done, rate = dnsperf(lab, addr, cached, ["-l", str(SECONDS), "-q", "200"])
-                cpu_s = (cpu_ticks(proc.pid) - before) / HZ
-                if done:
-                    add(name, "qps", rate)
-                    add(name, "per_cpu", done / cpu_s if cpu_s else 0)
+        cached.write_text("".join(f"{n} {t}\n" for n, t, _, _ in CACHED) * 50)
+        codes = [c for _, _, c, _ in CACHED] * 50
+        add = lambda name, key, v: rounds[name][key].append(v)
+        order = lambda r: names[r % len(names):] + names[:r % len(names)]
+        for rnd in range(ROUNDS):                       # interleaved, the order turning
+            for name in order(rnd):
+                addr, proc = servers[name]
+                before = bl.cpu_seconds(proc.pid)
+                s = dnsperf(lab, addr, cached, ["-l", f"{SECONDS:g}", "-q", "200"], SECONDS + 30)
+                cpu = bl.cpu_seconds(proc.pid) - before
+                why = "precheck failed" if name in broken else bl.check_round(s, codes)
+                if why is None and cpu <= 0:
+                    why = "no resolver CPU time measured"
+                if why:
+                    failed(f"cached round {rnd + 1}, {name}: FAILED: {why}")
+                add(name, "qps", None if why else s["qps"])
+                add(name, "per_cpu", None if why else s["completed"] / cpu)
 
         for rnd in range(ROUNDS):                       # fresh names each round
-            for name, (addr, _) in servers.items():
-                # Sequential cold names: one at a time, bounded in count and time.
-                n, t0 = 0, time.monotonic()
-                while n < 2000 and time.monotonic() - t0 < SECONDS:
-                    netlab.ask(lab, addr, f"s{n}.r{rnd}.{name}.cold.example.com")
-                    n += 1
-                add(name, "cold_seq", n / (time.monotonic() - t0))
+            for name in order(rnd):
+                addr, proc = servers[name]
+                rate, why = cold_sequential(lab, addr, f"r{rnd}.{name}")
+                if why:
+                    failed(f"cold sequential round {rnd + 1}, {name}: FAILED: {why}")
+                add(name, "cold_seq", None if why else rate)
                 # 100 in flight: dnsperf through a file of fresh names, once.
                 cold = d / f"cold-{name}.txt"
                 cold.write_text("".join(f"p{i}.r{rnd}.{name}.cold.example.com A\n"
-                                        for i in range(3000)))
-                done, rate = dnsperf(lab, addr, cold, ["-n", "1", "-q", "100", "-l", str(SECONDS * 2)])
-                if done:
-                    add(name, "cold_par", rate)
-        for name, figs in rounds.items():
-            results[name] = {k: statistics.median(v) for k, v in figs.items() if v}
+                                        for i in range(COLD_NAMES)))
+                before = bl.cpu_seconds(proc.pid)
+                s = dnsperf(lab, addr, cold, ["-n", "1", "-q", "100", "-t", "2",
+                                              "-l", f"{SECONDS * 4:g}"], SECONDS * 4 + 30)
+                cpu = bl.cpu_seconds(proc.pid) - before
+                why = bl.check_round(s, ["NOERROR"])
+                if why is None and cpu <= 0:
+                    why = "no resolver CPU time measured"
+                if why:
+                    failed(f"cold 100-in-flight round {rnd + 1}, {name}: FAILED: {why}")
+                add(name, "cold_par", None if why else s["qps"])
+                add(name, "cold_cpu", None if why else s["completed"] / cpu)
     finally:
         lab.stop()
         shutil.rmtree(d, ignore_errors=True)
 
-    print("bench_resolver: resolvers on CPU 1 (one thread), dnsperf, hierarchy and this script on "
-          f"CPU 0, in network namespaces; medians of {ROUNDS} round{'s' if ROUNDS != 1 else ''}")
-    print(f"bench_resolver: {'resolver':9} {'cached qps':>11} {'cached q/CPU-s':>15} "
-          f"{'cold seq/s':>11} {'cold 100/s':>11} {'idle PSS kB':>12}")
-    cell = lambda r, k, w: f"{r[k]:{w}.0f}" if k in r else f"{'-':>{w}}"
-    for name, r in results.items():
-        print(f"bench_resolver: {name:9} {cell(r, 'qps', 11)} {cell(r, 'per_cpu', 15)} "
-              f"{cell(r, 'cold_seq', 11)} {cell(r, 'cold_par', 11)} {cell(r, 'pss', 12)}")
-    o = results["dnsim"]
-
-    def ratio(p, k):
-        return f"{o[k] / p[k]:.2f}" if k in o and p.get(k) else "-"
+    print(f"{WHO}: resolvers on CPU 1 (one thread), dnsperf, hierarchy and this script on "
+          f"CPU 0, in network namespaces; {ROUNDS} round(s), median [min..max]")
+    for key, metric, unit, better, _ in METRICS:
+        print(f"{WHO}: {metric} ({unit}):")
+        for name, r in rounds.items():
+            print(f"{WHO}:   {name:8} {fmt_rounds(r[key], better)}")
     for peer in peers:
-        p = results[peer]
-        print(f"bench_resolver: dnsim/{peer}: cached per CPU-s {ratio(p, 'per_cpu')}, "
-              f"cold sequential {ratio(p, 'cold_seq')}, "
-              f"cold parallel {ratio(p, 'cold_par')}, idle memory {ratio(p, 'pss')}")
-    report_rows(results)
-    report("# resolver", f"{ROUNDS} round{'s' if ROUNDS != 1 else ''}; cached: dnsperf -c 4 "
-           f"-q 200 for {SECONDS:g}s; cold: up to 2000 names or {SECONDS:g}s one at a time, "
-           "3000 names 100 in flight; resolvers one thread on CPU 1, all else on CPU 0")
+        parts = []
+        for key, _, _, better, _ in METRICS:
+            a, b = bl.median(rounds["dnsim"][key], better), bl.median(rounds[peer][key], better)
+            ok = a not in (None, 0, float("inf")) and b not in (None, 0, float("inf"))
+            parts.append(f"{key} {a / b:.2f}" if ok else f"{key} -")
+        print(f"{WHO}: dnsim/{peer}, ratio of medians: " + ", ".join(parts))
+    report_rows(rounds)
+    report.note(f"{ROUNDS} round(s), interleaved; cached: dnsperf -c 4 -q 200 for {SECONDS:g}s; "
+                f"cold: up to 2000 names or {SECONDS:g}s one at a time, {COLD_NAMES} names 100 in "
+                "flight; resolvers one thread on CPU 1, all else on CPU 0; every round's response "
+                "codes checked")
     return 0
 
 
