@@ -105,6 +105,18 @@ static bool add_set(auth_answerer *a, int s, const zdb_rrset *set,
 		return false;
 	size_t start = a->npool;
 	size_t first = set->count > 1 ? a->rotate % set->count : 0;
+	if (set->count > 1 && a->period) {
+		/* The answer now turns with this set too: its phases are the
+		 * least common multiple of the rotated sets' sizes. */
+		unsigned x = a->period, y = (unsigned)set->count;
+		while (y) {
+			unsigned t = x % y;
+			x = y;
+			y = t;
+		}
+		unsigned long lcm = (unsigned long)a->period / x * set->count;
+		a->period = lcm <= 16 ? (unsigned)lcm : 0;
+	}
 	for (size_t i = 0; i < set->count; i++) {
 		dns_rr rr = set->rr[(first + i) % set->count];
 		if (owner)
@@ -564,6 +576,7 @@ static void reset(auth_answerer *a)
 {
 	a->npool = 0;
 	a->nnames = 0;
+	a->period = 1;
 	for (int s = 0; s < 3; s++)
 		a->npend[s] = 0;
 }
@@ -702,9 +715,12 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		L.rcode = DNS_R_REFUSED;
 	a->rotate++;
 	/* Refused for a name in no zone of ours: say why (as NSD does). */
-	if (L.rcode == DNS_R_REFUSED)
-		return error_response(&qh, q, DNS_R_REFUSED, edns, KEEP, 0,
-				      DNS_EDE_NOT_AUTHORITATIVE, a->max_udp, out, outcap, res);
+	if (L.rcode == DNS_R_REFUSED) {
+		size_t n = error_response(&qh, q, DNS_R_REFUSED, edns, KEEP, 0,
+					  DNS_EDE_NOT_AUTHORITATIVE, a->max_udp, out, outcap, res);
+		res->cache_period = q->qclass == DNS_C_IN ? 1 : 0;
+		return n;
+	}
 	/* Like NSD and BIND, a positive answer names the zone's servers in
 	 * the authority section (optional data: dropped first when space
 	 * runs short). */
@@ -765,5 +781,8 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	res->rcode = L.rcode;
 	res->flags = (uint16_t)(h.flags | (tc ? DNS_F_TC : 0));
 	res->edns = edns != NULL;
+	/* Chaos answers (counters, identity) change; zone data does not
+	 * until the zones do. */
+	res->cache_period = q->qclass == DNS_C_IN ? (uint8_t)a->period : 0;
 	return res->size = dns_build_finish(&b);
 }

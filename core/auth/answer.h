@@ -37,6 +37,7 @@ typedef struct auth_answerer {
 	const char *identity;      /* for CH TXT id.server */
 	const auth_stats *stats;   /* for CH TXT stats.dnsim */
 	uint32_t rotate;           /* round-robin position */
+	unsigned period;           /* round-robin phases this answer depends on */
 	bool dnssec;               /* this query has DO: RRSIGs and proofs */
 
 	dns_msg query;
@@ -61,6 +62,9 @@ typedef struct auth_result {
 	uint16_t flags;            /* header flags of the response */
 	bool edns;
 	size_t size;
+	/* May the response be kept for the same query (auth/anscache)?  0:
+	 * no; N: yes, it is one of N variants, as the round robin turns. */
+	uint8_t cache_period;
 } auth_result;
 
 void auth_answerer_init(auth_answerer *a, size_t max_udp, const char *identity,

@@ -33,6 +33,8 @@ static void usage(FILE *out)
 "Config file lines ('#' starts a comment):\n"
 "  listen ADDR[@PORT]            zone ORIGIN FILE\n"
 "  max-udp-size N                largest EDNS UDP answer (512-65535, 1232)\n"
+"  answer-cache N                answers kept for repeated UDP queries, by\n"
+"                                question, flags, EDNS and view (4096; 0: off)\n"
 "  allow-transfer PREFIX...      clients allowed zone transfers (AXFR)\n"
 "  rate-limit N                  at most N UDP responses a second to one /24\n"
 "                                (/56 in IPv6); over it, drop (0: no limit)\n"

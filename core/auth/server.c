@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "io/clock.h"
+#include "auth/anscache.h"
 #include "auth/axfr.h"
 #include "auth/zones.h"
 #include "io/log.h"
@@ -110,6 +111,8 @@ static void reload_zones(auth_server *s)
 			loaded++;
 		}
 	}
+	/* Answers made from the old data go with it. */
+	anscache_clear(s->cache);
 	log_msg("reload: %zu zones loaded, %zu kept their old data", loaded, kept);
 }
 
@@ -163,6 +166,9 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 	/* 64k buckets: the prefixes of a whole classroom and then some, in
 	 * a fixed 2.5 MB. */
 	if (!rrl_init(&s->rrl, cfg->rate_limit, cfg->rate_slip, cfg->rate_limit ? 65536 : 0))
+		return false;
+	/* A few hundred bytes an answer, 8 MB at most. */
+	if (cfg->answer_cache && (s->cache = anscache_new(cfg->answer_cache, 8u << 20)) == NULL)
 		return false;
 
 	s->views = calloc(cfg->nviews, sizeof *s->views);
@@ -296,6 +302,30 @@ static size_t slip_answer(uint8_t *out, size_t outlen, const uint8_t *query, siz
 	return p;
 }
 
+/* One UDP query: from the answer cache when the same query was answered
+ * already (for the same view and round-robin phase), else answered and
+ * kept. */
+static size_t answer_udp(auth_server *s, const auth_view *v, const uint8_t *query,
+			 size_t qlen, uint8_t *out, size_t max, auth_result *r)
+{
+	anscache_key key;
+	bool keyed = s->cache && anscache_key_of(query, qlen, (size_t)(v - s->views),
+						 s->cfg->max_udp, &key);
+	uint32_t rotate = s->ans.rotate;
+	if (keyed) {
+		size_t len = anscache_get(s->cache, &key, rotate, query, out, max, r);
+		if (len) {
+			/* The round robin turns as if it had been answered. */
+			s->ans.rotate++;
+			return len;
+		}
+	}
+	size_t len = auth_answer(&s->ans, &v->zs, false, query, qlen, out, max, r);
+	if (keyed && len)
+		anscache_put(s->cache, &key, rotate, out, len, r);
+	return len;
+}
+
 static void handle_udp(auth_server *s, int fd)
 {
 	struct udp_batch *b = s->batch;
@@ -319,8 +349,7 @@ static void handle_udp(auth_server *s, int fd)
 			const auth_view *v = view_for(s, peer);
 			auth_result r;
 			uint8_t *out = b->answers + (size_t)k * max;
-			size_t len = auth_answer(&s->ans, &v->zs, false, b->query[i],
-						 b->in[i].msg_len, out, max, &r);
+			size_t len = answer_udp(s, v, b->query[i], b->in[i].msg_len, out, max, &r);
 			account(s, peer, false, &r);
 			if (len == 0)
 				continue;
@@ -469,6 +498,7 @@ void auth_server_free(auth_server *s)
 	free(s->views);
 	batch_free(s);
 	rrl_free(&s->rrl);
+	anscache_free(s->cache);
 	if (s->qlog && s->qlog != stderr)
 		fclose(s->qlog);
 	auth_answerer_free(&s->ans);

@@ -35,6 +35,7 @@ typedef struct auth_server {
 	tcpserver tcp;         /* the TCP listeners and their connections */
 	FILE *qlog;
 	struct udp_batch *batch;
+	struct anscache *cache;   /* answers kept for identical UDP queries */
 	rrl rrl;
 	bool running;
 } auth_server;

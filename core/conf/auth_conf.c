@@ -13,6 +13,7 @@ bool auth_config_init(auth_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->max_udp = DNS_EDNS_DEFAULT;
+	c->answer_cache = AUTH_ANSWER_CACHE_DEFAULT;
 	conf_tcp_init(&c->tcp, AUTH_TCP_MAX_DEFAULT);
 	c->rate_slip = 2;
 	c->views = calloc(1, sizeof *c->views);
@@ -178,6 +179,11 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			snprintf(msg, msgsz, "expected: max-udp-size 512..65535");
 		else
 			c->max_udp = (size_t)v;
+	} else if (strcmp(key, "answer-cache") == 0) {
+		if (n != 2 || !conf_parse_uint(w[1], 0, 1u << 24, &v))
+			snprintf(msg, msgsz, "expected: answer-cache ENTRIES (0 turns it off)");
+		else
+			c->answer_cache = (size_t)v;
 	} else if (strcmp(key, "rate-limit") == 0) {
 		if (n != 2 || !conf_parse_uint(w[1], 0, 1000000, &v))
 			snprintf(msg, msgsz, "expected: rate-limit RESPONSES-PER-SECOND "
@@ -213,7 +219,7 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 		}
 	} else {
 		snprintf(msg, msgsz,
-			 "unknown setting \"%s\" (known: listen, zone, view, "
+			 "unknown setting \"%s\" (known: listen, zone, view, answer-cache, "
 			 "max-udp-size, " CONF_TCP_KEYS ", "
 			 "rate-limit, rate-limit-slip, allow-transfer, query-log, "
 			 "identity)", key);
@@ -260,7 +266,7 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 	conf_writer w;
 	conf_writer_init(&w);
 	conf_write_addrs(&w, "listen", c->listen, c->nlisten);
-	conf_printf(&w, "max-udp-size %zu\n", c->max_udp);
+	conf_printf(&w, "max-udp-size %zu\nanswer-cache %zu\n", c->max_udp, c->answer_cache);
 	conf_tcp_write(&w, &c->tcp);
 	conf_printf(&w, "rate-limit %u\nrate-limit-slip %u\n", c->rate_limit,
 		    c->rate_slip);

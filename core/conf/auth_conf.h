@@ -28,6 +28,7 @@
 #include "io/addr.h"
 
 #define AUTH_TCP_MAX_DEFAULT 100
+#define AUTH_ANSWER_CACHE_DEFAULT 4096
 
 typedef struct auth_zone_conf {
 	char *origin;
@@ -49,6 +50,7 @@ typedef struct auth_config {
 	auth_view_conf *views;
 	size_t nviews;
 	size_t max_udp;
+	size_t answer_cache;  /* answers kept for identical UDP queries; 0: none */
 	conf_tcp tcp;
 	net_prefix *xfr;
 	size_t nxfr;
