@@ -56,12 +56,56 @@ static unsigned blocked_answer(const resolver *r, const dns_question *q,
 
 /* ---- sending ---------------------------------------------------------- */
 
+/* Client datagrams move in batches, as dnsim-auth's do: a recvmmsg for
+ * up to UDP_VEC queries, and the answers that are ready at once (from the
+ * cache, refusals, the blocklist) in one sendmmsg. */
+#define UDP_VEC 32
+#define UDP_QUERY_MAX 4096      /* longer queries are dropped */
+#define UDP_ANSWER_MAX 1232     /* the largest UDP answer we make */
+
+struct udp_out {
+	int fd;
+	unsigned n;
+	struct mmsghdr msg[UDP_VEC];
+	struct iovec iov[UDP_VEC];
+	struct sockaddr_storage to[UDP_VEC];
+	uint8_t buf[UDP_VEC][UDP_ANSWER_MAX];
+	/* The batch of queries read. */
+	struct mmsghdr in[UDP_VEC];
+	struct iovec iov_in[UDP_VEC];
+	struct sockaddr_storage from[UDP_VEC];
+	uint8_t query[UDP_VEC][UDP_QUERY_MAX];
+};
+
+static void udp_flush(struct udp_out *o)
+{
+	for (unsigned sent = 0; sent < o->n;) {
+		int m = sendmmsg(o->fd, o->msg + sent, o->n - sent, 0);
+		if (m <= 0)
+			break;  /* a full socket buffer: the client asks again */
+		sent += (unsigned)m;
+	}
+	o->n = 0;
+}
+
 void clients_send(resolver *r, const struct waiter *w, const uint8_t *msg,
 		  size_t len)
 {
 	if (w->conn == NULL) {
-		(void)sendto(w->udp_fd, msg, len, 0,
-			     (const struct sockaddr *)&w->peer.ss, w->peer.len);
+		struct udp_out *o = r->udp_out;
+		if (o == NULL || o->fd != w->udp_fd || len > UDP_ANSWER_MAX) {
+			(void)sendto(w->udp_fd, msg, len, 0,
+				     (const struct sockaddr *)&w->peer.ss, w->peer.len);
+			return;
+		}
+		if (o->n == UDP_VEC)
+			udp_flush(o);
+		unsigned i = o->n++;
+		memcpy(o->buf[i], msg, len);
+		memcpy(&o->to[i], &w->peer.ss, w->peer.len);
+		o->iov[i] = (struct iovec){ o->buf[i], len };
+		o->msg[i].msg_hdr = (struct msghdr){ .msg_name = &o->to[i],
+			.msg_namelen = w->peer.len, .msg_iov = &o->iov[i], .msg_iovlen = 1 };
 		return;
 	}
 	/* A client gone meanwhile: the answer has nowhere to go. */
@@ -271,6 +315,9 @@ static bool tcp_query(void *ctx, tcpserver_conn *conn, const uint8_t *msg,
 
 bool clients_open(resolver *r, clients *c)
 {
+	r->udp_out = calloc(1, sizeof *r->udp_out);
+	if (r->udp_out)
+		r->udp_out->fd = -1;
 	const res_config *cfg = r->cfg;
 	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
 						     cfg->tcp.message_s, cfg->tcp.output_max);
@@ -305,7 +352,8 @@ bool clients_open(resolver *r, clients *c)
 
 void clients_close(resolver *r, clients *c)
 {
-	(void)r;
+	free(r->udp_out);
+	r->udp_out = NULL;
 	tcpserver_close_all(&c->tcp);
 	for (size_t i = 0; i < c->ntags; i++)
 		close(c->tags[i].fd);
@@ -316,15 +364,45 @@ void clients_close(resolver *r, clients *c)
 
 void clients_udp(resolver *r, int fd)
 {
-	uint8_t buf[65535];
-	for (int i = 0; i < 64; i++) {
-		net_addr peer;
-		peer.len = sizeof peer.ss;
-		ssize_t n = recvfrom(fd, buf, sizeof buf, 0,
-				     (struct sockaddr *)&peer.ss, &peer.len);
-		if (n < 0)
+	struct udp_out *o = r->udp_out;
+	if (o == NULL) {
+		/* No batch (out of memory at start): one at a time. */
+		uint8_t buf[UDP_QUERY_MAX];
+		for (int i = 0; i < 64; i++) {
+			net_addr peer;
+			peer.len = sizeof peer.ss;
+			ssize_t n = recvfrom(fd, buf, sizeof buf, 0,
+					     (struct sockaddr *)&peer.ss, &peer.len);
+			if (n < 0)
+				return;
+			handle_query(r, buf, (size_t)n, fd, &peer, NULL);
+		}
+		return;
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < UDP_VEC; i++) {
+			o->iov_in[i] = (struct iovec){ o->query[i], UDP_QUERY_MAX };
+			o->in[i].msg_hdr = (struct msghdr){ .msg_name = &o->from[i],
+				.msg_namelen = sizeof o->from[i], .msg_iov = &o->iov_in[i],
+				.msg_iovlen = 1 };
+		}
+		int n = recvmmsg(fd, o->in, UDP_VEC, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;
-		handle_query(r, buf, (size_t)n, fd, &peer, NULL);
+		o->fd = fd;
+		for (int i = 0; i < n; i++) {
+			/* A query longer than any sane one: cut, so dropped. */
+			if (o->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;
+			net_addr peer;
+			peer.len = o->in[i].msg_hdr.msg_namelen;
+			memcpy(&peer.ss, &o->from[i], peer.len);
+			handle_query(r, o->query[i], o->in[i].msg_len, fd, &peer, NULL);
+		}
+		udp_flush(o);
+		o->fd = -1;
+		if (n < UDP_VEC)
+			return;
 	}
 }
 

@@ -162,6 +162,9 @@ typedef struct resolver {
 	/* Parsed messages, reused from one datagram to the next so their
 	 * arenas are allocated once. */
 	dns_msg client_msg, upstream_msg;
+	/* UDP answers gathered while a batch of client queries is read, and
+	 * sent with one sendmmsg (NULL: each goes out at once). */
+	struct udp_out *udp_out;
 } resolver;
 
 /* ---- iterate.c ---------------------------------------------------------- */
