@@ -535,10 +535,10 @@ static void parse_bind(stat_list *l, char *text)
 			snprintf(key, sizeof key, "rcode.%s", stop);
 			put(l, key, v);
 		} else if (strcmp(section, "Cache Statistics") == 0 &&
-			   strcmp(view, "View: _default") == 0 && strcmp(stop, "cache hits") == 0)
+			   strncmp(view, "View: _default", 14) == 0 && strcmp(stop, "cache hits") == 0)
 			put(l, "cache.hits", v);
 		else if (strcmp(section, "Cache Statistics") == 0 &&
-			 strcmp(view, "View: _default") == 0 && strcmp(stop, "cache misses") == 0)
+			 strncmp(view, "View: _default", 14) == 0 && strcmp(stop, "cache misses") == 0)
 			put(l, "cache.misses", v);
 		else if (strcmp(section, "Name Server Statistics") == 0) {
 			snprintf(key, sizeof key, "%.60s", stop);

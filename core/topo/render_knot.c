@@ -22,7 +22,7 @@ bool render_knot(const topo *t, const topo_node *n, const peer_conf *c, peer_fil
 	ct_add(&b, " ]\ncontrol:\n  listen: \"%s/knot.sock\"\n"
 	       "log:\n  - target: stderr\n    any: info\n"
 	       "database:\n  storage: \"%s\"\n"
-	       "mod-stats:\n  - id: sim\n", c->dir, c->dir);
+	       "mod-stats:\n  - id: sim\n    query-type: on\n", c->dir, c->dir);
 	if (n->rate_limit || n->rate_slip >= 0) {
 		ct_add(&b, "mod-rrl:\n  - id: sim\n    rate-limit: %ld\n",
 		       n->rate_limit ? n->rate_limit : 200);
