@@ -1,7 +1,9 @@
 /* `sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]`: ask
  * a client's resolver for NAME from inside the client, then draw what the
- * resolver really did, read back from its trace file (--json: the hops
- * as data and the same text, for the web view). */
+ * resolver really did, read back from its trace file -- or, for another
+ * program (Unbound, BIND, ...), from the packets captured in its
+ * namespace meanwhile (--json: the hops as data and the same text, for
+ * the web view). */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -25,12 +27,16 @@
 #include "draw/hops.h"
 #include "draw/json.h"
 #include "netns/netns.h"
+#include "runtime/capture.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "draw/seqdiag.h"
 #include "netns/state.h"
 
 #define TRACE_WAIT_MS 15000
+/* After the answer: how long to wait for the resolver's last packets. */
+#define CAPTURE_QUIET_MS 100
 
 typedef struct lanes_ctx {
 	node_line *nodes;
@@ -112,7 +118,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 	lanes_ctx lc;
 	if (nodelist_read(sim, &lc.nodes, &lc.n) < 0)
 		return die("sim %s is not up", sim);
-	int rc = 1;
+	int rc = 1, capfd = -1;
 	char resolver_addr[64];
 	const node_line *res = NULL;
 	if (client_resolver(ns, resolver_addr, sizeof resolver_addr) < 0) {
@@ -121,7 +127,7 @@ int cmd_trace(const char *name, int argc, char **argv)
 	}
 	res = nodelist_find_addr(lc.nodes, lc.n, resolver_addr);
 	if (res == NULL || strcmp(res->service, "resolver") != 0) {
-		die("node %s asks %s, which is not a dnsim resolver of this sim: nothing to trace",
+		die("node %s asks %s, which is not a resolver of this sim: nothing to trace",
 		    from, resolver_addr);
 		goto out;
 	}
@@ -130,7 +136,31 @@ int cmd_trace(const char *name, int argc, char **argv)
 	state_path(dir, sizeof dir, sim, sub);
 	snprintf(control, sizeof control, "%s/control", dir);
 	snprintf(tracefile, sizeof tracefile, "%s/trace.jsonl", dir);
-	if (cold) {
+	/* Another program writes no trace of ours: its packets tell. */
+	topo_software sw = programs_of_node(sim, res->name);
+	if (sw != SW_DNSIM) {
+		/* Twice: a resolver may still be fetching in the background
+		 * what its last answer needed (nameservers' addresses), and
+		 * cache that after the first flush. */
+		for (int round = 0; cold && round < 2; round++) {
+			char *said = NULL;
+			if (programs_cache(sim, res->name, sw, "flush", NULL, &said) != 0) {
+				die("cannot flush %s's cache (%s): %s", res->name,
+				    software_get(sw)->title, said ? said : "no answer");
+				free(said);
+				goto out;
+			}
+			free(said);
+			struct timespec pause = { 0, round == 0 ? 150 * 1000000 : 0 };
+			nanosleep(&pause, NULL);
+		}
+		char rns[128];
+		netns_node_name(rns, sizeof rns, sim, res->name);
+		if ((capfd = capture_open(rns)) < 0) {
+			die("cannot watch %s's packets: %s", res->name, strerror(-capfd));
+			goto out;
+		}
+	} else if (cold) {
 		char *reply = unix_call(control, "flush", 5000);
 		if (reply == NULL) {
 			die("cannot reach %s's control socket to flush its cache: %s", res->name,
@@ -161,20 +191,31 @@ int cmd_trace(const char *name, int argc, char **argv)
 	}
 	long long total = clock_ms() - t0;
 
-	char *text = NULL;
-	size_t tlen = 0;
-	if (io_read_file(NULL, tracefile, &text, &tlen) != 0) {
-		text = NULL;
-		tlen = 0;
-	}
-	size_t start = (size_t)offset <= tlen ? (size_t)offset : 0;
 	char qn[DNS_NAME_MAXTEXT], qt[DNS_MNEMONIC_MAX];
 	dns_name_to_text(qname.data, qn, sizeof qn, NULL);
 	dns_type_to_text(qtype, qt);
 	hop_list hops;
-	bool ok = hops_from_trace(text ? text + start : "", tlen - start, qn, qt, id, from,
-				  res->name, server_name, &lc, &hops);
-	free(text);
+	bool ok;
+	if (capfd >= 0) {
+		wire_msg *wire;
+		size_t nwire = capture_drain(capfd, CAPTURE_QUIET_MS, &wire);
+		close(capfd);
+		capfd = -1;
+		ok = hops_from_wire(wire, nwire, qn, qt, id, from, res->name, server_name, &lc,
+				    &hops);
+		free(wire);
+	} else {
+		char *text = NULL;
+		size_t tlen = 0;
+		if (io_read_file(NULL, tracefile, &text, &tlen) != 0) {
+			text = NULL;
+			tlen = 0;
+		}
+		size_t start = (size_t)offset <= tlen ? (size_t)offset : 0;
+		ok = hops_from_trace(text ? text + start : "", tlen - start, qn, qt, id, from,
+				     res->name, server_name, &lc, &hops);
+		free(text);
+	}
 	if (!ok) {
 		hops_free(&hops);
 		die("out of memory");
@@ -214,11 +255,18 @@ int cmd_trace(const char *name, int argc, char **argv)
 			hops_free(&hops);
 			goto out;
 		}
-		fprintf(o, "%s %s from %s, through %s (%s)%s\n\n", qn, qt, from, res->name,
-			resolver_addr, cold ? ", cache flushed first" : "");
+		fprintf(o, "%s %s from %s, through %s (%s%s%s)%s\n\n", qn, qt, from, res->name,
+			resolver_addr, sw != SW_DNSIM ? ", " : "",
+			sw != SW_DNSIM ? software_get(sw)->title : "",
+			cold ? ", cache flushed first" : "");
 		seqdiag_text(o, &hops);
 		if (!hops.found)
-			fprintf(o, "(the resolver's trace holds no record of this query)\n");
+			fprintf(o, "%s\n", sw != SW_DNSIM
+				? "(no packet of this query was seen in the resolver's namespace)"
+				: "(the resolver's trace holds no record of this query)");
+		else if (sw != SW_DNSIM)
+			fprintf(o, "(drawn from the packets in %s's namespace: %s writes no trace "
+				"of ours)\n", res->name, software_get(sw)->title);
 		fprintf(o, "\n");
 		for (size_t i = 0; rlen && i < m.count[0]; i++) {
 			char line[1024];
@@ -258,6 +306,8 @@ int cmd_trace(const char *name, int argc, char **argv)
 	dns_msg_free(&m);
 	hops_free(&hops);
 out:
+	if (capfd >= 0)
+		close(capfd);
 	free(lc.nodes);
 	return rc;
 }
