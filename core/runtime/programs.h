@@ -13,7 +13,8 @@
 #include "topo/topo.h"
 
 /* The full path of an installed program, searched in PATH and the usual
- * bin and sbin folders; false when it is not installed. */
+ * bin and sbin folders (or only in the folders of DNSIM_PROGRAM_PATH when
+ * it is set); false when it is not installed. */
 bool programs_find(const char *name, char *out, size_t n);
 
 /* Every program the topology's nodes run that is not installed here
