@@ -155,10 +155,6 @@ void programs_probe_question(const topo_node *n, uint8_t *qname, uint16_t *qtype
 	} else if (n->service == TOPO_SVC_AUTH && n->nzones) {
 		text = n->zones[0].origin;
 		*qtype = DNS_T_SOA;
-	} else if (n->software == SW_BIND) {
-		text = "version.bind.";
-		*qtype = DNS_T_TXT;
-		*qclass = DNS_C_CH;
 	}
 	if (dns_name_from_text(&name, text, strlen(text), dns_name_root) != DNS_OK)
 		dns_name_from_text(&name, ".", 1, dns_name_root);

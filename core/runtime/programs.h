@@ -29,7 +29,7 @@ int programs_secret(char *out, size_t n);
 /* The question the monitor asks node n's server to see it is ready: one
  * its program answers without asking anyone else (ours: CH TXT
  * stats.dnsim; other authoritative servers: the SOA of a zone they
- * serve; other resolvers: localhost, or CH TXT version.bind for BIND).
+ * serve; other resolvers: localhost A, which each answers itself).
  * qname gets the name in wire form (at most 256 octets). */
 void programs_probe_question(const topo_node *n, uint8_t *qname, uint16_t *qtype,
 			     uint16_t *qclass);

@@ -49,7 +49,7 @@ bool render_bind(const topo *t, const topo_node *n, const peer_conf *c, peer_fil
 	       "  directory \"%s\";\n  pid-file \"%s/named.pid\";\n"
 	       "  session-keyfile \"%s/session.key\";\n  managed-keys-directory \"%s\";\n"
 	       "  statistics-file \"%s/named.stats\";\n  dump-file \"%s/cache.dump\";\n"
-	       "  server-id \"%s\";\n  notify no;\n  dnssec-validation no;\n",
+	       "  server-id \"%s\";\n  notify no;\n  dnssec-validation no;\n  max-cache-size 32m;\n",
 	       auth ? "authoritative" : "resolver", n->name, c->dir, c->dir, c->dir, c->dir,
 	       c->dir, c->dir, n->name);
 	addresses(&b, n, false, !auth);
@@ -78,7 +78,11 @@ bool render_bind(const topo *t, const topo_node *n, const peer_conf *c, peer_fil
 	       "controls { inet 127.0.0.1 port 953 allow { 127.0.0.1; } keys { \"dnsim\"; }; };\n",
 	       c->secret);
 	if (!auth) {
-		ct_add(&b, "zone \".\" { type hint; file \"%s\"; };\n", c->hints);
+		/* localhost, as other resolvers answer it: the supervisor's
+		 * readiness question (BIND rate-limits its CH answers). */
+		ct_add(&b, "zone \".\" { type hint; file \"%s\"; };\n"
+		       "zone \"localhost\" { type primary; file \"%s/localhost.zone\"; };\n",
+		       c->hints, c->dir);
 		if (n->nblock)
 			ct_add(&b, "zone \"%s\" { type primary; file \"%s/block.rpz\"; "
 			       "allow-query { none; }; };\n", PEER_RPZ_ZONE, c->dir);
@@ -114,6 +118,13 @@ bool render_bind(const topo *t, const topo_node *n, const peer_conf *c, peer_fil
 		ok = peer_add_file(out, "rndc.conf", rndc, err, errsz);
 	else
 		free(rndc);
+	if (ok && !auth) {
+		conftext l = { 0 };
+		ct_add(&l, "; localhost for node %s, written by the supervisor\n$TTL 86400\n"
+		       "@ SOA localhost. hostmaster.localhost. 1 3600 600 86400 60\n@ NS localhost.\n"
+		       "@ A 127.0.0.1\n@ AAAA ::1\n", n->name);
+		ok = peer_add_file(out, "localhost.zone", ct_finish(&l, err, errsz), err, errsz);
+	}
 	if (ok && !auth && n->nblock)
 		ok = peer_add_file(out, "block.rpz", render_rpz(n, err, errsz), err, errsz);
 	return ok && peer_add_args(out, err, errsz, "named", "-g", "-n", "1", "-c", conf,

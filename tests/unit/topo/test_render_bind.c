@@ -58,7 +58,8 @@ static void test_resolver(void)
 	CHECK(strstr(conf, "  listen-on port 53 { 127.0.0.1; 198.51.100.53; };\n") != NULL);
 	CHECK(strstr(conf, "  dnssec-validation no;\n") != NULL);
 	CHECK(strstr(conf, "response-policy") == NULL);
-	CHECK_INT(f.nfiles, 2);
+	CHECK_INT(f.nfiles, 3);
+	CHECK(strstr(peers_file(&f, "localhost.zone"), "\n@ A 127.0.0.1\n") != NULL);
 	peer_files_free(&f);
 	topo_free(&t);
 
