@@ -143,9 +143,15 @@ def rdata(rows, rtype):
     return sorted(" ".join(r[4:]) for r in rows if r[3] == rtype)
 
 
-def referral_zones(trace_text):
-    """The zones a trace's referrals lead to, in order."""
-    return re.findall(r"referral to (\S+):", trace_text)
+def referral_zones(trace_text, name="www.example.com."):
+    """The zones on the way to `name` that a trace's referrals lead to, in
+    order, each once (a resolver may also look up its nameservers'
+    addresses on the way: BIND does, through net.)."""
+    zones = []
+    for z in re.findall(r"referral to (\S+):", trace_text):
+        if ("." + name).endswith("." + z) and z not in zones:
+            zones.append(z)
+    return zones
 
 
 # ---- the default internet, each program in turn ---------------------------
@@ -294,7 +300,7 @@ def test_trace_through_each_resolver(internet):
     r = s("trace", "--cold", "www.example.com")
     assert r.returncode == 0, r.stderr
     assert "drawn from the packets in isp-resolver's namespace" in r.stdout
-    assert referral_zones(r.stdout)[-2:] == ["com.", "example.com."], r.stdout
+    assert referral_zones(r.stdout) == ["com.", "example.com."], r.stdout
     assert re.search(r"\| answer: 1 record", r.stdout), r.stdout
     assert re.search(r"www\.example\.com\.\t\d+\tIN\tA\t203\.0\.113\.10", r.stdout)
     # Warm: no query leaves the resolver.
@@ -336,7 +342,7 @@ def test_trace_unbound_shows_the_referrals_ours_does(mixed):
     assert unbound.returncode == 0 and ours.returncode == 0, unbound.stderr + ours.stderr
     assert "Unbound" in unbound.stdout and "drawn from the packets" in unbound.stdout
     assert "drawn from the packets" not in ours.stdout
-    assert referral_zones(unbound.stdout)[-2:] == referral_zones(ours.stdout) == [
+    assert referral_zones(unbound.stdout) == referral_zones(ours.stdout) == [
         "com.", "example.com."]
     for text in (unbound.stdout, ours.stdout):
         # root, then a gTLD server, then a server of example.com, each in its lane
