@@ -336,7 +336,7 @@ def test_mixed_runs_them_all(mixed):
     assert r.returncode == 0 and r.stdout.split()[0] == "203.0.113.11"
 
 
-def test_trace_unbound_shows_the_referrals_ours_does(mixed):
+def test_trace_through_unbound_kresd_and_ours(mixed):
     unbound = mixed("trace", "--cold", "www.example.com")            # laptop: Unbound
     ours = mixed("trace", "--cold", "--from", "office-pc", "www.example.com")
     assert unbound.returncode == 0 and ours.returncode == 0, unbound.stderr + ours.stderr
@@ -344,6 +344,10 @@ def test_trace_unbound_shows_the_referrals_ours_does(mixed):
     assert "drawn from the packets" not in ours.stdout
     assert referral_zones(unbound.stdout) == referral_zones(ours.stdout) == [
         "com.", "example.com."]
+    # The hosted servers ask the public resolver: Knot Resolver.
+    kresd = mixed("trace", "--cold", "--from", "mail", "www.example.com")
+    assert kresd.returncode == 0 and "Knot Resolver" in kresd.stdout, kresd.stderr
+    assert referral_zones(kresd.stdout) == ["com.", "example.com."], kresd.stdout
     for text in (unbound.stdout, ours.stdout):
         # root, then a gTLD server, then a server of example.com, each in its lane
         steps = re.findall(r"\| [A-Z]+ (\S+)\? @(\S+)", text)
