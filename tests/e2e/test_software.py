@@ -419,3 +419,24 @@ def test_a_program_not_installed_is_refused(tool, tmp_path):
                 "sudo apt-get install bind9") in r.stderr, r.stderr
         assert "make deps-peers" in r.stderr and "nothing was built" in r.stderr
         assert leftovers(s.name) == []
+
+
+# ---- a sinkhole, in each resolver ------------------------------------------
+
+@pytest.mark.parametrize("key", ["unbound", "kresd", "bind-resolver", "pdns-recursor"])
+def test_sinkhole(tool, tmp_path, key):
+    need(key)
+    tiny = TOP / "tests" / "data" / "topo"
+    text = (tiny / "tiny.toml").read_text()
+    text = text.replace('zones = "zones"', f'zones = "{tiny / "zones"}"')
+    text = text.replace("[node.resolver.resolver]\n", f'[node.resolver.resolver]\n'
+                        f'block = ["ads.example.com"]\nsinkhole = "192.0.2.1"\n')
+    text = text.replace("[node.resolver]\n", f'[node.resolver]\nsoftware = "{software(key)}"\n')
+    (tmp_path / "t.toml").write_text(text)
+    s = up(tool, f"{TAG}-sink", tmp_path / "t.toml")
+    try:
+        assert s.short("laptop", "ads.example.com") == ["192.0.2.1"]
+        assert s.short("laptop", "x.ads.example.com") == ["192.0.2.1"]
+        assert s.short("laptop", "www.example.com") == ["203.0.113.80"]
+    finally:
+        down(s)
