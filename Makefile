@@ -1,6 +1,7 @@
 # dnsim build.  `make` builds the tools into bin/; `make test` builds a
 # sanitizer variant and runs every test; `make deps` installs what the
-# build and the tests need (Debian/Ubuntu, apt-get).
+# build and the tests need (Debian/Ubuntu, apt-get), `make deps-peers` the
+# other DNS programs that nodes may run instead of ours.
 
 CC       ?= cc
 CLANG    ?= clang
@@ -48,7 +49,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
 # Seconds each fuzz harness runs under `make fuzz` (CI smoke: FUZZ_TIME=20).
 FUZZ_TIME ?= 600
 
-.PHONY: all test unit e2e deps fuzz fuzz-build bench clean asan
+.PHONY: all test unit e2e deps deps-peers fuzz fuzz-build bench clean asan
 all: $(TOOLS) sim
 
 build/rel/%.o: %.c $(HEADERS)
@@ -154,6 +155,11 @@ bench: $(BENCH_BINS) $(TOOLS)
 
 deps:
 	@sh tests/deps.sh
+
+# NSD, Knot, BIND, PowerDNS (bind backend), Unbound, Knot Resolver and the
+# PowerDNS Recursor, for nodes that run them (`software = "..."`).
+deps-peers:
+	@sh tests/deps.sh peers
 
 clean:
 	rm -rf build bin sim

@@ -1,10 +1,19 @@
 #!/bin/sh
-# Install every build and test dependency with apt-get (Debian/Ubuntu).
+# Install every build and test dependency with apt-get (Debian/Ubuntu);
+# with `peers`, the other DNS programs nodes may run instead.
 # Idempotent: when everything is present it says so and touches nothing.
 set -e
 PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils bind9 unbound nsd knot \
 knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz \
 libssl-dev ldnsutils libmicrohttpd-dev chromium chromium-driver python3-selenium"
+
+# `deps.sh peers` (make deps-peers): the other DNS programs a topology's
+# nodes may run instead of ours (`software = "nsd"`), with their control
+# tools -- not all of them are needed to build or to run ours.
+PEERS="nsd knot bind9 bind9-utils pdns-server pdns-backend-bind unbound knot-resolver pdns-recursor"
+if [ "${1:-}" = peers ]; then
+	PKGS="$PEERS"
+fi
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -29,6 +38,15 @@ if [ -n "$missing" ]; then
 	updated=yes
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
 		--no-install-recommends $missing >/dev/null
+fi
+
+if [ "${1:-}" = peers ]; then
+	if [ -z "$missing" ]; then
+		echo "deps: every other DNS program is installed"
+	else
+		echo "deps: done (the installs may have started system services of their own: the sim never uses them)"
+	fi
+	exit 0
 fi
 
 # libFuzzer's runtime ships apart from clang on newer releases, in a

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "stream/capture.h"
 #include "stream/event.h"
 #include "util/array.h"
 
@@ -416,5 +417,94 @@ bool hops_from_stub_trace(const char *text, size_t len, const char *qname,
 			break;
 		}
 	}
+	return ok;
+}
+
+/* A query of the resolver's still waiting for its reply. */
+typedef struct asked {
+	const wire_msg *q;
+	char lane[HOP_LANE_MAX];
+	bool answered;
+} asked;
+
+bool hops_from_wire(const wire_msg *w, size_t n, const char *qname, const char *qtype,
+		    unsigned id, const char *client, const char *resolver,
+		    hop_server_name_fn name, void *ctx, hop_list *out)
+{
+	memset(out, 0, sizeof *out);
+	bool ok = add_lane(out, client) && add_lane(out, resolver);
+	char label[HOP_LABEL_MAX];
+	snprintf(label, sizeof label, "%s %s?", qtype, qname);
+	ok = ok && hops_add(out, HOP_QUERY, client, resolver, 0, -1, label);
+	/* The client's query: where the resolution starts, and whom the
+	 * answer goes back to. */
+	size_t start = n;
+	for (size_t i = 0; i < n && start == n; i++)
+		if (!w[i].outgoing && !w[i].response && w[i].dport == 53 && w[i].id == id &&
+		    same_name(w[i].qname, qname) && strcasecmp(w[i].qtype, qtype) == 0)
+			start = i;
+	if (start == n)
+		return ok;
+	out->found = true;
+	long long base = w[start].t_ms, end_at = -1;
+	asked *a = calloc(n, sizeof *a);
+	size_t na = 0, queries = 0;
+	if (a == NULL)
+		return false;
+	for (size_t i = start + 1; ok && i < n; i++) {
+		const wire_msg *m = &w[i];
+		long long at = m->t_ms - base;
+		if (m->outgoing && m->response && m->sport == 53 && m->id == id &&
+		    strcmp(m->dst, w[start].src) == 0 && m->dport == w[start].sport) {
+			end_at = at;
+			break;
+		}
+		if (m->outgoing && !m->response && m->dport == 53) {
+			/* A query of the resolver's, to a server. */
+			char addr[64];
+			snprintf(addr, sizeof addr, "%s#53", m->dst);
+			const char *lane = name(ctx, addr);
+			/* Asking the same again elsewhere: the earlier query was
+			 * given up on. */
+			for (size_t k = 0; ok && k < na; k++)
+				if (!a[k].answered && strcmp(a[k].q->qname, m->qname) == 0 &&
+				    strcmp(a[k].q->qtype, m->qtype) == 0) {
+					a[k].answered = true;
+					ok = hops_add(out, HOP_LOST, a[k].lane, resolver, at,
+						      at - (a[k].q->t_ms - base), "timeout: no answer");
+				}
+			asked *q = &a[na++];
+			q->q = m;
+			snprintf(q->lane, sizeof q->lane, "%.47s", lane ? lane : m->dst);
+			snprintf(label, sizeof label, "%.30s %.200s? @%.60s%s", m->qtype, m->qname,
+				 m->dst, m->tcp ? " (TCP)" : "");
+			ok = hops_add(out, HOP_QUERY, resolver, q->lane, at, -1, label);
+			queries++;
+		} else if (!m->outgoing && m->response && m->sport == 53) {
+			/* A server's reply: to the query with its ID and port. */
+			for (size_t k = na; k-- > 0;) {
+				asked *q = &a[k];
+				if (q->answered || q->q->id != m->id || q->q->sport != m->dport ||
+				    strcmp(q->q->dst, m->src) != 0)
+					continue;
+				q->answered = true;
+				ok = hops_add(out, HOP_REPLY, q->lane, resolver, at,
+					      at - (q->q->t_ms - base), m->detail);
+				break;
+			}
+		}
+	}
+	for (size_t k = 0; ok && k < na; k++)
+		if (!a[k].answered) {
+			long long at = end_at >= 0 ? end_at : a[k].q->t_ms - base;
+			ok = hops_add(out, HOP_LOST, a[k].lane, resolver, at,
+				      at - (a[k].q->t_ms - base), "timeout: no answer");
+		}
+	if (ok && queries == 0) {
+		out->cache_hit = true;
+		ok = hops_add(out, HOP_NOTE, resolver, resolver, 0, -1,
+			      "in the cache: no query needed");
+	}
+	free(a);
 	return ok;
 }

@@ -77,6 +77,18 @@ bool hops_from_stub_trace(const char *text, size_t len, const char *qname,
 			  const char *stub, hop_server_name_fn name,
 			  hop_resolver_trace_fn resolver_trace, void *ctx, hop_list *out);
 
+struct wire_msg;
+
+/* The same from packets captured in the resolver's namespace (stream/
+ * capture.h), for resolvers that write no trace of ours: the client's
+ * query with ID `id` starts the resolution, each query the resolver
+ * sent to port 53 and the reply that came back are the hops, the
+ * resolver's answer to the client ends it.  Queries the resolver got no
+ * reply to are losses. */
+bool hops_from_wire(const struct wire_msg *w, size_t n, const char *qname, const char *qtype,
+		    unsigned id, const char *client, const char *resolver,
+		    hop_server_name_fn name, void *ctx, hop_list *out);
+
 /* Append a hop (and its lanes); false when out of memory. */
 bool hops_add(hop_list *l, hop_kind kind, const char *from, const char *to,
 	      long long at_ms, long long took_ms, const char *label);

@@ -23,6 +23,7 @@
 #include "io/unixcall.h"
 #include "netns/netns.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "runtime/service.h"
 #include "netns/state.h"
 
@@ -206,8 +207,9 @@ static void spawn(monitor *m, svc *s)
 		    dup2(log, 2) < 0)
 			_exit(126);
 		const char *what = "";
-		int rc = s->node->service == TOPO_SVC_COMMAND ? netns_enter_exec(s->ns, &what)
-							       : netns_enter(s->ns, &what);
+		/* Other programs may read files of /etc: they see the node's. */
+		int rc = s->node->service == TOPO_SVC_COMMAND || s->node->software != SW_DNSIM
+				 ? netns_enter_exec(s->ns, &what) : netns_enter(s->ns, &what);
 		if (rc < 0) {
 			dprintf(2, "[dnsim] cannot %s: %s\n", what, strerror(-rc));
 			_exit(126);
@@ -453,8 +455,12 @@ static void tick(monitor *m, svc *s, long long now)
 	if (s->probe_fd < 0)
 		s->probe_fd = probe_socket(s->ns);
 	net_addr to;
-	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to))
-		probe_send(s->probe_fd, &to, ++s->probe_id);
+	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to)) {
+		uint8_t qname[256];
+		uint16_t qtype, qclass;
+		programs_probe_question(s->node, qname, &qtype, &qclass);
+		probe_send_question(s->probe_fd, &to, ++s->probe_id, qname, qtype, qclass);
+	}
 	s->next_probe_ms = now + PROBE_EVERY_MS;
 }
 

@@ -14,6 +14,7 @@
 
 #include "io/clock.h"
 #include "dns/msg.h"
+#include "dns/name.h"
 #include "dns/rrtype.h"
 #include "dns/stats_txt.h"
 #include "dns/wire.h"
@@ -93,6 +94,24 @@ int probe_send(int fd, const net_addr *to, uint16_t id)
 	struct sockaddr_in6 dst;
 	destination(to, &dst);
 	if (sendto(fd, q, sizeof q, 0, (struct sockaddr *)&dst, sizeof dst) < 0)
+		return -errno;
+	return 0;
+}
+
+int probe_send_question(int fd, const net_addr *to, uint16_t id, const uint8_t *qname,
+			uint16_t qtype, uint16_t qclass)
+{
+	uint8_t q[12 + 256 + 4] = { 0, 0, 0, 0, 0, 1 };
+	size_t nlen = dns_name_length(qname);
+	if (nlen > 256)
+		return -EINVAL;
+	dns_put16(q, id);
+	memcpy(q + 12, qname, nlen);
+	dns_put16(q + 12 + nlen, qtype);
+	dns_put16(q + 14 + nlen, qclass);
+	struct sockaddr_in6 dst;
+	destination(to, &dst);
+	if (sendto(fd, q, 16 + nlen, 0, (struct sockaddr *)&dst, sizeof dst) < 0)
 		return -errno;
 	return 0;
 }

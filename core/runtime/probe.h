@@ -16,6 +16,11 @@ int probe_socket(const char *nsname);
 /* Send the query with this ID to `to` (port 53 when it has none). */
 int probe_send(int fd, const net_addr *to, uint16_t id);
 
+/* The same with another question (no recursion asked): for programs
+ * that do not answer ours (runtime/programs.h picks one they do). */
+int probe_send_question(int fd, const net_addr *to, uint16_t id, const uint8_t *qname,
+			uint16_t qtype, uint16_t qclass);
+
 /* Read one reply: true when it answers query `id` (any rcode but
  * SERVFAIL counts as alive); *queries gets the served count when the
  * answer gives one, else stays untouched. */

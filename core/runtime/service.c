@@ -12,7 +12,9 @@
 #include "conf/stub_conf.h"
 #include "dns/name.h"
 #include "io/writefile.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
+#include "topo/render_peer.h"
 #include "topo/zoneedit.h"
 
 void service_argv_free(char **argv)
@@ -160,13 +162,20 @@ static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 	return rc;
 }
 
+static int write_hints(const topo_model *m, const char *hints, char *err, size_t errsz)
+{
+	char *text = render_root_hints(&m->t, m->zones, err, errsz);
+	if (text == NULL || write_text(hints, text, err, errsz) < 0)
+		return -1;
+	return 0;
+}
+
 static int write_resolver(const topo_model *m, const topo_node *n, const char *dir,
 			  const char *conf, char *err, size_t errsz)
 {
 	char hints[PATH_MAX];
 	snprintf(hints, sizeof hints, "%s/root.hints", dir);
-	char *text = render_root_hints(&m->t, m->zones, err, errsz);
-	if (text == NULL || write_text(hints, text, err, errsz) < 0)
+	if (write_hints(m, hints, err, errsz) < 0)
 		return -1;
 	return write_text(conf, render_resolver_conf(&m->t, n, dir, err, errsz), err, errsz);
 }
@@ -200,6 +209,111 @@ bool service_probe_addr(const topo_node *n, net_addr *out)
 	return true;
 }
 
+static void free_paths(char **paths)
+{
+	for (char **p = paths; p && *p; p++)
+		free(*p);
+	free(paths);
+}
+
+/* The zone copies of an auth node, as paths (NULL-terminated when
+ * counted by n->nzones; free with free_paths).  NULL with err set. */
+static char **zone_paths(const topo_model *m, const topo_node *n, const char *dir, char *err,
+			 size_t errsz)
+{
+	char **paths = calloc(n->nzones + 1, sizeof *paths);
+	if (paths == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	for (size_t k = 0; k < n->nzones; k++) {
+		char path[PATH_MAX];
+		if (zone_path(m, n, &n->zones[k], dir, path, sizeof path, err, errsz) < 0) {
+			free_paths(paths);
+			return NULL;
+		}
+		if ((paths[k] = strdup(path)) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			free_paths(paths);
+			return NULL;
+		}
+	}
+	return paths;
+}
+
+/* Another program in the node (topo/render_peer.h): its files written
+ * into the run folder, the zones it serves recorded in dnsim-auth's
+ * words (zones.conf: where `sim zone` finds them), which program it is
+ * (the file `software`: how the verbs know whom they talk to), and its
+ * command line, the program found where it is installed. */
+static int prepare_peer(const topo_model *m, const topo_node *n, const char *dir,
+			char ***argv, char *err, size_t errsz)
+{
+	bool auth = n->service == TOPO_SVC_AUTH;
+	const char *program = software_program(n->software, auth ? SW_ROLE_AUTH
+								 : SW_ROLE_RESOLVER);
+	char exe[PATH_MAX], hints[PATH_MAX], secret[64], path[PATH_MAX];
+	if (program == NULL || !programs_find(program, exe, sizeof exe)) {
+		snprintf(err, errsz, "%s is not installed (sudo apt-get install %s)",
+			 program ? program : software_get(n->software)->title,
+			 software_package(n->software, auth ? SW_ROLE_AUTH : SW_ROLE_RESOLVER));
+		return -1;
+	}
+	char **paths = NULL;
+	if (auth) {
+		if ((paths = zone_paths(m, n, dir, err, errsz)) == NULL)
+			return -1;
+		snprintf(path, sizeof path, "%s/zones.conf", dir);
+		if (write_text(path, render_auth_conf(n, (const char *const *)paths, err, errsz),
+			       err, errsz) < 0) {
+			free_paths(paths);
+			return -1;
+		}
+	} else {
+		snprintf(hints, sizeof hints, "%s/root.hints", dir);
+		if (write_hints(m, hints, err, errsz) < 0)
+			return -1;
+	}
+	if (programs_secret(secret, sizeof secret) < 0) {
+		free_paths(paths);
+		snprintf(err, errsz, "cannot read /dev/urandom for a control key");
+		return -1;
+	}
+	peer_conf pc = { .dir = dir, .zone_paths = (const char *const *)paths, .hints = hints,
+			 .secret = secret };
+	peer_files f;
+	bool ok = render_peer(&m->t, n, &pc, &f, err, errsz);
+	free_paths(paths);
+	if (!ok)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < f.nfiles; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, f.file[i].name);
+		rc = write_text(path, f.file[i].text, err, errsz);
+		f.file[i].text = NULL;
+	}
+	snprintf(path, sizeof path, "%s/software", dir);
+	char *name = strdup(software_get(n->software)->name);
+	if (rc == 0 && name == NULL) {
+		snprintf(err, errsz, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = write_text(path, name, err, errsz);
+	else
+		free(name);
+	if (rc == 0) {
+		free(f.argv[0]);
+		if ((f.argv[0] = strdup(exe)) == NULL ||
+		    (*argv = service_argv(f.argc, (const char *const *)f.argv)) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			rc = -1;
+		}
+	}
+	peer_files_free(&f);
+	return rc;
+}
+
 int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
 		    const char *bindir, char ***argv, char *err, size_t errsz)
 {
@@ -216,6 +330,8 @@ int service_prepare(const topo_model *m, const topo_node *n, const char *dir,
 	}
 	if (n->service == TOPO_SVC_STUB)
 		return prepare_stub(m, n, dir, bindir, argv, err, errsz);
+	if (n->software != SW_DNSIM)
+		return prepare_peer(m, n, dir, argv, err, errsz);
 	bool auth = n->service == TOPO_SVC_AUTH;
 	char conf[PATH_MAX], prog[PATH_MAX];
 	snprintf(conf, sizeof conf, "%s/%s.conf", dir, auth ? "auth" : "resolver");

@@ -18,6 +18,7 @@
 #include "io/readfile.h"
 #include "runtime/monitor.h"
 #include "netns/netns.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "netns/state.h"
 
@@ -148,6 +149,9 @@ int load_checked(topo_model *m, const char *path)
 		return 1;
 	}
 	unsigned e = topo_check(m, print_problem, NULL);
+	/* Other programs the nodes run must be here before anything is built. */
+	if (e == 0)
+		e = programs_missing(&m->t, print_problem, NULL);
 	if (e) {
 		fprintf(stderr, "sim: %s: %u problem%s; nothing was built\n", path, e,
 			e == 1 ? "" : "s");

@@ -17,6 +17,7 @@
 
 #include "runtime/monitor.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "netns/netns.h"
 #include "netns/state.h"
@@ -89,7 +90,13 @@ int cmd_status(const char *name, int argc, char **argv)
 				}
 		}
 		bool dns = strcmp(nl->service, "auth") == 0 || strcmp(nl->service, "resolver") == 0;
-		if (dns && strcmp(state, "ready") == 0) {
+		/* Another program: named beside its role; its counters are
+		 * `stats`'s to ask through its own tool. */
+		topo_software sw = dns ? programs_of_node(sim, nl->name) : SW_DNSIM;
+		char service[48];
+		snprintf(service, sizeof service, "%s%s%s", nl->router ? "router" : nl->service,
+			 sw != SW_DNSIM ? ":" : "", sw != SW_DNSIM ? software_get(sw)->name : "");
+		if (dns && sw == SW_DNSIM && strcmp(state, "ready") == 0) {
 			char ns[128];
 			net_addr a;
 			char first[64];
@@ -108,8 +115,8 @@ int cmd_status(const char *name, int argc, char **argv)
 		for (char *c = nl->addrs; *c; c++)
 			if (*c == ',')
 				*c = ' ';
-		printf("%-16s %-9s %-7s %-13s %-8s %s\n", nl->name,
-		       nl->router ? "router" : nl->service, pid, state, queries, nl->addrs);
+		printf("%-16s %-9s %-7s %-13s %-8s %s\n", nl->name, service, pid, state, queries,
+		       nl->addrs);
 	}
 	free(reply);
 	free(nodes);

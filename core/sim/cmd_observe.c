@@ -1,6 +1,8 @@
 /* The verbs that read servers' counters and the caches of resolvers
  * and of hosts' stubs: `stats [NODE] [--prometheus]` and `cache NODE
- * dump|flush [NAME]`. */
+ * dump|flush [NAME]`.  Ours answer CH TXT stats.dnsim and their control
+ * socket; other programs are asked through their own tools
+ * (runtime/programs.h). */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include "io/addr.h"
 #include "io/unixcall.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "netns/netns.h"
 #include "netns/state.h"
@@ -65,8 +68,62 @@ static bool decode_counters(const node_line *nl, const uint8_t *rd, size_t rdlen
 	return false;
 }
 
+/* Keys our servers use too (the rest are the program's own words). */
+static bool our_key(const char *key)
+{
+	return strcmp(key, "queries") == 0 || strncmp(key, "rcode.", 6) == 0 ||
+	       strncmp(key, "qtype.", 6) == 0 || strncmp(key, "cache.", 6) == 0;
+}
+
+/* Another program's counters, read through its own tool and shown in
+ * our words first, then in its own. */
+static int show_peer(const char *sim, const node_line *nl, topo_software sw, bool prom)
+{
+	prog_stat *st;
+	char why[600] = "";
+	const char *title = software_get(sw)->title;
+	int n = programs_stats(sim, nl->name, sw, &st, why, sizeof why);
+	if (n < 0) {
+		if (!prom)
+			printf("%s (%s, %s): no counters: %s\n\n", nl->name, nl->service, title, why);
+		return 1;
+	}
+	if (prom) {
+		char value[24];
+		for (int i = 0; i < n; i++)
+			if (our_key(st[i].key)) {
+				snprintf(value, sizeof value, "%llu", st[i].value);
+				prometheus_line(nl->name, nl->service, st[i].key, value);
+			}
+		free(st);
+		return 0;
+	}
+	printf("%s (%s, %s)\n", nl->name, nl->service, title);
+	if (n == 0)
+		printf("  counters unavailable: %s\n", why);
+	for (int pass = 0; pass < 2; pass++) {
+		bool any = false;
+		for (int i = 0; i < n; i++) {
+			/* Zeros say little: every type and rcode would be listed. */
+			if (our_key(st[i].key) != (pass == 0) ||
+			    (st[i].value == 0 && strcmp(st[i].key, "queries") != 0))
+				continue;
+			if (pass == 1 && !any)
+				printf("  -- in %s's own words --\n", title);
+			any = true;
+			printf("  %-24s %llu\n", st[i].key, st[i].value);
+		}
+	}
+	putchar('\n');
+	free(st);
+	return 0;
+}
+
 static int show_node(const char *sim, const node_line *nl, bool prom)
 {
+	topo_software sw = programs_of_node(sim, nl->name);
+	if (sw != SW_DNSIM)
+		return show_peer(sim, nl, sw, prom);
 	char ns[128], first[64];
 	net_addr a;
 	netns_node_name(ns, sizeof ns, sim, nl->name);
@@ -206,6 +263,22 @@ int cmd_cache(const char *name, int argc, char **argv)
 	if (!cache)
 		return die("node %s has no cache: it is not a resolver, nor a host with "
 			   "stub = \"cache\"", argv[0]);
+	topo_software sw = programs_of_node(sim, argv[0]);
+	if (sw != SW_DNSIM) {
+		/* Another program: through its own tool. */
+		char *out = NULL;
+		int rc = programs_cache(sim, argv[0], sw, argv[1], argc == 3 ? argv[2] : NULL, &out);
+		if (rc == 0 && strcmp(argv[1], "flush") == 0)
+			printf("%s: cache flushed%s%s (%s)\n", argv[0], argc == 3 ? " of " : "",
+			       argc == 3 ? argv[2] : "", software_get(sw)->title);
+		else if (rc == 0)
+			fputs(out ? out : "", stdout);
+		else
+			fprintf(stderr, "sim: node %s (%s): %s", argv[0], software_get(sw)->title,
+				out ? out : "no answer\n");
+		free(out);
+		return rc == 0 ? 0 : 1;
+	}
 	char sub[128], path[600], cmd[600];
 	snprintf(sub, sizeof sub, "nodes/%s/control", argv[0]);
 	state_path(path, sizeof path, sim, sub);

@@ -1,10 +1,12 @@
 /* `sim trace NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]`: ask
  * a client's resolver for NAME from inside the client, then draw what the
- * resolver really did, read back from its trace file (--json: the hops
- * as data and the same text, for the web view).  On a host with a
- * caching stub (`stub = "cache"`) the question goes to the stub, and the
- * picture has the stub's lane too: what its cache answered, which
- * resolver it asked, and what that resolver did in turn. */
+ * resolver really did, read back from its trace file -- or, for another
+ * program (Unbound, BIND, ...), from the packets captured in its
+ * namespace meanwhile (--json: the hops as data and the same text, for
+ * the web view).  On a host with a caching stub (`stub = "cache"`) the
+ * question goes to the stub, and the picture has the stub's lane too:
+ * what its cache answered, which resolver it asked, and what that
+ * resolver did in turn. */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -29,12 +31,16 @@
 #include "draw/hops.h"
 #include "draw/json.h"
 #include "netns/netns.h"
+#include "runtime/capture.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "draw/seqdiag.h"
 #include "netns/state.h"
 
 #define TRACE_WAIT_MS 15000
+/* After the answer: how long to wait for the resolver's last packets. */
+#define CAPTURE_QUIET_MS 100
 #define WATCH_MAX STUB_SERVERS_MAX
 
 /* A daemon whose trace file is read back: where its files are, and the
@@ -245,6 +251,8 @@ int cmd_trace(const char *name, int argc, char **argv)
 	memset(&stub, 0, sizeof stub);
 	const node_line *me = nodelist_find(lc.nodes, lc.n, from);
 	bool via_stub = false;
+	topo_software sw = SW_DNSIM;     /* the resolver's program */
+	int capfd = -1;
 	if (client_resolver(ns, resolver_addr, sizeof resolver_addr) < 0) {
 		die("node %s has no resolver in its resolv.conf (choose a client with --from)", from);
 		goto out;
@@ -264,15 +272,39 @@ int cmd_trace(const char *name, int argc, char **argv)
 	} else {
 		const node_line *res = nodelist_find_addr(lc.nodes, lc.n, resolver_addr);
 		if (res == NULL || strcmp(res->service, "resolver") != 0) {
-			die("node %s asks %s, which is not a dnsim resolver of this sim: nothing "
-			    "to trace", from, resolver_addr);
+			die("node %s asks %s, which is not a resolver of this sim: nothing to "
+			    "trace", from, resolver_addr);
 			goto out;
 		}
 		lc.resolvers = resolvers;
 		lc.nresolvers = 1;
 		watch(&resolvers[0], sim, res->name);
+		sw = programs_of_node(sim, res->name);
 	}
-	if (cold) {
+	if (sw != SW_DNSIM) {
+		/* Another program writes no trace of ours: its packets tell.
+		 * Flushed twice: a resolver may still be fetching in the
+		 * background what its last answer needed (nameservers'
+		 * addresses), and cache that after the first flush. */
+		for (int round = 0; cold && round < 2; round++) {
+			char *said = NULL;
+			if (programs_cache(sim, resolvers[0].name, sw, "flush", NULL, &said) != 0) {
+				die("cannot flush %s's cache (%s): %s", resolvers[0].name,
+				    software_get(sw)->title, said ? said : "no answer");
+				free(said);
+				goto out;
+			}
+			free(said);
+			struct timespec pause = { 0, round == 0 ? 150 * 1000000 : 0 };
+			nanosleep(&pause, NULL);
+		}
+		char rns[128];
+		netns_node_name(rns, sizeof rns, sim, resolvers[0].name);
+		if ((capfd = capture_open(rns)) < 0) {
+			die("cannot watch %s's packets: %s", resolvers[0].name, strerror(-capfd));
+			goto out;
+		}
+	} else if (cold) {
 		if (via_stub && !flush_cache(&stub))
 			goto out;
 		for (size_t i = 0; i < lc.nresolvers; i++)
@@ -309,6 +341,14 @@ int cmd_trace(const char *name, int argc, char **argv)
 		read_since(&stub);
 		ok = hops_from_stub_trace(stub.text ? stub.text : "", stub.len, qn, qt, id, from,
 					  "stub", server_name, resolver_trace, &lc, &hops);
+	} else if (capfd >= 0) {
+		wire_msg *wire;
+		size_t nwire = capture_drain(capfd, CAPTURE_QUIET_MS, &wire);
+		close(capfd);
+		capfd = -1;
+		ok = hops_from_wire(wire, nwire, qn, qt, id, from, resolvers[0].name, server_name,
+				    &lc, &hops);
+		free(wire);
 	} else {
 		read_since(&resolvers[0]);
 		ok = hops_from_trace(resolvers[0].text ? resolvers[0].text : "", resolvers[0].len,
@@ -358,12 +398,19 @@ int cmd_trace(const char *name, int argc, char **argv)
 				from, STUB_LISTEN_DEFAULT, hops.resolver[0] ? " and " : "",
 				hops.resolver, cold ? ", caches flushed first" : "");
 		else
-			fprintf(o, "%s %s from %s, through %s (%s)%s\n\n", qn, qt, from,
-				resolvers[0].name, resolver_addr, cold ? ", cache flushed first" : "");
+			fprintf(o, "%s %s from %s, through %s (%s%s%s)%s\n\n", qn, qt, from,
+				resolvers[0].name, resolver_addr, sw != SW_DNSIM ? ", " : "",
+				sw != SW_DNSIM ? software_get(sw)->title : "",
+				cold ? ", cache flushed first" : "");
 		seqdiag_text(o, &hops);
-		if (!hops.found)
+		if (!hops.found && sw != SW_DNSIM)
+			fprintf(o, "(no packet of this query was seen in the resolver's namespace)\n");
+		else if (!hops.found)
 			fprintf(o, "(the %s's trace holds no record of this query)\n",
 				via_stub ? "stub" : "resolver");
+		else if (sw != SW_DNSIM)
+			fprintf(o, "(drawn from the packets in %s's namespace: %s writes no trace "
+				"of ours)\n", resolvers[0].name, software_get(sw)->title);
 		fprintf(o, "\n");
 		for (size_t i = 0; rlen && i < m.count[0]; i++) {
 			char line[1024];
@@ -413,6 +460,8 @@ int cmd_trace(const char *name, int argc, char **argv)
 	dns_msg_free(&m);
 	hops_free(&hops);
 out:
+	if (capfd >= 0)
+		close(capfd);
 	free(stub.text);
 	for (size_t i = 0; i < lc.nresolvers; i++)
 		free(resolvers[i].text);

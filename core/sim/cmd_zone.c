@@ -2,8 +2,9 @@
  * change a zone on a running authoritative server.  Every edit is
  * checked with the rules the server loads zones by, bumps the serial,
  * is written to the sim's own copy of the zone, and is served at once
- * (SIGHUP: the server keeps answering from the old data until the new
- * has loaded).  Servers that serve the same file change together. */
+ * (SIGHUP, or another program's reload through nsd-control, knotc, rndc
+ * or pdns_control: the server keeps answering from the old data until
+ * the new has loaded).  Servers that serve the same file change together. */
 #include "sim/cli.h"
 
 #include <stdio.h>

@@ -21,6 +21,7 @@
 #include "sim/cli.h"
 #include "runtime/monitor.h"
 #include "runtime/probe.h"
+#include "runtime/programs.h"
 #include "topo/render.h"
 #include "netns/netns.h"
 #include "netns/state.h"
@@ -41,6 +42,11 @@ static bool read_auth_conf(const char *sim, const char *node, auth_config *c)
 	char sub[128], path[600], err[700];
 	snprintf(sub, sizeof sub, "nodes/%s/auth.conf", node);
 	state_path(path, sizeof path, sim, sub);
+	if (access(path, F_OK) != 0) {
+		/* Another program: its zones in our words beside its config. */
+		snprintf(sub, sizeof sub, "nodes/%s/zones.conf", node);
+		state_path(path, sizeof path, sim, sub);
+	}
 	if (!auth_config_init(c))
 		return false;
 	if (!io_parse_file(path, parse_auth, c, err, sizeof err)) {
@@ -191,8 +197,14 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		return die("cannot write %s: %s", path, strerror(-rc));
 	int status = 0;
 	for (size_t i = 0; i < nshare; i++) {
-		int pid = server_pid(sim, sharing[i]);
-		if (pid <= 0 || kill(pid, SIGHUP) < 0) {
+		topo_software sw = programs_of_node(sim, sharing[i]);
+		char why[1024];
+		if (sw != SW_DNSIM && programs_reload(sim, sharing[i], sw, ot, why, sizeof why) < 0) {
+			status = die("%s", why);
+			continue;
+		}
+		int pid = sw == SW_DNSIM ? server_pid(sim, sharing[i]) : 0;
+		if (sw == SW_DNSIM && (pid <= 0 || kill(pid, SIGHUP) < 0)) {
 			status = die("node %s: cannot reload its server (is it stopped? "
 				     "`./sim start %s`)", sharing[i], sharing[i]);
 			continue;

@@ -1,7 +1,7 @@
 /* The zones a running sim serves, as files: which file a server's config
  * names for a zone, replacing it with an edited one, and telling the
- * server (SIGHUP, then waiting until it serves the new serial).  Shared
- * by `zone` and `register`. */
+ * server (SIGHUP, or another program's own reload tool), then waiting
+ * until it serves the new serial.  Shared by `zone` and `register`. */
 #ifndef DNSIM_SIM_ZONEFILES_H
 #define DNSIM_SIM_ZONEFILES_H
 

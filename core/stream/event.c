@@ -62,7 +62,8 @@ size_t event_to_json(const sim_event *e, char *out, size_t n)
 			 "\"source\":\"%s\"}",
 			 e->t_ms, event_kind_name(e->kind), from, to, qname, qtype, rcode,
 			 strcmp(e->transport, "tcp") == 0 ? "tcp" : "udp", detail,
-			 strcmp(e->source, "trace") == 0 ? "trace" : "querylog");
+			 strcmp(e->source, "trace") == 0 ? "trace"
+			 : strcmp(e->source, "capture") == 0 ? "capture" : "querylog");
 	if (w < 0 || (size_t)w >= n) {
 		if (n)
 			out[0] = '\0';

@@ -40,7 +40,7 @@ typedef struct sim_event {
 	/* What a trace diagram says of it: "A com.? @198.18.1.4",
 	 * "referral to com.: NS a.gtld-servers.net. (4 glue)" */
 	char detail[EVENT_DETAIL_MAX];
-	char source[12];                 /* "trace" or "querylog" */
+	char source[12];                 /* "trace", "querylog" or "capture" */
 } sim_event;
 
 /* "query", "referral", "answer", "nxdomain", "nodata", "timeout", "error". */

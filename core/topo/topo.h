@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "io/addr.h"
+#include "topo/software.h"
 
 #define TOPO_NAME_MAX 32       /* node, network and sim names */
 
@@ -95,6 +96,9 @@ typedef struct topo_node {
 	bool router;
 	char *hostname;           /* the nameserver name it answers as, if any */
 	topo_service service;
+	/* The program that serves (`software = "nsd"`); SW_DNSIM: ours. */
+	topo_software software;
+	unsigned software_line;
 	/* auth */
 	topo_zone *zones;
 	size_t nzones;

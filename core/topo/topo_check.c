@@ -307,6 +307,7 @@ unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 	check_zones(&c);
 	check_clients(&c, &m->r);
 	c.errors += reverse_check(&m->t, report, ctx);
+	c.errors += software_check(&m->t, report, ctx);
 	if (c.errors == 0)
 		c.errors += delegation_check(&m->t, &m->r, m->zones, report, ctx);
 	return c.errors;

@@ -606,10 +606,24 @@ static bool parse_stub(parser *p, topo_node *node, const toml_value *v, const ch
 	return true;
 }
 
+/* software = "nsd": the program the node's server runs (topo/software.h;
+ * whether it can take the node's role is topo_check's to say). */
+static bool parse_software(parser *p, topo_node *node, const toml_value *v)
+{
+	if (!want(p, v, TOML_STRING, "software"))
+		return false;
+	if (!software_from_name(v->u.s.ptr, &node->software))
+		return fail(p, v, "node %s: no program named \"%s\" (software: %s)", node->name,
+			    v->u.s.ptr, software_names());
+	node->software_line = v->line;
+	return true;
+}
+
 static bool parse_node(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "addresses", "router", "hostname", "auth",
-					     "resolver", "service", "client", "links", "stub", NULL };
+					     "resolver", "service", "client", "links", "stub", "software",
+					     NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s]", name);
 	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
@@ -653,6 +667,8 @@ static bool parse_node(parser *p, const char *name, const toml_value *v)
 	if ((x = toml_get(v, "stub")) && !parse_stub(p, n, x, first))
 		return false;
 	if ((x = toml_get(v, "client")) && !parse_client(p, n, x))
+		return false;
+	if ((x = toml_get(v, "software")) && !parse_software(p, n, x))
 		return false;
 	if ((x = toml_get(v, "links")) && !parse_links(p, n, x))
 		return false;

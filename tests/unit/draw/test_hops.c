@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "draw/hops.h"
+#include "stream/capture.h"
 
 static const char *names(void *ctx, const char *addr)
 {
@@ -138,11 +139,90 @@ static void test_json_values(void)
 	CHECK_INT(strlen(s), 15);
 }
 
+/* A wire message as a capture in the resolver's namespace gives it. */
+static wire_msg wm(long long t, bool out, bool response, const char *src, unsigned sport,
+		   const char *dst, unsigned dport, unsigned id, const char *qname,
+		   const char *qtype, const char *detail)
+{
+	wire_msg w;
+	memset(&w, 0, sizeof w);
+	w.t_ms = t;
+	w.outgoing = out;
+	w.response = response;
+	snprintf(w.src, sizeof w.src, "%s", src);
+	snprintf(w.dst, sizeof w.dst, "%s", dst);
+	w.sport = (uint16_t)sport;
+	w.dport = (uint16_t)dport;
+	w.id = (uint16_t)id;
+	snprintf(w.qname, sizeof w.qname, "%s", qname);
+	snprintf(w.qtype, sizeof w.qtype, "%s", qtype);
+	snprintf(w.detail, sizeof w.detail, "%s", detail);
+	return w;
+}
+
+static void test_from_packets(void)
+{
+	const char *res = "198.18.10.53", *pc = "198.51.100.10";
+	wire_msg w[] = {
+		/* Before the client asked: not this resolution. */
+		wm(990, true, false, res, 5000, "198.18.1.4", 53, 1, "old.", "A", ""),
+		wm(1000, false, false, pc, 4444, res, 53, 77, "www.example.com.", "A", ""),
+		wm(1001, true, false, res, 6001, "198.18.1.4", 53, 11, "com.", "A", ""),
+		wm(1003, false, true, "198.18.1.4", 53, res, 6001, 11, "com.", "A",
+		   "referral to com.: NS a.gtld-servers.net. (1 glue)"),
+		/* A server that never answers, then another asked the same. */
+		wm(1004, true, false, res, 6002, "198.18.2.99", 53, 12, "example.com.", "A", ""),
+		wm(1404, true, false, res, 6003, "198.18.2.30", 53, 13, "example.com.", "A", ""),
+		/* A reply to a port nobody asked from is not this query's. */
+		wm(1405, false, true, "198.18.2.30", 53, res, 9999, 13, "example.com.", "A", "x"),
+		wm(1406, false, true, "198.18.2.30", 53, res, 6003, 13, "example.com.", "A",
+		   "referral to example.com.: NS ns1.example.com. (1 glue)"),
+		wm(1407, true, false, res, 6004, "203.0.113.53", 53, 14, "www.example.com.", "A", ""),
+		wm(1409, false, true, "203.0.113.53", 53, res, 6004, 14, "www.example.com.", "A",
+		   "answer: 1 record"),
+		wm(1410, true, true, res, 53, pc, 4444, 77, "www.example.com.", "A", ""),
+		/* After the answer: not drawn. */
+		wm(1500, true, false, res, 6005, "198.18.1.4", 53, 15, "late.", "A", ""),
+	};
+	hop_list h;
+	CHECK(hops_from_wire(w, sizeof w / sizeof w[0], "www.example.com.", "A", 77, "laptop",
+			     "isp-resolver", names, NULL, &h));
+	CHECK(h.found && !h.cache_hit);
+	CHECK_INT(h.n, 9);
+	CHECK_STR(h.h[0].label, "A www.example.com.?");
+	CHECK_STR(h.h[1].to, "a-root");
+	CHECK_STR(h.h[1].label, "A com.? @198.18.1.4");
+	CHECK_INT(h.h[1].at_ms, 1);
+	CHECK(h.h[2].kind == HOP_REPLY && h.h[2].took_ms == 2);
+	CHECK_STR(h.h[3].to, "198.18.2.99");
+	CHECK(h.h[4].kind == HOP_LOST && h.h[4].at_ms == 404 && h.h[4].took_ms == 400);
+	CHECK_STR(h.h[4].label, "timeout: no answer");
+	CHECK_STR(h.h[5].to, "gtld-a");
+	CHECK_STR(h.h[6].label, "referral to example.com.: NS ns1.example.com. (1 glue)");
+	CHECK_STR(h.h[8].label, "answer: 1 record");
+	CHECK_INT(h.nlanes, 6);
+	hops_free(&h);
+
+	/* Answered at once: from the cache. */
+	wire_msg hit[] = { w[1], w[10] };
+	CHECK(hops_from_wire(hit, 2, "www.example.com", "a", 77, "laptop", "isp-resolver", names,
+			     NULL, &h));
+	CHECK(h.found && h.cache_hit);
+	CHECK_INT(h.n, 2);
+	hops_free(&h);
+	/* Another client's query is not this one. */
+	CHECK(hops_from_wire(w, 2, "www.example.com.", "A", 78, "laptop", "isp-resolver", names,
+			     NULL, &h));
+	CHECK(!h.found && h.n == 1);
+	hops_free(&h);
+}
+
 int main(void)
 {
 	RUN(test_cold_resolution);
 	RUN(test_cache_hit_and_absent);
 	RUN(test_dnssec_fetches_and_verdicts);
 	RUN(test_json_values);
+	RUN(test_from_packets);
 	return check_summary("test_hops");
 }
