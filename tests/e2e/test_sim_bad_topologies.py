@@ -245,7 +245,7 @@ def test_far_off_key_lists_known_keys(tool, tmp_path):
     assert r.returncode == 1
     assert f'{f}:18:' in r.stderr, r.stderr
     assert 'unknown key "colour" in [node.root] (known keys: addresses, router, ' \
-        'hostname, auth, resolver, service, client, links, software)' in r.stderr, r.stderr
+        'hostname, auth, resolver, service, client, links, stub, software)' in r.stderr, r.stderr
     assert "did you mean" not in r.stderr
 
 
