@@ -307,9 +307,21 @@ int cmd_trace(const char *name, int argc, char **argv)
 	} else if (cold) {
 		if (via_stub && !flush_cache(&stub))
 			goto out;
-		for (size_t i = 0; i < lc.nresolvers; i++)
-			if (!flush_cache(&resolvers[i]))
+		for (size_t i = 0; i < lc.nresolvers; i++) {
+			/* A stub may forward to another program: its own tool. */
+			topo_software rsw = programs_of_node(sim, resolvers[i].name);
+			char *said = NULL;
+			if (rsw != SW_DNSIM &&
+			    programs_cache(sim, resolvers[i].name, rsw, "flush", NULL, &said) != 0) {
+				die("cannot flush %s's cache (%s): %s", resolvers[i].name,
+				    software_get(rsw)->title, said ? said : "no answer");
+				free(said);
 				goto out;
+			}
+			free(said);
+			if (rsw == SW_DNSIM && !flush_cache(&resolvers[i]))
+				goto out;
+		}
 	}
 	net_addr to;
 	if (!net_addr_parse(resolver_addr, 53, &to)) {
