@@ -314,6 +314,27 @@ static int link_show(const char *sim, const topo *t, const char *node_name)
 	return 0;
 }
 
+/* Routes to anycast addresses go around a cut link (and back when it
+ * is plugged in again), as BGP would withdraw what was announced over
+ * it: the monitor keeps them.  Each host that now reaches another
+ * instance is told. */
+static void anycast_follow(const char *sim, const char *node, const char *net, bool up)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "link %s %s %s", node, net, up ? "up" : "down");
+	char *r = monitor_call(sim, cmd);
+	if (r == NULL || strncmp(r, "error", 5) == 0) {
+		fprintf(stderr, "sim: anycast routes not moved: %s\n",
+			r ? r : "the monitor is not running");
+		free(r);
+		return;
+	}
+	for (char *l = r; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, "moved ", 6) == 0)
+			printf("anycast %.*s\n", (int)strcspn(l + 6, "\n"), l + 6);
+	free(r);
+}
+
 int cmd_link(const char *name, int argc, char **argv)
 {
 	if (argc >= 1 && (strcmp(argv[0], "set") == 0 || strcmp(argv[0], "show") == 0)) {
@@ -407,9 +428,32 @@ int cmd_link(const char *name, int argc, char **argv)
 		}
 		printf("link %s -- %s is %s\n", node->name, t.networks[nets[i]].name,
 		       up ? "up" : "down");
+		anycast_follow(sim, node->name, t.networks[nets[i]].name, up);
 	}
 	nl_close(&s);
 out:
 	topo_free(&t);
 	return rc;
+}
+
+/* `sim anycast`: each anycast address, its instances with their regions,
+ * whether each is announced, and the hosts each one serves now. */
+int cmd_anycast(const char *name, int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return verb_usage("anycast");
+	char sim[TOPO_NAME_MAX + 1];
+	if (pick_sim(name, sim, sizeof sim))
+		return 1;
+	char *r = monitor_call(sim, "anycast");
+	if (r == NULL)
+		return die("the monitor of sim %s is not running: %s", sim, strerror(errno));
+	if (r[0] == '\0')
+		printf("sim %s has no anycast address (a node's `anycast = \"ADDRESS\"` makes "
+		       "one)\n", sim);
+	else
+		fputs(r, stdout);
+	free(r);
+	return 0;
 }
