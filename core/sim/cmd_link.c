@@ -8,6 +8,7 @@
  * while the sim runs (netns/links.h has the two paths that carry them). */
 #include "sim/cli.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,9 +330,40 @@ static void anycast_follow(const char *sim, const char *node, const char *net, b
 		free(r);
 		return;
 	}
-	for (char *l = r; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (strncmp(l, "moved ", 6) == 0)
-			printf("anycast %.*s\n", (int)strcspn(l + 6, "\n"), l + 6);
+	/* "moved ADDR: NODE reaches TO (was FROM)", one line per host: told
+	 * as one line per address and move, the hosts together. */
+	typedef struct move {
+		char addr[64], to[TOPO_NAME_MAX + 8], from[TOPO_NAME_MAX + 8];
+		char hosts[1024];
+	} move;
+	move moves[16];
+	size_t nmoves = 0;
+	for (char *l = r; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		move m;
+		char node[TOPO_NAME_MAX + 1];
+		const char *colon = strncmp(l, "moved ", 6) == 0 ? strstr(l, ": ") : NULL;
+		if (colon == NULL || colon - (l + 6) >= (ptrdiff_t)sizeof m.addr ||
+		    sscanf(colon, ": %32s reaches %39s (was %39[^)])", node, m.to, m.from) != 3)
+			continue;
+		snprintf(m.addr, sizeof m.addr, "%.*s", (int)(colon - (l + 6)), l + 6);
+		size_t i = 0;
+		while (i < nmoves && (strcmp(moves[i].addr, m.addr) != 0 ||
+				      strcmp(moves[i].to, m.to) != 0 ||
+				      strcmp(moves[i].from, m.from) != 0))
+			i++;
+		if (i == nmoves) {
+			if (nmoves == sizeof moves / sizeof moves[0])
+				continue;
+			m.hosts[0] = '\0';
+			moves[nmoves++] = m;
+		}
+		size_t used = strlen(moves[i].hosts);
+		snprintf(moves[i].hosts + used, sizeof moves[i].hosts - used, "%s%s",
+			 used ? " " : "", node);
+	}
+	for (size_t i = 0; i < nmoves; i++)
+		printf("anycast %s: %s now reach %s (was %s)\n", moves[i].addr, moves[i].hosts,
+		       moves[i].to, moves[i].from);
 	free(r);
 }
 
