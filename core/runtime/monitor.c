@@ -263,6 +263,7 @@ static size_t node_index(const monitor *m, const svc *s)
 typedef struct moves {
 	monitor *m;
 	int fd;                /* a command's caller to tell, or -1 */
+	size_t skip;           /* the node whose link was cut: not told of itself */
 	size_t n;
 } moves;
 
@@ -278,7 +279,7 @@ static void on_moved(void *ctx, const anycast_group *g, size_t k, size_t from, s
 	snprintf(line, sizeof line, "%s: %s reaches %s (was %s)", g->text, t->nodes[k].name, now,
 		 was);
 	anycast_log(mv->m, "%s", line);
-	if (mv->fd >= 0 && !t->nodes[k].router)
+	if (mv->fd >= 0 && !t->nodes[k].router && k != mv->skip)
 		dprintf(mv->fd, "moved %s\n", line);
 	mv->n++;
 }
@@ -291,7 +292,7 @@ static void anycast_mark(monitor *m, svc *s, bool withdrawn, const char *why)
 	    m->any.withdrawn[k] == withdrawn)
 		return;
 	m->any.withdrawn[k] = withdrawn;
-	moves mv = { m, -1, 0 };
+	moves mv = { m, -1, SIZE_MAX, 0 };
 	size_t n = anyroute_update(&m->any, m->t->name, on_moved, &mv);
 	anycast_log(m, "%s %s (%s): %zu route%s rewritten", s->node->name,
 		    withdrawn ? "withdrawn" : "announced", why, n, n == 1 ? "" : "s");
@@ -322,7 +323,7 @@ static void link_command(monitor *m, int fd, char *arg)
 	}
 	size_t k = (size_t)(n - m->t->nodes), ni = (size_t)(w - m->t->networks);
 	m->any.cut[k * m->t->nnetworks + ni] = strcmp(how, "down") == 0;
-	moves mv = { m, fd, 0 };
+	moves mv = { m, fd, k, 0 };
 	size_t changed = anyroute_update(&m->any, m->t->name, on_moved, &mv);
 	if (changed)
 		anycast_log(m, "link %s -- %s %s: %zu route%s rewritten", node, net, how, changed,
