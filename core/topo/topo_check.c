@@ -135,6 +135,26 @@ static void check_addresses(checker *c)
 	}
 }
 
+/* Do two nodes run the same kind of server, with the same zone origins
+ * (an auth server)? */
+static bool same_service(const topo_node *a, const topo_node *b)
+{
+	if (a->service != b->service)
+		return false;
+	for (int pass = 0; pass < 2; pass++) {
+		const topo_node *x = pass ? b : a, *y = pass ? a : b;
+		for (size_t k = 0; k < x->nzones; k++) {
+			bool found = false;
+			for (size_t q = 0; q < y->nzones && !found; q++)
+				found = strcmp(x->zones[k].origin, y->zones[q].origin) == 0 &&
+					((x->zones[k].view == NULL) == (y->zones[q].view == NULL));
+			if (!found)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Anycast addresses: held only by their instances, each instance
  * reachable in the address's family, and one place per instance. */
 static void check_anycast(checker *c)
@@ -166,6 +186,15 @@ static void check_anycast(checker *c)
 				bool same = false;
 				for (size_t q = 0; q < m->nanycast && !same; q++)
 					same = anycast_same_addr(&m->anycast[q].addr, &a->addr);
+				/* Whichever instance a client reaches, the answer must
+				 * be the same: the same kind of server, the same zones. */
+				if (same && !same_service(m, n))
+					problem(c, a->line, "nodes %s (line %u) and %s are instances of "
+						"anycast %s but do not serve alike (%s): every instance "
+						"must run the same server with the same zones", m->name,
+						m->anycast_line, n->name, a->text,
+						m->service != n->service ? "different servers"
+									 : "different zones");
 				for (size_t x = 0; same && x < n->naddrs; x++) {
 					size_t net = n->addrs[x].network;
 					bool shared = false;

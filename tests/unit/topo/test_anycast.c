@@ -302,6 +302,19 @@ static void test_check(void)
 		     "(line 4)") != NULL);
 	if (!strstr(out, "t.toml:15"))
 		printf("%s", out);
+
+	/* Instances that would answer differently. */
+	static const char unlike[] =
+		"[network.a]\nipv4 = \"198.51.100.0/24\"\n[network.b]\nipv4 = \"203.0.113.0/24\"\n"
+		"[node.x]\naddresses = { a = \"198.51.100.2\" }\nanycast = \"192.0.2.53\"\n"
+		"region = \"one\"\nservice.command = [\"true\"]\n"
+		"[node.y]\naddresses = { b = \"203.0.113.3\" }\nanycast = \"192.0.2.53\"\n"
+		"region = \"two\"\nresolver.allow = [\"10.0.0.0/8\"]\n";
+	CHECK_INT((int)check_text(unlike, out), 2);  /* and: no root server for y */
+	CHECK(strstr(out, "t.toml:12: nodes x (line 7) and y are instances of anycast 192.0.2.53 "
+		     "but do not serve alike (different servers)") != NULL);
+	if (!strstr(out, "t.toml:12"))
+		printf("%s", out);
 }
 
 /* Root servers as anycast instances: the delegation check finds the
