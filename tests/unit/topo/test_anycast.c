@@ -9,6 +9,7 @@
 #include "check.h"
 #include "fixtures.h"
 #include "topo/anycast.h"
+#include "topo/impair.h"
 #include "topo/reverse.h"
 
 /* A host on the left, a backbone of three routers, an instance east
@@ -373,8 +374,152 @@ static void test_zones(void)
 	topo_model_free(&m);
 }
 
+/* Random internets (a fixed seed): from every node, following the next
+ * hops router by router must end at the instance its own hop names,
+ * never loop, never leave through a cut link, and add up to the cost it
+ * was told -- whatever is withdrawn or cut. */
+static unsigned long long rng = 0x2545f4914f6cdd1dULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static size_t random_topology(char *out, size_t cap)
+{
+	unsigned nnet = 4 + rnd(9), nrouters = nnet + rnd(nnet), nhosts = 3 + rnd(10);
+	unsigned ninst = 2 + rnd(3), host_of[64] = { 0 };
+	size_t used = 0;
+#define PUT(...) used += (size_t)snprintf(out + used, cap - used, __VA_ARGS__)
+	for (unsigned i = 0; i < nnet; i++)
+		PUT("[network.n%u]\nipv4 = \"10.%u.0.0/16\"\n", i, i);
+	/* Router k joins network k % nnet to another (a chain first, so most
+	 * of it is connected), sometimes a third; some links are slow. */
+	for (unsigned k = 0; k < nrouters; k++) {
+		unsigned a = k % nnet, b = k < nnet - 1 ? k + 1 : rnd(nnet), c = rnd(nnet);
+		if (b == a)
+			b = (a + 1) % nnet;
+		PUT("[node.r%u]\nrouter = true\naddresses = { n%u = \"10.%u.1.%u\", "
+		    "n%u = \"10.%u.1.%u\"", k, a, a, k + 1, b, b, k + 1);
+		if (c != a && c != b && rnd(3) == 0)
+			PUT(", n%u = \"10.%u.1.%u\"", c, c, k + 1);
+		PUT(" }\n");
+		if (rnd(2))
+			PUT("links = { n%u = { delay = \"%ums\" } }\n", a, rnd(6));
+	}
+	for (unsigned h = 0; h < nhosts; h++) {
+		unsigned n = rnd(nnet);
+		PUT("[node.h%u]\naddresses = { n%u = \"10.%u.2.%u\" }\n", h, n, n, h + 1);
+	}
+	/* Instances on distinct networks. */
+	for (unsigned i = 0; i < ninst && i < nnet; i++) {
+		unsigned n;
+		do
+			n = rnd(nnet);
+		while (host_of[n]);
+		host_of[n] = 1;
+		PUT("[node.i%u]\naddresses = { n%u = \"10.%u.3.1\" }\nanycast = \"192.0.2.1\"\n"
+		    "region = \"r%u\"\nservice.command = [\"true\"]\n", i, n, n, i);
+		if (rnd(2))
+			PUT("links = { n%u = { delay = \"%ums\" } }\n", n, rnd(4));
+	}
+#undef PUT
+	return used;
+}
+
+/* The node that holds address a (of some network), or SIZE_MAX. */
+static size_t owner_of(const topo *t, const topo_addr *a)
+{
+	for (size_t k = 0; k < t->nnodes; k++)
+		for (size_t q = 0; q < t->nodes[k].naddrs; q++)
+			if (&t->nodes[k].addrs[q] == a)
+				return k;
+	return SIZE_MAX;
+}
+
+static void test_random_internets_never_loop(void)
+{
+	unsigned walks = 0, unreached = 0;
+	for (int round = 0; round < 300; round++) {
+		static char text[16384];
+		random_topology(text, sizeof text);
+		topo t;
+		char err[512];
+		bool ok;
+		load(&t, text, err, sizeof err, &ok);
+		CHECK(ok);
+		if (!ok) {
+			printf("%s\n%s", err, text);
+			return;
+		}
+		anycast_set s;
+		CHECK(anycast_collect(&t, &s) && s.n == 1);
+		anycast_hop *h = calloc(t.nnodes, sizeof *h);
+		bool *withdrawn = calloc(t.nnodes, sizeof *withdrawn);
+		bool *cut = calloc(t.nnodes * t.nnetworks, sizeof *cut);
+		CHECK(h && withdrawn && cut);
+		for (size_t i = 0; i < s.g[0].ninst; i++)
+			withdrawn[s.g[0].inst[i]] = rnd(4) == 0;
+		for (size_t k = 0; k < t.nnodes; k++)
+			for (size_t q = 0; q < t.nodes[k].naddrs; q++)
+				cut[k * t.nnetworks + t.nodes[k].addrs[q].network] = rnd(10) == 0;
+		anycast_down down = { withdrawn, cut };
+		CHECK(anycast_routes(&t, &s.g[0], &down, h));
+		for (size_t k = 0; k < t.nnodes; k++) {
+			if (anycast_is_instance(&s.g[0], k))
+				continue;
+			if (h[k].via == NULL) {
+				CHECK(h[k].instance == SIZE_MAX);
+				unreached++;
+				continue;
+			}
+			/* Walk it, adding up the delays of the links crossed. */
+			size_t at = k, steps = 0;
+			uint64_t delay = 0;
+			unsigned routers = 0;
+			for (;;) {
+				const topo_addr *via = h[at].via;
+				size_t net = via ? via->network : SIZE_MAX, next = owner_of(&t, via);
+				CHECK(via != NULL && next != SIZE_MAX);
+				if (via == NULL || next == SIZE_MAX)
+					break;
+				CHECK(anycast_addr_on(&t.nodes[at], net, AF_INET) != NULL);
+				CHECK(!cut[at * t.nnetworks + net] && !cut[next * t.nnetworks + net]);
+				delay += topo_link_impair(&t, &t.nodes[at], net).delay_us +
+					 topo_link_impair(&t, &t.nodes[next], net).delay_us;
+				if (anycast_is_instance(&s.g[0], next)) {
+					CHECK(next == h[k].instance && !withdrawn[next]);
+					break;
+				}
+				CHECK(t.nodes[next].router);
+				routers++;
+				at = next;
+				if (++steps > t.nnodes) {
+					CHECK(!"a routing loop");
+					break;
+				}
+			}
+			CHECK(delay == h[k].delay_us);
+			CHECK(routers == h[k].routers);
+			walks++;
+		}
+		free(h);
+		free(withdrawn);
+		free(cut);
+		anycast_set_free(&s);
+		topo_free(&t);
+	}
+	/* The rounds did reach somewhere, and some nodes were cut off. */
+	CHECK(walks > 1000);
+	CHECK(unreached > 0);
+}
+
 int main(void)
 {
+	RUN(test_random_internets_never_loop);
 	RUN(test_parse_and_collect);
 	RUN(test_nearest_and_withdrawal);
 	RUN(test_ties);
