@@ -313,11 +313,9 @@ static void link_command(monitor *m, int fd, char *arg)
 	}
 	const topo_node *n = topo_node_find(m->t, node);
 	const topo_network *w = topo_network_find(m->t, net);
-	if (n == NULL || w == NULL) {
-		dprintf(fd, "error: no node %s or no network %s\n", node, net);
-		return;
-	}
-	if (m->any.t == NULL) {
+	/* A node added while running (`register --node`) is in no anycast
+	 * route's path: nothing to move.  (`link` checked the names.) */
+	if (n == NULL || w == NULL || m->any.t == NULL) {
 		dprintf(fd, "ok 0\n");
 		return;
 	}
