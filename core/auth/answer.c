@@ -12,6 +12,7 @@
 #include "dns/ede.h"
 #include "dns/rdata.h"
 #include "dns/soa.h"
+#include "dns/wire.h"
 
 /* Longest CNAME/DNAME chain followed inside our own zones. */
 #define CHAIN_MAX 16
@@ -570,6 +571,36 @@ static void answer_chaos(auth_answerer *a, struct lookup *L,
 	(void)add_rr(a, 0, &rr);
 }
 
+/* NSID (RFC 5001): a query carrying the option (empty) gets the
+ * server's identity back in one, so that of several servers behind one
+ * address (anycast) the client learns which answered.  Returns the
+ * option's length in out (0: not asked). */
+#define EDNS_NSID 3
+
+static size_t nsid_option(const auth_answerer *a, const dns_edns *edns, uint8_t *out,
+			  size_t cap)
+{
+	bool asked = false;
+	const uint8_t *p = edns->options;
+	size_t left = edns->options_len;
+	while (p && left >= 4) {
+		size_t len = dns_get16(p + 2);
+		if (len > left - 4)
+			break;
+		asked = asked || dns_get16(p) == EDNS_NSID;
+		p += 4 + len;
+		left -= 4 + len;
+	}
+	const char *id = a->identity ? a->identity : "dnsim-auth";
+	size_t n = strlen(id);
+	if (!asked || cap < 4 || n > cap - 4)
+		return 0;
+	dns_put16(out, EDNS_NSID);
+	dns_put16(out + 2, (uint16_t)n);
+	memcpy(out + 4, id, n);
+	return 4 + n;
+}
+
 /* ---- building the response ------------------------------------------------- */
 
 static void reset(auth_answerer *a)
@@ -756,8 +787,10 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		res->drop = true;
 		return 0;
 	}
+	uint8_t nsid[4 + 255];
+	size_t nsidlen = edns ? nsid_option(a, edns, nsid, sizeof nsid) : 0;
 	if (edns)
-		(void)dns_build_reserve(&b, dns_edns_wire_size(0));
+		(void)dns_build_reserve(&b, dns_edns_wire_size(nsidlen));
 	(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
 	bool tc = false;
 	for (int s = 0; s < 3 && !tc; s++) {
@@ -775,7 +808,8 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		dns_build_set_tc(&b);
 	if (edns) {
 		dns_edns e = { .present = true, .udp_size = (uint16_t)a->max_udp,
-			       .do_bit = edns->do_bit };
+			       .do_bit = edns->do_bit, .options = nsid,
+			       .options_len = (uint16_t)nsidlen };
 		(void)dns_build_edns(&b, &e);
 	}
 	res->rcode = L.rcode;

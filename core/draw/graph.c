@@ -85,6 +85,11 @@ void graph_network_map(FILE *f, const topo *t, const link_table *live)
 		for (size_t k = 0; k < n->nresolvers; k++)
 			fprintf(f, "%s%s", k ? ", " : n->service == TOPO_SVC_STUB
 				? "\\ncaching stub, asks " : "\\nasks ", n->resolvers[k]);
+		/* An anycast instance: the shared addresses and its region. */
+		for (size_t k = 0; k < n->nanycast; k++)
+			fprintf(f, "%s%s", k ? " " : "\\nanycast ", n->anycast[k].text);
+		if (n->nanycast)
+			fprintf(f, "\\nregion %s", n->region ? n->region : "-");
 		fputs("\"];\n", f);
 		for (size_t k = 0; k < n->naddrs; k++) {
 			size_t net = n->addrs[k].network;

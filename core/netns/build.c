@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netns/anyroute.h"
 #include "netns/links.h"
 #include "netns/netns.h"
 #include "netns/nl.h"
@@ -26,6 +27,7 @@ typedef struct builder {
 	size_t port_index;       /* SIZE_MAX: the node's index in the topology */
 	link_table *links;       /* impaired links made so far; NULL: none */
 	int swfd;                /* the switch namespace (relay plumbing) */
+	anyroute any;            /* anycast addresses and their routes */
 	char *err;
 	size_t errsz;
 } builder;
@@ -207,6 +209,16 @@ static int build_node(builder *b, const topo_node *n)
 		fail(b, n->name, "turning off duplicate address detection", rc);
 		goto out;
 	}
+	/* An anycast reply comes back from an instance other routers may not
+	 * route the shared address to (paths need not be symmetric): no
+	 * strict reverse-path filter (RFC 3704's loose mode at most), as
+	 * for any network with anycast. */
+	if (b->any.set.n > 0 &&
+	    ((rc = netns_sysctl(fd, "/proc/sys/net/ipv4/conf/all/rp_filter", "0")) < 0 ||
+	     (rc = netns_sysctl(fd, "/proc/sys/net/ipv4/conf/default/rp_filter", "0")) < 0)) {
+		fail(b, n->name, "turning off the reverse-path filter", rc);
+		goto out;
+	}
 	/* One interface per network the node is on, in the order written. */
 	unsigned ifcount = 0;
 	for (size_t i = 0; i < n->naddrs; i++) {
@@ -262,6 +274,12 @@ static int build_node(builder *b, const topo_node *n)
 	}
 	if ((rc = node_routes(b, n, &s)) < 0)
 		goto out;
+	char what[200];
+	if ((rc = anyroute_install_node(&b->any, (size_t)(n - b->t->nodes), &s, what,
+					sizeof what)) < 0) {
+		fail(b, n->name, what, rc);
+		goto out;
+	}
 	rc = node_etc(b, n, ns);
 out:
 	nl_close(&s);
@@ -275,7 +293,8 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
 		      .port_index = port_index, .swfd = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
-	if (b.bridge == NULL) {
+	if (b.bridge == NULL || !anyroute_init(&b.any, t)) {
+		free(b.bridge);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -287,6 +306,7 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		close(fd);
 	if (rc < 0) {
 		free(b.bridge);
+		anyroute_free(&b.any);
 		return fail(&b, NULL, "opening netlink in the switch namespace", rc);
 	}
 	const topo_node *n = &t->nodes[index];
@@ -304,6 +324,7 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		rc = build_node(&b, n);
 	nl_close(&b.sw);
 	free(b.bridge);
+	anyroute_free(&b.any);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -313,7 +334,8 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
 		      .port_index = SIZE_MAX, .links = links, .swfd = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
-	if (b.bridge == NULL) {
+	if (b.bridge == NULL || !anyroute_init(&b.any, t)) {
+		free(b.bridge);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -329,5 +351,6 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 	if (b.swfd >= 0)
 		close(b.swfd);
 	free(b.bridge);
+	anyroute_free(&b.any);
 	return rc;
 }

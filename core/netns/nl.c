@@ -209,11 +209,33 @@ int nl_addr_add(nl_sock *s, int ifindex, const net_addr *a, unsigned prefixlen)
 	return talk(s, nlh, NULL);
 }
 
+static int route_request(nl_sock *s, uint16_t type, uint16_t flags, int family,
+			 const uint8_t *dst, unsigned len, const net_addr *gw);
+
 int nl_route_add(nl_sock *s, int family, const uint8_t *dst, unsigned len,
 		 const net_addr *gw)
 {
+	return route_request(s, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, family, dst, len, gw);
+}
+
+int nl_route_replace(nl_sock *s, int family, const uint8_t *dst, unsigned len,
+		     const net_addr *gw)
+{
+	return route_request(s, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, family, dst, len,
+			     gw);
+}
+
+int nl_route_del(nl_sock *s, int family, const uint8_t *dst, unsigned len)
+{
+	int rc = route_request(s, RTM_DELROUTE, 0, family, dst, len, NULL);
+	return rc == -ESRCH ? 0 : rc;   /* already gone */
+}
+
+static int route_request(nl_sock *s, uint16_t type, uint16_t flags, int family,
+			 const uint8_t *dst, unsigned len, const net_addr *gw)
+{
 	char buf[NL_BUF];
-	struct nlmsghdr *nlh = start(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, s);
+	struct nlmsghdr *nlh = start(buf, type, flags, s);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
 	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = (unsigned char)len;
@@ -222,9 +244,11 @@ int nl_route_add(nl_sock *s, int family, const uint8_t *dst, unsigned len,
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
-	size_t glen;
-	const void *g = addr_data(gw, &glen);
-	mnl_attr_put(nlh, RTA_GATEWAY, glen, g);
+	if (gw) {
+		size_t glen;
+		const void *g = addr_data(gw, &glen);
+		mnl_attr_put(nlh, RTA_GATEWAY, glen, g);
+	}
 	return talk(s, nlh, NULL);
 }
 

@@ -34,6 +34,12 @@ int nl_addr_add(nl_sock *s, int ifindex, const net_addr *a, unsigned prefixlen);
 int nl_route_add(nl_sock *s, int family, const uint8_t *dst, unsigned len,
 		 const net_addr *gw);
 
+/* The same made or replaced (a route that moves); and removed (0 when
+ * there was none). */
+int nl_route_replace(nl_sock *s, int family, const uint8_t *dst, unsigned len,
+		     const net_addr *gw);
+int nl_route_del(nl_sock *s, int family, const uint8_t *dst, unsigned len);
+
 /* Enslave a link to the bridge `master`, or free it (master 0). */
 int nl_link_set_master(nl_sock *s, int ifindex, int master);
 int nl_link_del(nl_sock *s, int ifindex);

@@ -9,6 +9,7 @@
 #include "io/readfile.h"
 #include "io/writefile.h"
 #include "netns/state.h"
+#include "topo/anycast.h"
 
 int nodelist_read(const char *sim, node_line **out, size_t *n)
 {
@@ -83,6 +84,19 @@ int nodelist_from_topo(const topo *t)
 			 topo_service_name(tn->service));
 		nodes[i].router = tn->router;
 		line_of(nodes[i].addrs, sizeof nodes[i].addrs, tn);
+		/* An anycast address names its first instance (each address
+		 * one node, for whoever names addresses after nodes). */
+		for (size_t k = 0; k < tn->nanycast; k++) {
+			bool first = true;
+			for (size_t j = 0; j < i && first; j++)
+				for (size_t q = 0; q < t->nodes[j].nanycast; q++)
+					first = first && !anycast_same_addr(&t->nodes[j].anycast[q].addr,
+									    &tn->anycast[k].addr);
+			size_t used = strlen(nodes[i].addrs);
+			if (first)
+				snprintf(nodes[i].addrs + used, sizeof nodes[i].addrs - used, ",%s",
+					 tn->anycast[k].text);
+		}
 	}
 	int rc = nodelist_write(t->name, nodes, t->nnodes);
 	free(nodes);

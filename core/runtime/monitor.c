@@ -21,6 +21,7 @@
 
 #include "io/clock.h"
 #include "io/unixcall.h"
+#include "netns/anyroute.h"
 #include "netns/netns.h"
 #include "runtime/probe.h"
 #include "runtime/programs.h"
@@ -92,6 +93,7 @@ typedef struct monitor {
 	pid_t *captures;       /* tcpdump per node (up --capture) */
 	size_t ncaptures;
 	linkd relay;
+	anyroute any;          /* anycast routes in force (none: any.t NULL) */
 	bool stopping;
 } monitor;
 
@@ -135,6 +137,17 @@ static void linkd_log(monitor *m, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	log_line(m, "linkd", fmt, ap);
+	va_end(ap);
+}
+
+/* A line in logs/anycast.log: what moved and why. */
+static void anycast_log(monitor *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void anycast_log(monitor *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(m, "anycast", fmt, ap);
 	va_end(ap);
 }
 
@@ -240,8 +253,89 @@ static void spawn(monitor *m, svc *s)
 	node_log(m, s, "started %s (pid %d)", s->argv[0], (int)pid);
 }
 
+/* ---- anycast: an instance whose server is down is withdrawn --------- */
+
+static size_t node_index(const monitor *m, const svc *s)
+{
+	if (s->node < m->t->nodes || s->node >= m->t->nodes + m->t->nnodes)
+		return SIZE_MAX;   /* adopted (`register --node`): no anycast */
+	return (size_t)(s->node - m->t->nodes);
+}
+
+typedef struct moves {
+	monitor *m;
+	int fd;                /* a command's caller to tell, or -1 */
+	size_t skip;           /* the node whose link was cut: not told of itself */
+	size_t n;
+} moves;
+
+/* One node now reaching another instance: logs/anycast.log, and the
+ * caller of `link` when it asked. */
+static void on_moved(void *ctx, const anycast_group *g, size_t k, size_t from, size_t to)
+{
+	moves *mv = ctx;
+	const topo *t = mv->m->t;
+	const char *was = from == SIZE_MAX ? "(none)" : t->nodes[from].name;
+	const char *now = to == SIZE_MAX ? "(none)" : t->nodes[to].name;
+	char line[300];
+	snprintf(line, sizeof line, "%s: %s reaches %s (was %s)", g->text, t->nodes[k].name, now,
+		 was);
+	anycast_log(mv->m, "%s", line);
+	if (mv->fd >= 0 && !t->nodes[k].router && k != mv->skip)
+		dprintf(mv->fd, "moved %s\n", line);
+	mv->n++;
+}
+
+/* Withdraw (or announce again) the anycast addresses of s's node. */
+static void anycast_mark(monitor *m, svc *s, bool withdrawn, const char *why)
+{
+	size_t k = node_index(m, s);
+	if (m->any.t == NULL || k == SIZE_MAX || s->node->nanycast == 0 ||
+	    m->any.withdrawn[k] == withdrawn)
+		return;
+	m->any.withdrawn[k] = withdrawn;
+	moves mv = { m, -1, SIZE_MAX, 0 };
+	size_t n = anyroute_update(&m->any, m->t->name, on_moved, &mv);
+	anycast_log(m, "%s %s (%s): %zu route%s rewritten", s->node->name,
+		    withdrawn ? "withdrawn" : "announced", why, n, n == 1 ? "" : "s");
+	node_log(m, s, "anycast %s%s %s: %zu route%s rewritten", s->node->anycast[0].text,
+		 s->node->nanycast > 1 ? " and the others" : "",
+		 withdrawn ? "withdrawn" : "announced", n, n == 1 ? "" : "s");
+}
+
+/* "link NODE NETWORK down|up": `link` cut or plugged a port; routes to
+ * anycast addresses go around it.  Each host that moved is told. */
+static void link_command(monitor *m, int fd, char *arg)
+{
+	char node[TOPO_NAME_MAX + 1], net[TOPO_NAME_MAX + 1], how[8];
+	if (arg == NULL || sscanf(arg, "%32s %32s %7s", node, net, how) != 3 ||
+	    (strcmp(how, "down") != 0 && strcmp(how, "up") != 0)) {
+		dprintf(fd, "error: link NODE NETWORK down|up\n");
+		return;
+	}
+	const topo_node *n = topo_node_find(m->t, node);
+	const topo_network *w = topo_network_find(m->t, net);
+	/* A node added while running (`register --node`) is in no anycast
+	 * route's path: nothing to move.  (`link` checked the names.) */
+	if (n == NULL || w == NULL || m->any.t == NULL) {
+		dprintf(fd, "ok 0\n");
+		return;
+	}
+	size_t k = (size_t)(n - m->t->nodes), ni = (size_t)(w - m->t->networks);
+	m->any.cut[k * m->t->nnetworks + ni] = strcmp(how, "down") == 0;
+	moves mv = { m, fd, k, 0 };
+	size_t changed = anyroute_update(&m->any, m->t->name, on_moved, &mv);
+	if (changed)
+		anycast_log(m, "link %s -- %s %s: %zu route%s rewritten", node, net, how, changed,
+			    changed == 1 ? "" : "s");
+	dprintf(fd, "ok %zu\n", changed);
+}
+
 static void stop_svc(monitor *m, svc *s, bool restart_after)
 {
+	/* Traffic moves on before the server goes, as an operator drains
+	 * an instance by withdrawing its route first. */
+	anycast_mark(m, s, true, restart_after ? "restart" : "stop");
 	s->want_up = restart_after;
 	s->restart_after = restart_after;
 	if (s->pid > 0) {
@@ -381,6 +475,7 @@ static void reap(monitor *m)
 			node_log(m, s, "%s", s->last_exit);
 			if (m->stopping)
 				break;
+			anycast_mark(m, s, true, s->last_exit);
 			if (s->state == SVC_STOPPING) {
 				s->state = SVC_DOWN;
 				if (s->restart_after) {
@@ -439,6 +534,7 @@ static void tick(monitor *m, svc *s, long long now)
 		if (now - s->started_ms >= COMMAND_READY_MS) {
 			s->state = SVC_READY;
 			node_log(m, s, "ready");
+			anycast_mark(m, s, false, "ready");
 			report_once(m, s, true, NULL);
 		}
 		return;
@@ -473,6 +569,7 @@ static void probe_answer(monitor *m, svc *s)
 	s->probe_fd = -1;
 	s->state = SVC_READY;
 	node_log(m, s, "ready: answers DNS queries");
+	anycast_mark(m, s, false, "answers DNS queries");
 	report_once(m, s, true, NULL);
 }
 
@@ -571,6 +668,30 @@ static void command(monitor *m, int fd)
 	}
 	if (strcmp(buf, "linkd") == 0) {
 		linkd_command(m, fd);
+		return;
+	}
+	if (strcmp(buf, "link") == 0) {
+		link_command(m, fd, arg);
+		return;
+	}
+	if (strcmp(buf, "anycast") == 0 && arg && strcmp(arg, "instances") == 0) {
+		/* One line per instance, for `status`: NODE REGION STATE ADDRESS... */
+		for (size_t k = 0; m->any.t && k < m->t->nnodes; k++) {
+			const topo_node *n = &m->t->nodes[k];
+			if (n->nanycast == 0)
+				continue;
+			dprintf(fd, "%s %s %s", n->name, n->region ? n->region : "-",
+				m->any.withdrawn[k] ? "withdrawn" : "announced");
+			for (size_t i = 0; i < n->nanycast; i++)
+				dprintf(fd, " %s", n->anycast[i].text);
+			dprintf(fd, "\n");
+		}
+		return;
+	}
+	if (strcmp(buf, "anycast") == 0) {
+		char *text = m->any.t ? anyroute_describe(&m->any) : NULL;
+		dprintf(fd, "%s", text ? text : "");
+		free(text);
 		return;
 	}
 	svc *s = arg ? find_svc(m, arg) : NULL;
@@ -780,6 +901,11 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 		return 1;
 	}
 	m.capture_dir = capture_dir;
+	/* The routes `up` installs: every instance announced. */
+	if (!anyroute_init(&m.any, t))
+		report(&m, "fail - out of memory (anycast routes)");
+	else if (m.any.set.n == 0)
+		anyroute_free(&m.any);
 	for (size_t i = 0; i < t->nnodes; i++)
 		m.pending += t->nodes[i].service != TOPO_SVC_NONE;
 	if (m.pending == 0) {
@@ -897,6 +1023,8 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 	}
 	free(m.adopted);
 	free(m.captures);
+	if (m.any.t)
+		anyroute_free(&m.any);
 	close(m.statefd);
 	close(m.listen_fd);
 	close(m.sig_fd);

@@ -72,6 +72,8 @@ int cmd_status(const char *name, int argc, char **argv)
 	if (reply == NULL)
 		fprintf(stderr, "sim: the monitor of sim %s is not running: servers are not "
 			"supervised (`sudo ./sim down` cleans up)\n", sim);
+	/* Anycast instances: "NODE REGION announced|withdrawn ADDRESS..." */
+	char *any = reply ? monitor_call(sim, "anycast instances") : NULL;
 	printf("%-16s %-9s %-7s %-13s %-8s %s\n", "NODE", "SERVICE", "PID", "STATE",
 	       "QUERIES", "ADDRESSES");
 	for (size_t i = 0; i < n; i++) {
@@ -115,9 +117,40 @@ int cmd_status(const char *name, int argc, char **argv)
 		for (char *c = nl->addrs; *c; c++)
 			if (*c == ',')
 				*c = ' ';
-		printf("%-16s %-9s %-7s %-13s %-8s %s\n", nl->name, service, pid, state, queries,
-		       nl->addrs);
+		/* An instance's shared addresses after its own, with its region
+		 * and whether its routes are announced (`./sim anycast`). */
+		char extra[300] = "";
+		char key[TOPO_NAME_MAX + 3];
+		snprintf(key, sizeof key, "%s ", nl->name);
+		for (char *l = any; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+			char region[40], how[16];
+			int used = 0;
+			if (strncmp(l, key, strlen(key)) != 0 ||
+			    sscanf(l + strlen(key), "%39s %15s %n", region, how, &used) != 2)
+				continue;
+			const char *shared = l + strlen(key) + used;
+			int rest = (int)strcspn(shared, "\n");
+			snprintf(extra, sizeof extra, " anycast %.*s (region %s, %s)", rest, shared,
+				 region, how);
+			/* The node list names the shared ones too (for whoever maps
+			 * addresses to nodes): shown once, here. */
+			char own[sizeof nl->addrs] = "";
+			for (char *save = NULL, *a = strtok_r(nl->addrs, " ", &save); a;
+			     a = strtok_r(NULL, " ", &save)) {
+				char word[80];
+				snprintf(word, sizeof word, " %s ", a);
+				char line[320];
+				snprintf(line, sizeof line, " %.*s ", rest, shared);
+				size_t w = strlen(own);
+				if (strstr(line, word) == NULL)
+					snprintf(own + w, sizeof own - w, "%s%s", w ? " " : "", a);
+			}
+			snprintf(nl->addrs, sizeof nl->addrs, "%s", own);
+		}
+		printf("%-16s %-9s %-7s %-13s %-8s %s%s\n", nl->name, service, pid, state, queries,
+		       nl->addrs, extra);
 	}
+	free(any);
 	free(reply);
 	free(nodes);
 	return 0;

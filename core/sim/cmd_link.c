@@ -8,6 +8,7 @@
  * while the sim runs (netns/links.h has the two paths that carry them). */
 #include "sim/cli.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,58 @@ static int link_show(const char *sim, const topo *t, const char *node_name)
 	return 0;
 }
 
+/* Routes to anycast addresses go around a cut link (and back when it
+ * is plugged in again), as BGP would withdraw what was announced over
+ * it: the monitor keeps them.  Each host that now reaches another
+ * instance is told. */
+static void anycast_follow(const char *sim, const char *node, const char *net, bool up)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "link %s %s %s", node, net, up ? "up" : "down");
+	char *r = monitor_call(sim, cmd);
+	if (r == NULL || strncmp(r, "error", 5) == 0) {
+		fprintf(stderr, "sim: anycast routes not moved: %s\n",
+			r ? r : "the monitor is not running");
+		free(r);
+		return;
+	}
+	/* "moved ADDR: NODE reaches TO (was FROM)", one line per host: told
+	 * as one line per address and move, the hosts together. */
+	typedef struct move {
+		char addr[64], to[TOPO_NAME_MAX + 8], from[TOPO_NAME_MAX + 8];
+		char hosts[1024];
+	} move;
+	move moves[16];
+	size_t nmoves = 0;
+	for (char *l = r; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		move m;
+		char node[TOPO_NAME_MAX + 1];
+		const char *colon = strncmp(l, "moved ", 6) == 0 ? strstr(l, ": ") : NULL;
+		if (colon == NULL || colon - (l + 6) >= (ptrdiff_t)sizeof m.addr ||
+		    sscanf(colon, ": %32s reaches %39s (was %39[^)])", node, m.to, m.from) != 3)
+			continue;
+		snprintf(m.addr, sizeof m.addr, "%.*s", (int)(colon - (l + 6)), l + 6);
+		size_t i = 0;
+		while (i < nmoves && (strcmp(moves[i].addr, m.addr) != 0 ||
+				      strcmp(moves[i].to, m.to) != 0 ||
+				      strcmp(moves[i].from, m.from) != 0))
+			i++;
+		if (i == nmoves) {
+			if (nmoves == sizeof moves / sizeof moves[0])
+				continue;
+			m.hosts[0] = '\0';
+			moves[nmoves++] = m;
+		}
+		size_t used = strlen(moves[i].hosts);
+		snprintf(moves[i].hosts + used, sizeof moves[i].hosts - used, "%s%s",
+			 used ? " " : "", node);
+	}
+	for (size_t i = 0; i < nmoves; i++)
+		printf("anycast %s: %s now reach %s (was %s)\n", moves[i].addr, moves[i].hosts,
+		       moves[i].to, moves[i].from);
+	free(r);
+}
+
 int cmd_link(const char *name, int argc, char **argv)
 {
 	if (argc >= 1 && (strcmp(argv[0], "set") == 0 || strcmp(argv[0], "show") == 0)) {
@@ -407,9 +460,32 @@ int cmd_link(const char *name, int argc, char **argv)
 		}
 		printf("link %s -- %s is %s\n", node->name, t.networks[nets[i]].name,
 		       up ? "up" : "down");
+		anycast_follow(sim, node->name, t.networks[nets[i]].name, up);
 	}
 	nl_close(&s);
 out:
 	topo_free(&t);
 	return rc;
+}
+
+/* `sim anycast`: each anycast address, its instances with their regions,
+ * whether each is announced, and the hosts each one serves now. */
+int cmd_anycast(const char *name, int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return verb_usage("anycast");
+	char sim[TOPO_NAME_MAX + 1];
+	if (pick_sim(name, sim, sizeof sim))
+		return 1;
+	char *r = monitor_call(sim, "anycast");
+	if (r == NULL)
+		return die("the monitor of sim %s is not running: %s", sim, strerror(errno));
+	if (r[0] == '\0')
+		printf("sim %s has no anycast address (a node's `anycast = \"ADDRESS\"` makes "
+		       "one)\n", sim);
+	else
+		fputs(r, stdout);
+	free(r);
+	return 0;
 }

@@ -55,6 +55,10 @@ static const verb verbs[] = {
 	  "NODE's link to NETWORK (all of its links when none is\n"
 	  "named), each direction, at once; 0 removes one; show: the\n"
 	  "impairments in force (and what the relay did)", cmd_link },
+	{ "anycast", "",
+	  "each anycast address: its instances, their regions,\n"
+	  "whether their routes are announced, and the hosts\n"
+	  "each one serves now (stop or link down moves them)", cmd_anycast },
 	{ "list", "", "the sims that are up", cmd_list },
 	{ "trace", "NAME [TYPE] [--from NODE] [--cold] [--mermaid|--json]",
 	  "resolve NAME from a host (default laptop) and draw\n"

@@ -11,6 +11,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "dns/zonedata.h"
+#include "topo/anycast.h"
 #include "util/array.h"
 
 #define MAX_NS_ADDRS 32
@@ -92,7 +93,11 @@ static void ns_lookup(const topo *t, const topo_zones *s, const uint8_t *name,
 		dns_name_to_lower(hn.data);
 		if (!dns_name_equal(hn.data, name))
 			continue;
-		for (size_t k = 0; k < n->naddrs; k++)
+		/* An anycast instance answers as its hostname on the shared
+		 * address, not on its own. */
+		for (size_t k = 0; k < n->nanycast; k++)
+			addrs_add(out, &n->anycast[k].addr);
+		for (size_t k = 0; k < n->naddrs && n->nanycast == 0; k++)
 			addrs_add(out, &n->addrs[k].addr);
 	}
 }
@@ -100,6 +105,14 @@ static void ns_lookup(const topo *t, const topo_zones *s, const uint8_t *name,
 static const topo_node *node_with_addr(const topo *t, const net_addr *a,
 				       const topo_addr **which)
 {
+	/* An anycast address: its first instance (they all serve alike). */
+	for (size_t i = 0; i < t->nnodes; i++)
+		for (size_t k = 0; k < t->nodes[i].nanycast; k++)
+			if (anycast_same_addr(&t->nodes[i].anycast[k].addr, a)) {
+				if (which)
+					*which = &t->nodes[i].anycast[k];
+				return &t->nodes[i];
+			}
 	for (size_t i = 0; i < t->nnodes; i++)
 		for (size_t k = 0; k < t->nodes[i].naddrs; k++) {
 			const net_addr *b = &t->nodes[i].addrs[k].addr;

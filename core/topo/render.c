@@ -239,6 +239,10 @@ char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *
 		snprintf(err, errsz, "out of memory");
 	for (size_t i = 0; ok && i < n->naddrs; i++)
 		ok = auth_config_add_listen(&c, n->addrs[i].text, err, errsz);
+	/* An anycast instance answers on the shared address too (held on
+	 * its loopback). */
+	for (size_t i = 0; ok && i < n->nanycast; i++)
+		ok = auth_config_add_listen(&c, n->anycast[i].text, err, errsz);
 	if (n->rate_limit)
 		c.rate_limit = (unsigned)n->rate_limit;
 	if (n->rate_slip >= 0)
@@ -296,6 +300,8 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 	ok = ok && set(&c, "listen", "127.0.0.1", err, errsz);
 	for (size_t i = 0; ok && i < n->naddrs; i++)
 		ok = set(&c, "listen", n->addrs[i].text, err, errsz);
+	for (size_t i = 0; ok && i < n->nanycast; i++)
+		ok = set(&c, "listen", n->anycast[i].text, err, errsz);
 	/* Loopback and the node's own addresses always: the supervisor asks
 	 * its counters from inside the node. */
 	ok = ok && set(&c, "allow", "127.0.0.0/8", err, errsz) &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dns/rrtype.h"
+#include "topo/anycast.h"
 #include "util/array.h"
 
 #define MAX_SERVERS 16
@@ -486,7 +487,12 @@ bool reverse_ptr_target(const topo_zones *zones, const topo_node *n, const net_a
 		dns_name_copy(out, best);
 		return true;
 	}
-	if (has_hostname) {
+	/* An anycast instance answers as its hostname on the shared address;
+	 * its own addresses are not that name's (the forward zones say so). */
+	bool shared = n->nanycast == 0;
+	for (size_t k = 0; k < n->nanycast && !shared; k++)
+		shared = anycast_same_addr(&n->anycast[k].addr, a);
+	if (has_hostname && shared) {
 		*out = hostname;
 		return true;
 	}
@@ -561,6 +567,51 @@ static int add_classless_cnames(const topo *t, const topo_zones *zones,
 	return added;
 }
 
+/* The network whose prefix holds address a, or SIZE_MAX. */
+static size_t network_holding(const topo *t, const net_addr *a)
+{
+	for (size_t ni = 0; ni < t->nnetworks; ni++) {
+		const topo_network *net = &t->networks[ni];
+		bool v4 = a->ss.ss_family == AF_INET;
+		if ((v4 ? net->has_v4 : net->has_v6) &&
+		    net_prefix_match(v4 ? &net->v4 : &net->v6, (const struct sockaddr *)&a->ss))
+			return ni;
+	}
+	return SIZE_MAX;
+}
+
+/* One PTR for each anycast address (the first instance's name for it:
+ * they all answer as the same one), in the reverse zone of the network
+ * whose prefix holds it, if any. */
+static int add_anycast_ptrs(const topo *t, const topo_zones *zones, const topo_zone_data *self,
+			    dns_zonedata *out)
+{
+	int added = 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		for (size_t k = 0; k < n->nanycast; k++) {
+			const topo_addr *a = &n->anycast[k];
+			bool first = true;
+			for (size_t j = 0; j < i && first; j++)
+				for (size_t q = 0; q < t->nodes[j].nanycast; q++)
+					first = first &&
+						!anycast_same_addr(&t->nodes[j].anycast[q].addr, &a->addr);
+			size_t ni = network_holding(t, &a->addr);
+			dns_name owner, target;
+			if (!first || ni == SIZE_MAX || !ptr_owner(t, ni, &a->addr, &owner) ||
+			    !belongs(zones, self, owner.data) ||
+			    !reverse_ptr_target(zones, n, &a->addr, &target))
+				continue;
+			dns_rr rr = { owner.data, DNS_T_PTR, DNS_C_IN, ZONE_TTL,
+				      (uint16_t)dns_name_length(target.data), target.data };
+			if (!dns_zonedata_add(out, &rr, t->path ? t->path : "topology", a->line))
+				return -1;
+			added++;
+		}
+	}
+	return added;
+}
+
 int reverse_add(const topo *t, const topo_zones *zones, const topo_zone_data *self,
 		dns_zonedata *out, char *err, size_t errsz)
 {
@@ -591,7 +642,10 @@ int reverse_add(const topo *t, const topo_zones *zones, const topo_zone_data *se
 			added++;
 		}
 	}
-	return added;
+	int n = add_anycast_ptrs(t, zones, self, out);
+	if (n < 0)
+		goto nomem;
+	return added + n;
 nomem:
 	snprintf(err, errsz, "out of memory deriving the reverse records of %s",
 		 self->tz->origin);

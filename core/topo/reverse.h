@@ -64,7 +64,8 @@ unsigned reverse_check(const topo *t, topo_report_fn report, void *ctx);
 bool reverse_name(const net_addr *a, dns_name *out);
 
 /* The name the forward zones give address `a` of node n (see above), in
- * *out; false when it has none. */
+ * *out; false when it has none.  An anycast instance's hostname names
+ * only its anycast addresses, never its own. */
 bool reverse_ptr_target(const topo_zones *zones, const topo_node *n, const net_addr *a,
 			dns_name *out);
 

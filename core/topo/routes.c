@@ -2,6 +2,8 @@
  * breadth-first search from every network, per address family. */
 #include "topo/routes.h"
 
+#include "topo/anycast.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,5 +117,20 @@ bool routes_reach(const topo *t, const routes *r, const topo_node *from,
 		  const topo_addr *a)
 {
 	const topo_addr *via;
-	return routes_next_hop(t, r, from, a->network, a->addr.ss.ss_family, &via);
+	if (a->network != SIZE_MAX)
+		return routes_next_hop(t, r, from, a->network, a->addr.ss.ss_family, &via);
+	/* An anycast address: reached when one of its instances is (through
+	 * its own address of that family). */
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		bool holds = false;
+		for (size_t k = 0; k < n->nanycast && !holds; k++)
+			holds = anycast_same_addr(&n->anycast[k].addr, &a->addr);
+		for (size_t k = 0; holds && k < n->naddrs; k++)
+			if (n->addrs[k].addr.ss.ss_family == a->addr.ss.ss_family &&
+			    routes_next_hop(t, r, from, n->addrs[k].network,
+					    a->addr.ss.ss_family, &via))
+				return true;
+	}
+	return false;
 }

@@ -27,7 +27,8 @@ void routes_free(routes *r);
 bool routes_next_hop(const topo *t, const routes *r, const topo_node *n,
 		     size_t dst, int family, const topo_addr **via);
 
-/* Can node `from` reach address `a` (of some node) at all? */
+/* Can node `from` reach address `a` (of some node) at all?  An anycast
+ * address (network SIZE_MAX) is reached when any instance is. */
 bool routes_reach(const topo *t, const routes *r, const topo_node *from,
 		  const topo_addr *a);
 

@@ -126,6 +126,15 @@ typedef struct topo_node {
 	/* link impairments of its own */
 	topo_link *links;
 	size_t nlinks;
+	/* Anycast: service addresses the node shares with other instances
+	 * (`anycast = ["198.18.1.4", "2001:db8:1::4"]`), held on its
+	 * loopback and reached through routes to the nearest live instance
+	 * (topo/anycast.h).  `network` of each is SIZE_MAX: no network
+	 * holds it.  region names the instance (`region = "isp"`). */
+	topo_addr *anycast;
+	size_t nanycast;
+	char *region;
+	unsigned anycast_line;
 } topo_node;
 
 typedef struct topo {

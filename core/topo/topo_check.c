@@ -9,6 +9,7 @@
 
 #include "dns/name.h"
 #include "dns/zonedata.h"
+#include "topo/anycast.h"
 #include "topo/delegation.h"
 #include "topo/impair.h"
 #include "topo/reverse.h"
@@ -121,14 +122,95 @@ static void check_addresses(checker *c)
 					const uint8_t *b2 = addr_bytes(&m->addrs[q].addr, &l2);
 					if (l2 == len && memcmp(b, b2, len) == 0)
 						problem(c, a->line, "node %s: address %s is already "
-							"node %s's (line %u)", n->name, a->text,
-							m->name, m->addrs[q].line);
+							"node %s's (line %u); to serve one address "
+							"from several nodes, declare it on each with "
+							"anycast = \"%s\" and a region", n->name, a->text,
+							m->name, m->addrs[q].line, a->text);
 				}
 			}
 		}
 		if (n->router && !on_two)
 			problem(c, n->line, "node %s is a router but sits on one network only",
 				n->name);
+	}
+}
+
+/* Do two nodes run the same kind of server, with the same zone origins
+ * (an auth server)? */
+static bool same_service(const topo_node *a, const topo_node *b)
+{
+	if (a->service != b->service)
+		return false;
+	for (int pass = 0; pass < 2; pass++) {
+		const topo_node *x = pass ? b : a, *y = pass ? a : b;
+		for (size_t k = 0; k < x->nzones; k++) {
+			bool found = false;
+			for (size_t q = 0; q < y->nzones && !found; q++)
+				found = strcmp(x->zones[k].origin, y->zones[q].origin) == 0 &&
+					((x->zones[k].view == NULL) == (y->zones[q].view == NULL));
+			if (!found)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Anycast addresses: held only by their instances, each instance
+ * reachable in the address's family, and one place per instance. */
+static void check_anycast(checker *c)
+{
+	const topo *t = c->t;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *n = &t->nodes[i];
+		for (size_t k = 0; k < n->nanycast; k++) {
+			const topo_addr *a = &n->anycast[k];
+			int fam = a->addr.ss.ss_family;
+			for (size_t j = 0; j < t->nnodes; j++)
+				for (size_t q = 0; q < t->nodes[j].naddrs; q++)
+					if (anycast_same_addr(&a->addr, &t->nodes[j].addrs[q].addr))
+						problem(c, a->line, "node %s: anycast %s is node %s's "
+							"own address (line %u): an anycast address "
+							"belongs to its instances only", n->name, a->text,
+							t->nodes[j].name, t->nodes[j].addrs[q].line);
+			bool reachable = false;
+			for (size_t q = 0; q < n->naddrs; q++)
+				reachable = reachable || n->addrs[q].addr.ss.ss_family == fam;
+			if (!reachable)
+				problem(c, a->line, "node %s: anycast %s is an %s address, but the node "
+					"has no %s address of its own for the routers to send it "
+					"through", n->name, a->text, fam == AF_INET ? "IPv4" : "IPv6",
+					fam == AF_INET ? "IPv4" : "IPv6");
+			/* Another instance of it on a network of this one's. */
+			for (size_t j = 0; j < i; j++) {
+				const topo_node *m = &t->nodes[j];
+				bool same = false;
+				for (size_t q = 0; q < m->nanycast && !same; q++)
+					same = anycast_same_addr(&m->anycast[q].addr, &a->addr);
+				/* Whichever instance a client reaches, the answer must
+				 * be the same: the same kind of server, the same zones. */
+				if (same && !same_service(m, n))
+					problem(c, a->line, "nodes %s (line %u) and %s are instances of "
+						"anycast %s but do not serve alike (%s): every instance "
+						"must run the same server with the same zones", m->name,
+						m->anycast_line, n->name, a->text,
+						m->service != n->service ? "different servers"
+									 : "different zones");
+				for (size_t x = 0; same && x < n->naddrs; x++) {
+					size_t net = n->addrs[x].network;
+					bool shared = false;
+					for (size_t y = 0; y < m->naddrs && !shared; y++)
+						shared = m->addrs[y].network == net;
+					if (!shared)
+						continue;
+					problem(c, a->line, "nodes %s (line %u) and %s are instances of "
+						"anycast %s on the same network %s: put each instance "
+						"on a network of its own (one place each, so that routes "
+						"can tell them apart)", m->name, m->anycast_line, n->name,
+						a->text, t->networks[net].name);
+					break;
+				}
+			}
+		}
 	}
 }
 
@@ -205,11 +287,16 @@ static void check_client_resolver(checker *c, const routes *r, const topo_node *
 		}
 		/* An address must be one of a resolver's: there is nothing
 		 * else in the simulated world to answer. */
-		for (size_t j = 0; j < t->nnodes && res == NULL; j++)
+		for (size_t j = 0; j < t->nnodes && res == NULL; j++) {
 			for (size_t k = 0; k < t->nodes[j].naddrs; k++)
 				if (t->nodes[j].addrs[k].addr.len == a.len &&
 				    memcmp(&t->nodes[j].addrs[k].addr.ss, &a.ss, a.len) == 0)
 					res = &t->nodes[j];
+			/* An anycast resolver: its first instance stands for all. */
+			for (size_t k = 0; k < t->nodes[j].nanycast; k++)
+				if (anycast_same_addr(&t->nodes[j].anycast[k].addr, &a))
+					res = &t->nodes[j];
+		}
 		if (res == NULL) {
 			problem(c, n->line, "node %s: client.resolver %s is no node's "
 				"address", n->name, named);
@@ -303,6 +390,7 @@ unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 	checker c = { &m->t, m->zones, report, ctx, 0 };
 	check_networks(&c);
 	check_addresses(&c);
+	check_anycast(&c);
 	check_links(&c);
 	check_zones(&c);
 	check_clients(&c, &m->r);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "toml/toml.h"
+#include "topo/anycast.h"
 #include "topo/impair.h"
 #include "util/array.h"
 
@@ -619,11 +620,61 @@ static bool parse_software(parser *p, topo_node *node, const toml_value *v)
 	return true;
 }
 
+/* anycast = "ADDRESS" or ["ADDRESS", ...] and region = "NAME": the node
+ * is one instance of each of those service addresses.  What involves
+ * other nodes (the same address on them, their networks) is
+ * topo_check's. */
+static bool parse_anycast(parser *p, topo_node *node, const toml_value *v,
+			  const toml_value *region)
+{
+	node->anycast_line = v->line;
+	char **list = NULL;
+	size_t nlist = 0;
+	bool ok = string_list(p, v, "anycast (an address)", &list, &nlist);
+	if (ok && nlist == 0)
+		ok = fail(p, v, "node %s: anycast names no address", node->name);
+	for (size_t k = 0; ok && k < nlist; k++) {
+		topo_addr *a = array_grow(&node->anycast, &node->nanycast, sizeof *a);
+		if (a == NULL) {
+			ok = fail(p, v, "out of memory");
+			break;
+		}
+		a->network = SIZE_MAX;
+		a->line = v->line;
+		snprintf(a->text, sizeof a->text, "%s", list[k]);
+		if (strchr(list[k], '@') || strchr(list[k], '/') ||
+		    !net_addr_parse(list[k], 0, &a->addr))
+			ok = fail(p, v, "node %s: anycast \"%s\" is not an IPv4 or IPv6 address",
+				  node->name, list[k]);
+		for (size_t j = 0; ok && j + 1 < node->nanycast; j++)
+			if (anycast_same_addr(&node->anycast[j].addr, &a->addr))
+				ok = fail(p, v, "node %s: anycast names %s twice", node->name,
+					  list[k]);
+	}
+	for (size_t k = 0; k < nlist; k++)
+		free(list[k]);
+	free(list);
+	if (!ok)
+		return false;
+	if (node->router)
+		return fail(p, v, "node %s: a router cannot be an anycast instance (it forwards "
+			    "to the instances; give the address to server nodes)", node->name);
+	if (node->service == TOPO_SVC_NONE || node->service == TOPO_SVC_STUB)
+		return fail(p, v, "node %s: an anycast instance answers on the address: give it "
+			    "a server (auth, resolver or service)", node->name);
+	if (region == NULL)
+		return fail(p, v, "node %s: an anycast instance needs region = \"NAME\" (the "
+			    "place it stands for, shown by status and graph)", node->name);
+	if (!dup_string(p, region, "region", &node->region))
+		return false;
+	return name_ok(p, region, "region", node->region);
+}
+
 static bool parse_node(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "addresses", "router", "hostname", "auth",
 					     "resolver", "service", "client", "links", "stub", "software",
-					     NULL };
+					     "anycast", "region", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s]", name);
 	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
@@ -672,6 +723,12 @@ static bool parse_node(parser *p, const char *name, const toml_value *v)
 		return false;
 	if ((x = toml_get(v, "links")) && !parse_links(p, n, x))
 		return false;
+	const toml_value *region = toml_get(v, "region");
+	if ((x = toml_get(v, "anycast")))
+		return parse_anycast(p, n, x, region);
+	if (region)
+		return fail(p, region, "node %s: region names an anycast instance: give the node "
+			    "anycast = \"ADDRESS\" too", name);
 	return true;
 }
 
@@ -787,6 +844,8 @@ void topo_free(topo *t)
 		}
 		free(n->hosts);
 		free(n->links);
+		free(n->anycast);
+		free(n->region);
 	}
 	free(t->nodes);
 	for (size_t i = 0; i < t->nnetworks; i++)

@@ -360,9 +360,48 @@ static void test_malformed_and_opcodes(void)
 	CHECK(r.axfr);
 }
 
+/* NSID (RFC 5001): the identity comes back only when asked for, as an
+ * option of the OPT RR; the CHAOS names give it too (RFC 4892). */
+static void test_nsid_and_identity(void)
+{
+	uint8_t q[512], out[4096];
+	dns_builder b;
+	dns_name n;
+	dns_header h = { .id = 7 };
+	auth_result r;
+	const uint8_t nsid_asked[4] = { 0, 3, 0, 0 };
+	CHECK_INT(dns_name_from_text(&n, "mail.example.com.", 17, NULL), DNS_OK);
+	CHECK_INT(dns_build_init(&b, q, sizeof q, &h), DNS_OK);
+	CHECK_INT(dns_build_question(&b, n.data, DNS_T_A, DNS_C_IN), DNS_OK);
+	dns_edns e = { .present = true, .udp_size = 1232, .options = nsid_asked,
+		       .options_len = sizeof nsid_asked };
+	CHECK_INT(dns_build_edns(&b, &e), DNS_OK);
+	size_t len = auth_answer(&ans, &zs, false, q, dns_build_finish(&b), out, sizeof out, &r);
+	CHECK(len > 0 && dns_msg_parse(&resp, out, len) == DNS_OK);
+	CHECK_INT(resp.count[0], 1);
+	CHECK_INT(resp.edns.options_len, 8);
+	CHECK(resp.edns.options && memcmp(resp.edns.options, "\0\3\0\4test", 8) == 0);
+	/* Not asked: no option. */
+	ask("mail.example.com.", DNS_T_A);
+	CHECK(resp.edns.present && resp.edns.options_len == 0);
+	/* id.server and hostname.bind, class CH. */
+	const char *names[] = { "id.server.", "hostname.bind." };
+	for (int i = 0; i < 2; i++) {
+		CHECK_INT(dns_name_from_text(&n, names[i], strlen(names[i]), NULL), DNS_OK);
+		CHECK_INT(dns_build_init(&b, q, sizeof q, &h), DNS_OK);
+		CHECK_INT(dns_build_question(&b, n.data, DNS_T_TXT, DNS_C_CH), DNS_OK);
+		len = auth_answer(&ans, &zs, false, q, dns_build_finish(&b), out, sizeof out, &r);
+		CHECK(len > 0 && dns_msg_parse(&resp, out, len) == DNS_OK);
+		CHECK_INT(resp.count[0], 1);
+		CHECK(resp.count[0] == 1 && resp.rr[0][0].rdlen == 5 &&
+		      memcmp(resp.rr[0][0].rdata, "\4test", 5) == 0);
+	}
+}
+
 int main(void)
 {
 	setup();
+	RUN(test_nsid_and_identity);
 	RUN(test_exact_answer);
 	RUN(test_referral_from_tld);
 	RUN(test_referral_with_glue);
