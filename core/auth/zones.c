@@ -183,7 +183,8 @@ void auth_zone_free(auth_zone *z)
 	if (z == NULL)
 		return;
 	zonedb_free(&z->db);
-	dns_zonedata_free(z->source);
+	if (z->source)
+		dns_zonedata_free(z->source);
 	free(z->source);
 	free(z->file);
 	free(z);
