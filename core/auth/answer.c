@@ -310,7 +310,7 @@ static void add_addresses(auth_answerer *a, const auth_zoneset *zs,
 	if (node == NULL) {
 		const auth_zone *z = auth_zoneset_find(zs, target);
 		const zdb_node *cut;
-		if (z == NULL || walk_down(&z->db, target, DNS_T_A, &cut) != WALK_NONE)
+		if (z == NULL || z->unavailable || walk_down(&z->db, target, DNS_T_A, &cut) != WALK_NONE)
 			return;
 		node = zonedb_find(&z->db, target);
 	}
@@ -353,7 +353,7 @@ static void add_additional_for(auth_answerer *a, const auth_zoneset *zs,
 			const zonedb *glue = NULL;
 			if (rr->type == DNS_T_NS) {
 				const auth_zone *z = auth_zoneset_find(zs, rr->owner);
-				glue = z ? &z->db : NULL;
+				glue = z && !z->unavailable ? &z->db : NULL;
 			}
 			add_addresses(a, zs, t, glue, false);
 		}
@@ -410,7 +410,7 @@ static const auth_zone *zone_for(const auth_zoneset *zs, const uint8_t *name, ui
 	const auth_zone *z = auth_zoneset_find(zs, name);
 	if (z && qtype == DNS_T_DS && name[0] != 0 && dns_name_equal(z->origin.data, name)) {
 		const auth_zone *parent = auth_zoneset_find(zs, dns_name_skip_labels(name, 1));
-		if (parent)
+		if (parent && !parent->unavailable)
 			return parent;
 	}
 	return z;
@@ -426,6 +426,13 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			if (step == 0)
 				L->rcode = DNS_R_REFUSED;
 			return;     /* chain leaves our zones: resolver's job */
+		}
+		if (z->unavailable) {
+			/* No data to answer from (a secondary never loaded, or
+			 * expired): SERVFAIL, as BIND and NSD say. */
+			if (step == 0)
+				L->rcode = DNS_R_SERVFAIL;
+			return;
 		}
 		const zonedb *db = &z->db;
 		const zdb_node *hit;
@@ -651,10 +658,10 @@ static size_t error_response(const dns_header *qh, const dns_question *q,
 }
 
 /* NOTIFY (RFC 1996) and UPDATE (RFC 2136) name a zone in their question,
- * which must be one SOA question.  Zones here are read from files, so a
- * NOTIFY for one of them is acknowledged with nothing to do (as a
- * primary does) and an UPDATE refused; a name that is no zone of ours
- * gets NOTAUTH.  Every other opcode gets NOTIMP with the bare header,
+ * which must be one SOA question; a name that is no zone of ours gets
+ * NOTAUTH.  For a zone of ours the server decides (who sent it, with
+ * which key, whether the zone is a secondary) and answers with
+ * auth_reply().  Every other opcode gets NOTIMP with the bare header,
  * whatever its sections hold. */
 static size_t other_opcode(const auth_zoneset *zs, const dns_header *qh, const dns_msg *m,
 			   bool parsed, size_t max_udp, uint8_t *out, size_t outcap,
@@ -678,11 +685,20 @@ static size_t other_opcode(const auth_zoneset *zs, const dns_header *qh, const d
 	if (z == NULL || !dns_name_equal(z->origin.data, q->name))
 		return error_response(qh, q, DNS_R_NOTAUTH, edns, 0, 0, NO_EDE, max_udp, out,
 				      outcap, res);
-	if (qh->opcode == DNS_OP_NOTIFY)
-		return error_response(qh, q, DNS_R_NOERROR, edns, 0, DNS_F_AA, NO_EDE, max_udp,
-				      out, outcap, res);
-	return error_response(qh, q, DNS_R_REFUSED, edns, 0, 0, NO_EDE, max_udp, out, outcap,
-			      res);
+	res->notify = qh->opcode == DNS_OP_NOTIFY;
+	res->update = qh->opcode == DNS_OP_UPDATE;
+	res->op_zone = z;
+	return 0;
+}
+
+size_t auth_reply(auth_answerer *a, unsigned rcode, uint16_t flags, uint8_t *out,
+		  size_t outcap, auth_result *res)
+{
+	const dns_msg *m = &a->query;
+	const dns_question *q = m->qdcount == 1 ? &m->question[0] : NULL;
+	return error_response(&m->hdr, q, rcode, m->edns.present ? &m->edns : NULL,
+			      m->hdr.opcode == DNS_OP_QUERY ? KEEP : 0, flags, NO_EDE,
+			      a->max_udp, out, outcap, res);
 }
 
 size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
@@ -703,11 +719,17 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	}
 	dns_msg *m = &a->query;
 	bool parsed = dns_msg_parse(m, query, qlen) == DNS_OK;
+	res->opcode = qh.opcode;
 	/* The opcode first: one we do not implement is NOTIMP whatever the
 	 * rest of the message holds. */
 	if (qh.opcode != DNS_OP_QUERY)
 		return other_opcode(zs, &qh, m, parsed, a->max_udp, out, outcap, res);
-	if (!parsed || m->qdcount != 1 || counts[1] != 0 || counts[2] != 0)
+	/* An IXFR query carries the client's SOA in its authority section
+	 * (RFC 1995 3); no other query has records there. */
+	bool ixfr = parsed && m->qdcount == 1 && m->question[0].qtype == DNS_T_IXFR;
+	if (!parsed || m->qdcount != 1 || counts[1] != 0 ||
+	    (counts[2] != 0 && !(ixfr && counts[2] == 1 && m->count[1] == 1 &&
+				 m->rr[1][0].type == DNS_T_SOA)))
 		return error_response(&qh, NULL, DNS_R_FORMERR,
 				      parsed && m->edns.present ? &m->edns : NULL, KEEP, 0,
 				      NO_EDE, a->max_udp, out, outcap, res);
@@ -731,8 +753,20 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		if (!tcp || z == NULL || !dns_name_equal(z->origin.data, q->name))
 			return error_response(&qh, q, tcp ? DNS_R_NOTAUTH : DNS_R_FORMERR,
 					      edns, KEEP, 0, NO_EDE, a->max_udp, out, outcap, res);
+		if (z->unavailable)
+			return error_response(&qh, q, DNS_R_SERVFAIL, edns, KEEP, 0, NO_EDE,
+					      a->max_udp, out, outcap, res);
 		res->axfr = true;
 		res->axfr_zone = z;
+		if (q->qtype == DNS_T_IXFR) {
+			dns_soa soa;
+			res->ixfr = true;
+			if (m->count[1] == 1 && dns_soa_read(m->rr[1][0].rdata, m->rr[1][0].rdlen,
+							     &soa) == DNS_OK)
+				res->ixfr_serial = soa.serial;
+			else
+				res->ixfr = false;   /* no serial: the whole zone */
+		}
 		return 0;
 	}
 	if (q->qtype == DNS_T_OPT || (q->qtype >= 128 && q->qtype < 255))
@@ -789,8 +823,7 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	}
 	uint8_t nsid[4 + 255];
 	size_t nsidlen = edns ? nsid_option(a, edns, nsid, sizeof nsid) : 0;
-	if (edns)
-		(void)dns_build_reserve(&b, dns_edns_wire_size(nsidlen));
+	(void)dns_build_reserve(&b, (edns ? dns_edns_wire_size(nsidlen) : 0) + a->reserve);
 	(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
 	bool tc = false;
 	for (int s = 0; s < 3 && !tc; s++) {
@@ -817,6 +850,7 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	res->edns = edns != NULL;
 	/* Chaos answers (counters, identity) change; zone data does not
 	 * until the zones do. */
-	res->cache_period = q->qclass == DNS_C_IN ? (uint8_t)a->period : 0;
+	res->cache_period = q->qclass == DNS_C_IN && L.rcode != DNS_R_SERVFAIL
+		? (uint8_t)a->period : 0;
 	return res->size = dns_build_finish(&b);
 }

@@ -18,6 +18,10 @@ typedef struct auth_zone {
 	zonedb db;
 	struct dns_zonedata *source;  /* the loaded records the index uses */
 	char *file;
+	/* A secondary zone with no data yet, or whose data expired (RFC 1035
+	 * 4.3.5: the SOA's EXPIRE passed without a refresh): queries for it
+	 * get SERVFAIL, and db holds nothing. */
+	bool unavailable;
 } auth_zone;
 
 /* The zones one group of clients sees (split horizon, seed 000). */
@@ -39,6 +43,7 @@ typedef struct auth_answerer {
 	uint32_t rotate;           /* round-robin position */
 	unsigned period;           /* round-robin phases this answer depends on */
 	bool dnssec;               /* this query has DO: RRSIGs and proofs */
+	size_t reserve;            /* octets kept back at the end (a TSIG) */
 
 	dns_msg query;
 	dns_rr *pool;
@@ -55,6 +60,13 @@ typedef struct auth_result {
 	bool drop;                 /* send nothing (a response, or junk) */
 	bool axfr;                 /* a zone transfer asked for over TCP */
 	const auth_zone *axfr_zone;
+	bool ixfr;                 /* ...incremental, from the client's serial */
+	uint32_t ixfr_serial;
+	/* NOTIFY or UPDATE for a zone of ours (its origin in op_zone): the
+	 * server decides and answers with auth_reply(). */
+	bool notify, update;
+	const auth_zone *op_zone;
+	uint8_t opcode;
 	bool has_question;
 	dns_name qname;
 	uint16_t qtype, qclass;
@@ -77,6 +89,12 @@ void auth_answerer_free(auth_answerer *a);
 size_t auth_answer(auth_answerer *a, const auth_zoneset *zones, bool tcp,
 		   const uint8_t *query, size_t qlen, uint8_t *out,
 		   size_t outcap, auth_result *res);
+
+/* An answer of only the header, the query's question (an UPDATE's zone
+ * section) and OPT, with `rcode` and `flags` (QR implied): for the query
+ * auth_answer() parsed last.  Returns its length. */
+size_t auth_reply(auth_answerer *a, unsigned rcode, uint16_t flags, uint8_t *out,
+		  size_t outcap, auth_result *res);
 
 /* The zone of a set that holds `name` most specifically, or NULL. */
 const auth_zone *auth_zoneset_find(const auth_zoneset *zs,

@@ -10,6 +10,9 @@
  * and NSD keep them, so a client's buffers never strain. */
 #define AXFR_MSG_TARGET 16384
 
+/* Room kept at the end of each message for its TSIG. */
+#define MSG_MAX (65535 - TSIG_RR_MAX)
+
 struct xfr {
 	uint8_t buf[65535];
 	dns_builder b;
@@ -17,8 +20,8 @@ struct xfr {
 	const dns_question *q;
 	bool first;
 	size_t total;
-	axfr_emit_fn emit;
-	void *ctx;
+	const xfr_out *out;
+	dns_msg m;
 };
 
 static void start(struct xfr *x, size_t limit)
@@ -33,12 +36,16 @@ static void start(struct xfr *x, size_t limit)
 static void flush(struct xfr *x)
 {
 	size_t len = dns_build_finish(&x->b);
-	x->emit(x->ctx, x->buf, len);
+	if (x->out->sign &&
+	    tsig_stream_sign(x->out->sign, x->buf, len, sizeof x->buf, x->out->now, &len) != DNS_OK)
+		return;   /* cannot happen: the room was kept */
+	x->out->emit(x->out->ctx, x->buf, len);
 	x->total += len;
 }
 
-static void add(struct xfr *x, const dns_rr *rr)
+static void add(void *ctx, const dns_rr *rr)
 {
+	struct xfr *x = ctx;
 	if (dns_build_rr(&x->b, DNS_SEC_ANSWER, rr) == DNS_OK)
 		return;
 	/* Full: send what we have and put the record in a fresh message,
@@ -48,39 +55,61 @@ static void add(struct xfr *x, const dns_rr *rr)
 	start(x, AXFR_MSG_TARGET);
 	if (dns_build_rr(&x->b, DNS_SEC_ANSWER, rr) == DNS_OK)
 		return;
-	start(x, sizeof x->buf);
+	start(x, MSG_MAX);
 	(void)dns_build_rr(&x->b, DNS_SEC_ANSWER, rr);
 }
 
-size_t axfr_stream(const zonedb *db, const uint8_t *query, size_t qlen,
-		   axfr_emit_fn emit, void *ctx)
+static struct xfr *begin(const uint8_t *query, size_t qlen, const xfr_out *out)
 {
 	struct xfr *x = calloc(1, sizeof *x);
 	if (x == NULL)
-		return 0;
-	dns_msg m;
-	dns_msg_init(&m);
-	if (dns_msg_parse(&m, query, qlen) == DNS_OK && m.qdcount == 1) {
-		x->h.id = m.hdr.id;
-		x->q = &m.question[0];
+		return NULL;
+	dns_msg_init(&x->m);
+	if (dns_msg_parse(&x->m, query, qlen) == DNS_OK && x->m.qdcount == 1) {
+		x->h.id = x->m.hdr.id;
+		x->q = &x->m.question[0];
 	}
 	x->h.flags = DNS_F_QR | DNS_F_AA;
 	x->first = true;
-	x->emit = emit;
-	x->ctx = ctx;
+	x->out = out;
 	start(x, AXFR_MSG_TARGET);
+	return x;
+}
 
+static size_t end(struct xfr *x)
+{
+	flush(x);
+	size_t total = x->total;
+	dns_msg_free(&x->m);
+	free(x);
+	return total;
+}
+
+size_t axfr_stream(const zonedb *db, const uint8_t *query, size_t qlen, const xfr_out *out)
+{
+	struct xfr *x = begin(query, qlen, out);
+	if (x == NULL)
+		return 0;
 	const dns_rr *soa = &db->soa->rr[0];
 	add(x, soa);
 	for (size_t i = 0; i < db->nrrs; i++)
 		if (&db->rrs[i] != soa)
 			add(x, &db->rrs[i]);
 	add(x, soa);
-	flush(x);
-	size_t total = x->total;
-	dns_msg_free(&m);
-	free(x);
-	return total;
+	return end(x);
+}
+
+size_t ixfr_stream(const zonedb *db, const dns_delta *d, size_t n, const uint8_t *query,
+		   size_t qlen, const xfr_out *out)
+{
+	struct xfr *x = begin(query, qlen, out);
+	if (x == NULL)
+		return 0;
+	if (n == 0)
+		add(x, &db->soa->rr[0]);
+	else
+		dns_ixfr_emit(d, n, &db->soa->rr[0], add, x);
+	return end(x);
 }
 
 size_t axfr_refuse(const uint8_t *query, size_t qlen, uint8_t *out,

@@ -1,6 +1,7 @@
 /* Zone files into servable zones: read, checked, indexed. */
 #include "zones.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 #include "dns/zonedata.h"
 #include "dnssec/nsec.h"
 #include "io/log.h"
+#include "dns/rdata.h"
 #include "io/readfile.h"
+#include "io/writefile.h"
 
 struct diag_buf {
 	char *out;
@@ -58,6 +61,87 @@ static void nsec3_refusal(const dns_zonedata *zd, const char *file, char *err, s
 	snprintf(err, errsz, "%s: NSEC3 parameters out of range", file);
 }
 
+static auth_zone *index_zone(auth_zone *z, dns_zonedata *zd, const char *file, char *err,
+			     size_t errsz)
+{
+	dns_err e = zonedb_build(&z->db, z->origin.data, zd->rr, zd->n);
+	if (e == DNS_E_RANGE) {
+		nsec3_refusal(zd, file, err, errsz);
+		return NULL;
+	}
+	if (e != DNS_OK) {
+		snprintf(err, errsz, "%s: cannot index the zone", file);
+		return NULL;
+	}
+	z->source = zd;
+	return z;
+}
+
+auth_zone *auth_zone_from_data(const uint8_t *origin, const char *file, dns_zonedata *zd,
+			       char *err, size_t errsz)
+{
+	auth_zone *z = calloc(1, sizeof *z);
+	if (z == NULL || (z->file = strdup(file)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+	} else {
+		dns_name_copy(&z->origin, origin);
+		if (index_zone(z, zd, file, err, errsz))
+			return z;
+		free(z->file);
+	}
+	free(z);
+	dns_zonedata_free(zd);
+	free(zd);
+	return NULL;
+}
+
+auth_zone *auth_zone_unavailable(const char *origin, const char *file)
+{
+	auth_zone *z = calloc(1, sizeof *z);
+	if (z == NULL || (z->file = strdup(file)) == NULL ||
+	    dns_name_from_text(&z->origin, origin, strlen(origin), dns_name_root) != DNS_OK) {
+		if (z)
+			free(z->file);
+		free(z);
+		return NULL;
+	}
+	z->unavailable = true;
+	return z;
+}
+
+int auth_zone_save(const auth_zone *z, const char *header)
+{
+	if (z->source == NULL)
+		return -EINVAL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f == NULL)
+		return -ENOMEM;
+	if (header)
+		fputs(header, f);
+	/* The SOA first, as every master file has it. */
+	const dns_zonedata *zd = z->source;
+	size_t linesz = DNS_RDATA_MAXLEN * 4 + 1200;
+	char *line = malloc(linesz);
+	for (int pass = 0; line && pass < 2; pass++)
+		for (size_t i = 0; i < zd->n; i++) {
+			if ((zd->rr[i].type == DNS_T_SOA) != (pass == 0))
+				continue;
+			if (dns_rr_to_text(&zd->rr[i], line, linesz, NULL) == DNS_OK)
+				fprintf(f, "%s\n", line);
+		}
+	if (fclose(f) != 0 || line == NULL) {
+		free(line);
+		free(text);
+		return -ENOMEM;
+	}
+	free(line);
+	int rc = io_write_file(z->file, text);
+	free(text);
+	return rc;
+}
+
 auth_zone *auth_zone_load(const char *origin, const char *file, char *err,
 			  size_t errsz)
 {
@@ -80,17 +164,8 @@ auth_zone *auth_zone_load(const char *origin, const char *file, char *err,
 			snprintf(err, errsz, "%s: the zone did not load", file);
 		goto fail;
 	}
-	dns_err e = zonedb_build(&z->db, z->origin.data, zd->rr, zd->n);
-	if (e == DNS_E_RANGE) {
-		nsec3_refusal(zd, file, err, errsz);
-		goto fail;
-	}
-	if (e != DNS_OK) {
-		snprintf(err, errsz, "%s: cannot index the zone", file);
-		goto fail;
-	}
-	z->source = zd;
-	return z;
+	if (index_zone(z, zd, file, err, errsz))
+		return z;
 fail:
 	if (zd) {
 		dns_zonedata_free(zd);
@@ -108,7 +183,8 @@ void auth_zone_free(auth_zone *z)
 	if (z == NULL)
 		return;
 	zonedb_free(&z->db);
-	dns_zonedata_free(z->source);
+	if (z->source)
+		dns_zonedata_free(z->source);
 	free(z->source);
 	free(z->file);
 	free(z);

@@ -16,6 +16,7 @@ bool auth_config_init(auth_config *c)
 	c->answer_cache = AUTH_ANSWER_CACHE_DEFAULT;
 	conf_tcp_init(&c->tcp, AUTH_TCP_MAX_DEFAULT);
 	c->rate_slip = 2;
+	c->journal = AUTH_JOURNAL_DEFAULT;
 	c->views = calloc(1, sizeof *c->views);
 	if (c->views == NULL)
 		return false;
@@ -26,18 +27,44 @@ bool auth_config_init(auth_config *c)
 	return true;
 }
 
+static void free_strings(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+static void free_peers(auth_peer_conf *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].key);
+	free(p);
+}
+
 void auth_config_free(auth_config *c)
 {
 	for (size_t v = 0; v < c->nviews; v++) {
 		auth_view_conf *vc = &c->views[v];
 		for (size_t z = 0; z < vc->nzones; z++) {
-			free(vc->zones[z].origin);
-			free(vc->zones[z].file);
+			auth_zone_conf *zc = &vc->zones[z];
+			free(zc->origin);
+			free(zc->file);
+			free_peers(zc->primaries, zc->nprimaries);
+			free_peers(zc->notify, zc->nnotify);
+			free_strings(zc->update_keys, zc->nupdate_keys);
 		}
 		free(vc->zones);
 		free(vc->match);
+		free_strings(vc->match_keys, vc->nmatch_keys);
 		free(vc->name);
 	}
+	for (size_t k = 0; k < c->nkeys; k++) {
+		free(c->keys[k].name);
+		free(c->keys[k].alg);
+		free(c->keys[k].secret);
+	}
+	free(c->keys);
+	free_strings(c->xfr_keys, c->nxfr_keys);
 	free(c->views);
 	free(c->listen);
 	free(c->xfr);
@@ -139,6 +166,106 @@ bool auth_config_add_match(auth_config *c, size_t view, const char *prefix,
 			  err, errsz);
 }
 
+static bool add_string(char ***arr, size_t *n, const char *text, char *err, size_t errsz)
+{
+	char *copy = strdup(text);
+	char **slot = copy ? array_grow(arr, n, sizeof *slot) : NULL;
+	if (slot == NULL) {
+		free(copy);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	*slot = copy;
+	return true;
+}
+
+bool auth_config_add_key(auth_config *c, const char *name, const char *alg,
+			 const char *secret, char *err, size_t errsz)
+{
+	if (auth_config_key(c, name)) {
+		snprintf(err, errsz, "key %s is defined twice", name);
+		return false;
+	}
+	auth_key_conf *k = array_grow(&c->keys, &c->nkeys, sizeof *k);
+	if (k == NULL || !(k->name = strdup(name)) || !(k->alg = strdup(alg)) ||
+	    !(k->secret = strdup(secret))) {
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+const auth_key_conf *auth_config_key(const auth_config *c, const char *name)
+{
+	dns_name want, have;
+	if (dns_name_from_text(&want, name, strlen(name), dns_name_root) != DNS_OK)
+		return NULL;
+	for (size_t k = 0; k < c->nkeys; k++)
+		if (dns_name_from_text(&have, c->keys[k].name, strlen(c->keys[k].name),
+				       dns_name_root) == DNS_OK && dns_name_equal(have.data, want.data))
+			return &c->keys[k];
+	return NULL;
+}
+
+auth_zone_conf *auth_config_zone(auth_config *c, size_t view, const char *origin)
+{
+	dns_name want, have;
+	if (view >= c->nviews ||
+	    dns_name_from_text(&want, origin, strlen(origin), dns_name_root) != DNS_OK)
+		return NULL;
+	auth_view_conf *vc = &c->views[view];
+	for (size_t i = 0; i < vc->nzones; i++)
+		if (dns_name_from_text(&have, vc->zones[i].origin, strlen(vc->zones[i].origin),
+				       dns_name_root) == DNS_OK && dns_name_equal(have.data, want.data))
+			return &vc->zones[i];
+	return NULL;
+}
+
+/* "PREFIX" words and "key NAME" pairs, as allow-transfer and match take
+ * them. */
+static void prefixes_and_keys(char *const *w, size_t n, net_prefix **pfx, size_t *npfx,
+			      char ***keys, size_t *nkeys, char *msg, size_t msgsz)
+{
+	for (size_t i = 0; !msg[0] && i < n; i++) {
+		if (strcmp(w[i], "key") == 0) {
+			if (i + 1 == n)
+				snprintf(msg, msgsz, "\"key\" needs a key name after it");
+			else
+				add_string(keys, nkeys, w[++i], msg, msgsz);
+		} else {
+			add_prefix(pfx, npfx, w[i], msg, msgsz);
+		}
+	}
+}
+
+/* "ORIGIN ADDR[@PORT] [key NAME]": a primary or a NOTIFY target. */
+static void add_peer(auth_config *c, size_t view, char *const *w, size_t n, bool primary,
+		     char *msg, size_t msgsz)
+{
+	const char *key = w[0];
+	if (n != 3 && !(n == 5 && strcmp(w[3], "key") == 0)) {
+		snprintf(msg, msgsz, "expected: %s ORIGIN ADDR[@PORT] [key NAME]", key);
+		return;
+	}
+	auth_zone_conf *z = auth_config_zone(c, view, w[1]);
+	if (z == NULL) {
+		snprintf(msg, msgsz, "%s: no zone %s above it in this %s", key, w[1],
+			 view ? "view" : "file (outside views)");
+		return;
+	}
+	net_addr a;
+	if (!conf_parse_addr(w[2], &a, msg, msgsz))
+		return;
+	auth_peer_conf **arr = primary ? &z->primaries : &z->notify;
+	size_t *count = primary ? &z->nprimaries : &z->nnotify;
+	auth_peer_conf *p = array_grow(arr, count, sizeof *p);
+	if (p == NULL || (n == 5 && (p->key = strdup(w[4])) == NULL)) {
+		snprintf(msg, msgsz, "out of memory");
+		return;
+	}
+	p->addr = a;
+}
+
 /* One line of the file, r's words; "" in msg or what is wrong. */
 static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t msgsz)
 {
@@ -156,17 +283,40 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 		if (view == 0)
 			snprintf(msg, msgsz, "match belongs inside a view block");
 		else if (n < 2)
-			snprintf(msg, msgsz, "expected: match PREFIX [PREFIX...]");
-		for (size_t i = 1; !msg[0] && i < n; i++)
-			auth_config_add_match(c, view, w[i], msg, msgsz);
+			snprintf(msg, msgsz, "expected: match PREFIX|key NAME [...]");
+		else
+			prefixes_and_keys(w + 1, n - 1, &c->views[view].match,
+					  &c->views[view].nmatch, &c->views[view].match_keys,
+					  &c->views[view].nmatch_keys, msg, msgsz);
 	} else if (strcmp(key, "zone") == 0) {
 		if (n != 3)
 			snprintf(msg, msgsz, "expected: zone ORIGIN FILE");
 		else
 			auth_config_add_zone(c, view, w[1], w[2], msg, msgsz);
+	} else if (strcmp(key, "primary") == 0 || strcmp(key, "notify") == 0) {
+		add_peer(c, view, w, n, key[0] == 'p', msg, msgsz);
+	} else if (strcmp(key, "allow-update") == 0) {
+		auth_zone_conf *z = n >= 3 ? auth_config_zone(c, view, w[1]) : NULL;
+		if (n < 3)
+			snprintf(msg, msgsz, "expected: allow-update ORIGIN KEY [KEY...]");
+		else if (z == NULL)
+			snprintf(msg, msgsz, "allow-update: no zone %s above it in this %s", w[1],
+				 view ? "view" : "file (outside views)");
+		for (size_t i = 2; z && !msg[0] && i < n; i++)
+			add_string(&z->update_keys, &z->nupdate_keys, w[i], msg, msgsz);
 	} else if (view != 0) {
-		snprintf(msg, msgsz,
-			 "\"%s\" is not allowed inside a view (only match and zone)", key);
+		snprintf(msg, msgsz, "\"%s\" is not allowed inside a view (only match, zone, "
+			 "primary, notify and allow-update)", key);
+	} else if (strcmp(key, "tsig-key") == 0) {
+		if (n != 4)
+			snprintf(msg, msgsz, "expected: tsig-key NAME ALGORITHM SECRET");
+		else
+			auth_config_add_key(c, w[1], w[2], w[3], msg, msgsz);
+	} else if (strcmp(key, "ixfr-journal") == 0) {
+		if (n != 2 || !conf_parse_uint(w[1], 0, 100000, &v))
+			snprintf(msg, msgsz, "expected: ixfr-journal 0..100000 (changes kept per zone)");
+		else
+			c->journal = (size_t)v;
 	} else if ((tcp = conf_tcp_set(&c->tcp, key, w + 1, n - 1, msg, msgsz)) != 0) {
 		/* set, or msg says why not */
 	} else if (strcmp(key, "listen") == 0) {
@@ -197,9 +347,10 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			c->rate_slip = (unsigned)v;
 	} else if (strcmp(key, "allow-transfer") == 0) {
 		if (n < 2)
-			snprintf(msg, msgsz, "expected: allow-transfer PREFIX [PREFIX...]");
-		for (size_t i = 1; !msg[0] && i < n; i++)
-			auth_config_add_xfr(c, w[i], msg, msgsz);
+			snprintf(msg, msgsz, "expected: allow-transfer PREFIX|key NAME [...]");
+		else
+			prefixes_and_keys(w + 1, n - 1, &c->xfr, &c->nxfr, &c->xfr_keys,
+					  &c->nxfr_keys, msg, msgsz);
 	} else if (strcmp(key, "query-log") == 0) {
 		if (n != 2)
 			snprintf(msg, msgsz, "expected: query-log stderr|off|FILE");
@@ -222,7 +373,7 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			 "unknown setting \"%s\" (known: listen, zone, view, answer-cache, "
 			 "max-udp-size, " CONF_TCP_KEYS ", "
 			 "rate-limit, rate-limit-slip, allow-transfer, query-log, "
-			 "identity)", key);
+			 "identity, tsig-key, ixfr-journal, primary, notify, allow-update)", key);
 	}
 }
 
@@ -253,11 +404,43 @@ bool auth_config_parse(auth_config *c, const char *file, const char *text,
 
 /* ---- writing ----------------------------------------------------------- */
 
+static void write_peers(conf_writer *w, const char *indent, const char *key,
+			const char *origin, const auth_peer_conf *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char a[80];
+		conf_format_addr(&p[i].addr, a, sizeof a);
+		const char *words[] = { origin, a, "key", p[i].key };
+		conf_write_line(w, indent, key, words, p[i].key ? 4 : 2);
+	}
+}
+
+/* "key NAME" pairs after `key`, one line. */
+static void write_keys(conf_writer *w, const char *indent, const char *key,
+		       char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *words[] = { "key", keys[i] };
+		conf_write_line(w, indent, key, words, 2);
+	}
+}
+
 static void write_zones(conf_writer *w, const char *indent, const auth_view_conf *vc)
 {
 	for (size_t z = 0; z < vc->nzones; z++) {
-		const char *words[] = { vc->zones[z].origin, vc->zones[z].file };
+		const auth_zone_conf *zc = &vc->zones[z];
+		const char *words[] = { zc->origin, zc->file };
 		conf_write_line(w, indent, "zone", words, 2);
+		write_peers(w, indent, "primary", zc->origin, zc->primaries, zc->nprimaries);
+		write_peers(w, indent, "notify", zc->origin, zc->notify, zc->nnotify);
+		if (zc->nupdate_keys) {
+			const char *upd[CONF_WORDS_MAX - 2];
+			size_t k = 0;
+			upd[k++] = zc->origin;
+			for (size_t i = 0; i < zc->nupdate_keys && k < CONF_WORDS_MAX - 2; i++)
+				upd[k++] = zc->update_keys[i];
+			conf_write_line(w, indent, "allow-update", upd, k);
+		}
 	}
 }
 
@@ -271,6 +454,12 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 	conf_printf(&w, "rate-limit %u\nrate-limit-slip %u\n", c->rate_limit,
 		    c->rate_slip);
 	conf_write_list(&w, "", "allow-transfer", c->xfr, c->nxfr, conf_prefix_item);
+	write_keys(&w, "", "allow-transfer", c->xfr_keys, c->nxfr_keys);
+	conf_printf(&w, "ixfr-journal %zu\n", c->journal);
+	for (size_t k = 0; k < c->nkeys; k++) {
+		const char *words[] = { c->keys[k].name, c->keys[k].alg, c->keys[k].secret };
+		conf_write_line(&w, "", "tsig-key", words, 3);
+	}
 	const char *qlog = c->query_log ? c->query_log : "off";
 	conf_write_line(&w, "", "query-log", &qlog, 1);
 	if (c->identity)
@@ -281,6 +470,7 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 		const auth_view_conf *vc = &c->views[v];
 		conf_write_block(&w, "view", vc->name);
 		conf_write_list(&w, "\t", "match", vc->match, vc->nmatch, conf_prefix_item);
+		write_keys(&w, "\t", "match", vc->match_keys, vc->nmatch_keys);
 		write_zones(&w, "\t", vc);
 		conf_write_block_end(&w);
 	}

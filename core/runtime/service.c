@@ -13,6 +13,7 @@
 #include "dns/name.h"
 #include "io/writefile.h"
 #include "runtime/programs.h"
+#include "runtime/simkeys.h"
 #include "topo/render.h"
 #include "topo/render_peer.h"
 #include "topo/zoneedit.h"
@@ -95,7 +96,9 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 		 original);
 	snprintf(path, sizeof path, "%s/%s%s%s.zone", zdir, olen == 1 ? "root" : ot,
 		 z->view ? ".view-" : "", z->view ? z->view : "");
-	if (access(path, F_OK) == 0 && !same_source(path, source))
+	/* A secondary keeps a copy of its own: it rewrites it after each
+	 * transfer. */
+	if (z->primary || (access(path, F_OK) == 0 && !same_source(path, source)))
 		snprintf(path, sizeof path, "%s/%s%s%s@%s.zone", zdir, olen == 1 ? "root" : ot,
 			 z->view ? ".view-" : "", z->view ? z->view : "", n->name);
 	if (access(path, F_OK) != 0) {
@@ -153,9 +156,22 @@ static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 			rc = -1;
 		}
 	}
-	if (rc == 0)
-		rc = write_text(conf, render_auth_conf(n, (const char *const *)paths, err, errsz),
+	/* The sim's TSIG keys live beside the nodes' folders. */
+	char keydir[PATH_MAX];
+	snprintf(keydir, sizeof keydir, "%s/../../keys", dir);
+	simkeys *keys = rc == 0 ? malloc(sizeof *keys) : NULL;
+	if (rc == 0 && keys == NULL) {
+		snprintf(err, errsz, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0) {
+		simkeys_init(keys, keydir);
+		rc = write_text(conf, render_auth_conf_xfr(&m->t, &m->r, n,
+							   (const char *const *)paths,
+							   simkeys_secret, keys, err, errsz),
 				err, errsz);
+	}
+	free(keys);
 	for (size_t k = 0; paths && k < n->nzones; k++)
 		free(paths[k]);
 	free(paths);

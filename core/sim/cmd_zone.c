@@ -100,7 +100,14 @@ int cmd_zone(const char *name, int argc, char **argv)
 	}
 	printf("%s %zu record%s in %s\n", add ? "added" : "deleted", changed,
 	       changed == 1 ? "" : "s", zt);
-	rc = zonefiles_commit(sim, origin.data, view, path, text, serial);
+	/* Unsigned zones change as on a real primary: by UPDATE, reaching
+	 * the secondaries by NOTIFY and IXFR; servers without UPDATE (or a
+	 * signed zone) get the edited file. */
+	rc = zoneedit_is_signed(&z) ? ZONEFILES_NOT_DYNAMIC
+	     : zonefiles_update(sim, words[0], origin.data, view, add ? words[3] : NULL,
+				del ? words[3] : NULL, DEFAULT_TTL, serial);
+	if (rc == ZONEFILES_NOT_DYNAMIC)
+		rc = zonefiles_commit(sim, origin.data, view, path, text, serial);
 	free(text);
 out:
 	dns_zonedata_free(&z);

@@ -26,6 +26,10 @@
 #include "netns/netns.h"
 #include "netns/state.h"
 #include "topo/zoneedit.h"
+#include "dnssec/tsig.h"
+#include "runtime/simkeys.h"
+#include <poll.h>
+#include <sys/socket.h>
 
 #define RELOAD_WAIT_MS 5000
 
@@ -225,5 +229,205 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 	for (size_t i = 0; i < nshare; i++)
 		free(sharing[i]);
 	free(sharing);
+	return status;
+}
+
+/* ---- dynamic UPDATE ------------------------------------------------------------ */
+
+/* The node of the sim that has address `a`, into out; false when none. */
+static bool node_with_addr(const char *sim, const net_addr *a, char *out, size_t outsz)
+{
+	node_line *nodes;
+	size_t n;
+	char host[80];
+	net_addr_format_host((const struct sockaddr *)&a->ss, host, sizeof host);
+	if (nodelist_read(sim, &nodes, &n) < 0)
+		return false;
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++)
+		for (const char *p = nodes[i].addrs; p && *p && !found;) {
+			size_t len = strcspn(p, ",");
+			if (len == strlen(host) && strncmp(p, host, len) == 0) {
+				snprintf(out, outsz, "%s", nodes[i].name);
+				found = true;
+			}
+			p += len + (p[len] == ',');
+		}
+	free(nodes);
+	return found;
+}
+
+/* The update section's one record: an addition, or a deletion of a name,
+ * an RRset or a record (RFC 2136 2.5). */
+static bool update_record(const char *add, const char *del, const uint8_t *origin,
+			  uint32_t default_ttl, uint8_t *buf, size_t cap, dns_rr *rr)
+{
+	char err[300];
+	if (add) {
+		if (dns_master_parse_rr(add, origin, DNS_C_IN, default_ttl, buf, cap, rr, err,
+					sizeof err) != DNS_OK)
+			return false;
+		return true;
+	}
+	char owner[1100], type[32] = "";
+	int used = 0;
+	int n = sscanf(del, " %1099s %31s %n", owner, type, &used);
+	if (n < 1)
+		return false;
+	dns_name name;
+	if (strcmp(owner, "@") == 0)
+		dns_name_copy(&name, origin);
+	else if (dns_name_from_text(&name, owner, strlen(owner), origin) != DNS_OK)
+		return false;
+	const char *rest = n == 2 ? del + used : "";
+	if (n == 2 && *rest) {
+		char line[2200];
+		snprintf(line, sizeof line, "%s 0 IN %s %s", owner, type, rest);
+		if (dns_master_parse_rr(line, origin, DNS_C_IN, 0, buf, cap, rr, err, sizeof err) !=
+		    DNS_OK)
+			return false;
+		rr->rclass = DNS_C_NONE;
+		rr->ttl = 0;
+		return true;
+	}
+	memcpy(buf, name.data, name.len);
+	*rr = (dns_rr){ buf, DNS_T_ANY, DNS_C_ANY, 0, 0, buf };
+	return n < 2 || dns_type_from_text(type, strlen(type), &rr->type) == DNS_OK;
+}
+
+int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, const char *view,
+		     const char *add, const char *del, uint32_t default_ttl, uint32_t serial)
+{
+	auth_config c;
+	if (!read_auth_conf(sim, node, &c))
+		return ZONEFILES_NOT_DYNAMIC;
+	size_t vi = 0;
+	for (size_t v = 1; view && v < c.nviews; v++)
+		if (strcmp(c.views[v].name, view) == 0)
+			vi = v;
+	char ot[DNS_NAME_MAXTEXT];
+	dns_name_to_text(origin, ot, sizeof ot, NULL);
+	auth_zone_conf *z = (view == NULL || vi) ? auth_config_zone(&c, vi, ot) : NULL;
+	const char *keyname = NULL;
+	char keycopy[DNS_NAME_MAXTEXT];
+	net_addr to;
+	if (z && z->nprimaries) {
+		to = z->primaries[0].addr;
+		keyname = z->primaries[0].key;
+	} else if (z && z->nupdate_keys && c.nlisten) {
+		to = c.listen[0];
+		keyname = z->update_keys[0];
+	}
+	/* The config is freed below: the name is kept apart. */
+	if (keyname) {
+		snprintf(keycopy, sizeof keycopy, "%s", keyname);
+		keyname = keycopy;
+	}
+	char keydir[600], secret[128], target[TOPO_NAME_MAX + 1] = "";
+	state_path(keydir, sizeof keydir, sim, "keys");
+	tsig_key key;
+	char err[300];
+	bool dynamic = keyname && simkeys_read(keydir, keyname, secret, sizeof secret) &&
+		       tsig_key_init(&key, keyname, RENDER_KEY_ALG, secret, err, sizeof err) &&
+		       node_with_addr(sim, &to, target, sizeof target);
+	/* Who must show the new serial: the primary's NOTIFY targets. */
+	char secondaries[16][TOPO_NAME_MAX + 1];
+	size_t nsec = 0;
+	auth_config pc;
+	if (dynamic && read_auth_conf(sim, target, &pc)) {
+		auth_zone_conf *pz = auth_config_zone(&pc, vi, ot);
+		for (size_t i = 0; pz && i < pz->nnotify && nsec < 16; i++)
+			if (node_with_addr(sim, &pz->notify[i].addr, secondaries[nsec],
+					   sizeof secondaries[nsec]))
+				nsec++;
+		auth_config_free(&pc);
+	}
+	auth_config_free(&c);
+	if (!dynamic)
+		return ZONEFILES_NOT_DYNAMIC;
+
+	uint8_t msg[4096], rdbuf[65536 + 1024];
+	dns_rr rr;
+	if (!update_record(add, del, origin, default_ttl, rdbuf, sizeof rdbuf, &rr))
+		return die("cannot make an UPDATE of \"%s\"", add ? add : del);
+	dns_builder b;
+	uint16_t id = (uint16_t)(rand() & 0xffff);
+	dns_header h = { .id = id, .opcode = DNS_OP_UPDATE };
+	size_t len = 0;
+	if (dns_build_init(&b, msg, sizeof msg - TSIG_RR_MAX, &h) != DNS_OK ||
+	    dns_build_question(&b, origin, DNS_T_SOA, DNS_C_IN) != DNS_OK ||
+	    dns_build_rr(&b, DNS_SEC_AUTHORITY, &rr) != DNS_OK ||
+	    (len = dns_build_finish(&b)) == 0 ||
+	    tsig_sign(msg, len, sizeof msg, &key, (uint64_t)time(NULL), NULL, 0, 0, NULL, 0, &len,
+		      NULL) != DNS_OK)
+		return die("the UPDATE does not fit in a message");
+	char ns[128], where[80];
+	netns_node_name(ns, sizeof ns, sim, node);
+	net_addr_format((const struct sockaddr *)&to.ss, where, sizeof where);
+	int fd = probe_socket(ns);
+	if (fd < 0)
+		return die("cannot open a socket in node %s: %s", node, strerror(-fd));
+	int rcode = -1;
+	for (int attempt = 0; attempt < 3 && rcode < 0; attempt++) {
+		if (sendto(fd, msg, len, 0, (const struct sockaddr *)&to.ss, to.len) < 0)
+			break;
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		while (rcode < 0 && poll(&pfd, 1, 2000) == 1) {
+			uint8_t reply[4096];
+			ssize_t n = recv(fd, reply, sizeof reply, 0);
+			dns_header rh;
+			uint16_t counts[4];
+			if (n > 0 && dns_header_parse(&rh, counts, reply, (size_t)n) == DNS_OK &&
+			    rh.id == id && (rh.flags & DNS_F_QR))
+				rcode = rh.rcode;
+		}
+	}
+	close(fd);
+	char rc[DNS_MNEMONIC_MAX];
+	if (rcode < 0)
+		return die("%s (%s) did not answer the UPDATE (is it stopped? `./sim start %s`)",
+			   target, where, target);
+	if (rcode != DNS_R_NOERROR)
+		return die("%s refused the UPDATE: %s (see `./sim logs %s`); the zone is unchanged",
+			   target, dns_rcode_to_text((unsigned)rcode, rc), target);
+	printf("UPDATE sent from %s to %s (%s), signed with key %s: NOERROR\n", node, target,
+	       where, keyname);
+	int status = 0;
+	/* Servers that read the primary's file (not by transfer) reload it. */
+	char *path = zonefiles_served(sim, target, origin, view);
+	char **sharing = NULL;
+	size_t nshare = path ? zonefiles_sharing(sim, origin, path, view, &sharing) : 0;
+	for (size_t i = 0; i < nshare; i++) {
+		if (strcmp(sharing[i], target) != 0) {
+			int pid = server_pid(sim, sharing[i]);
+			if (pid <= 0 || kill(pid, SIGHUP) < 0)
+				status = die("node %s: cannot reload its server", sharing[i]);
+		}
+		free(sharing[i]);
+	}
+	free(sharing);
+	free(path);
+	const char *wait_for[18];
+	size_t nwait = 0;
+	wait_for[nwait++] = target;
+	for (size_t i = 0; i < nsec; i++)
+		wait_for[nwait++] = secondaries[i];
+	for (size_t i = 0; i < nwait; i++) {
+		if (view) {
+			/* Asked from outside the view, a server shows the other
+			 * zone: give the NOTIFY and IXFR a moment instead. */
+			struct timespec pause = { 0, 300 * 1000000 };
+			nanosleep(&pause, NULL);
+			printf("%s: %s (view %s) serial %u%s\n", wait_for[i], ot, view, serial,
+			       i ? " (by NOTIFY and IXFR)" : "");
+		} else if (serves_serial(sim, wait_for[i], origin, serial)) {
+			printf("%s serves %s serial %u%s\n", wait_for[i], ot, serial,
+			       i ? " (by NOTIFY and IXFR)" : "");
+		} else {
+			status = die("node %s did not start serving serial %u within %d s (see "
+				     "`./sim logs %s`)", wait_for[i], serial, RELOAD_WAIT_MS / 1000,
+				     wait_for[i]);
+		}
+	}
 	return status;
 }

@@ -31,4 +31,19 @@ size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *pat
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		     const char *path, const char *text, uint32_t serial);
 
+/* Edit the zone the way one edits a real primary: a dynamic UPDATE
+ * (RFC 2136), signed with the sim's key for the view, sent from inside
+ * `node` to the zone's primary (the node itself, or its primary when it
+ * is a secondary); the primary bumps the serial and NOTIFYs its
+ * secondaries, which fetch the change by IXFR.  `add` is a record in
+ * master-file form, `del` a selection "NAME [TYPE [RDATA]]" (one of them
+ * NULL); `serial` what the zone's serial becomes.  Waits until the
+ * primary, the servers sharing its file (reloaded) and its secondaries
+ * serve the serial.  Returns 0 or 1 (after a message), or
+ * ZONEFILES_NOT_DYNAMIC when the node's server takes no UPDATE for the
+ * zone (the caller edits the file instead). */
+#define ZONEFILES_NOT_DYNAMIC 2
+int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, const char *view,
+		     const char *add, const char *del, uint32_t default_ttl, uint32_t serial);
+
 #endif

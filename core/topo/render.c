@@ -14,6 +14,7 @@
 #include "dns/name.h"
 #include "topo/delegation.h"
 #include "topo/reverse.h"
+#include "util/array.h"
 
 
 static void quiet(void *ctx, const dns_diag *d)
@@ -225,8 +226,115 @@ static char *with_header(char *conf, const char *program, const char *node, char
 	return out;
 }
 
-char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *err,
-		       size_t errsz)
+void render_key_name(const char *view, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s%s%s", RENDER_KEY_DEFAULT, view ? "-" : "", view ? view : "");
+}
+
+static bool same_zone(const topo_zone *a, const topo_zone *b)
+{
+	dns_name x, y;
+	if ((a->view == NULL) != (b->view == NULL) || (a->view && strcmp(a->view, b->view) != 0))
+		return false;
+	return dns_name_from_text(&x, a->origin, strlen(a->origin), dns_name_root) == DNS_OK &&
+	       dns_name_from_text(&y, b->origin, strlen(b->origin), dns_name_root) == DNS_OK &&
+	       dns_name_equal(x.data, y.data);
+}
+
+/* "ADDR key NAME" peers: a primary's addresses from reaches, IPv4 first
+ * (every one: the secondary tries them in turn); a secondary's first
+ * reachable address (one NOTIFY per server). */
+static bool add_peers(auth_config *c, size_t view, const topo *t, const routes *r,
+		      const topo_node *from, const topo_node *to, const char *origin,
+		      const char *key, bool primary, char *err, size_t errsz)
+{
+	auth_zone_conf *z = auth_config_zone(c, view, origin);
+	if (z == NULL) {
+		snprintf(err, errsz, "zone %s is not in the config", origin);
+		return false;
+	}
+	size_t added = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < to->naddrs; i++) {
+			const topo_addr *a = &to->addrs[i];
+			if ((a->addr.ss.ss_family == AF_INET) != (pass == 0) ||
+			    !routes_reach(t, r, from, a) || (!primary && added))
+				continue;
+			auth_peer_conf **arr = primary ? &z->primaries : &z->notify;
+			size_t *count = primary ? &z->nprimaries : &z->nnotify;
+			auth_peer_conf *p = array_grow(arr, count, sizeof *p);
+			if (p == NULL || (p->key = strdup(key)) == NULL) {
+				snprintf(err, errsz, "out of memory");
+				return false;
+			}
+			p->addr = a->addr;
+			((struct sockaddr_in *)&p->addr.ss)->sin_port = htons(53);
+			added++;
+		}
+	if (added == 0 && primary) {
+		snprintf(err, errsz, "node %s cannot reach its primary %s for zone %s", from->name,
+			 to->name, origin);
+		return false;
+	}
+	return true;
+}
+
+/* The transfers of node n's zone k (in config view `view`). */
+static bool zone_transfers(auth_config *c, size_t view, const topo *t, const routes *r,
+			   const topo_node *n, const topo_zone *z, const char *key, char *err,
+			   size_t errsz)
+{
+	if (z->primary) {
+		const topo_node *prim = topo_node_find(t, z->primary);
+		return prim && add_peers(c, view, t, r, n, prim, z->origin, key, true, err, errsz);
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const topo_node *sec = &t->nodes[i];
+		for (size_t k = 0; k < sec->nzones; k++)
+			if (sec->zones[k].primary && strcmp(sec->zones[k].primary, n->name) == 0 &&
+			    same_zone(&sec->zones[k], z) &&
+			    !add_peers(c, view, t, r, n, sec, z->origin, key, false, err, errsz))
+				return false;
+	}
+	auth_zone_conf *zc = auth_config_zone(c, view, z->origin);
+	char *k = strdup(key);
+	char **slot = zc && k ? array_grow(&zc->update_keys, &zc->nupdate_keys, sizeof *slot) : NULL;
+	if (slot == NULL) {
+		free(k);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	*slot = k;
+	return true;
+}
+
+/* A key's tsig-key line; `uses` counts it in allow-transfer once. */
+static bool add_sim_key(auth_config *c, const char *name, render_secret_fn secret, void *ctx,
+			char *err, size_t errsz)
+{
+	if (auth_config_key(c, name))
+		return true;
+	const char *s = secret(ctx, name);
+	if (s == NULL) {
+		snprintf(err, errsz, "no secret for key %s", name);
+		return false;
+	}
+	if (!auth_config_add_key(c, name, RENDER_KEY_ALG, s, err, errsz))
+		return false;
+	char *copy = strdup(name);
+	char **slot = copy ? array_grow(&c->xfr_keys, &c->nxfr_keys, sizeof *slot) : NULL;
+	if (slot == NULL) {
+		free(copy);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	*slot = copy;
+	return true;
+}
+
+char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
+			   const char *const *zone_paths, render_secret_fn secret, void *ctx,
+			   char *err, size_t errsz)
 {
 	auth_config c;
 	if (!auth_config_init(&c)) {
@@ -247,23 +355,51 @@ char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *
 		c.rate_limit = (unsigned)n->rate_limit;
 	if (n->rate_slip >= 0)
 		c.rate_slip = (unsigned)n->rate_slip;
+	char key[TOPO_NAME_MAX + 16];
 	for (size_t k = 0; ok && k < n->nzones; k++)
-		if (n->zones[k].view == NULL)
-			ok = auth_config_add_zone(&c, 0, n->zones[k].origin, zone_paths[k], err,
-						  errsz);
+		if (n->zones[k].view == NULL) {
+			ok = auth_config_add_zone(&c, 0, n->zones[k].origin, zone_paths[k], err, errsz);
+			render_key_name(NULL, key, sizeof key);
+			if (ok && secret && !n->zones[k].derived)
+				ok = add_sim_key(&c, key, secret, ctx, err, errsz) &&
+				     zone_transfers(&c, 0, t, r, n, &n->zones[k], key, err, errsz);
+		}
 	for (size_t v = 0; ok && v < n->nviews; v++) {
 		ok = auth_config_add_view(&c, n->views[v].name, err, errsz);
 		size_t vi = c.nviews - 1;
 		for (size_t m = 0; ok && m < n->views[v].nmatch; m++)
 			ok = auth_config_add_match(&c, vi, n->views[v].match[m], err, errsz);
+		render_key_name(n->views[v].name, key, sizeof key);
+		if (ok && secret) {
+			char *copy = strdup(key);
+			char **slot = copy ? array_grow(&c.views[vi].match_keys, &c.views[vi].nmatch_keys,
+							sizeof *slot) : NULL;
+			ok = slot != NULL;
+			if (ok)
+				*slot = copy;
+			else {
+				free(copy);
+				snprintf(err, errsz, "out of memory");
+			}
+			ok = ok && add_sim_key(&c, key, secret, ctx, err, errsz);
+		}
 		for (size_t k = 0; ok && k < n->nzones; k++)
-			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0)
+			if (n->zones[k].view && strcmp(n->zones[k].view, n->views[v].name) == 0) {
 				ok = auth_config_add_zone(&c, vi, n->zones[k].origin, zone_paths[k],
 							  err, errsz);
+				if (ok && secret && !n->zones[k].derived)
+					ok = zone_transfers(&c, vi, t, r, n, &n->zones[k], key, err, errsz);
+			}
 	}
 	char *conf = ok ? auth_config_write(&c, err, errsz) : NULL;
 	auth_config_free(&c);
 	return with_header(conf, "dnsim-auth", n->name, err, errsz);
+}
+
+char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *err,
+		       size_t errsz)
+{
+	return render_auth_conf_xfr(NULL, NULL, n, zone_paths, NULL, NULL, err, errsz);
 }
 
 /* One resolver setting; false with the message in err. */

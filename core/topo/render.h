@@ -28,6 +28,30 @@ bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node 
 char *render_auth_conf(const topo_node *n, const char *const *zone_paths, char *err,
 		       size_t errsz);
 
+/* The sim's TSIG keys: one per view name ("dnsim" outside views,
+ * "dnsim-VIEW" in a view), for the transfers, NOTIFYs and UPDATEs of the
+ * zones of that view.  A request signed with a view's key sees that view
+ * (`match key`), whatever its address. */
+#define RENDER_KEY_DEFAULT "dnsim"
+#define RENDER_KEY_ALG "hmac-sha256"
+
+/* The key's name for a view (NULL: outside views), into out. */
+void render_key_name(const char *view, char *out, size_t outsz);
+
+/* The base64 secret of a key, from whoever keeps them (the run-time
+ * makes them); NULL when it has none. */
+typedef const char *(*render_secret_fn)(void *ctx, const char *keyname);
+
+/* render_auth_conf with the zones' transfers: a secondary zone names its
+ * primary's addresses n can reach (`primary ... key`), a zone with
+ * secondaries names them for NOTIFY, every zone taken from a file
+ * accepts UPDATE signed with its view's key, transfers are allowed to
+ * that key, and each view is matched by its key too.  `secret` (may be
+ * NULL: none of this) gives the keys' secrets. */
+char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
+			   const char *const *zone_paths, render_secret_fn secret, void *ctx,
+			   char *err, size_t errsz);
+
 /* dnsim-resolver's config for node n, whose root hints, control socket
  * and trace live in `dir`.  malloc'd, or NULL with a message in err. */
 char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,

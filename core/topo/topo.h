@@ -68,6 +68,12 @@ typedef struct topo_zone {
 	 * topo/reverse.h): `file` is then the topology file and `line` the
 	 * line of the network it was derived from. */
 	bool derived;
+	/* A secondary zone (`auth.primary = { ORIGIN = "NODE" }`): the node
+	 * it transfers from (by name, also when the topology gave one of
+	 * its addresses), which serves the zone in the view of the same name
+	 * (or outside views); `file` is that node's file, the data the zone
+	 * starts from. */
+	char *primary;
 } topo_zone;
 
 typedef struct topo_view {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/name.h"
 #include "toml/toml.h"
 #include "topo/anycast.h"
 #include "topo/impair.h"
@@ -402,11 +403,95 @@ static bool parse_zones(parser *p, topo_node *node, const toml_value *v,
 	return true;
 }
 
+/* `primary = { ORIGIN = "NODE or address" }`: secondary zones, their
+ * file found once every node is read (resolve_primaries). */
+static bool parse_primaries(parser *p, topo_node *node, const toml_value *v, const char *view)
+{
+	if (!want(p, v, TOML_TABLE, "primary (origin = \"node\")"))
+		return false;
+	for (size_t i = 0; i < v->u.tab.n; i++) {
+		const toml_value *who = v->u.tab.kv[i].value;
+		if (!want(p, who, TOML_STRING, "the primary's node name or address"))
+			return false;
+		topo_zone *z = array_grow(&node->zones, &node->nzones, sizeof *z);
+		if (z == NULL)
+			return fail(p, who, "out of memory");
+		z->origin = strdup(v->u.tab.kv[i].key);
+		z->primary = strdup(who->u.s.ptr);
+		z->view = view ? strdup(view) : NULL;
+		z->line = who->line;
+		if (z->origin == NULL || z->primary == NULL || (view && z->view == NULL))
+			return fail(p, who, "out of memory");
+	}
+	return true;
+}
+
+static bool same_origin(const char *a, const char *b)
+{
+	dns_name x, y;
+	return dns_name_from_text(&x, a, strlen(a), dns_name_root) == DNS_OK &&
+	       dns_name_from_text(&y, b, strlen(b), dns_name_root) == DNS_OK &&
+	       dns_name_equal(x.data, y.data);
+}
+
+/* Each secondary zone's primary: a node (by name or by one of its
+ * addresses) serving the zone from a file in the view of the same name. */
+static bool resolve_primaries(parser *p)
+{
+	topo *t = p->t;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		topo_node *n = &t->nodes[i];
+		for (size_t k = 0; k < n->nzones; k++) {
+			topo_zone *z = &n->zones[k];
+			if (z->primary == NULL)
+				continue;
+			topo_node *prim = NULL;
+			for (size_t j = 0; j < t->nnodes && prim == NULL; j++) {
+				if (strcmp(t->nodes[j].name, z->primary) == 0)
+					prim = &t->nodes[j];
+				for (size_t a = 0; a < t->nodes[j].naddrs && prim == NULL; a++)
+					if (strcmp(t->nodes[j].addrs[a].text, z->primary) == 0)
+						prim = &t->nodes[j];
+			}
+			const char *inview = z->view ? " in view " : " outside views";
+			const char *vname = z->view ? z->view : "";
+			if (prim == NULL || prim == n) {
+				snprintf(p->err, p->errsz, "%s:%u: node %s: the primary of %s, \"%s\", %s",
+					 p->path, z->line, n->name, z->origin, z->primary,
+					 prim ? "is the node itself" : "is no node or address of the topology");
+				return false;
+			}
+			const topo_zone *src = NULL;
+			for (size_t j = 0; j < prim->nzones && src == NULL; j++) {
+				const topo_zone *c = &prim->zones[j];
+				if (same_origin(c->origin, z->origin) &&
+				    (c->view ? z->view && strcmp(c->view, z->view) == 0 : z->view == NULL))
+					src = c;
+			}
+			if (src == NULL || src->primary) {
+				snprintf(p->err, p->errsz, "%s:%u: node %s: the primary of %s, %s, %s%s%s",
+					 p->path, z->line, n->name, z->origin, prim->name,
+					 src ? "is itself a secondary of it (name the node that serves it "
+					       "from its file)" : "serves no such zone", src ? "" : inview,
+					 src ? "" : vname);
+				return false;
+			}
+			free(z->primary);
+			z->primary = strdup(prim->name);
+			z->file = strdup(src->file);
+			z->derived = src->derived;
+			if (z->primary == NULL || z->file == NULL)
+				return fail(p, NULL, "out of memory");
+		}
+	}
+	return true;
+}
+
 static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
 {
 	static const char *const known[] = { "zones", "view", "rate_limit", "rate_limit_slip",
-					     NULL };
-	static const char *const view_known[] = { "name", "match", "zones", NULL };
+					     "primary", NULL };
+	static const char *const view_known[] = { "name", "match", "zones", "primary", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s.auth]", node->name);
 	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
@@ -429,6 +514,9 @@ static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
 	const toml_value *zones = toml_get(v, "zones");
 	if (zones && !parse_zones(p, node, zones, NULL))
 		return false;
+	const toml_value *prim = toml_get(v, "primary");
+	if (prim && !parse_primaries(p, node, prim, NULL))
+		return false;
 	const toml_value *views = toml_get(v, "view");
 	if (views) {
 		if (!want(p, views, TOML_ARRAY, "view ([[node.NAME.auth.view]])"))
@@ -444,9 +532,10 @@ static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
 			const toml_value *name = toml_get(vv, "name");
 			const toml_value *match = toml_get(vv, "match");
 			const toml_value *vz = toml_get(vv, "zones");
-			if (name == NULL || match == NULL || vz == NULL)
-				return fail(p, vv, "node %s: a view needs name, match and zones",
-					    node->name);
+			const toml_value *vp = toml_get(vv, "primary");
+			if (name == NULL || match == NULL || (vz == NULL && vp == NULL))
+				return fail(p, vv, "node %s: a view needs name, match and zones "
+					    "(or primary)", node->name);
 			if (!dup_string(p, name, "view name", &tv->name) ||
 			    !name_ok(p, name, "view", tv->name) ||
 			    !string_list(p, match, "match prefix", &tv->match, &tv->nmatch))
@@ -457,7 +546,8 @@ static bool parse_auth(parser *p, topo_node *node, const toml_value *v)
 					return fail(p, match, "node %s: view %s: \"%s\" is not a prefix",
 						    node->name, tv->name, tv->match[k]);
 			}
-			if (!parse_zones(p, node, vz, tv->name))
+			if ((vz && !parse_zones(p, node, vz, tv->name)) ||
+			    (vp && !parse_primaries(p, node, vp, tv->name)))
 				return false;
 		}
 	}
@@ -788,6 +878,8 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 	}
 	if (ok && t->nnodes == 0)
 		ok = fail(&p, NULL, "the topology has no nodes ([node.NAME])");
+	if (ok)
+		ok = resolve_primaries(&p);
 	toml_free(root);
 	return ok;
 }
@@ -825,6 +917,7 @@ void topo_free(topo *t)
 			free(n->zones[k].origin);
 			free(n->zones[k].file);
 			free(n->zones[k].view);
+			free(n->zones[k].primary);
 		}
 		free(n->zones);
 		for (size_t k = 0; k < n->nviews; k++) {

@@ -1,5 +1,6 @@
 /* dnsim-auth's config file: what it accepts, and the file:line of what
  * it does not. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -298,6 +299,74 @@ static void test_write_refuses(void)
 	auth_config_free(&c);
 }
 
+/* Transfers, NOTIFY and UPDATE: keys, a zone's primaries and NOTIFY
+ * targets, views chosen by key; read, checked, written and read back. */
+static void test_transfer_settings(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	bool ok = read_text(&c,
+		"tsig-key xfr. hmac-sha256 c2VjcmV0\n"
+		"tsig-key inside hmac-sha512 c2VjcmV0Mg==\n"
+		"ixfr-journal 7\n"
+		"allow-transfer key xfr 192.0.2.0/24\n"
+		"zone example.com. /z/a.zone\n"
+		"primary example.com 192.0.2.1 key xfr\n"
+		"primary example.com. 2001:db8::1@5300\n"
+		"notify example.com. 192.0.2.9@5301 key xfr\n"
+		"allow-update example.com. xfr inside\n"
+		"view inside {\n match key inside 10.0.0.0/8\n"
+		" zone example.com /z/b.zone\n primary example.com. 192.0.2.1 key inside\n}\n",
+		err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	CHECK_INT(c.nkeys, 2);
+	CHECK(auth_config_key(&c, "XFR") == &c.keys[0]);
+	CHECK(auth_config_key(&c, "nope") == NULL);
+	CHECK_INT(c.journal, 7);
+	CHECK_INT(c.nxfr_keys, 1);
+	CHECK_INT(c.nxfr, 1);
+	auth_zone_conf *z = auth_config_zone(&c, 0, "Example.COM.");
+	CHECK(z != NULL);
+	if (z) {
+		CHECK_INT(z->nprimaries, 2);
+		CHECK_STR(z->primaries[0].key, "xfr");
+		CHECK(z->primaries[1].key == NULL);
+		CHECK_INT(ntohs(((struct sockaddr_in6 *)&z->primaries[1].addr.ss)->sin6_port), 5300);
+		CHECK_INT(z->nnotify, 1);
+		CHECK_INT(z->nupdate_keys, 2);
+	}
+	CHECK_INT(c.views[1].nmatch_keys, 1);
+	CHECK_INT(c.views[1].nmatch, 1);
+	z = auth_config_zone(&c, 1, "example.com.");
+	CHECK(z && z->nprimaries == 1 && strcmp(z->primaries[0].key, "inside") == 0);
+
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	memset(&back, 0, sizeof back);
+	ok = text && read_text(&back, text, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n%s", err, text ? text : "");
+	CHECK(ok);
+	char *again = ok ? auth_config_write(&back, err, sizeof err) : NULL;
+	CHECK(again && text && strcmp(again, text) == 0);
+	free(again);
+	free(text);
+	auth_config_free(&back);
+	auth_config_free(&c);
+
+	bad("primary example.com. 192.0.2.1\n", 1, "no zone example.com. above it");
+	bad("zone a. f\nprimary a. 192.0.2.1 key\n", 2, "expected: primary ORIGIN");
+	bad("zone a. f\nnotify a. nowhere\n", 2, "not an address");
+	bad("zone a. f\nallow-update a.\n", 2, "expected: allow-update");
+	bad("tsig-key k hmac-sha256\n", 1, "expected: tsig-key NAME ALGORITHM SECRET");
+	bad("tsig-key k a s\ntsig-key K. a s\n", 2, "defined twice");
+	bad("allow-transfer key\n", 1, "needs a key name");
+	bad("view v {\nzone a. f\n}\nprimary a. 192.0.2.1\n", 4, "no zone a. above it");
+	bad("ixfr-journal -1\n", 1, "ixfr-journal 0..100000");
+}
+
 int main(void)
 {
 	RUN(test_full_config);
@@ -308,5 +377,6 @@ int main(void)
 	RUN(test_round_trip);
 	RUN(test_built_and_written);
 	RUN(test_write_refuses);
+	RUN(test_transfer_settings);
 	return check_summary("test_auth_conf");
 }

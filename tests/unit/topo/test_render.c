@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "check.h"
 #include "fixtures.h"
@@ -300,6 +301,101 @@ static void test_stub_host(void)
 	topo_model_free(&m);
 }
 
+static const char *fixed_secret(void *ctx, const char *name)
+{
+	(void)ctx;
+	return strcmp(name, "dnsim") == 0 ? "c2VjcmV0" : "aW5zaWRl";
+}
+
+/* A primary and its secondary, each with a view: the secondary names the
+ * primary's addresses it reaches (IPv4 first) with each view's key, the
+ * primary NOTIFYs the secondary once per view and takes UPDATEs signed
+ * with the view's key, and the views are matched by their keys. */
+static void test_auth_conf_transfers(void)
+{
+	static const char topology[] =
+		"[network.net]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
+		"[node.p]\naddresses = { net = [\"198.51.100.2\", \"2001:db8:5::2\"] }\n"
+		"auth.zones = { \"a.test.\" = \"a.zone\" }\n"
+		"[[node.p.auth.view]]\nname = \"inside\"\nmatch = [\"10.0.0.0/8\"]\n"
+		"zones = { \"a.test.\" = \"a-inside.zone\" }\n"
+		"[node.s]\naddresses = { net = [\"198.51.100.3\", \"2001:db8:5::3\"] }\n"
+		"auth.primary = { \"a.test.\" = \"198.51.100.2\" }\n"
+		"[[node.s.auth.view]]\nname = \"inside\"\nmatch = [\"10.0.0.0/8\"]\n"
+		"primary = { \"a.test.\" = \"p\" }\n";
+	static const memfile files[] = {
+		{ "t.toml", topology },
+		{ "./a.zone", "@ 60 SOA ns hm 1 60 60 60 60\n@ 60 NS ns.example.\n" },
+		{ "./a-inside.zone", "@ 60 SOA ns hm 1 60 60 60 60\n@ 60 NS ns.example.\n" },
+		{ NULL, NULL },
+	};
+	topo_model m;
+	char err[256] = "";
+	bool ok = model_from(&m, files, err, sizeof err);
+	CHECK(ok);
+	if (!ok) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	const topo_node *p = topo_node_find(&m.t, "p"), *s = topo_node_find(&m.t, "s");
+	CHECK(s && s->nzones == 2);
+	/* The address was resolved to the node, the file taken from it. */
+	CHECK(s && strcmp(s->zones[0].primary, "p") == 0 && strcmp(s->zones[0].file, "./a.zone") == 0);
+	CHECK(s && strcmp(s->zones[1].file, "./a-inside.zone") == 0);
+	const char *paths[] = { "/z/1", "/z/2" };
+	char *ptext = render_auth_conf_xfr(&m.t, &m.r, p, paths, fixed_secret, NULL, err, sizeof err);
+	char *stext = render_auth_conf_xfr(&m.t, &m.r, s, paths, fixed_secret, NULL, err, sizeof err);
+	CHECK(ptext && stext);
+	auth_config c;
+	CHECK(auth_config_init(&c));
+	CHECK(ptext && auth_config_parse(&c, "p.conf", ptext, strlen(ptext), err, sizeof err));
+	CHECK_INT(c.nkeys, 2);
+	CHECK_INT(c.nxfr_keys, 2);
+	CHECK(c.nviews == 2 && c.views[1].nmatch_keys == 1 &&
+	      strcmp(c.views[1].match_keys[0], "dnsim-inside") == 0);
+	auth_zone_conf *z = auth_config_zone(&c, 0, "a.test.");
+	CHECK(z && z->nnotify == 1 && strcmp(z->notify[0].key, "dnsim") == 0);
+	CHECK(z && z->nupdate_keys == 1 && strcmp(z->update_keys[0], "dnsim") == 0);
+	CHECK(z && z->nprimaries == 0);
+	z = auth_config_zone(&c, 1, "a.test.");
+	CHECK(z && z->nnotify == 1 && strcmp(z->notify[0].key, "dnsim-inside") == 0);
+	auth_config_free(&c);
+	CHECK(auth_config_init(&c));
+	CHECK(stext && auth_config_parse(&c, "s.conf", stext, strlen(stext), err, sizeof err));
+	z = auth_config_zone(&c, 0, "a.test.");
+	CHECK(z && z->nprimaries == 2 && z->nnotify == 0 && z->nupdate_keys == 0);
+	CHECK(z && z->nprimaries == 2 && z->primaries[0].addr.ss.ss_family == AF_INET &&
+	      z->primaries[1].addr.ss.ss_family == AF_INET6);
+	z = auth_config_zone(&c, 1, "a.test.");
+	CHECK(z && z->nprimaries == 2 && strcmp(z->primaries[0].key, "dnsim-inside") == 0);
+	CHECK(strstr(stext, "primary a.test. 198.51.100.2 key dnsim\n") != NULL);
+	auth_config_free(&c);
+	free(ptext);
+	free(stext);
+	topo_model_free(&m);
+
+	/* A primary that serves no such zone, or is no node. */
+	static const char *const bad[][2] = {
+		{ "auth.primary = { \"b.test.\" = \"p\" }", "serves no such zone outside views" },
+		{ "auth.primary = { \"a.test.\" = \"nobody\" }", "is no node or address" },
+		{ "auth.primary = { \"a.test.\" = \"s\" }", "is the node itself" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "[network.net]\nipv4 = \"198.51.100.0/24\"\n"
+			 "[node.p]\naddresses = { net = \"198.51.100.2\" }\n"
+			 "auth.zones = { \"a.test.\" = \"a.zone\" }\n"
+			 "[node.s]\naddresses = { net = \"198.51.100.3\" }\n%s\n", bad[i][0]);
+		topo t;
+		load(&t, text, err, sizeof err, &ok);
+		CHECK(!ok && strstr(err, bad[i][1]) != NULL && strstr(err, "t.toml:8:") == err);
+		if (ok || strstr(err, bad[i][1]) == NULL || strstr(err, "t.toml:8:") != err)
+			fprintf(stderr, "  %s\n", err);
+		topo_free(&t);
+	}
+}
+
 int main(void)
 {
 	RUN(test_served_zone);
@@ -310,5 +406,6 @@ int main(void)
 	RUN(test_root_hints);
 	RUN(test_resolv_conf_and_hosts);
 	RUN(test_stub_host);
+	RUN(test_auth_conf_transfers);
 	return check_summary("test_render");
 }
