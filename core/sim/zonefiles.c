@@ -177,6 +177,94 @@ static bool serves_serial(const char *sim, const char *node, const uint8_t *orig
 	return ok;
 }
 
+static bool add_copy(zone_copy **out, size_t *n, const char *path, const char *view)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*out)[i].path, path) == 0)
+			return true;
+	zone_copy *g = realloc(*out, (*n + 1) * sizeof *g);
+	if (g == NULL)
+		return false;
+	*out = g;
+	g[*n].path = strdup(path);
+	g[*n].view = view ? strdup(view) : NULL;
+	if (g[*n].path == NULL || (view && g[*n].view == NULL)) {
+		free(g[*n].path);
+		free(g[*n].view);
+		return false;
+	}
+	(*n)++;
+	return true;
+}
+
+zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n)
+{
+	zone_copy *out = NULL;
+	*n = 0;
+	node_line *nodes;
+	size_t nn;
+	if (nodelist_read(sim, &nodes, &nn) < 0)
+		return NULL;
+	for (size_t i = 0; i < nn; i++) {
+		auth_config c;
+		if (strcmp(nodes[i].service, "auth") != 0 || !read_auth_conf(sim, nodes[i].name, &c))
+			continue;
+		for (size_t v = 0; v < c.nviews; v++)
+			for (size_t k = 0; k < c.views[v].nzones; k++) {
+				const auth_zone_conf *z = &c.views[v].zones[k];
+				dns_name o;
+				if (dns_name_from_text(&o, z->origin, strlen(z->origin),
+						       dns_name_root) == DNS_OK &&
+				    dns_name_equal(o.data, origin))
+					(void)add_copy(&out, n, z->file, v ? c.views[v].name : NULL);
+			}
+		auth_config_free(&c);
+	}
+	free(nodes);
+	return out;
+}
+
+void zonefiles_copies_free(zone_copy *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].path);
+		free(c[i].view);
+	}
+	free(c);
+}
+
+bool zonefiles_parent(const char *sim, const uint8_t *origin, dns_name *parent)
+{
+	unsigned labels = dns_name_labels(origin);
+	for (unsigned skip = 1; skip <= labels; skip++) {
+		const uint8_t *up = dns_name_skip_labels(origin, skip);
+		size_t n;
+		zone_copy *c = zonefiles_copies(sim, up, &n);
+		zonefiles_copies_free(c, n);
+		if (n > 0) {
+			dns_name_copy(parent, up);
+			return true;
+		}
+	}
+	return false;
+}
+
+void zonefiles_signer(const topo_keyring *kr, const uint8_t *origin, zoneedit_signer *s)
+{
+	const signing_zone *z = signing_find(kr, origin);
+	s->keys = z ? z->keys : NULL;
+	s->nkeys = z ? z->nkeys : 0;
+	s->inception = kr->inception;
+	s->expiration = kr->expiration;
+}
+
+void zonefiles_print_diag(void *ctx, const dns_diag *d)
+{
+	if (ctx && d->severity == DNS_ERROR)
+		(*(unsigned *)ctx)++;
+	fprintf(stderr, "%s: %s\n", d->severity == DNS_ERROR ? "error" : "warning", d->msg);
+}
+
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		     const char *path, const char *text, uint32_t serial)
 {

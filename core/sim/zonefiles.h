@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "dns/zonedata.h"
+#include "topo/signing.h"
+#include "topo/zoneedit.h"
 
 /* The file node's dnsim-auth serves `origin` from (in `view`, or outside
  * views when NULL); malloc'd, or NULL when it serves no such zone. */
@@ -30,5 +32,30 @@ size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *pat
  * Prints what it did; returns 0 or 1 (after a message). */
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		     const char *path, const char *text, uint32_t serial);
+
+/* One copy of a zone as the servers read it: a file, outside views
+ * (view NULL) or in one. */
+typedef struct zone_copy {
+	char *path;
+	char *view;
+} zone_copy;
+
+/* Every copy of zone `origin` the sim's servers serve, each file once
+ * (a zone with views has a copy per view); malloc'd, *n of them. */
+zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n);
+void zonefiles_copies_free(zone_copy *c, size_t n);
+
+/* The closest zone above `origin` some server of the sim serves; false
+ * when there is none. */
+bool zonefiles_parent(const char *sim, const uint8_t *origin, dns_name *parent);
+
+/* What re-signs an edit of zone `origin`: its keys from the sim's
+ * keyring (kr, loaded by keys_load; no keys when the zone is not
+ * signed) and signatures valid from now. */
+void zonefiles_signer(const topo_keyring *kr, const uint8_t *origin, zoneedit_signer *s);
+
+/* Print diagnostics of a zone check to stderr ("error: ..."), counting
+ * errors in *(unsigned *)ctx when ctx is not NULL. */
+void zonefiles_print_diag(void *ctx, const dns_diag *d);
 
 #endif
