@@ -4,7 +4,7 @@
 set -e
 PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils bind9 unbound nsd knot \
 knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz \
-libssl-dev ldnsutils libmicrohttpd-dev chromium chromium-driver python3-selenium"
+libssl-dev ldnsutils libmicrohttpd-dev chromium chromium-driver python3-selenium dnsviz python3-pygraphviz"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -21,9 +21,11 @@
 
 #define DS_TTL 86400
 
-/* Rewrites one loaded copy of a zone into a new zone. */
-typedef bool (*rewrite_fn)(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
-			   size_t errsz);
+/* Rewrites one loaded copy of a zone into a new zone (always
+ * initialised): 1, or 0 when nothing changed (out not to be served),
+ * -1 with err set. */
+typedef int (*rewrite_fn)(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
+			  size_t errsz);
 
 /* Apply fn to every copy of zone `origin` and serve the results.  0, or
  * 1 after a message (copies done before stay done). */
@@ -42,12 +44,15 @@ static int rewrite_copies(const char *sim, const uint8_t *origin, const char *wh
 			break;
 		}
 		char err[512] = "";
-		bool ok = fn(ctx, &z, &out, err, sizeof err);
+		int done = fn(ctx, &z, &out, err, sizeof err);
 		dns_zonedata_free(&z);
-		if (!ok) {
+		if (done <= 0) {
 			dns_zonedata_free(&out);
-			rc = die("zone %s: %s; it is unchanged", zt, err);
-			break;
+			if (done < 0) {
+				rc = die("zone %s: %s; it is unchanged", zt, err);
+				break;
+			}
+			continue;
 		}
 		char header[DNS_NAME_MAXTEXT + 200];
 		snprintf(header, sizeof header, "; zone %s, %s with `sim dnssec`\n", zt, why);
@@ -91,14 +96,10 @@ static bool has_ds(const dns_zonedata *z, const uint8_t *child, size_t *n, char 
 
 /* The parent's copy with the child's DS RRset replaced by e->lines,
  * signed again with the parent's keys. */
-static bool replace_ds(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
-		       size_t errsz)
+static int replace_ds(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
+		      size_t errsz)
 {
 	ds_edit *e = ctx;
-	dns_zonedata_init(out, in->origin.data, DNS_C_IN);
-	char ct[DNS_NAME_MAXTEXT], del[DNS_NAME_MAXTEXT + 8];
-	dns_name_to_text(e->child, ct, sizeof ct, NULL);
-	snprintf(del, sizeof del, "%s DS", ct);
 	const char *adds[16];
 	size_t nadds = 0;
 	char *copy = strdup(e->lines);
@@ -112,27 +113,25 @@ static bool replace_ds(void *ctx, const dns_zonedata *in, dns_zonedata *out, cha
 			*next++ = '\0';
 		adds[nadds++] = l;
 	}
-	size_t nds;
-	char old[4096];
-	bool had = has_ds(in, e->child, &nds, old, sizeof old);
 	topo_keyring kr;
+	bool changed = false;
 	bool ok = keys_load(e->sim, &kr, err, errsz) == 0;
 	if (ok) {
 		zoneedit_signer signer;
 		zonefiles_signer(&kr, in->origin.data, &signer);
-		size_t changed;
 		char msg[512] = "";
-		unsigned errors = zoneedit_apply_signed(in, adds, nadds, had ? del : NULL, DS_TTL,
-							&signer, out, &changed, NULL,
-							zonefiles_print_diag, NULL, msg, sizeof msg);
+		unsigned errors = zonefiles_set_rrset(in, e->child, DNS_T_DS, adds, nadds, DS_TTL,
+						      &signer, out, &changed, msg, sizeof msg);
 		topo_keyring_free(&kr);
 		ok = errors == 0 && msg[0] == '\0';
 		if (!ok)
 			snprintf(err, errsz, "%s", msg[0] ? msg : "the edit would break the zone");
+	} else {
+		dns_zonedata_init(out, in->origin.data, DNS_C_IN);
 	}
 	free(copy);
-	e->changed = true;
-	return ok;
+	e->changed |= changed;
+	return ok ? changed : -1;
 }
 
 /* Are the DS records of child in every copy of parent those of `lines`
@@ -197,20 +196,20 @@ typedef struct zone_job {
 	bool mend;
 } zone_job;
 
-static bool job_rewrite(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
+static int job_rewrite(void *ctx, const dns_zonedata *in, dns_zonedata *out, char *err,
 			size_t errsz)
 {
 	const zone_job *j = ctx;
 	uint32_t inception, expiration;
 	keys_validity(&inception, &expiration);
 	if (j->mend)
-		return zonebreak_mend(j->z, inception, expiration, in, out, err, errsz);
+		return zonebreak_mend(j->z, inception, expiration, in, out, err, errsz) ? 1 : -1;
 	if (!zoneedit_is_signed(in)) {
 		dns_zonedata_init(out, in->origin.data, DNS_C_IN);
 		snprintf(err, errsz, "this copy is not signed (`./sim dnssec mend` signs it)");
-		return false;
+		return -1;
 	}
-	return zonebreak_zone(j->kind, j->z, (uint32_t)time(NULL), in, out, err, errsz);
+	return zonebreak_zone(j->kind, j->z, (uint32_t)time(NULL), in, out, err, errsz) ? 1 : -1;
 }
 
 /* ---- the verbs --------------------------------------------------------- */

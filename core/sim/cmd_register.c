@@ -478,9 +478,8 @@ static int publish_ds(const char *sim, const dns_name *domain, char lines[][DS_L
 	const char *adds[MAX_DS];
 	for (size_t i = 0; i < nds; i++)
 		adds[i] = lines[i];
-	char del[DNS_NAME_MAXTEXT + 8];
-	snprintf(del, sizeof del, "%s DS", dt);
 	int rc = ncopies ? 0 : die("no server serves %s", pt);
+	bool changed_any = false;
 	bool parent_signed = false;
 	for (size_t c = 0; rc == 0 && c < ncopies; c++) {
 		dns_zonedata z, edited;
@@ -495,15 +494,24 @@ static int publish_ds(const char *sim, const dns_name *domain, char lines[][DS_L
 			dns_zonedata_free(&z);
 			break;
 		}
-		dns_zonedata_init(&edited, parent.data, DNS_C_IN);
 		char msg[512] = "";
-		unsigned e = apply_to_parent(sim, &z, adds, nds,
-					     zone_has(&z, domain->data, DNS_T_DS) ? del : NULL,
-					     &edited, msg, sizeof msg);
+		topo_keyring kr;
+		zoneedit_signer signer;
+		bool changed = false;
+		unsigned e = 1;
+		if (keys_load(sim, &kr, msg, sizeof msg) == 0) {
+			zonefiles_signer(&kr, parent.data, &signer);
+			e = zonefiles_set_rrset(&z, domain->data, DNS_T_DS, adds, nds, DELEGATION_TTL,
+						&signer, &edited, &changed, msg, sizeof msg);
+			topo_keyring_free(&kr);
+		} else {
+			dns_zonedata_init(&edited, parent.data, DNS_C_IN);
+		}
+		changed_any |= changed;
 		if (e || msg[0]) {
 			rc = die("%s; the DS records are unchanged", msg[0] ? msg : "the edit would "
 				 "break the zone");
-		} else {
+		} else if (changed) {
 			char header[2 * DNS_NAME_MAXTEXT + 200];
 			snprintf(header, sizeof header, "; zone %s, DS of %s published with `sim "
 				 "register --ds`\n", pt, dt);
@@ -517,7 +525,7 @@ static int publish_ds(const char *sim, const dns_name *domain, char lines[][DS_L
 		dns_zonedata_free(&z);
 	}
 	if (rc == 0) {
-		printf("%s publishes the DS of %s:\n", pt, dt);
+		printf("%s publishes the DS of %s%s:\n", pt, dt, changed_any ? "" : " already");
 		for (size_t i = 0; i < nds; i++)
 			printf("  %s\n", lines[i]);
 		if (!parent_signed)

@@ -54,6 +54,17 @@ bool zonefiles_parent(const char *sim, const uint8_t *origin, dns_name *parent);
  * signed) and signatures valid from now. */
 void zonefiles_signer(const topo_keyring *kr, const uint8_t *origin, zoneedit_signer *s);
 
+/* `out` (initialised here) is `in` with the RRset of `type` at `owner`
+ * made exactly the records of `lines` (master-file lines; none: the
+ * RRset removed), one record deleted or added at a time with
+ * zoneedit_apply_signed (so a signed zone is signed again).  *changed
+ * says whether anything differed (when not, out is a copy of nothing:
+ * do not commit it).  The number of errors, with msg set when refused. */
+unsigned zonefiles_set_rrset(const dns_zonedata *in, const uint8_t *owner, uint16_t type,
+			     const char *const *lines, size_t n, uint32_t ttl,
+			     const zoneedit_signer *signer, dns_zonedata *out, bool *changed,
+			     char *msg, size_t msgsz);
+
 /* Print diagnostics of a zone check to stderr ("error: ..."), counting
  * errors in *(unsigned *)ctx when ctx is not NULL. */
 void zonefiles_print_diag(void *ctx, const dns_diag *d);
