@@ -390,3 +390,69 @@ def test_keys_made_at_up_and_removed_by_down(tool, tmp_path):
     assert not (RUN / name).exists()
     assert not list(pathlib.Path("/etc/netns").glob(f"{name}-*"))
     assert own_snapshot([name]) == before
+
+
+# ---- the poisoning lab, signed ----------------------------------------------
+
+def test_onpath_attacker_gets_servfail_instead_of_a_lie(tool, tmp_path):
+    """The poisoning lab with `dnssec = "nsec"`: the attacker who sees the
+    resolver's query to the bank (port and ID) and answers first -- the
+    attack that poisons the unsigned lab (test_poisoning.py's on-path
+    control) -- now gets the client a SERVFAIL with EDE 6 or 10 (the
+    forged A has no RRSIG, and the forged answers to the validator's
+    DS questions prove nothing), and the bank's true address once it can
+    be reached."""
+    name = "dnssecpoison"
+    lab = TOP / "topologies" / "poisoning.toml"
+    text = lab.read_text()
+    assert 'dnssec = "off"' in text
+    text = text.replace('dnssec = "off"', 'dnssec = "nsec"').replace(
+        'zones = "../zones/poisoning"', f'zones = "{TOP}/zones/poisoning"')
+    path = tmp_path / "poisoning.toml"
+    path.write_text(text)
+    tool_py = str(pathlib.Path(__file__).with_name("poisoning_attack.py"))
+    attacker, true_www = "198.51.100.66", "203.0.113.80"
+    with running_sim(tool, name, path) as s:
+        def dig_client(qname):
+            return s.exec(name, "client", "dig", "+dnssec", "+time=20", "+tries=1",
+                          qname, timeout=60).stdout
+        # The bank's keys learnt the honest way; then only www forgotten.
+        out = dig_client("mail.bank.example")
+        assert re.search(r"flags: [a-z ]*\bad\b", out), out
+        s("--name", name, "cache", "resolver", "flush", "www.bank.example", check=True)
+        sniff = [s.binary, "--name", name, "exec", "resolver", "/usr/bin/python3", tool_py,
+                 "sniff", "--count", "5", "--time-limit", "8"]
+        forge = [s.binary, "--name", name, "exec", "attacker", "/usr/bin/python3", tool_py,
+                 "onpath", "--count", "5", "--time-limit", "8"]
+        s("--name", name, "link", "down", "bank-ns", check=True)
+        try:
+            sniffer = subprocess.Popen(sniff, stdout=subprocess.PIPE)
+            forger = subprocess.Popen(forge, stdin=sniffer.stdout, stdout=subprocess.PIPE,
+                                      text=True)
+            sniffer.stdout.close()
+            assert "ready" in forger.stdout.readline()
+            t0 = time.monotonic()
+            out = dig_client("www.bank.example")
+            took = time.monotonic() - t0
+            sent = json.loads(forger.communicate(timeout=30)[0].strip().splitlines()[-1])
+            sniffer.wait(timeout=30)
+        finally:
+            s("--name", name, "link", "up", "bank-ns", check=True)
+        print(f"\nsigned lab, on-path: saw {sent['queries_seen']} query, sent {sent['forged']} "
+              f"forged answers; the client got, after {took:.1f} s:\n{out}")
+        assert sent["queries_seen"] >= 1 and sent["forged"] >= 1
+        assert "status: SERVFAIL" in out and re.search(r"; EDE: (6|10) ", out), out
+        assert attacker not in out
+        # The forged record is kept as bogus (for a minute, so that the
+        # attacker cannot make the resolver ask again and again): asked
+        # again, still SERVFAIL, never the lie.
+        again = dig_client("www.bank.example")
+        assert "status: SERVFAIL" in again and attacker not in again, again
+        stats = s("--name", name, "stats", "resolver", check=True).stdout
+        assert re.search(r"dnssec\.bogus\D+[1-9]", stats), stats
+        # The truth, once the bank answers again (the bogus verdict kept a
+        # minute: forget it).
+        s("--name", name, "cache", "resolver", "flush", "www.bank.example", check=True)
+        out = dig_client("www.bank.example")
+        assert re.search(rf"IN\s+A\s+{true_www}$", out, re.M) and \
+            re.search(r"flags: [a-z ]*\bad\b", out), out
