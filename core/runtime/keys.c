@@ -341,7 +341,36 @@ int keys_prepare(topo_model *m, const char *sim, char *err, size_t errsz)
 		free(kr);
 		return -1;
 	}
+	/* What up made, kept apart from the index the verbs rewrite. */
+	char *index = read_index(sim);
+	if (index) {
+		char path[512];
+		state_path(path, sizeof path, sim, KEYS_AT_UP);
+		rc = write_or_fail(path, index, err, errsz);
+		free(index);
+	}
+	if (rc < 0) {
+		topo_keyring_free(kr);
+		free(kr);
+		return -1;
+	}
 	keys_validity(&kr->inception, &kr->expiration);
 	m->zones->keys = kr;
 	return (int)kr->n;
+}
+
+bool keys_made_at_up(const char *sim, const dnssec_key *k)
+{
+	char path[512], base[DNS_NAME_MAXTEXT + 32];
+	state_path(path, sizeof path, sim, KEYS_AT_UP);
+	char *text = NULL;
+	size_t len = 0;
+	if (!file_base(k, base, sizeof base) || io_read_file(NULL, path, &text, &len) != 0)
+		return false;
+	bool found = false;
+	size_t blen = strlen(base);
+	for (const char *p = strstr(text, base); p && !found; p = strstr(p + 1, base))
+		found = p > text && p[-1] == ' ' && (p[blen] == '\n' || p[blen] == '\0');
+	free(text);
+	return found;
 }

@@ -26,6 +26,7 @@
 /* The file names under the sim's folder. */
 #define KEYS_DIR "keys"
 #define KEYS_INDEX "keys/index"
+#define KEYS_AT_UP "keys/index.up"    /* the index as `up` wrote it */
 #define KEYS_ROOT_ANCHOR BUILD_ROOT_ANCHOR
 #define KEYS_BIND_KEYS BUILD_BIND_KEYS
 
@@ -48,6 +49,10 @@ int keys_save_zone(const char *sim, const signing_zone *z, char *err, size_t err
 /* Make a new key for z (a KSK with `ksk`, else a ZSK) of z's first key's
  * algorithm (or `alg` when z has none); added to z.  0 or -1 with err. */
 int keys_generate(signing_zone *z, uint8_t alg, bool ksk, char *err, size_t errsz);
+
+/* Was k one of the keys `up` made (or read), rather than one added
+ * since (`sim dnssec addkey`, `sign`)?  For rollover exercises. */
+bool keys_made_at_up(const char *sim, const dnssec_key *k);
 
 /* The validity of signatures made now. */
 void keys_validity(uint32_t *inception, uint32_t *expiration);

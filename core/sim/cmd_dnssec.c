@@ -214,7 +214,7 @@ static int job_rewrite(void *ctx, const dns_zonedata *in, dns_zonedata *out, cha
 
 /* ---- the verbs --------------------------------------------------------- */
 
-static void print_keys(const signing_zone *z)
+static void print_keys(const char *sim, const signing_zone *z)
 {
 	for (size_t i = 0; i < z->nkeys; i++) {
 		const dnssec_key *k = &z->keys[i];
@@ -222,8 +222,10 @@ static void print_keys(const signing_zone *z)
 		if (dnssec_key_file_base(k, base, sizeof base) != DNS_OK)
 			snprintf(base, sizeof base, "?");
 		const char *an = dnssec_algorithm_name(k->algorithm);
-		printf("  %s %5u  %s (%u)  %s/%s.key\n", (k->flags & DNSSEC_FLAG_SEP) ? "KSK" : "ZSK",
-		       k->tag, an ? an : "?", k->algorithm, KEYS_DIR, base);
+		const char *role = (k->flags & DNSSEC_FLAG_SEP) ? "KSK" : "ZSK";
+		printf("  %s %5u  %s (%u)  %s/%s.key  (%s %s)\n", role, k->tag, an ? an : "?",
+		       k->algorithm, KEYS_DIR, base, role,
+		       keys_made_at_up(sim, k) ? "made at up" : "added since");
 	}
 }
 
@@ -233,7 +235,7 @@ static int show(const char *sim, const signing_zone *z, const char *zt)
 	zone_copy *copies = zonefiles_copies(sim, z->origin.data, &n);
 	printf("zone %s: signed (%s), %zu key%s:\n", zt, signing_mode_name(z->mode), z->nkeys,
 	       z->nkeys == 1 ? "" : "s");
-	print_keys(z);
+	print_keys(sim, z);
 	char *ds = signing_ds_text(z, DS_TTL);
 	printf("its DS, for the parent zone (`./sim register %s --ds '...'`):\n", zt);
 	for (const char *l = ds; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
@@ -284,7 +286,7 @@ static int sign_new(const char *sim, topo_keyring *kr, const dns_name *origin, c
 	if (rc)
 		return rc;
 	printf("zone %s is signed (%s) with new keys:\n", zt, signing_mode_name(mode));
-	print_keys(z);
+	print_keys(sim, z);
 	char *ds = signing_ds_text(z, DS_TTL);
 	printf("Resolvers find it insecure until its parent publishes its DS:\n");
 	for (const char *l = ds; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
@@ -310,7 +312,7 @@ static int add_key(const char *sim, signing_zone *z, const char *zt, const char 
 		return rc;
 	printf("zone %s publishes a new %s, tag %u, and signs with it:\n", zt, ksk ? "KSK" : "ZSK",
 	       k->tag);
-	print_keys(z);
+	print_keys(sim, z);
 	if (ksk)
 		printf("Its DS is not in the parent yet: `./sim dnssec show %s` lists both DS; "
 		       "publish the new one beside the old with `./sim register %s --ds ... --ds ...`\n",
@@ -342,7 +344,7 @@ static int del_key(const char *sim, signing_zone *z, const char *zt, const char 
 	int rc = save_and_resign(sim, z, ksk ? "a KSK removed" : "a ZSK removed");
 	if (rc == 0) {
 		printf("zone %s no longer publishes or signs with key %lu:\n", zt, tag);
-		print_keys(z);
+		print_keys(sim, z);
 	}
 	return rc;
 }

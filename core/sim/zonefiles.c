@@ -337,6 +337,20 @@ unsigned zonefiles_set_rrset(const dns_zonedata *in, const uint8_t *owner, uint1
 		e = step(&cur, &owned, NULL, del, ttl, signer, msg, msgsz);
 		*changed = true;
 	}
+	/* The TTL the RRset has (or the delegation's, for a new DS), so that
+	 * records added do not differ from those kept. */
+	uint32_t use_ttl = ttl;
+	bool have_ttl = false;
+	for (size_t k = 0; k < in->n && !have_ttl; k++)
+		if (in->rr[k].type == type && dns_name_equal(in->rr[k].owner, owner)) {
+			use_ttl = in->rr[k].ttl;
+			have_ttl = true;
+		}
+	for (size_t k = 0; k < in->n && !have_ttl && type == DNS_T_DS; k++)
+		if (in->rr[k].type == DNS_T_NS && dns_name_equal(in->rr[k].owner, owner)) {
+			use_ttl = in->rr[k].ttl;
+			have_ttl = true;
+		}
 	/* Then the records that are missing. */
 	for (size_t i = 0; e == 0 && i < n; i++) {
 		bool there = false;
@@ -346,7 +360,16 @@ unsigned zonefiles_set_rrset(const dns_zonedata *in, const uint8_t *owner, uint1
 				memcmp(in->rr[k].rdata, wanted[i].rdata, wanted[i].rdlen) == 0;
 		if (there)
 			continue;
-		e = step(&cur, &owned, lines[i], NULL, ttl, signer, msg, msgsz);
+		char rd[2048], line[sizeof rd + DNS_NAME_MAXTEXT + 64];
+		size_t len;
+		if (dns_rdata_to_text(type, wanted[i].rdata, wanted[i].rdlen, rd, sizeof rd,
+				      &len) != DNS_OK) {
+			snprintf(msg, msgsz, "%s does not print", lines[i]);
+			e = 1;
+			break;
+		}
+		snprintf(line, sizeof line, "%s %u IN %s %s", ot, use_ttl, tt, rd);
+		e = step(&cur, &owned, line, NULL, ttl, signer, msg, msgsz);
 		*changed = true;
 	}
 	free(wanted);
