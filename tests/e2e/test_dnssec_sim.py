@@ -6,9 +6,9 @@ while it runs.
 The oracles are other people's validators: BIND's delv and ldns's drill
 inside the hosts (validating themselves, with the key the sim put in
 the node's /etc/bind), dig reading AD and the Extended DNS Errors of
-dnsim-resolver, Unbound's validator run inside a node with the sim's
-trust anchor (each break must give SERVFAIL in Unbound for exactly the
-names it does in dnsim-resolver), and DNSViz (`dnsviz probe` through
+dnsim-resolver, Unbound's and Knot Resolver's validators run inside a
+node with the sim's trust anchor (each break must give SERVFAIL in them
+for exactly the names it does in dnsim-resolver), and DNSViz (`dnsviz probe` through
 the ISP's resolver from inside a node, so it asks nobody outside the
 sim, then `dnsviz grok` with the sim's root key)."""
 import contextlib
@@ -140,7 +140,7 @@ def test_the_unsigned_domain_is_insecure(net):
     assert status == "NOERROR" and re.search(r"example\.org\.\s+\d+\s+IN\s+NSEC\s", out), out
 
 
-# ---- Unbound beside dnsim-resolver ----------------------------------------
+# ---- Unbound and kresd beside dnsim-resolver ----------------------------------
 
 UNBOUND_CONF = """server:
   interface: 127.0.0.1
@@ -167,27 +167,49 @@ remote-control:
 """
 
 
+KRESD_CONF = """modules.load('hints > iterate')
+net.listen('127.0.0.1', 5354, {{ kind = 'dns' }})
+trust_anchors.remove('.')
+trust_anchors.add_file('{d}/root.key', true)
+hints.root_file('{d}/root.hints')
+-- the sim's addresses are private and documentation ranges
+policy.add(policy.all(policy.FLAGS({{'ALLOW_LOCAL'}})))
+cache.open(10 * MB, 'lmdb://{d}/cache')
+"""
+
+PEERS = {
+    "unbound": ("@127.0.0.1 -p 5353",
+                lambda d: [shutil.which("unbound") or "unbound", "-d", "-c", f"{d}/unbound.conf"]),
+    "kresd": ("@127.0.0.1 -p 5354",
+              lambda d: [shutil.which("kresd") or "kresd", "-n", "-c", f"{d}/kresd.conf", d]),
+}
+
+
 @contextlib.contextmanager
-def unbound(net, tool):
-    """A fresh Unbound (an empty cache) inside the phone, validating with
-    the sim's root key; yields the dig option that asks it."""
+def validator(net, tool, peer):
+    """A fresh Unbound or kresd (an empty cache) inside the phone,
+    validating with the sim's root key; yields the dig option that asks
+    it."""
     node_dir = RUN / NAME / "nodes" / "isp-resolver"
+    server, argv = PEERS[peer]
     with tempfile.TemporaryDirectory() as d:
         shutil.copy(node_dir / "root.hints", pathlib.Path(d) / "root.hints")
         shutil.copy(RUN / NAME / "root.key", pathlib.Path(d) / "root.key")
         (pathlib.Path(d) / "unbound.conf").write_text(UNBOUND_CONF.format(d=d))
-        log = open(pathlib.Path(d) / "unbound.log", "w")
-        p = subprocess.Popen([tool("dnsim-sim"), "--name", NAME, "exec", "phone",
-                              shutil.which("unbound"), "-d", "-c", f"{d}/unbound.conf"],
+        (pathlib.Path(d) / "kresd.conf").write_text(KRESD_CONF.format(d=d))
+        log = open(pathlib.Path(d) / "peer.log", "w")
+        p = subprocess.Popen([tool("dnsim-sim"), "--name", NAME, "exec", "phone", *argv(d)],
                              stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 15
-            while "status: NOERROR" not in sh(net, "phone", "dig @127.0.0.1 -p 5353 +time=1 "
-                                              "+tries=1 localhost", ok=False):
+            # Listening: any answer about localhost (both answer it
+            # themselves) says so.
+            while "status:" not in sh(net, "phone", f"dig {server} +time=1 +tries=1 "
+                                      "localhost", ok=False):
                 assert p.poll() is None and time.monotonic() < deadline, \
-                    (pathlib.Path(d) / "unbound.log").read_text()
+                    (pathlib.Path(d) / "peer.log").read_text()
                 time.sleep(0.2)
-            yield "@127.0.0.1 -p 5353"
+            yield server
         finally:
             p.terminate()
             p.wait(timeout=10)
@@ -210,15 +232,20 @@ def verdicts(net, server=""):
     return {q: dig(net, *q, server=server)[0] for q in QUESTIONS}
 
 
-@pytest.mark.skipif(shutil.which("unbound") is None, reason="unbound is not installed (make deps)")
-def test_unbound_validates_the_sim_and_agrees_on_every_break(net, tool):
+@pytest.mark.parametrize("peer", sorted(PEERS))
+def test_peers_validate_the_sim_and_agree_on_every_break(net, tool, peer):
+    """Unbound and kresd, each with the sim's root key, against
+    dnsim-resolver: secure, insecure, and after each break SERVFAIL for
+    exactly the same names (dnsim-resolver with the break's EDE)."""
+    if shutil.which(peer) is None:
+        pytest.skip(f"{peer} is not installed (make deps)")
     flush(net)
-    with unbound(net, tool) as ub:
-        status, flags, _, out = dig(net, "www.example.com", server=ub)
+    with validator(net, tool, peer) as them:
+        status, flags, _, out = dig(net, "www.example.com", server=them)
         assert status == "NOERROR" and "ad" in flags, out
-        status, flags, _, out = dig(net, "www.example.org", server=ub)
+        status, flags, _, out = dig(net, "www.example.org", server=them)
         assert status == "NOERROR" and "ad" not in flags, out
-        assert verdicts(net, ub) == verdicts(net)
+        assert verdicts(net, them) == verdicts(net)
     for how, name, ede in BREAKS:
         out = sim(net, "dnssec", "break", "example.com", how).stdout
         assert "is broken" in out, out
@@ -226,11 +253,11 @@ def test_unbound_validates_the_sim_and_agrees_on_every_break(net, tool):
         status, flags, code, out = dig(net, name)
         assert status == "SERVFAIL" and code == ede, f"{how}: {out}"
         ours = verdicts(net)
-        with unbound(net, tool) as ub:
-            theirs = verdicts(net, ub)
-            ub_status = dig(net, name, server=ub)[0]
-        assert ub_status == "SERVFAIL", f"{how}: Unbound says {ub_status}"
-        assert theirs == ours, f"{how}: dnsim-resolver {ours}, Unbound {theirs}"
+        with validator(net, tool, peer) as them:
+            theirs = verdicts(net, them)
+            their_status = dig(net, name, server=them)[0]
+        assert their_status == "SERVFAIL", f"{how}: {peer} says {their_status}"
+        assert theirs == ours, f"{how}: dnsim-resolver {ours}, {peer} {theirs}"
         assert ours[("www.cs.university.edu", "A")] == "NOERROR"
         sim(net, "dnssec", "mend", "example.com")
         flush(net)
