@@ -5,7 +5,7 @@
 set -e
 PKGS="make gcc clang python3 python3-pytest python3-dnspython bind9-utils bind9 unbound nsd knot \
 knot-resolver dnsperf bc bind9-dnsutils knot-dnsutils iproute2 tcpdump libmnl-dev curl tshark graphviz \
-libssl-dev ldnsutils libmicrohttpd-dev chromium chromium-driver python3-selenium"
+libssl-dev ldnsutils libmicrohttpd-dev chromium chromium-driver python3-selenium dnsviz python3-pygraphviz"
 
 # `deps.sh peers` (make deps-peers): the other DNS programs a topology's
 # nodes may run instead of ours (`software = "nsd"`), with their control

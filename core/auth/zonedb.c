@@ -176,7 +176,9 @@ static dns_err index_nsec3_names(zonedb *db)
 		if (!has_data(node))
 			continue;
 		unsigned labels = dns_name_labels(node->owner);
-		for (unsigned k = 0; labels - k >= db->origin_labels; k++)
+		/* k + origin_labels <= labels, not labels - k >= origin_labels:
+		 * unsigned, that never ends for the root (origin_labels 0). */
+		for (unsigned k = 0; k + db->origin_labels <= labels; k++)
 			names[n++].owner = dns_name_skip_labels(node->owner, k);
 	}
 	size_t total = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "netns/anyroute.h"
+#include "io/readfile.h"
 #include "netns/links.h"
 #include "netns/netns.h"
 #include "netns/nl.h"
@@ -30,7 +31,29 @@ typedef struct builder {
 	anyroute any;            /* anycast addresses and their routes */
 	char *err;
 	size_t errsz;
+	/* The trust anchor's files for host tools (NULL: the root is not
+	 * signed), read once. */
+	char *anchor, *bind_keys;
 } builder;
+
+/* The sim's trust anchor files, if its root is signed. */
+static void read_anchors(builder *b)
+{
+	char path[512];
+	size_t len;
+	state_path(path, sizeof path, b->t->name, BUILD_ROOT_ANCHOR);
+	if (io_read_file(NULL, path, &b->anchor, &len) != 0)
+		b->anchor = NULL;
+	state_path(path, sizeof path, b->t->name, BUILD_BIND_KEYS);
+	if (io_read_file(NULL, path, &b->bind_keys, &len) != 0)
+		b->bind_keys = NULL;
+}
+
+static void free_anchors(builder *b)
+{
+	free(b->anchor);
+	free(b->bind_keys);
+}
 
 static int fail(builder *b, const char *node, const char *what, int rc)
 {
@@ -147,6 +170,12 @@ static int node_etc(builder *b, const topo_node *n, const char *ns)
 		rc = netns_etc_write(ns, "hosts", hosts);
 	if (rc == 0)
 		rc = netns_etc_write(ns, "nsswitch.conf", nsswitch);
+	/* A signed root: its key where delv (bind.keys) and drill (root.key)
+	 * look, so that they validate without flags. */
+	if (rc == 0 && b->bind_keys)
+		rc = netns_etc_write(ns, BUILD_NODE_ANCHOR_DIR "/" BUILD_BIND_KEYS, b->bind_keys);
+	if (rc == 0 && b->anchor)
+		rc = netns_etc_write(ns, BUILD_NODE_ANCHOR_DIR "/" BUILD_ROOT_ANCHOR, b->anchor);
 	free(resolv);
 	free(hosts);
 	free(nsswitch);
@@ -320,8 +349,10 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		else
 			b.bridge[net] = rc;
 	}
+	read_anchors(&b);
 	if (rc >= 0)
 		rc = build_node(&b, n);
+	free_anchors(&b);
 	nl_close(&b.sw);
 	free(b.bridge);
 	anyroute_free(&b.any);
@@ -339,6 +370,7 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	read_anchors(&b);
 	int rc = build_switch(&b);
 	for (size_t i = 0; rc == 0 && i < t->nnodes; i++) {
 		rc = build_node(&b, &t->nodes[i]);
@@ -352,5 +384,6 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 		close(b.swfd);
 	free(b.bridge);
 	anyroute_free(&b.any);
+	free_anchors(&b);
 	return rc;
 }

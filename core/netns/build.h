@@ -13,6 +13,16 @@
 #include "topo/routes.h"
 #include "topo/topo.h"
 
+/* The sim's trust anchor, when its root is signed: files in its run
+ * folder (written by runtime/keys.c before anything is built) that
+ * every node gets in its /etc/netns/NS/bind/ folder, which covers
+ * /etc/bind inside the node: bind.keys for delv, root.key (DNSKEY
+ * records) for drill and the like (`sim exec` also shows it as
+ * /usr/share/dns/root.key, where ldns's drill looks). */
+#define BUILD_ROOT_ANCHOR "root.key"
+#define BUILD_BIND_KEYS "bind.keys"
+#define BUILD_NODE_ANCHOR_DIR "bind"
+
 /* Called after each node is built (done of total); returning false
  * stops the build (an interrupted `up`). */
 typedef bool (*build_progress_fn)(void *ctx, size_t done, size_t total);

@@ -200,6 +200,15 @@ int netns_enter_exec(const char *name, const char **what)
 		}
 	}
 	closedir(d);
+	/* A sim with a signed root: its key also where ldns's drill -S looks
+	 * for one (Debian's dns-root-data file), when the machine has it. */
+	char anchor[PATH_MAX + 32];
+	snprintf(anchor, sizeof anchor, "%s/bind/root.key", dir);
+	if (rc == 0 && access(anchor, R_OK) == 0 &&
+	    mount(anchor, NETNS_DRILL_ANCHOR, "none", MS_BIND, NULL) < 0 && errno != ENOENT) {
+		*what = "bind the sim's root key for drill";
+		rc = -errno;
+	}
 	return rc;
 }
 
@@ -211,10 +220,36 @@ int netns_etc_write(const char *name, const char *file, const char *text)
 	snprintf(path, sizeof path, "%s/%s", NETNS_ETC_DIR, name);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	/* One level of folder (bind/bind.keys: a folder that covers /etc/bind). */
+	const char *slash = strchr(file, '/');
+	if (slash) {
+		snprintf(path, sizeof path, "%s/%s/%.*s", NETNS_ETC_DIR, name, (int)(slash - file),
+			 file);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
 	snprintf(path, sizeof path, "%s/%s/%s", NETNS_ETC_DIR, name, file);
 	/* A new file in a new folder: nobody reads it half-written, so no
 	 * temporary (each file made costs time in a big sim). */
 	return io_write_new(path, text);
+}
+
+/* A folder of files under /etc/netns/NAME/ (bind/). */
+static void remove_folder(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p[PATH_MAX * 2 + 300];
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 int netns_etc_remove(const char *name)
@@ -230,7 +265,8 @@ int netns_etc_remove(const char *name)
 			continue;
 		char p[PATH_MAX + 300];
 		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
+		if (unlink(p) < 0 && (errno == EISDIR || errno == EPERM))
+			remove_folder(p);
 	}
 	closedir(d);
 	return rmdir(dir) < 0 && errno != ENOENT ? -errno : 0;

@@ -46,6 +46,10 @@ unsigned long netns_inode(const char *name);
  * *what. */
 int netns_enter_exec(const char *name, const char **what);
 
+/* Where drill (ldns) reads the root's key when not given one: a node of
+ * a sim with a signed root sees the sim's key there under `sim exec`. */
+#define NETNS_DRILL_ANCHOR "/usr/share/dns/root.key"
+
 /* Does the machine run nscd (its socket exists)?  `ip netns exec` would
  * let glibc inside a node ask it. */
 bool netns_nscd_present(void);

@@ -16,6 +16,7 @@
 #include "runtime/simkeys.h"
 #include "topo/render.h"
 #include "topo/render_peer.h"
+#include "topo/signing.h"
 #include "topo/zoneedit.h"
 
 void service_argv_free(char **argv)
@@ -193,6 +194,19 @@ static int write_resolver(const topo_model *m, const topo_node *n, const char *d
 	snprintf(hints, sizeof hints, "%s/root.hints", dir);
 	if (write_hints(m, hints, err, errsz) < 0)
 		return -1;
+	/* The root's key, which the config names when the root is signed. */
+	const signing_zone *root = signing_find(m->zones->keys, dns_name_root);
+	if (root) {
+		char anchor[PATH_MAX];
+		snprintf(anchor, sizeof anchor, "%s/" RENDER_TRUST_ANCHOR, dir);
+		char *key = signing_anchor_text(root);
+		if (key == NULL) {
+			snprintf(err, errsz, "the root zone has no key-signing key to trust");
+			return -1;
+		}
+		if (write_text(anchor, key, err, errsz) < 0)
+			return -1;
+	}
 	return write_text(conf, render_resolver_conf(&m->t, n, dir, err, errsz), err, errsz);
 }
 

@@ -71,6 +71,7 @@ int cmd_cache(const char *name, int argc, char **argv);
 int cmd_graph(const char *name, int argc, char **argv);
 int cmd_zone(const char *name, int argc, char **argv);
 int cmd_register(const char *name, int argc, char **argv);
+int cmd_dnssec(const char *name, int argc, char **argv);
 int cmd_link(const char *name, int argc, char **argv);
 int cmd_anycast(const char *name, int argc, char **argv);
 int cmd_tutorial(const char *name, int argc, char **argv);

@@ -19,6 +19,7 @@
 #include "netns/build.h"
 #include "netns/links.h"
 #include "netns/netns.h"
+#include "runtime/keys.h"
 #include "runtime/monitor.h"
 #include "netns/state.h"
 #include "netns/teardown.h"
@@ -267,6 +268,13 @@ int cmd_up(const char *name, int argc, char **argv)
 	if (prog.tty)
 		fprintf(stderr, "sim %s: %zu nodes on %zu networks\n", t->name, t->nnodes,
 			t->nnetworks);
+	/* DNSSEC keys before anything is built: the servers' zone copies
+	 * are signed with them, and the nodes get the root's key. */
+	int signed_zones = keys_prepare(&m, t->name, err, sizeof err);
+	if (signed_zones < 0) {
+		die("%s", err);
+		goto fail;
+	}
 	/* The monitor starts first, and each node's server as soon as the
 	 * node is built: servers start on one core while the network is
 	 * built on the other. */
@@ -363,6 +371,11 @@ int cmd_up(const char *name, int argc, char **argv)
 		goto fail;
 	close(statefd);
 	print_built(t, &lt, left_out, clock_ms() - t0);
+	if (signed_zones > 0)
+		printf("DNSSEC: %d zones signed (keys in %s/%s/%s/); the root's key, which every "
+		       "resolver trusts, in %s/%s/%s and in each node's /etc/bind/\n",
+		       signed_zones, SIM_RUN_DIR, t->name, KEYS_DIR, SIM_RUN_DIR, t->name,
+		       KEYS_ROOT_ANCHOR);
 	links_free(&lt);
 	topo_model_free(&m);
 	return 0;

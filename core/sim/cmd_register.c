@@ -4,7 +4,15 @@
  * new domain -- on every server of it.  With --node, an authoritative
  * server for the new domain starts on that host (made on the spot when
  * it does not exist), with a minimal zone the student fills in with
- * `sim zone`. */
+ * `sim zone`.
+ *
+ * `--ds DS` hands the registry the new domain's DS records (the DS
+ * RDATA, a DS line as `sim dnssec show` prints it, or a .key file with
+ * the domain's DNSKEY), published in the parent with the delegation;
+ * without --ns, for a domain registered already, the DS records given
+ * replace the parent's (a registrar's DS update: during a KSK roll, the
+ * old and the new DS, then the new one alone).  A signed parent is
+ * signed again where it changed, with its keys. */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -20,7 +28,11 @@
 #include "dns/rrtype.h"
 #include "io/readfile.h"
 #include "io/writefile.h"
+#include "dns/rdata.h"
+#include "dns/wire.h"
+#include "dnssec/key.h"
 #include "netns/build.h"
+#include "runtime/keys.h"
 #include "runtime/monitor.h"
 #include "topo/routes.h"
 #include "netns/state.h"
@@ -28,7 +40,9 @@
 #include "sim/zonefiles.h"
 
 #define MAX_NS 8
+#define MAX_DS 8
 #define DELEGATION_TTL 86400
+#define DS_LINE_MAX (DNS_NAME_MAXTEXT + 300)
 
 typedef struct nameserver {
 	dns_name name;
@@ -338,11 +352,196 @@ static int start_server(const char *sim, const char *node, const dns_name *domai
 	return die("the server on %s did not answer (see `./sim logs %s`)", node, node);
 }
 
+/* One DS record line for `domain` from RDATA text; false after a
+ * message when it is no DS. */
+static bool ds_line(const dns_name *domain, const char *rdata, char *out, size_t outsz)
+{
+	char dt[DNS_NAME_MAXTEXT];
+	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
+	snprintf(out, outsz, "%s %d IN DS %s", dt, DELEGATION_TTL, rdata);
+	uint8_t buf[DNS_NAME_MAXLEN + 1024];
+	dns_rr rr;
+	char err[256];
+	if (dns_master_parse_rr(out, domain->data, DNS_C_IN, DELEGATION_TTL, buf, sizeof buf, &rr,
+				err, sizeof err) != DNS_OK || rr.type != DNS_T_DS) {
+		die("--ds %s: not a DS record (TAG ALGORITHM DIGEST-TYPE DIGEST): %s", rdata, err);
+		return false;
+	}
+	return true;
+}
+
+/* The DS records an argument of --ds gives: a file with DNSKEY records
+ * (the .key of dnssec-keygen or of the sim's keys/) or DS lines, or DS
+ * text (with or without "OWNER TTL IN DS" before the RDATA). */
+static bool ds_from_arg(const dns_name *domain, const char *arg, char lines[][DS_LINE_MAX],
+			size_t *n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	bool file = access(arg, R_OK) == 0 && io_read_file(NULL, arg, &text, &len) == 0;
+	if (!file) {
+		const char *ds = strstr(arg, " DS ");
+		if (*n == MAX_DS) {
+			die("at most %d DS records", MAX_DS);
+			return false;
+		}
+		if (!ds_line(domain, ds ? ds + 4 : arg, lines[*n], DS_LINE_MAX))
+			return false;
+		(*n)++;
+		return true;
+	}
+	bool ok = true;
+	size_t before = *n;
+	for (char *line = text, *next; ok && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[0] == ';' || line[0] == '#')
+			continue;
+		uint8_t buf[DNS_NAME_MAXLEN + DNSSEC_DNSKEY_MAXLEN + 64];
+		dns_rr rr;
+		char err[256];
+		if (dns_master_parse_rr(line, domain->data, DNS_C_IN, DELEGATION_TTL, buf, sizeof buf,
+					&rr, err, sizeof err) != DNS_OK ||
+		    (rr.type != DNS_T_DNSKEY && rr.type != DNS_T_DS))
+			continue;
+		if (!dns_name_equal(rr.owner, domain->data) || *n == MAX_DS) {
+			die("%s: records of another name, or more than %d", arg, MAX_DS);
+			ok = false;
+			break;
+		}
+		uint8_t ds[DNSSEC_DS_MAXLEN];
+		size_t dslen = rr.rdlen;
+		const uint8_t *rd = rr.rdata;
+		if (rr.type == DNS_T_DNSKEY) {
+			if (rr.rdlen < 4 || !(dns_get16(rr.rdata) & DNSSEC_FLAG_SEP))
+				continue;   /* a ZSK: the parent vouches for KSKs */
+			if (dnssec_ds_from_dnskey(domain->data, rr.rdata, rr.rdlen,
+						  DNSSEC_DIGEST_SHA256, ds, sizeof ds, &dslen) != DNS_OK)
+				continue;
+			rd = ds;
+		}
+		char rdt[512];
+		size_t tlen;
+		ok = dns_rdata_to_text(DNS_T_DS, rd, dslen, rdt, sizeof rdt, &tlen) == DNS_OK &&
+		     ds_line(domain, rdt, lines[*n], DS_LINE_MAX);
+		if (ok)
+			(*n)++;
+	}
+	free(text);
+	if (ok && *n == before) {
+		die("%s holds no DS record and no key-signing DNSKEY of the domain", arg);
+		return false;
+	}
+	return ok;
+}
+
+/* Does the zone hold records of `type` at `owner`? */
+static bool zone_has(const dns_zonedata *z, const uint8_t *owner, uint16_t type)
+{
+	for (size_t i = 0; i < z->n; i++)
+		if (z->rr[i].type == type && dns_name_equal(z->rr[i].owner, owner))
+			return true;
+	return false;
+}
+
+/* The edit of the parent, signed with its keys when it is signed. */
+static unsigned apply_to_parent(const char *sim, const dns_zonedata *z, const char *const *adds,
+				size_t nadds, const char *del, dns_zonedata *out, char *msg,
+				size_t msgsz)
+{
+	topo_keyring kr;
+	if (keys_load(sim, &kr, msg, msgsz) < 0)
+		return 1;
+	zoneedit_signer signer;
+	zonefiles_signer(&kr, z->origin.data, &signer);
+	size_t changed;
+	unsigned e = zoneedit_apply_signed(z, adds, nadds, del, DELEGATION_TTL, &signer, out,
+					   &changed, NULL, quiet, NULL, msg, msgsz);
+	topo_keyring_free(&kr);
+	return e;
+}
+
+/* --ds without --ns: the DS records of a domain that is delegated
+ * already replaced by those given, on every copy of the parent. */
+static int publish_ds(const char *sim, const dns_name *domain, char lines[][DS_LINE_MAX],
+		      size_t nds)
+{
+	dns_name parent;
+	char dt[DNS_NAME_MAXTEXT], pt[DNS_NAME_MAXTEXT];
+	dns_name_to_text(domain->data, dt, sizeof dt, NULL);
+	if (!zonefiles_parent(sim, domain->data, &parent))
+		return die("no server of sim %s serves a zone above %s", sim, dt);
+	dns_name_to_text(parent.data, pt, sizeof pt, NULL);
+	size_t ncopies;
+	zone_copy *copies = zonefiles_copies(sim, parent.data, &ncopies);
+	const char *adds[MAX_DS];
+	for (size_t i = 0; i < nds; i++)
+		adds[i] = lines[i];
+	int rc = ncopies ? 0 : die("no server serves %s", pt);
+	bool changed_any = false;
+	bool parent_signed = false;
+	for (size_t c = 0; rc == 0 && c < ncopies; c++) {
+		dns_zonedata z, edited;
+		if (!zonefiles_load(&z, parent.data, copies[c].path)) {
+			rc = die("zone %s does not load", pt);
+			break;
+		}
+		parent_signed = zoneedit_is_signed(&z);
+		if (!zone_has(&z, domain->data, DNS_T_NS)) {
+			rc = die("%s does not delegate %s: register it with --ns (and --ds) first",
+				 pt, dt);
+			dns_zonedata_free(&z);
+			break;
+		}
+		char msg[512] = "";
+		topo_keyring kr;
+		zoneedit_signer signer;
+		bool changed = false;
+		unsigned e = 1;
+		if (keys_load(sim, &kr, msg, sizeof msg) == 0) {
+			zonefiles_signer(&kr, parent.data, &signer);
+			e = zonefiles_set_rrset(&z, domain->data, DNS_T_DS, adds, nds, DELEGATION_TTL,
+						&signer, &edited, &changed, msg, sizeof msg);
+			topo_keyring_free(&kr);
+		} else {
+			dns_zonedata_init(&edited, parent.data, DNS_C_IN);
+		}
+		changed_any |= changed;
+		if (e || msg[0]) {
+			rc = die("%s; the DS records are unchanged", msg[0] ? msg : "the edit would "
+				 "break the zone");
+		} else if (changed) {
+			char header[2 * DNS_NAME_MAXTEXT + 200];
+			snprintf(header, sizeof header, "; zone %s, DS of %s published with `sim "
+				 "register --ds`\n", pt, dt);
+			char *text = zoneedit_text(&edited, header);
+			rc = text ? zonefiles_commit(sim, parent.data, copies[c].view, copies[c].path,
+						     text, zoneedit_serial(&edited))
+				  : die("out of memory");
+			free(text);
+		}
+		dns_zonedata_free(&edited);
+		dns_zonedata_free(&z);
+	}
+	if (rc == 0) {
+		printf("%s publishes the DS of %s%s:\n", pt, dt, changed_any ? "" : " already");
+		for (size_t i = 0; i < nds; i++)
+			printf("  %s\n", lines[i]);
+		if (!parent_signed)
+			printf("note: %s is not signed, so resolvers cannot use these DS records\n", pt);
+	}
+	zonefiles_copies_free(copies, ncopies);
+	return rc;
+}
+
 int cmd_register(const char *name, int argc, char **argv)
 {
 	const char *domain_text = NULL, *node = NULL;
 	nameserver ns[MAX_NS];
 	size_t nns = 0;
+	const char *ds_args[MAX_DS];
+	size_t nds_args = 0;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--ns") == 0 && i + 1 < argc) {
 			if (nns == MAX_NS)
@@ -355,6 +554,10 @@ int cmd_register(const char *name, int argc, char **argv)
 			nns++;
 		} else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc) {
 			node = argv[++i];
+		} else if (strcmp(argv[i], "--ds") == 0 && i + 1 < argc) {
+			if (nds_args == MAX_DS)
+				return die("at most %d DS records", MAX_DS);
+			ds_args[nds_args++] = argv[++i];
 		} else if (domain_text == NULL && argv[i][0] != '-') {
 			domain_text = argv[i];
 		} else {
@@ -362,7 +565,7 @@ int cmd_register(const char *name, int argc, char **argv)
 			break;
 		}
 	}
-	if (domain_text == NULL || nns == 0)
+	if (domain_text == NULL || (nns == 0 && nds_args == 0) || (node && nns == 0))
 		return verb_usage("register");
 	if (!need_root())
 		return 1;
@@ -383,9 +586,16 @@ int cmd_register(const char *name, int argc, char **argv)
 		if (!net_addr_parse(ns[i].addr_text, 0, &ns[i].addr) || strchr(ns[i].addr_text, '@'))
 			return die("\"%s\" is not an address", ns[i].addr_text);
 	}
+	static char ds_lines[MAX_DS][DS_LINE_MAX];
+	size_t nds = 0;
+	for (size_t i = 0; i < nds_args; i++)
+		if (!ds_from_arg(&domain, ds_args[i], ds_lines, &nds))
+			return 1;
 	char sim[TOPO_NAME_MAX + 1];
 	if (pick_sim(name, sim, sizeof sim))
 		return 1;
+	if (nns == 0)
+		return publish_ds(sim, &domain, ds_lines, nds);
 	dns_name parent;
 	char *path;
 	if (find_parent(sim, domain.data, &parent, &path))
@@ -408,7 +618,7 @@ int cmd_register(const char *name, int argc, char **argv)
 	/* The registry's records: NS, and glue where the resolver could not
 	 * find the address without it. */
 	char lines[2 * MAX_NS][DNS_NAME_MAXTEXT * 2 + 128];
-	const char *adds[2 * MAX_NS];
+	const char *adds[2 * MAX_NS + MAX_DS];
 	size_t nadds = 0;
 	for (size_t i = 0; i < nns; i++) {
 		snprintf(lines[nadds], sizeof lines[nadds], "%s %d IN NS %s", dt, DELEGATION_TTL,
@@ -427,12 +637,12 @@ int cmd_register(const char *name, int argc, char **argv)
 			printf("no glue for %s: it is outside %s, so resolvers look it up\n",
 			       ns[i].name_text, dt);
 		}
+	for (size_t i = 0; i < nds; i++)
+		adds[nadds++] = ds_lines[i];
 	dns_zonedata edited;
 	dns_zonedata_init(&edited, parent.data, DNS_C_IN);
-	size_t changed;
-	char msg[512];
-	unsigned e = zoneedit_apply(&z, adds, nadds, NULL, DELEGATION_TTL, &edited, &changed,
-				    quiet, NULL, msg, sizeof msg);
+	char msg[512] = "";
+	unsigned e = apply_to_parent(sim, &z, adds, nadds, NULL, &edited, msg, sizeof msg);
 	if (msg[0] || e) {
 		die("%s; nothing was registered", msg[0] ? msg : "the delegation would break the zone");
 		dns_zonedata_free(&edited);
@@ -463,6 +673,8 @@ int cmd_register(const char *name, int argc, char **argv)
 	for (size_t i = 0; i < nns; i++)
 		printf(" %s (%s)", ns[i].name_text, ns[i].addr_text);
 	printf("\n");
+	for (size_t i = 0; i < nds; i++)
+		printf("  with %s\n", ds_lines[i]);
 	rc = zonefiles_commit(sim, parent.data, NULL, path, text, serial);
 	free(text);
 	if (rc == 0 && node) {

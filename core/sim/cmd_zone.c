@@ -4,7 +4,9 @@
  * is written to the sim's own copy of the zone, and is served at once
  * (SIGHUP, or another program's reload through nsd-control, knotc, rndc
  * or pdns_control: the server keeps answering from the old data until
- * the new has loaded).  Servers that serve the same file change together. */
+ * the new has loaded).  Servers that serve the same file change together.
+ * An edit of a signed zone is signed with the zone's keys from the sim's
+ * keys/ folder where it touched the zone (topo/zoneedit.h). */
 #include "sim/cli.h"
 
 #include <stdio.h>
@@ -13,6 +15,7 @@
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "runtime/keys.h"
 #include "topo/zoneedit.h"
 #include "sim/zonefiles.h"
 
@@ -77,12 +80,22 @@ int cmd_zone(const char *name, int argc, char **argv)
 	}
 	dns_zonedata edited;
 	dns_zonedata_init(&edited, origin.data, DNS_C_IN);
-	size_t changed = 0;
-	char msg[512];
+	size_t changed = 0, resigned = 0;
+	char msg[512] = "";
 	unsigned errors = 0;
 	const char *adds[1] = { words[3] };
-	unsigned e = zoneedit_apply(&z, adds, add ? 1 : 0, del ? words[3] : NULL, DEFAULT_TTL,
-				    &edited, &changed, print_diag, &errors, msg, sizeof msg);
+	topo_keyring kr;
+	zoneedit_signer signer;
+	if (keys_load(sim, &kr, msg, sizeof msg) < 0) {
+		die("%s; the zone is unchanged", msg);
+		dns_zonedata_free(&edited);
+		goto out;
+	}
+	zonefiles_signer(&kr, origin.data, &signer);
+	unsigned e = zoneedit_apply_signed(&z, adds, add ? 1 : 0, del ? words[3] : NULL,
+					   DEFAULT_TTL, &signer, &edited, &changed, &resigned,
+					   print_diag, &errors, msg, sizeof msg);
+	topo_keyring_free(&kr);
 	if (msg[0] || e) {
 		die("%s%s; the zone is unchanged", msg[0] ? msg : "the edit would break the zone",
 		    msg[0] ? "" : " (see above)");
@@ -100,6 +113,9 @@ int cmd_zone(const char *name, int argc, char **argv)
 	}
 	printf("%s %zu record%s in %s\n", add ? "added" : "deleted", changed,
 	       changed == 1 ? "" : "s", zt);
+	if (resigned)
+		printf("signed %zu RRset%s anew with the zone's keys\n", resigned,
+		       resigned == 1 ? "" : "s");
 	/* Unsigned zones change as on a real primary: by UPDATE, reaching
 	 * the secondaries by NOTIFY and IXFR; servers without UPDATE (or a
 	 * signed zone) get the edited file. */

@@ -73,9 +73,17 @@ static const verb verbs[] = {
 	{ "zone", "NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]' [--view VIEW]",
 	  "look at or change a zone on a running server (checked,\n"
 	  "serial bumped, served at once; --view VIEW for a view)", cmd_zone },
-	{ "register", "DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE]",
+	{ "register", "DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE] [--ds DS ...] | DOMAIN --ds DS...",
 	  "delegate DOMAIN from its parent zone (NS and glue);\n"
-	  "--node starts its server on NODE (made if new)", cmd_register },
+	  "--node starts its server on NODE (made if new);\n"
+	  "--ds publishes its DS records (RDATA, or a .key file);\n"
+	  "without --ns: replace the DS of a registered domain", cmd_register },
+	{ "dnssec", "show|mend ZONE | sign ZONE [nsec|nsec3] [--algorithm ALG] | addkey ZONE ksk|zsk | delkey ZONE TAG | break ZONE expired|ds|rrsig|dnskey|nsec",
+	  "DNSSEC on the running sim: show a zone's keys and DS;\n"
+	  "sign an unsigned zone; add or remove a key (rollovers);\n"
+	  "break a signed zone on purpose (signatures expired, a DS\n"
+	  "matching no key, RRSIGs or the ZSK or the NSEC chain\n"
+	  "removed) and mend it (signed afresh, its DS put right)", cmd_dnssec },
 	{ "graph", "[FILE] [--delegations] [-o OUT]",
 	  "the map as Graphviz DOT (SVG or PNG when OUT ends so):\n"
 	  "networks, routers, hosts, servers and their zones;\n"

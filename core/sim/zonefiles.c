@@ -14,6 +14,7 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "dns/rdata.h"
 #include "dns/soa.h"
 #include "io/clock.h"
 #include "io/readfile.h"
@@ -185,6 +186,218 @@ static bool serves_serial(const char *sim, const char *node, const uint8_t *orig
 	}
 	free(nodes);
 	return ok;
+}
+
+static bool add_copy(zone_copy **out, size_t *n, const char *path, const char *view)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*out)[i].path, path) == 0)
+			return true;
+	zone_copy *g = realloc(*out, (*n + 1) * sizeof *g);
+	if (g == NULL)
+		return false;
+	*out = g;
+	g[*n].path = strdup(path);
+	g[*n].view = view ? strdup(view) : NULL;
+	if (g[*n].path == NULL || (view && g[*n].view == NULL)) {
+		free(g[*n].path);
+		free(g[*n].view);
+		return false;
+	}
+	(*n)++;
+	return true;
+}
+
+zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n)
+{
+	zone_copy *out = NULL;
+	*n = 0;
+	node_line *nodes;
+	size_t nn;
+	if (nodelist_read(sim, &nodes, &nn) < 0)
+		return NULL;
+	for (size_t i = 0; i < nn; i++) {
+		auth_config c;
+		if (strcmp(nodes[i].service, "auth") != 0 || !read_auth_conf(sim, nodes[i].name, &c))
+			continue;
+		for (size_t v = 0; v < c.nviews; v++)
+			for (size_t k = 0; k < c.views[v].nzones; k++) {
+				const auth_zone_conf *z = &c.views[v].zones[k];
+				dns_name o;
+				if (dns_name_from_text(&o, z->origin, strlen(z->origin),
+						       dns_name_root) == DNS_OK &&
+				    dns_name_equal(o.data, origin))
+					(void)add_copy(&out, n, z->file, v ? c.views[v].name : NULL);
+			}
+		auth_config_free(&c);
+	}
+	free(nodes);
+	return out;
+}
+
+void zonefiles_copies_free(zone_copy *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].path);
+		free(c[i].view);
+	}
+	free(c);
+}
+
+bool zonefiles_parent(const char *sim, const uint8_t *origin, dns_name *parent)
+{
+	unsigned labels = dns_name_labels(origin);
+	for (unsigned skip = 1; skip <= labels; skip++) {
+		const uint8_t *up = dns_name_skip_labels(origin, skip);
+		size_t n;
+		zone_copy *c = zonefiles_copies(sim, up, &n);
+		zonefiles_copies_free(c, n);
+		if (n > 0) {
+			dns_name_copy(parent, up);
+			return true;
+		}
+	}
+	return false;
+}
+
+void zonefiles_signer(const topo_keyring *kr, const uint8_t *origin, zoneedit_signer *s)
+{
+	const signing_zone *z = signing_find(kr, origin);
+	s->keys = z ? z->keys : NULL;
+	s->nkeys = z ? z->nkeys : 0;
+	s->inception = kr->inception;
+	s->expiration = kr->expiration;
+}
+
+/* Is a record with this RDATA among `wanted`? */
+static bool rdata_in(const dns_rr *rr, const dns_rr *wanted, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (wanted[i].rdlen == rr->rdlen && memcmp(wanted[i].rdata, rr->rdata, rr->rdlen) == 0)
+			return true;
+	return false;
+}
+
+/* One zoneedit step from *cur into a new zone that replaces it. */
+static unsigned step(dns_zonedata *cur, bool *owned, const char *add, const char *del,
+		     uint32_t ttl, const zoneedit_signer *signer, char *msg, size_t msgsz)
+{
+	dns_zonedata next;
+	dns_zonedata_init(&next, cur->origin.data, DNS_C_IN);
+	size_t changed;
+	const char *adds[1] = { add };
+	unsigned e = zoneedit_apply_signed(cur, adds, add ? 1 : 0, del, ttl, signer, &next,
+					   &changed, NULL, zonefiles_print_diag, NULL, msg, msgsz);
+	if (e || msg[0]) {
+		dns_zonedata_free(&next);
+		return e ? e : 1;
+	}
+	if (*owned)
+		dns_zonedata_free(cur);
+	*cur = next;
+	*owned = true;
+	return 0;
+}
+
+unsigned zonefiles_set_rrset(const dns_zonedata *in, const uint8_t *owner, uint16_t type,
+			     const char *const *lines, size_t n, uint32_t ttl,
+			     const zoneedit_signer *signer, dns_zonedata *out, bool *changed,
+			     char *msg, size_t msgsz)
+{
+	msg[0] = '\0';
+	*changed = false;
+	dns_zonedata_init(out, in->origin.data, DNS_C_IN);
+	dns_rr *wanted = calloc(n ? n : 1, sizeof *wanted);
+	uint8_t (*bufs)[DNS_NAME_MAXLEN + 1024] = calloc(n ? n : 1, sizeof *bufs);
+	if (wanted == NULL || bufs == NULL) {
+		free(wanted);
+		free(bufs);
+		snprintf(msg, msgsz, "out of memory");
+		return 1;
+	}
+	unsigned e = 0;
+	for (size_t i = 0; e == 0 && i < n; i++) {
+		char err[256];
+		if (dns_master_parse_rr(lines[i], in->origin.data, DNS_C_IN, ttl, bufs[i],
+					sizeof bufs[i], &wanted[i], err, sizeof err) != DNS_OK ||
+		    wanted[i].type != type || !dns_name_equal(wanted[i].owner, owner)) {
+			snprintf(msg, msgsz, "%s: not a record of the RRset to set", lines[i]);
+			e = 1;
+		}
+	}
+	/* cur walks from `in` (not ours) through each step's zone (ours). */
+	dns_zonedata cur = *in;
+	bool owned = false;
+	char ot[DNS_NAME_MAXTEXT], tt[DNS_MNEMONIC_MAX];
+	dns_name_to_text(owner, ot, sizeof ot, NULL);
+	dns_type_to_text(type, tt);
+	/* The records to go, one at a time (a delete names one record). */
+	for (size_t i = 0; e == 0 && i < in->n; i++) {
+		const dns_rr *rr = &in->rr[i];
+		if (rr->type != type || !dns_name_equal(rr->owner, owner) || rdata_in(rr, wanted, n))
+			continue;
+		char rd[2048], del[sizeof rd + DNS_NAME_MAXTEXT + 32];
+		size_t len;
+		if (dns_rdata_to_text(type, rr->rdata, rr->rdlen, rd, sizeof rd, &len) != DNS_OK) {
+			snprintf(msg, msgsz, "a %s record of %s does not print", tt, ot);
+			e = 1;
+			break;
+		}
+		snprintf(del, sizeof del, "%s %s %s", ot, tt, rd);
+		e = step(&cur, &owned, NULL, del, ttl, signer, msg, msgsz);
+		*changed = true;
+	}
+	/* The TTL the RRset has (or the delegation's, for a new DS), so that
+	 * records added do not differ from those kept. */
+	uint32_t use_ttl = ttl;
+	bool have_ttl = false;
+	for (size_t k = 0; k < in->n && !have_ttl; k++)
+		if (in->rr[k].type == type && dns_name_equal(in->rr[k].owner, owner)) {
+			use_ttl = in->rr[k].ttl;
+			have_ttl = true;
+		}
+	for (size_t k = 0; k < in->n && !have_ttl && type == DNS_T_DS; k++)
+		if (in->rr[k].type == DNS_T_NS && dns_name_equal(in->rr[k].owner, owner)) {
+			use_ttl = in->rr[k].ttl;
+			have_ttl = true;
+		}
+	/* Then the records that are missing. */
+	for (size_t i = 0; e == 0 && i < n; i++) {
+		bool there = false;
+		for (size_t k = 0; k < in->n && !there; k++)
+			there = in->rr[k].type == type && dns_name_equal(in->rr[k].owner, owner) &&
+				in->rr[k].rdlen == wanted[i].rdlen &&
+				memcmp(in->rr[k].rdata, wanted[i].rdata, wanted[i].rdlen) == 0;
+		if (there)
+			continue;
+		char rd[2048], line[sizeof rd + DNS_NAME_MAXTEXT + 64];
+		size_t len;
+		if (dns_rdata_to_text(type, wanted[i].rdata, wanted[i].rdlen, rd, sizeof rd,
+				      &len) != DNS_OK) {
+			snprintf(msg, msgsz, "%s does not print", lines[i]);
+			e = 1;
+			break;
+		}
+		snprintf(line, sizeof line, "%s %u IN %s %s", ot, use_ttl, tt, rd);
+		e = step(&cur, &owned, line, NULL, ttl, signer, msg, msgsz);
+		*changed = true;
+	}
+	free(wanted);
+	free(bufs);
+	if (e == 0 && owned) {
+		dns_zonedata_free(out);
+		*out = cur;
+	} else if (owned) {
+		dns_zonedata_free(&cur);
+	}
+	return e;
+}
+
+void zonefiles_print_diag(void *ctx, const dns_diag *d)
+{
+	if (ctx && d->severity == DNS_ERROR)
+		(*(unsigned *)ctx)++;
+	fprintf(stderr, "%s: %s\n", d->severity == DNS_ERROR ? "error" : "warning", d->msg);
 }
 
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "dns/zonedata.h"
+#include "topo/signing.h"
+#include "topo/zoneedit.h"
 
 /* The file node's dnsim-auth serves `origin` from (in `view`, or outside
  * views when NULL); malloc'd, or NULL when it serves no such zone. */
@@ -45,5 +47,40 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 #define ZONEFILES_NOT_DYNAMIC 2
 int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, const char *view,
 		     const char *add, const char *del, uint32_t default_ttl, uint32_t serial);
+/* One copy of a zone as the servers read it: a file, outside views
+ * (view NULL) or in one. */
+typedef struct zone_copy {
+	char *path;
+	char *view;
+} zone_copy;
+
+/* Every copy of zone `origin` the sim's servers serve, each file once
+ * (a zone with views has a copy per view); malloc'd, *n of them. */
+zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n);
+void zonefiles_copies_free(zone_copy *c, size_t n);
+
+/* The closest zone above `origin` some server of the sim serves; false
+ * when there is none. */
+bool zonefiles_parent(const char *sim, const uint8_t *origin, dns_name *parent);
+
+/* What re-signs an edit of zone `origin`: its keys from the sim's
+ * keyring (kr, loaded by keys_load; no keys when the zone is not
+ * signed) and signatures valid from now. */
+void zonefiles_signer(const topo_keyring *kr, const uint8_t *origin, zoneedit_signer *s);
+
+/* `out` (initialised here) is `in` with the RRset of `type` at `owner`
+ * made exactly the records of `lines` (master-file lines; none: the
+ * RRset removed), one record deleted or added at a time with
+ * zoneedit_apply_signed (so a signed zone is signed again).  *changed
+ * says whether anything differed (when not, out is a copy of nothing:
+ * do not commit it).  The number of errors, with msg set when refused. */
+unsigned zonefiles_set_rrset(const dns_zonedata *in, const uint8_t *owner, uint16_t type,
+			     const char *const *lines, size_t n, uint32_t ttl,
+			     const zoneedit_signer *signer, dns_zonedata *out, bool *changed,
+			     char *msg, size_t msgsz);
+
+/* Print diagnostics of a zone check to stderr ("error: ..."), counting
+ * errors in *(unsigned *)ctx when ctx is not NULL. */
+void zonefiles_print_diag(void *ctx, const dns_diag *d);
 
 #endif

@@ -69,7 +69,10 @@ static size_t build_query(const fwd *f, uint8_t *buf, size_t cap)
 	dns_builder b;
 	/* RD set: a resolver is asked to do the work. */
 	dns_header h = { .id = f->id, .flags = DNS_F_RD | (f->client.flags & DNS_F_CD) };
-	dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT };
+	dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
+		       .do_bit = f->client.dnssec_ok };
+	if (f->client.ad)
+		h.flags |= DNS_F_AD;
 	if (dns_build_init(&b, buf, cap, &h) != DNS_OK ||
 	    dns_build_reserve(&b, dns_edns_wire_size(0)) != DNS_OK ||
 	    dns_build_question(&b, f->qname.data, f->qtype, f->qclass) != DNS_OK ||
@@ -223,7 +226,13 @@ static bool response(stub *s, fwd *f, const uint8_t *wire, size_t len)
 	s->current = f->server;
 	uint32_t ttl = 0;
 	const char *why = "";
-	if (scache_put(s->cache, m, s->now_ms, &ttl, &why)) {
+	if (f->client.dnssec_ok || (f->client.flags & DNS_F_CD)) {
+		/* Passed through, not kept (as systemd-resolved's stub does with
+		 * DO or CD): the answer carries DNSSEC records or unchecked data
+		 * that plain lookups must not be given. */
+		stub_trace(s, f->rq, "not_cached", "\"why\":\"DNSSEC query (DO or CD) passed "
+			   "through\"");
+	} else if (scache_put(s->cache, m, s->now_ms, &ttl, &why)) {
 		bool negative = m->count[0] == 0 || rcode == DNS_R_NXDOMAIN;
 		stub_trace(s, f->rq, "cached", "\"ttl\":%u,\"negative\":%s", ttl,
 			   negative ? "true" : "false");
@@ -235,6 +244,9 @@ static bool response(stub *s, fwd *f, const uint8_t *wire, size_t len)
 	if (rcode == DNS_R_NXDOMAIN)
 		s->stats.nxdomain++;
 	size_t answers = m->count[0];
+	/* The resolver's verdict (AD) goes on to a client that asked for it. */
+	if ((f->client.dnssec_ok || f->client.ad) && (m->hdr.flags & DNS_F_AD))
+		f->client.flags |= DNS_F_AD;
 	/* The resolver's EDNS options go on to the client: its Extended DNS
 	 * Errors (RFC 8914) say why a lookup failed. */
 	stub_reply(s, &f->client, f->qname.data, f->qtype, f->qclass, rcode, m->rr[0],

@@ -54,8 +54,8 @@ void stub_reply(stub *s, const client_ref *c, const uint8_t *qname, uint16_t qty
 		(void)put_section(&b, DNS_SEC_AUTHORITY, authority, nauthority, age);
 	if (c->edns) {
 		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
-			       .ext_rcode = (uint8_t)(rcode >> 4), .options = options,
-			       .options_len = options_len };
+			       .ext_rcode = (uint8_t)(rcode >> 4), .do_bit = c->dnssec_ok,
+			       .options = options, .options_len = options_len };
 		if (dns_build_edns(&b, &e) != DNS_OK)
 			return;
 	}
@@ -132,7 +132,9 @@ static void handle_query(stub *s, const uint8_t *wire, size_t len, int udp_fd,
 	if (perr == DNS_OK && m->edns.present) {
 		c.edns = true;
 		c.udp_size = m->edns.udp_size;
+		c.dnssec_ok = m->edns.do_bit;
 	}
+	c.ad = (h.flags & DNS_F_AD) != 0;
 	if (conn)
 		tcpserver_hold(conn);   /* released by stub_reply */
 	const dns_question *q = perr == DNS_OK && m->qdcount == 1 ? &m->question[0] : NULL;
@@ -174,7 +176,11 @@ static void handle_query(stub *s, const uint8_t *wire, size_t len, int udp_fd,
 	stub_trace(s, rq, "client", "\"id\":%u,\"qname\":\"%s\",\"qtype\":\"%s\","
 		   "\"transport\":\"%s\"", h.id, stub_json_name(q->name, nb, sizeof nb),
 		   dns_type_to_text(q->qtype, tb), conn ? "tcp" : "udp");
-	const scache_entry *e = scache_get(s->cache, q->name, q->qtype, q->qclass, s->now_ms);
+	/* DNSSEC queries (DO or CD) go to the resolver as they are, past the
+	 * cache, whose answers have neither RRSIGs nor a verdict. */
+	bool bypass = c.dnssec_ok || (c.flags & DNS_F_CD);
+	const scache_entry *e = bypass ? NULL
+		: scache_get(s->cache, q->name, q->qtype, q->qclass, s->now_ms);
 	if (e) {
 		s->stats.cache_hits++;
 		if (e->rcode == DNS_R_NXDOMAIN)

@@ -43,8 +43,10 @@ typedef struct client_ref {
 	net_addr peer;
 	tcpserver_conn *conn;   /* held while the answer is pending */
 	uint16_t id;
-	uint16_t flags;         /* the client's RD and CD */
+	uint16_t flags;         /* the client's RD and CD (and the resolver's AD) */
 	bool edns;
+	bool dnssec_ok;         /* DO: it validates itself (delv), or wants RRSIGs */
+	bool ad;                /* it set AD: it wants to know if data is secure */
 	uint16_t udp_size;
 } client_ref;
 

@@ -15,6 +15,7 @@
 #include "topo/delegation.h"
 #include "topo/reverse.h"
 #include "util/array.h"
+#include "topo/signing.h"
 
 
 static void quiet(void *ctx, const dns_diag *d)
@@ -47,13 +48,32 @@ bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node 
 		dns_zonedata_free(out);
 		return false;
 	}
-	*derived = added > 0 || reverse > 0;
+	/* A signed zone publishes the DS records of its signed children
+	 * (derived like the delegations); an unsigned one has no use for
+	 * them, and its children are insecure whatever they do. */
+	const signing_zone *sz = signing_find(zones->keys, src->origin.data);
+	int ds = sz ? signing_add_ds(zones, zones->keys, src->origin.data, out, err, errsz) : 0;
+	if (ds < 0) {
+		dns_zonedata_free(out);
+		return false;
+	}
+	*derived = added > 0 || reverse > 0 || ds > 0;
 	if (dns_zonedata_finish(out, quiet, NULL) != 0) {
 		dns_zonedata_free(out);
 		snprintf(err, errsz, "node %s: zone %s (%s) does not load", n->name,
 			 tz->origin, tz->file);
 		return false;
 	}
+	if (sz == NULL)
+		return true;
+	dns_zonedata signed_zone;
+	bool ok = signing_sign(zones->keys, sz, out, &signed_zone, err, errsz);
+	dns_zonedata_free(out);
+	if (!ok) {
+		dns_zonedata_free(&signed_zone);
+		return false;
+	}
+	*out = signed_zone;
 	return true;
 }
 
@@ -433,6 +453,12 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 	ok = ok && set(&c, "control", path, err, errsz);
 	snprintf(path, sizeof path, "%s/trace.jsonl", dir);
 	ok = ok && set(&c, "trace", path, err, errsz);
+	/* A signed root: validate, trusting its key (written beside the
+	 * hints by the run-time). */
+	if (ok && signing_mode_of(t, dns_name_root, NULL, NULL) != TOPO_DNSSEC_OFF) {
+		snprintf(path, sizeof path, "%s/" RENDER_TRUST_ANCHOR, dir);
+		ok = set(&c, "trust-anchor", path, err, errsz);
+	}
 	ok = ok && set(&c, "listen", "127.0.0.1", err, errsz);
 	for (size_t i = 0; ok && i < n->naddrs; i++)
 		ok = set(&c, "listen", n->addrs[i].text, err, errsz);

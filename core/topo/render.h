@@ -53,7 +53,10 @@ char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
 			   char *err, size_t errsz);
 
 /* dnsim-resolver's config for node n, whose root hints, control socket
- * and trace live in `dir`.  malloc'd, or NULL with a message in err. */
+ * and trace live in `dir`; when the topology signs the root, it
+ * validates with the root's key from dir/RENDER_TRUST_ANCHOR.  malloc'd,
+ * or NULL with a message in err. */
+#define RENDER_TRUST_ANCHOR "root.key"
 char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, char *err,
 			   size_t errsz);
 

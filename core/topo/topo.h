@@ -143,6 +143,24 @@ typedef struct topo_node {
 	unsigned anycast_line;
 } topo_node;
 
+/* How a zone is signed (`dnssec = "nsec" | "nsec3" | "off"`). */
+typedef enum topo_dnssec {
+	TOPO_DNSSEC_OFF,
+	TOPO_DNSSEC_NSEC,
+	TOPO_DNSSEC_NSEC3,       /* no extra iterations, no salt (RFC 9276) */
+} topo_dnssec;
+
+/* [zone."ORIGIN"]: settings of one zone, however many nodes serve it
+ * (topo/signing.h reads them). */
+typedef struct topo_zone_conf {
+	char *origin;             /* as written */
+	bool has_dnssec;          /* else the sim's default */
+	topo_dnssec dnssec;
+	uint8_t algorithm;        /* 0: the sim's */
+	char *ksk, *zsk;          /* private-key files (resolved paths); NULL: made at up */
+	unsigned line;
+} topo_zone_conf;
+
 typedef struct topo {
 	char *path;               /* the topology file */
 	char *dir;                /* its folder: relative zone paths start here */
@@ -152,6 +170,12 @@ typedef struct topo {
 	topo_node *nodes;
 	size_t nnodes;
 	bool no_reverse;          /* [sim] reverse = false: no reverse zones */
+	/* DNSSEC: every zone's default ([sim] dnssec, dnssec_algorithm), and
+	 * the zones' own settings. */
+	topo_dnssec dnssec;
+	uint8_t dnssec_algorithm; /* 0: ECDSAP256SHA256 */
+	topo_zone_conf *zconf;
+	size_t nzconf;
 } topo;
 
 /* How the model reads files (the topology, zone files): the signature of

@@ -13,6 +13,7 @@
 #include "topo/delegation.h"
 #include "topo/impair.h"
 #include "topo/reverse.h"
+#include "topo/signing.h"
 
 typedef struct checker {
 	const topo *t;
@@ -396,6 +397,7 @@ unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 	check_clients(&c, &m->r);
 	c.errors += reverse_check(&m->t, report, ctx);
 	c.errors += software_check(&m->t, report, ctx);
+	c.errors += signing_check(&m->t, m->zones, report, ctx);
 	if (c.errors == 0)
 		c.errors += delegation_check(&m->t, &m->r, m->zones, report, ctx);
 	return c.errors;

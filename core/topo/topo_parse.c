@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dns/name.h"
+#include "dnssec/key.h"
 #include "toml/toml.h"
 #include "topo/anycast.h"
 #include "topo/impair.h"
@@ -186,9 +187,94 @@ static bool parse_sim_reverse(parser *p, const toml_value *v)
 	return true;
 }
 
+/* dnssec = "nsec" | "nsec3" | "off". */
+static bool parse_dnssec_mode(parser *p, const toml_value *v, const char *what,
+			      topo_dnssec *out)
+{
+	if (!want(p, v, TOML_STRING, what))
+		return false;
+	const char *s = v->u.s.ptr;
+	if (strcmp(s, "nsec") == 0)
+		*out = TOPO_DNSSEC_NSEC;
+	else if (strcmp(s, "nsec3") == 0)
+		*out = TOPO_DNSSEC_NSEC3;
+	else if (strcmp(s, "off") == 0)
+		*out = TOPO_DNSSEC_OFF;
+	else
+		return fail(p, v, "%s = \"%s\": sign with \"nsec\" or \"nsec3\", or \"off\"",
+			    what, s);
+	return true;
+}
+
+/* An algorithm by mnemonic ("ECDSAP256SHA256") or number (13). */
+static bool parse_algorithm(parser *p, const toml_value *v, const char *what, uint8_t *out)
+{
+	char text[32];
+	if (v->type == TOML_INTEGER)
+		snprintf(text, sizeof text, "%lld", (long long)v->u.i);
+	else if (v->type == TOML_STRING && v->u.s.len < sizeof text)
+		snprintf(text, sizeof text, "%s", v->u.s.ptr);
+	else
+		return fail(p, v, "%s must be an algorithm name or number", what);
+	if (dnssec_algorithm_from_text(text, strlen(text), out) != DNS_OK)
+		return fail(p, v, "%s = %s: the algorithms are RSASHA256 (8), "
+			    "ECDSAP256SHA256 (13) and ED25519 (15)", what, text);
+	return true;
+}
+
+static bool parse_sim_dnssec(parser *p, const toml_value *v)
+{
+	const toml_value *x = toml_get(v, "dnssec");
+	if (x && !parse_dnssec_mode(p, x, "sim.dnssec", &p->t->dnssec))
+		return false;
+	x = toml_get(v, "dnssec_algorithm");
+	return x == NULL ||
+	       parse_algorithm(p, x, "sim.dnssec_algorithm", &p->t->dnssec_algorithm);
+}
+
+/* [zone."ORIGIN"]: one zone's own settings, whichever nodes serve it. */
+static bool parse_zone_conf(parser *p, const char *origin, const toml_value *v)
+{
+	static const char *const known[] = { "dnssec", "algorithm", "ksk", "zsk", NULL };
+	char where[300];
+	snprintf(where, sizeof where, "[zone.\"%.250s\"]", origin);
+	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
+		return false;
+	topo_zone_conf *z = array_grow(&p->t->zconf, &p->t->nzconf, sizeof *z);
+	if (z == NULL || (z->origin = strdup(origin)) == NULL)
+		return fail(p, v, "out of memory");
+	z->line = v->line;
+	const toml_value *x = toml_get(v, "dnssec");
+	if (x) {
+		z->has_dnssec = true;
+		if (!parse_dnssec_mode(p, x, "dnssec", &z->dnssec))
+			return false;
+	}
+	if ((x = toml_get(v, "algorithm")) && !parse_algorithm(p, x, "algorithm", &z->algorithm))
+		return false;
+	const char *files[2] = { "ksk", "zsk" };
+	char **slots[2] = { &z->ksk, &z->zsk };
+	for (int i = 0; i < 2; i++) {
+		if ((x = toml_get(v, files[i])) == NULL)
+			continue;
+		char *written = NULL;
+		if (!dup_string(p, x, files[i], &written))
+			return false;
+		*slots[i] = resolve_path(p->t, written);
+		free(written);
+		if (*slots[i] == NULL)
+			return fail(p, x, "out of memory");
+	}
+	if ((z->ksk == NULL) != (z->zsk == NULL))
+		return fail(p, v, "zone %s: give both ksk and zsk (private-key files), or "
+			    "neither to have keys made at up", origin);
+	return true;
+}
+
 static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
 {
-	static const char *const known[] = { "name", "zones", "reverse", NULL };
+	static const char *const known[] = { "name", "zones", "reverse", "dnssec",
+					     "dnssec_algorithm", NULL };
 	if (!want(p, v, TOML_TABLE, "[sim]") || !check_keys(p, v, "[sim]", known))
 		return false;
 	const toml_value *name = toml_get(v, "name");
@@ -201,7 +287,7 @@ static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
 	const toml_value *zones = toml_get(v, "zones");
 	if (zones && !dup_string(p, zones, "sim.zones", zonedir))
 		return false;
-	return parse_sim_reverse(p, v);
+	return parse_sim_reverse(p, v) && parse_sim_dnssec(p, v);
 }
 
 /* [network.NAME] reverse = "NODE" or ["NODE", ...]: the servers of the
@@ -844,7 +930,7 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		snprintf(err, errsz, "%s:%u:%u: %s", path, te.line, te.col, te.msg);
 		return false;
 	}
-	static const char *const known[] = { "sim", "network", "node", NULL };
+	static const char *const known[] = { "sim", "network", "node", "zone", NULL };
 	bool ok = check_keys(&p, root, "the topology (top level)", known);
 	char *zonedir = NULL;
 	const toml_value *x;
@@ -880,6 +966,11 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		ok = fail(&p, NULL, "the topology has no nodes ([node.NAME])");
 	if (ok)
 		ok = resolve_primaries(&p);
+	if (ok && (x = toml_get(root, "zone"))) {
+		ok = want(&p, x, TOML_TABLE, "zone ([zone.\"ORIGIN\"])");
+		for (size_t i = 0; ok && i < x->u.tab.n; i++)
+			ok = parse_zone_conf(&p, x->u.tab.kv[i].key, x->u.tab.kv[i].value);
+	}
 	toml_free(root);
 	return ok;
 }
@@ -943,6 +1034,12 @@ void topo_free(topo *t)
 	free(t->nodes);
 	for (size_t i = 0; i < t->nnetworks; i++)
 		free_list(t->networks[i].reverse, t->networks[i].nreverse);
+	for (size_t i = 0; i < t->nzconf; i++) {
+		free(t->zconf[i].origin);
+		free(t->zconf[i].ksk);
+		free(t->zconf[i].zsk);
+	}
+	free(t->zconf);
 	free(t->networks);
 	free(t->path);
 	free(t->dir);

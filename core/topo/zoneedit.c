@@ -124,6 +124,7 @@ static unsigned apply(const dns_zonedata *in, const char *const *adds, size_t na
 		}
 	}
 	uint32_t serial = zoneedit_serial(in);
+	size_t matched = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		dns_rr rr = in->rr[i];
 		if (sel && selected(sel, &rr)) {
@@ -133,7 +134,12 @@ static unsigned apply(const dns_zonedata *in, const char *const *adds, size_t na
 				free(sel);
 				return 1;
 			}
-			(*changed)++;
+			/* A name deleted from a signed zone takes its signatures and
+			 * NSEC with it; the count is of the records the edit named
+			 * (the signer makes the others again). */
+			matched++;
+			if (rr.type != DNS_T_RRSIG && rr.type != DNS_T_NSEC && rr.type != DNS_T_NSEC3)
+				(*changed)++;
 			continue;
 		}
 		uint8_t soa[1024];
@@ -153,7 +159,7 @@ static unsigned apply(const dns_zonedata *in, const char *const *adds, size_t na
 		}
 	}
 	free(sel);
-	if (del && *changed == 0) {
+	if (del && matched == 0) {
 		snprintf(msg, msgsz, "no record matches \"%s\"", del);
 		return 1;
 	}

@@ -7,6 +7,7 @@
 
 #include "dns/name.h"
 #include "topo/reverse.h"
+#include "topo/signing.h"
 #include "util/array.h"
 
 /* What the master-file reader's callbacks share while one zone loads:
@@ -58,6 +59,8 @@ void topo_zones_free(topo_zones *s)
 	for (size_t i = 0; i < s->n; i++)
 		entry_free(&s->z[i]);
 	free(s->z);
+	topo_keyring_free(s->keys);
+	free(s->keys);
 	free(s);
 }
 

@@ -25,9 +25,15 @@ typedef struct topo_zone_data {
 	size_t nproblems;
 } topo_zone_data;
 
+struct topo_keyring;
+
 typedef struct topo_zones {
 	topo_zone_data *z;
 	size_t n;
+	/* The keys of the signed zones (topo/signing.h), once the run-time
+	 * has made or read them; NULL: the copies are served unsigned.
+	 * Owned: freed with the zones. */
+	struct topo_keyring *keys;
 } topo_zones;
 
 /* Read every zone of t through read_file (ctx passed along).  Zones whose

@@ -5,6 +5,7 @@ after a correct solution, and still not met after a plausible mistake.
 The solutions live here, not in tutorials/, so students do not find
 them next to the tasks."""
 import os
+import re
 
 import pytest
 
@@ -15,11 +16,53 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs 
 
 EXERCISES = sorted(p.stem for p in (TOP / "tutorials" / "exercises").glob("*.md"))
 
-# Sim commands (argument lists, without "sudo ./sim --name NAME").
+# DNSSEC keys are made at `up`, so steps that name a key or a DS are
+# computed when they run, from what `dnssec show` prints (as a student
+# copies it): a function of the Sim and the sim's name giving the
+# command.
+
+def _show(s, name, zone):
+    return s("--name", name, "dnssec", "show", zone).stdout
+
+
+def _ksk_tags(out, made):
+    """Tags of the KSKs `dnssec show` marks "made at up" or "added since"."""
+    return re.findall(r"KSK +(\d+) .*\(KSK " + made + r"\)", out)
+
+
+def register_ds(zone, which="all", spoil=False):
+    """`register ZONE --ds ...` with the DS lines `dnssec show` prints:
+    all of them, or those of the KSKs added since `up` ("new"); spoil
+    turns the last digit of each digest (a DS that matches no key)."""
+    def step(s, name):
+        out = _show(s, name, zone)
+        lines = re.findall(r"IN DS (\d+ \d+ 2 [0-9A-F]+)", out)
+        if which == "new":
+            new = set(_ksk_tags(out, "added since"))
+            lines = [l for l in lines if l.split()[0] in new]
+        if spoil:
+            lines = [l[:-1] + ("1" if l[-1] == "0" else "0") for l in lines]
+        cmd = ["register", zone]
+        for l in lines:
+            cmd += ["--ds", l]
+        return cmd
+    return step
+
+
+def delkey_made_at_up(zone):
+    """`dnssec delkey ZONE TAG` of the KSK the zone had from `up`."""
+    def step(s, name):
+        return ["dnssec", "delkey", zone, _ksk_tags(_show(s, name, zone), "made at up")[0]]
+    return step
+
+
 # A dozen new names under example.com, asked from the laptop.
 NEW_NAMES = [["exec", "laptop", "dig", "+short", "+time=3", "+tries=2", f"t{i}.example.com"]
              for i in range(12)]
 
+
+# Sim commands (argument lists, without "sudo ./sim --name NAME"), or
+# functions giving one when it runs (above).
 SOLUTIONS = {
     "bakery-reverse": [
         ["zone", "bakery-ns", "add", "bakery.net", "www 300 IN A 198.51.100.80"],
@@ -49,6 +92,16 @@ SOLUTIONS = {
     ],
     "www-ipv6": [
         ["zone", "ns1-example", "add", "example.com", "www 3600 IN AAAA 2001:db8:113::10"],
+    ],
+    "sign-example-org": [
+        ["dnssec", "sign", "example.org"],
+        register_ds("example.org"),
+    ],
+    "ksk-rollover": [
+        ["dnssec", "addkey", "example.com", "ksk"],
+        register_ds("example.com"),             # both DS: old and new
+        delkey_made_at_up("example.com"),
+        register_ds("example.com", "new"),      # the new DS alone
     ],
 }
 
@@ -126,6 +179,29 @@ MISTAKES = {
             ["zone", "ns1-example", "add", "example.com", "www 3600 IN AAAA 2001:db8:113::11"],
         ],
     },
+    "sign-example-org": {
+        # Signed, but the DS never given to the registry: insecure still.
+        "no-ds-in-org": [
+            ["dnssec", "sign", "example.org"],
+        ],
+        # A DS with a typo in its digest: the chain is broken (bogus).
+        "ds-with-a-typo": [
+            ["dnssec", "sign", "example.org"],
+            register_ds("example.org", spoil=True),
+        ],
+    },
+    "ksk-rollover": {
+        # The old key removed while com. still publishes only its DS.
+        "old-key-out-before-the-new-ds": [
+            ["dnssec", "addkey", "example.com", "ksk"],
+            delkey_made_at_up("example.com"),
+        ],
+        # Both DS published, but the old key kept: not rolled.
+        "old-key-kept": [
+            ["dnssec", "addkey", "example.com", "ksk"],
+            register_ds("example.com"),
+        ],
+    },
 }
 
 
@@ -153,6 +229,7 @@ def test_not_met_then_solved(fresh, exercise):
     assert "[not met]" in r.stdout and r.stdout.rstrip().splitlines()[-1].startswith("not yet:")
     assert "hint:" in r.stdout
     for cmd in SOLUTIONS[exercise]:
+        cmd = cmd(s, name) if callable(cmd) else cmd
         r = s("--name", name, *cmd)
         assert r.returncode == 0, f"{cmd}: {r.stdout}{r.stderr}"
     r = check(s, name, exercise)
@@ -167,6 +244,7 @@ def test_a_plausible_mistake_is_not_met(fresh, exercise, mistake):
     name = short(exercise) + "m" + str(list(MISTAKES[exercise]).index(mistake))
     s = fresh(name)
     for cmd in MISTAKES[exercise][mistake]:
+        cmd = cmd(s, name) if callable(cmd) else cmd
         s("--name", name, *cmd)    # a mistake may be refused; that is fine
     r = check(s, name, exercise)
     assert r.returncode == 1, r.stdout + r.stderr

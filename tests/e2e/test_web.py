@@ -376,7 +376,11 @@ def test_dig_from_the_laptop_draws_a_cold_walk(web, page):
     order = [t for i, t in enumerate(asked) if t and t not in asked[:i]]
     assert order == ["root", "com", "example.com"], walk
     kinds = [a["kind"] for a in seen if a["to"] == "isp-resolver" and a["from"] != "laptop"]
-    assert kinds[:3] == ["referral", "referral", "answer"], walk
+    # Two referrals, then the answer (in the signed default internet the
+    # answers to the resolver's DNSKEY fetches come between them).
+    first = kinds.index("referral")
+    second = kinds.index("referral", first + 1)
+    assert "answer" in kinds[second + 1:], walk
     # The message list says the same, newest first.
     rows = page.execute_script(
         "return [...document.querySelectorAll('#messages li')].map(li => li.dataset.from + '>' + li.dataset.to)")

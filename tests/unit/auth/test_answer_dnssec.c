@@ -478,9 +478,38 @@ static void test_truncation_keeps_signatures(void)
 	}
 }
 
+/* The root signed with NSEC3: its names are indexed for hashing down to
+ * the root itself (origin of no labels), and no further (the index once
+ * ran past its array for the root, which ASan catches here). */
+static void test_a_root_signed_with_nsec3_loads(void)
+{
+	static const char root_text[] =
+		"$TTL 86400\n"
+		". SOA a.root-servers.net. nstld.example. 1 1800 900 604800 86400\n"
+		". NS a.root-servers.net.\n"
+		"a.root-servers.net. A 203.0.113.10\n"
+		"example. NS ns.example.\n"
+		"ns.example. A 192.0.2.53\n";
+	dnssec_key k[2];
+	CHECK(dnssec_key_generate(&k[0], dns_name_root, 13, DNSSEC_FLAGS_KSK, 0) == DNS_OK);
+	CHECK(dnssec_key_generate(&k[1], dns_name_root, 13, DNSSEC_FLAGS_ZSK, 0) == DNS_OK);
+	dns_zonedata plain, signed_root;
+	load(&plain, dns_name_root, root_text);
+	dnssec_sign_opts o = { .inception = NOW - 3600, .expiration = NOW + 86400, .nsec3 = true };
+	CHECK(dnssec_sign_zone(&plain, k, 2, &o, &signed_root, NULL, NULL) == 0);
+	zonedb db;
+	CHECK(zonedb_build(&db, dns_name_root, signed_root.rr, signed_root.n) == DNS_OK);
+	zonedb_free(&db);
+	dns_zonedata_free(&signed_root);
+	dns_zonedata_free(&plain);
+	dnssec_key_free(&k[0]);
+	dnssec_key_free(&k[1]);
+}
+
 int main(void)
 {
 	setup();
+	RUN(test_a_root_signed_with_nsec3_loads);
 	RUN(test_without_do_nothing_changes);
 	RUN(test_positive_answers_carry_rrsigs);
 	RUN(test_negative_answers_are_proven);
