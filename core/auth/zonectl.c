@@ -562,6 +562,7 @@ static void finish_job(auth_server *s, auth_slot *slot, uint64_t now)
 		refreshed(s, slot, now);
 	} else if (!slot->axfr_only || slot->next_check_ms == 0) {
 		slot->failures++;
+		z = slot_zone(s, slot);   /* the version served now */
 		dns_soa soa;
 		uint64_t retry = soa_timers(z, &soa) ? soa.retry : FIRST_RETRY_MAX_S;
 		if (z->source == NULL || z->unavailable) {
@@ -603,9 +604,11 @@ int zonectl_tick(auth_server *s, uint64_t now)
 		auth_slot *slot = &s->slots[i];
 		if (!slot->secondary)
 			continue;
-		auth_zone *z = slot_zone(s, slot);
 		if (slot->job && atomic_load(&slot->job->done))
 			finish_job(s, slot, now);
+		/* After the job: a finished transfer installs a new version and
+		 * frees the one before. */
+		auth_zone *z = slot_zone(s, slot);
 		if (slot->expire_at_ms && now >= slot->expire_at_ms && z->source && !z->unavailable) {
 			dns_soa soa;
 			z->unavailable = true;

@@ -190,10 +190,23 @@ bool dns_journal_add(dns_journal *j, dns_delta *d)
 		dns_delta_free(d);
 		return true;
 	}
-	if (j->n > 0 && j->d[j->n - 1].to != d->from) {
+	/* A version with the serial of the one before is nothing a client
+	 * can ask for; if its data changed all the same, the deltas kept no
+	 * longer lead to what is served, and clients must take the whole
+	 * zone. */
+	bool same_serial = d->from == d->to;
+	if (same_serial || (j->n > 0 && j->d[j->n - 1].to != d->from)) {
+		if (same_serial && dns_delta_empty(d)) {
+			dns_delta_free(d);
+			return true;
+		}
 		for (size_t i = 0; i < j->n; i++)
 			dns_delta_free(&j->d[i]);
 		j->n = 0;
+		if (same_serial) {
+			dns_delta_free(d);
+			return true;
+		}
 	}
 	if (j->d == NULL && (j->d = calloc(j->max, sizeof *j->d)) == NULL) {
 		dns_delta_free(d);

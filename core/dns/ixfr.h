@@ -62,7 +62,9 @@ void dns_journal_free(dns_journal *j);
 
 /* Keep *d (moved in: *d is left empty).  A delta that does not start
  * where the last one ended empties the journal first; beyond max the
- * oldest goes.  false when out of memory (the journal is then empty). */
+ * oldest goes.  A delta that keeps the serial is not kept: when it
+ * changes nothing it is dropped, when it changes data the journal is
+ * emptied (no IXFR can reach that version).  false when out of memory (the journal is then empty). */
 bool dns_journal_add(dns_journal *j, dns_delta *d);
 
 /* The index of the delta that starts at serial `from`: the deltas from

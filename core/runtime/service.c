@@ -11,6 +11,7 @@
 
 #include "conf/stub_conf.h"
 #include "dns/name.h"
+#include "io/readfile.h"
 #include "io/writefile.h"
 #include "runtime/programs.h"
 #include "runtime/simkeys.h"
@@ -102,6 +103,32 @@ static int zone_path(const topo_model *m, const topo_node *n, const topo_zone *z
 	if (z->primary || (access(path, F_OK) == 0 && !same_source(path, source)))
 		snprintf(path, sizeof path, "%s/%s%s%s@%s.zone", zdir, olen == 1 ? "root" : ot,
 			 z->view ? ".view-" : "", z->view ? z->view : "", n->name);
+	if (access(path, F_OK) != 0 && z->primary) {
+		/* A secondary starts from its primary's copy, byte for byte: a
+		 * signed zone signed twice would differ in every signature
+		 * (ECDSA's are random), and the primary's IXFR deltas would
+		 * then delete records the secondary does not hold. */
+		const topo_node *prim = topo_node_find(&m->t, z->primary);
+		const topo_zone *pz = NULL;
+		for (size_t k = 0; prim && k < prim->nzones && !pz; k++)
+			if (strcmp(prim->zones[k].origin, z->origin) == 0 &&
+			    (prim->zones[k].view == NULL) == (z->view == NULL) &&
+			    (z->view == NULL || strcmp(prim->zones[k].view, z->view) == 0))
+				pz = &prim->zones[k];
+		char ppath[PATH_MAX];
+		if (pz && pz->primary == NULL &&
+		    zone_path(m, prim, pz, dir, ppath, sizeof ppath, err, errsz) == 0) {
+			char *text = NULL;
+			size_t len = 0;
+			int rc = io_read_file(NULL, ppath, &text, &len);
+			rc = rc != 0 ? -rc : io_write_file(path, text);
+			free(text);
+			if (rc < 0) {
+				errno = -rc;
+				return fail(err, errsz, "cannot copy the primary's zone to", path);
+			}
+		}
+	}
 	if (access(path, F_OK) != 0) {
 		/* The first server of this file: make the copy. */
 		dns_zonedata zd;

@@ -224,6 +224,11 @@ zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n)
 			for (size_t k = 0; k < c.views[v].nzones; k++) {
 				const auth_zone_conf *z = &c.views[v].zones[k];
 				dns_name o;
+				/* A secondary's copy follows its primary's by
+				 * transfer; written here too, it would hold other
+				 * signatures under the same serial. */
+				if (z->nprimaries > 0)
+					continue;
 				if (dns_name_from_text(&o, z->origin, strlen(z->origin),
 						       dns_name_root) == DNS_OK &&
 				    dns_name_equal(o.data, origin))

@@ -54,8 +54,9 @@ typedef struct zone_copy {
 	char *view;
 } zone_copy;
 
-/* Every copy of zone `origin` the sim's servers serve, each file once
- * (a zone with views has a copy per view); malloc'd, *n of them. */
+/* Every copy of zone `origin` the sim's servers read from a file, each
+ * once (secondaries, which follow by transfer, left out; a zone with
+ * views has a copy per view); malloc'd, *n of them. */
 zone_copy *zonefiles_copies(const char *sim, const uint8_t *origin, size_t *n);
 void zonefiles_copies_free(zone_copy *c, size_t n);
 

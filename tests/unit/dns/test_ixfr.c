@@ -195,6 +195,27 @@ static void test_journal(void)
 	CHECK(dns_journal_add(&j, &d));
 	CHECK_INT(j.n, 1);
 	CHECK_INT(dns_journal_find(&j, 1), 0);
+
+	/* A reload that keeps the serial and the data: nothing kept, the
+	 * history stays. */
+	dns_delta_init(&d, origin.data);
+	CHECK_INT(dns_zone_diff(&v[1], &v[1], &d), DNS_OK);
+	CHECK_INT(d.from, d.to);
+	CHECK(dns_journal_add(&j, &d));
+	CHECK_INT(j.n, 1);
+	/* The data changed, the serial did not (an IXFR would end in two
+	 * versions with one serial): the history is gone, clients take the
+	 * whole zone. */
+	dns_zonedata same_serial;
+	load(&same_serial, SOA(2) HEAD "a A 192.0.2.9\n");
+	dns_delta_init(&d, origin.data);
+	CHECK_INT(dns_zone_diff(&v[1], &same_serial, &d), DNS_OK);
+	CHECK(!dns_delta_empty(&d));
+	CHECK(dns_journal_add(&j, &d));
+	CHECK_INT(j.n, 0);
+	CHECK_INT(dns_journal_find(&j, 1), -1);
+	CHECK_INT(dns_journal_find(&j, 2), -1);
+	dns_zonedata_free(&same_serial);
 	dns_journal_free(&j);
 	for (int i = 0; i < 4; i++)
 		dns_zonedata_free(&v[i]);
