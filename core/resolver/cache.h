@@ -43,6 +43,12 @@ const char *rsec_name(enum rcache_security s);
  * val-bogus-ttl. */
 #define RCACHE_BOGUS_TTL 60
 
+/* A zone's keys that could not be fetched because none of its servers
+ * answered are not bogus: that is remembered only briefly (RFC 9520 asks
+ * for at least a second), so a zone whose servers come back validates
+ * again at once instead of a minute later. */
+#define RCACHE_UNREACHABLE_TTL 5
+
 /* Entry flags. */
 #define RCACHE_UNSIGNED_CUT 0x01 /* a NODATA for DS whose proof shows a
 				  * delegation without DS: the zone below

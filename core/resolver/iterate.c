@@ -944,7 +944,8 @@ static void take_set(resolver *r, request *rq, dns_rr *set, size_t n, enum rcach
 	for (size_t i = 1; i < n; i++)
 		if (set[i].ttl < ttl)
 			ttl = set[i].ttl;
-	if (c->v.security == RSEC_SECURE && c->v.ttl < ttl)
+	if ((c->v.security == RSEC_SECURE || (c->v.security == RSEC_BOGUS && c->v.ttl > 0)) &&
+	    c->v.ttl < ttl)
 		ttl = c->v.ttl;
 	if (ttl > r->cfg->max_ttl)
 		ttl = r->cfg->max_ttl;
@@ -1128,6 +1129,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 		ask(r, rq);
 		return;
 	}
+	val_zone_answered(r, rq->zone.data);
 	if (minimised) {
 		/* Only the zone structure matters on the way down. */
 		rq->qmin_steps++;

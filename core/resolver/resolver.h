@@ -217,6 +217,9 @@ bool val_ensure(resolver *r, request *rq);
  * when it found nothing (bogus then), so nobody fetches it again and
  * again. */
 void val_fetch_done(resolver *r, request *rq);
+/* A server of `zone` answered: keys that were missing only because its
+ * servers were unreachable are fetched again. */
+void val_zone_answered(resolver *r, const uint8_t *zone);
 
 /* The RRSIGs in a section that cover (owner, type), up to max. */
 size_t val_collect_sigs(const dns_msg *m, int sec, const uint8_t *owner,

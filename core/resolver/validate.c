@@ -305,6 +305,7 @@ typedef struct zinfo {
 	uint16_t ede;
 	char why[100];
 	bool not_cut;           /* BOGUS because the name is proven no zone cut */
+	uint32_t left;          /* BOGUS from the key cache: seconds it is kept */
 } zinfo;
 
 static enum zstate zset(zinfo *z, enum zstate st, const val_key *k, uint16_t ede,
@@ -316,6 +317,7 @@ static enum zstate zset(zinfo *z, enum zstate st, const val_key *k, uint16_t ede
 	z->key = k;
 	z->ede = ede;
 	z->not_cut = false;
+	z->left = 0;
 	z->why[0] = '\0';
 	if (fmt) {
 		va_list ap;
@@ -326,11 +328,14 @@ static enum zstate zset(zinfo *z, enum zstate st, const val_key *k, uint16_t ede
 	return st;
 }
 
-static enum zstate from_key(zinfo *z, const val_key *k)
+static enum zstate from_key(zinfo *z, const val_key *k, uint64_t now_ms)
 {
 	enum zstate st = k->security == RSEC_SECURE ? Z_SECURE
 		: k->security == RSEC_INSECURE ? Z_INSECURE : Z_BOGUS;
-	return zset(z, st, k, k->ede, "%s", k->why);
+	zset(z, st, k, k->ede, "%s", k->why);
+	if (st == Z_BOGUS)
+		z->left = k->expires > now_ms ? (uint32_t)((k->expires - now_ms + 999) / 1000) : 1;
+	return st;
 }
 
 /* A DS RRset that names at least one key this resolver can check
@@ -392,7 +397,7 @@ static enum zstate zone_state(resolver *r, const uint8_t *zone, zinfo *z)
 		if (k == NULL)
 			continue;
 		if (up == 0 || k->security != RSEC_SECURE)
-			return from_key(z, k);
+			return from_key(z, k, r->now_ms);
 		break;
 	}
 	if (dns_name_equal(zone, anchor))
@@ -534,7 +539,20 @@ void val_fetch_done(resolver *r, request *rq)
 	enum zstate st = zone_state(r, rq->qname.data, &z);
 	char nb[DNS_NAME_MAXTEXT], why[100];
 	trace_name(rq->qname.data, nb, sizeof nb);
-	if (rq->qtype == DNS_T_DNSKEY && st == Z_NEED_DNSKEY) {
+	/* The servers were tried and none answered: no reply, lame or not. */
+	bool unreachable = rq->rcode == DNS_R_SERVFAIL && rq->lame == 0 &&
+			   rq->timeouts + rq->unreachable > 0 &&
+			   (rq->ede == DNS_EDE_NETWORK_ERROR ||
+			    rq->ede == DNS_EDE_NO_REACHABLE_AUTHORITY);
+	if (unreachable && (st == Z_NEED_DNSKEY || st == Z_NEED_DS)) {
+		snprintf(why, sizeof why, "the %s RRset of %.50s: no server answered",
+			 rq->qtype == DNS_T_DS ? "DS" : "DNSKEY", nb);
+		key_store(r, rq->qname.data, RSEC_BOGUS, rq->ede, why,
+			  RCACHE_UNREACHABLE_TTL, NULL, 0);
+		val_key *k = key_find(r, rq->qname.data);
+		if (k)
+			k->unreachable = true;
+	} else if (rq->qtype == DNS_T_DNSKEY && st == Z_NEED_DNSKEY) {
 		snprintf(why, sizeof why, "no usable DNSKEY RRset for %.60s", nb);
 		key_store(r, rq->qname.data, RSEC_BOGUS, DNS_EDE_DNSKEY_MISSING, why,
 			  RCACHE_BOGUS_TTL, NULL, 0);
@@ -543,6 +561,15 @@ void val_fetch_done(resolver *r, request *rq)
 		key_store(r, rq->qname.data, RSEC_BOGUS, DNS_EDE_DNSSEC_BOGUS, why,
 			  RCACHE_BOGUS_TTL, NULL, 0);
 	}
+}
+
+void val_zone_answered(resolver *r, const uint8_t *zone)
+{
+	if (!r->val.active)
+		return;
+	val_key *k = key_find(r, zone);
+	if (k && k->unreachable)
+		key_remove(&r->val, zone, k->hash);
 }
 
 /* ---- verdicts ----------------------------------------------------------------------- */
@@ -575,9 +602,12 @@ static void from_zone(val_verdict *v, const zinfo *z)
 {
 	if (z->st == Z_INSECURE)
 		verdict(v, RSEC_INSECURE, z->ede, "%s", z->why);
-	else
+	else {
 		verdict(v, RSEC_BOGUS, z->ede != RES_NO_EDE ? z->ede : DNS_EDE_DNSSEC_BOGUS,
 			"%s", z->why[0] ? z->why : "the zone's keys are bogus");
+		/* Bogus only as long as the zone's keys are known bad. */
+		v->ttl = z->left;
+	}
 }
 
 /* The Extended DNS Error for a signature that did not validate. */

@@ -47,6 +47,8 @@ typedef struct val_key {
 	size_t nkeys;
 	uint64_t expires;         /* now_ms */
 	uint32_t hash;
+	bool unreachable;         /* bogus only because no server answered
+				   * the fetch: forgotten when one answers */
 } val_key;
 
 typedef struct validator {
@@ -69,7 +71,8 @@ typedef struct val_verdict {
 	/* The keys of need_zone are not known yet: fetch, then ask again. */
 	bool need;
 	dns_name need_zone;
-	uint32_t ttl;             /* secure: the most it may be cached for */
+	uint32_t ttl;             /* secure, or bogus for the zone's keys (when not
+				   * 0): the most it may be cached for */
 	bool wildcard;            /* secure: expanded from `source` */
 	dns_name source;
 } val_verdict;

@@ -42,6 +42,10 @@ def node_addresses():
         for addrs in conf["addresses"].values():
             for a in [addrs] if isinstance(addrs, str) else addrs:
                 out.append((node, a))
+        # An anycast address is one name whichever instance answers.
+        for a in conf.get("anycast", []):
+            if (node, a) not in out and a not in [x for _, x in out]:
+                out.append((node, a))
     return out
 
 
