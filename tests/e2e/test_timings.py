@@ -33,8 +33,12 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs 
 INTERNET = TOP / "topologies" / "internet.toml"
 SRTT = DATA / "topo" / "srtt.toml"
 
-# Seed 003: a cold lookup takes 55-180 ms, a cached one a few.
+# Seed 003: a cold lookup takes 55-180 ms, a cached one a few.  The
+# default internet is signed: before asking a zone the resolver fetches
+# its keys (DNSKEY of ., com., example.com.), one more round trip to each
+# level, so its cold walk is six queries, twice seed 003's unsigned three.
 COLD_MS = (55, 180)
+COLD_QUERIES = 6
 CACHED_MAX_MS = 25
 # The round trips the default internet is built with (README).
 RTT = {"resolver": 6, "root": 12, "tld": 28, "ns1-example": 45, "ns2-example": 60}
@@ -106,22 +110,27 @@ def test_cold_trace_takes_seed_003s_time(internet, client):
     for _ in range(3):
         out = ok(internet, "tmg1", "trace", "www.example.com", "--cold", "--from", client)
         ms, upstream = total_ms(out)
-        assert upstream == 3, out
+        assert upstream == COLD_QUERIES, out
         runs.append((ms, out))
-        if COLD_MS[0] <= ms <= COLD_MS[1]:
-            break
     ms, out = min(runs)
-    # No run beats the distances: they are really on the wire.
-    assert all(m >= COLD_MS[0] for m, _ in runs), [m for m, _ in runs]
-    assert COLD_MS[0] <= ms <= COLD_MS[1], f"best cold trace {ms} ms:\n{out}"
-    # Each hop at least its round trip (the resolver's clock counts whole
-    # milliseconds: one less at worst).
-    assert hop_ms(out, "referral to com.") >= RTT["root"] - 1, out
-    assert hop_ms(out, "referral to example.com.") >= RTT["tld"] - 1, out
     server = lanes(out)[4]
     assert server in ("ns1-example", "ns2-example"), out
+    # Each level twice (its keys, then the question), plus the client's
+    # own round trip: no run beats the distances, they are on the wire
+    # (the resolver's clock counts whole milliseconds: one less at worst).
+    least = RTT["resolver"] + 2 * (RTT["root"] + RTT["tld"]) + RTT["ns1-example"] \
+        + RTT[server]
+    assert all(m >= least - 3 for m, _ in runs), ([m for m, _ in runs], least)
+    # The best of three is the walk and little else: nothing on the path
+    # adds a round trip of its own.
+    assert ms <= least + COLD_MS[0], f"best cold trace {ms} ms, {least} ms of distance:\n{out}"
+    assert hop_ms(out, "referral to com.") >= RTT["root"] - 1, out
+    assert hop_ms(out, "referral to example.com.") >= RTT["tld"] - 1, out
     assert hop_ms(out, "answer: 1 record") >= RTT[server] - 1, out
-    assert ms >= RTT["resolver"] + RTT["root"] + RTT["tld"] + RTT[server] - 2, out
+    # The unsigned walk of seed 003 is the three non-key hops.
+    steps = hop_ms(out, "referral to com.") + hop_ms(out, "referral to example.com.") \
+        + hop_ms(out, "answer: 1 record")
+    assert COLD_MS[0] <= steps + RTT["resolver"] <= COLD_MS[1], out
 
 
 def test_cached_trace_takes_a_few_ms(internet):
@@ -166,7 +175,7 @@ def test_no_delay_is_the_instant_network(instant):
     assert "\ntopology off\n" in table and "\nlink " not in table, table
     out = ok(instant, "tmg2", "trace", "www.example.com", "--cold")
     ms, upstream = total_ms(out)
-    assert upstream == 3 and ms < COLD_MS[0] / 2, out
+    assert upstream == COLD_QUERIES and ms < COLD_MS[0] / 2, out
     # The graph of the running sim draws no impaired link either.
     assert "style=dashed" not in ok(instant, "tmg2", "graph")
 
@@ -250,8 +259,9 @@ def test_srtt_steers_queries_to_the_nearer_server(tool):
            "dig +norecurse +time=2 +tries=2 @$a example. SOA > /dev/null; done")
         got = counted(s, [f"a{i}" for i in range(30)])
         # Each is tried while it has no round-trip time, then the near
-        # one (10 ms against 80) gets the rest.
-        assert got["near"] + got["far"] == 30, got
+        # one (10 ms against 80) gets the rest (a busy machine may make
+        # one late reply count as a timeout and the question go twice).
+        assert 30 <= got["near"] + got["far"] <= 32, got
         assert 1 <= got["far"] <= 3 and got["near"] >= 27, got
         # The near one becomes the far one: 120 ms a round trip, longer
         # than the 100 ms it is given before the question goes to the
