@@ -63,6 +63,7 @@ typedef struct svc {
 	long long started_ms, deadline_ms, next_probe_ms, kill_ms;
 	int probe_fd;
 	uint16_t probe_id;
+	size_t probe_step;      /* the readiness question being asked */
 	bool reported;         /* told `up` about it */
 	char last_exit[80];
 } svc;
@@ -247,6 +248,7 @@ static void spawn(monitor *m, svc *s)
 	state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid),
 		     s->node->name);
 	s->state = SVC_STARTING;
+	s->probe_step = 0;
 	s->started_ms = clock_ms();
 	s->deadline_ms = s->started_ms + READY_TIMEOUT_MS;
 	s->next_probe_ms = s->started_ms + 5;
@@ -554,7 +556,8 @@ static void tick(monitor *m, svc *s, long long now)
 	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to)) {
 		uint8_t qname[256];
 		uint16_t qtype, qclass;
-		programs_probe_question(s->node, qname, &qtype, &qclass);
+		bool want_aa;
+		programs_probe_question(s->node, s->probe_step, qname, &qtype, &qclass, &want_aa);
 		probe_send_question(s->probe_fd, &to, ++s->probe_id, qname, qtype, qclass);
 	}
 	s->next_probe_ms = now + PROBE_EVERY_MS;
@@ -563,8 +566,16 @@ static void tick(monitor *m, svc *s, long long now)
 static void probe_answer(monitor *m, svc *s)
 {
 	unsigned long long q = 0;
-	if (!probe_recv(s->probe_fd, s->probe_id, &q))
+	uint8_t qname[256];
+	uint16_t qtype, qclass;
+	bool want_aa;
+	programs_probe_question(s->node, s->probe_step, qname, &qtype, &qclass, &want_aa);
+	if (!probe_recv(s->probe_fd, s->probe_id, want_aa, &q))
 		return;
+	if (++s->probe_step < programs_probe_count(s->node)) {
+		s->next_probe_ms = 0;   /* the next zone at once */
+		return;
+	}
 	close(s->probe_fd);
 	s->probe_fd = -1;
 	s->state = SVC_READY;

@@ -141,7 +141,7 @@ static void served_queries(const uint8_t *reply, size_t len, unsigned long long 
 	dns_msg_free(&m);
 }
 
-bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
+bool probe_recv(int fd, uint16_t id, bool want_aa, unsigned long long *queries)
 {
 	uint8_t buf[PROBE_REPLY_MAX];
 	ssize_t n = recv(fd, buf, sizeof buf, 0);
@@ -149,6 +149,8 @@ bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
 		return false;
 	/* Any answer but SERVFAIL shows the server alive, counters or not. */
 	if (dns_get16(buf) != id || !(buf[2] & 0x80) || (buf[3] & 0x0f) == 2)
+		return false;
+	if (want_aa && !(buf[2] & 0x04))
 		return false;
 	served_queries(buf, (size_t)n, queries);
 	return true;
@@ -208,7 +210,7 @@ bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 	if (probe_send(fd, to, id) == 0) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		while (!ok && poll(&p, 1, timeout_ms) > 0)
-			ok = probe_recv(fd, id, queries);
+			ok = probe_recv(fd, id, false, queries);
 	}
 	close(fd);
 	return ok;

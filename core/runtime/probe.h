@@ -22,9 +22,10 @@ int probe_send_question(int fd, const net_addr *to, uint16_t id, const uint8_t *
 			uint16_t qtype, uint16_t qclass);
 
 /* Read one reply: true when it answers query `id` (any rcode but
- * SERVFAIL counts as alive); *queries gets the served count when the
- * answer gives one, else stays untouched. */
-bool probe_recv(int fd, uint16_t id, unsigned long long *queries);
+ * SERVFAIL counts as alive; with want_aa, only an authoritative answer);
+ * *queries gets the served count when the answer gives one, else stays
+ * untouched. */
+bool probe_recv(int fd, uint16_t id, bool want_aa, unsigned long long *queries);
 
 /* Send and wait up to timeout_ms for the answer (for `status`). */
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,

@@ -141,20 +141,32 @@ int programs_secret(char *out, size_t n)
 	return 0;
 }
 
-void programs_probe_question(const topo_node *n, uint8_t *qname, uint16_t *qtype,
-			     uint16_t *qclass)
+static bool probes_zones(const topo_node *n)
+{
+	return n->software != SW_DNSIM && n->service == TOPO_SVC_AUTH && n->nzones;
+}
+
+size_t programs_probe_count(const topo_node *n)
+{
+	return probes_zones(n) ? n->nzones : 1;
+}
+
+void programs_probe_question(const topo_node *n, size_t k, uint8_t *qname, uint16_t *qtype,
+			     uint16_t *qclass, bool *want_aa)
 {
 	dns_name name;
 	const char *text = "localhost.";
 	*qtype = DNS_T_A;
 	*qclass = DNS_C_IN;
+	*want_aa = false;
 	if (n->software == SW_DNSIM) {
 		text = "stats.dnsim.";
 		*qtype = DNS_T_TXT;
 		*qclass = DNS_C_CH;
-	} else if (n->service == TOPO_SVC_AUTH && n->nzones) {
-		text = n->zones[0].origin;
+	} else if (probes_zones(n)) {
+		text = n->zones[k < n->nzones ? k : 0].origin;
 		*qtype = DNS_T_SOA;
+		*want_aa = true;
 	}
 	if (dns_name_from_text(&name, text, strlen(text), dns_name_root) != DNS_OK)
 		dns_name_from_text(&name, ".", 1, dns_name_root);

@@ -26,13 +26,17 @@ unsigned programs_missing(const topo *t, topo_report_fn report, void *ctx);
 /* A control key for BIND's rndc: 32 random octets in base64.  0 or -1. */
 int programs_secret(char *out, size_t n);
 
-/* The question the monitor asks node n's server to see it is ready: one
- * its program answers without asking anyone else (ours: CH TXT
- * stats.dnsim; other authoritative servers: the SOA of a zone they
- * serve; other resolvers: localhost A, which each answers itself).
- * qname gets the name in wire form (at most 256 octets). */
-void programs_probe_question(const topo_node *n, uint8_t *qname, uint16_t *qtype,
-			     uint16_t *qclass);
+/* The questions the monitor asks node n's server to see it is ready:
+ * ones its program answers without asking anyone else (ours: CH TXT
+ * stats.dnsim; other authoritative servers: the SOA of each zone they
+ * serve, in turn, authoritatively -- a program still loading one zone
+ * must not be called ready; other resolvers: localhost A, which each
+ * answers itself).  programs_probe_count says how many; question k of
+ * them: qname gets the name in wire form (at most 256 octets), *want_aa
+ * whether only an authoritative answer will do. */
+size_t programs_probe_count(const topo_node *n);
+void programs_probe_question(const topo_node *n, size_t k, uint8_t *qname, uint16_t *qtype,
+			     uint16_t *qclass, bool *want_aa);
 
 /* The program node runs in sim (recorded in its run folder when it was
  * started); SW_DNSIM for ours and for nodes without one. */

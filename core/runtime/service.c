@@ -360,8 +360,13 @@ static int prepare_peer(const topo_model *m, const topo_node *n, const char *dir
 	else
 		free(name);
 	if (rc == 0) {
-		free(f.argv[0]);
-		if ((f.argv[0] = strdup(exe)) == NULL ||
+		/* The program where it was found; a wrapper (a shell that
+		 * prepares its files first) is left as the renderer wrote it. */
+		if (strcmp(f.argv[0], program) == 0) {
+			free(f.argv[0]);
+			f.argv[0] = strdup(exe);
+		}
+		if (f.argv[0] == NULL ||
 		    (*argv = service_argv(f.argc, (const char *const *)f.argv)) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			rc = -1;

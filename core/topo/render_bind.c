@@ -22,9 +22,9 @@ static void addresses(conftext *b, const topo_node *n, bool v6, bool loopback)
 		ct_add(b, "%s; ", v6 ? "::1" : "127.0.0.1");
 		count++;
 	}
-	for (size_t i = 0; i < n->naddrs; i++)
-		if ((n->addrs[i].addr.ss.ss_family == AF_INET6) == v6) {
-			ct_add(b, "%s; ", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		if ((peer_listen(n, i)->addr.ss.ss_family == AF_INET6) == v6) {
+			ct_add(b, "%s; ", peer_listen(n, i)->text);
 			count++;
 		}
 	ct_add(b, "%s};\n", count ? "" : "none; ");

@@ -17,8 +17,8 @@ bool render_knot(const topo *t, const topo_node *n, const peer_conf *c, peer_fil
 	       "  identity: \"%s\"\n  rundir: \"%s\"\n  user: root:root\n"
 	       "  udp-workers: 1\n  tcp-workers: 1\n  background-workers: 1\n  listen: [ ",
 	       n->name, n->name, c->dir);
-	for (size_t i = 0; i < n->naddrs; i++)
-		ct_add(&b, "%s\"%s@53\"", i ? ", " : "", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		ct_add(&b, "%s\"%s@53\"", i ? ", " : "", peer_listen(n, i)->text);
 	ct_add(&b, " ]\ncontrol:\n  listen: \"%s/knot.sock\"\n"
 	       "log:\n  - target: stderr\n    any: info\n"
 	       "database:\n  storage: \"%s\"\n"

@@ -24,8 +24,8 @@ bool render_kresd(const topo *t, const topo_node *n, const peer_conf *c, peer_fi
 	ct_add(&b, "-- Knot Resolver for node %s, written by the supervisor\n"
 	       "log_target('stderr')\nmodules.load('hints > iterate')\nmodules.load('stats')\n"
 	       "modules.load('view')\nnet.listen('127.0.0.1', 53, { kind = 'dns' })\n", n->name);
-	for (size_t i = 0; i < n->naddrs; i++)
-		ct_add(&b, "net.listen('%s', 53, { kind = 'dns' })\n", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		ct_add(&b, "net.listen('%s', 53, { kind = 'dns' })\n", peer_listen(n, i)->text);
 	ct_add(&b, "net.listen('%s/kresd.ctl', nil, { kind = 'control' })\n"
 	       "trust_anchors.remove('.')\nhints.root_file('%s')\n"
 	       "cache.size = 16 * MB\ncache.storage = 'lmdb://%s/cache'\n"

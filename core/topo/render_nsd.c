@@ -13,8 +13,8 @@ bool render_nsd(const topo *t, const topo_node *n, const peer_conf *c, peer_file
 	(void)t;
 	conftext b = { 0 };
 	ct_add(&b, "# NSD for node %s, written by the supervisor\nserver:\n", n->name);
-	for (size_t i = 0; i < n->naddrs; i++)
-		ct_add(&b, "  ip-address: %s\n", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		ct_add(&b, "  ip-address: %s\n", peer_listen(n, i)->text);
 	ct_add(&b, "  port: 53\n  server-count: 1\n  username: \"\"\n  chroot: \"\"\n"
 	       "  zonesdir: \"%s\"\n  pidfile: \"%s/nsd.pid\"\n  xfrdfile: \"%s/xfrd.state\"\n"
 	       "  zonelistfile: \"%s/zone.list\"\n  database: \"\"\n  identity: \"%s\"\n"

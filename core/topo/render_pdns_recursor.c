@@ -29,8 +29,8 @@ bool render_pdns_recursor(const topo *t, const topo_node *n, const peer_conf *c,
 	conftext b = { 0 };
 	ct_add(&b, "# PowerDNS Recursor for node %s, written by the supervisor\n"
 	       "local-address=127.0.0.1", n->name);
-	for (size_t i = 0; i < n->naddrs; i++)
-		ct_add(&b, ", %s", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		ct_add(&b, ", %s", peer_listen(n, i)->text);
 	ct_add(&b, "\nlocal-port=53\nallow-from=");
 	list l = { &b, 0 };
 	ct_resolver_clients(t, n, client, &l);

@@ -89,3 +89,13 @@ char *render_rpz(const topo_node *n, char *err, size_t errsz)
 	}
 	return ct_finish(&b, err, errsz);
 }
+
+size_t peer_nlisten(const topo_node *n)
+{
+	return n->naddrs + n->nanycast;
+}
+
+const topo_addr *peer_listen(const topo_node *n, size_t i)
+{
+	return i < n->naddrs ? &n->addrs[i] : &n->anycast[i - n->naddrs];
+}

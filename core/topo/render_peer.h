@@ -3,7 +3,7 @@
  * render_PROGRAM.c).  Every program runs in the foreground, as root,
  * with its state (pid file, databases, control socket) in the node's run
  * folder, logging to stderr (the node's log), listening on the node's
- * addresses only.  Pure: text in, text out; runtime/service.c writes the
+ * addresses (and anycast addresses) only.  Pure: text in, text out; runtime/service.c writes the
  * files and starts the command. */
 #ifndef DNSIM_TOPO_RENDER_PEER_H
 #define DNSIM_TOPO_RENDER_PEER_H
@@ -56,6 +56,11 @@ bool render_kresd(const topo *t, const topo_node *n, const peer_conf *c, peer_fi
 		  char *err, size_t errsz);
 bool render_pdns_recursor(const topo *t, const topo_node *n, const peer_conf *c,
 			  peer_files *out, char *err, size_t errsz);
+
+/* The addresses a node's program listens on: the node's own, then the
+ * anycast addresses it shares with its other instances. */
+size_t peer_nlisten(const topo_node *n);
+const topo_addr *peer_listen(const topo_node *n, size_t i);
 
 /* For the renderers: add a file (text taken over; NULL: out of memory)
  * and command-line words; false when out of memory or full. */

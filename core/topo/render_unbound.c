@@ -32,8 +32,8 @@ bool render_unbound(const topo *t, const topo_node *n, const peer_conf *c, peer_
 	conftext b = { 0 };
 	ct_add(&b, "# Unbound for node %s, written by the supervisor\nserver:\n"
 	       "  interface: 127.0.0.1\n", n->name);
-	for (size_t i = 0; i < n->naddrs; i++)
-		ct_add(&b, "  interface: %s\n", n->addrs[i].text);
+	for (size_t i = 0; i < peer_nlisten(n); i++)
+		ct_add(&b, "  interface: %s\n", peer_listen(n, i)->text);
 	ct_add(&b, "  port: 53\n  do-ip6: yes\n  do-daemonize: no\n  username: \"\"\n"
 	       "  chroot: \"\"\n  directory: \"%s\"\n  pidfile: \"%s/unbound.pid\"\n"
 	       "  use-syslog: no\n  logfile: \"\"\n  log-time-ascii: yes\n  verbosity: 1\n"

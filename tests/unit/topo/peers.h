@@ -1,7 +1,7 @@
 /* What the unit tests of the other programs' renderers share: one
  * topology holding every feature they render (zones in and out of a
  * view, rate limiting, a resolver with an allow list, one with a
- * blocklist and one with a sinkhole), and rendering one node of it with
+ * blocklist and one with a sinkhole, an anycast instance), and rendering one node of it with
  * a program of choice. */
 #ifndef DNSIM_TESTS_TOPO_PEERS_H
 #define DNSIM_TESTS_TOPO_PEERS_H
@@ -22,7 +22,7 @@ static const char peers_topology[] __attribute__((unused)) =
 	"auth.rate_limit = 50\nauth.rate_limit_slip = 3\n"
 	"[[node.auth.auth.view]]\nname = \"inside\"\nmatch = [\"10.0.0.0/8\"]\n"
 	"zones = { \"example.test.\" = \"inside.zone\" }\n"
-	"[node.plain]\naddresses = { net = \"198.51.100.5\" }\n"
+	"[node.plain]\naddresses = { net = \"198.51.100.5\" }\nanycast = [\"192.0.2.9\"]\nregion = \"here\"\n"
 	"auth.zones = { \"example.test.\" = \"example.zone\" }\n"
 	"[node.res]\naddresses = { net = [\"198.51.100.53\", \"2001:db8:5::53\"] }\n"
 	"resolver.allow = [\"198.51.100.0/24\"]\n"

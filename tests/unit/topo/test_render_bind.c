@@ -40,6 +40,7 @@ static void test_plain_zones_without_views(void)
 	CHECK(strstr(conf, "\nzone \"example.test.\" { type primary;") != NULL);
 	CHECK(strstr(conf, "view") == NULL && strstr(conf, "rate-limit") == NULL);
 	CHECK(strstr(conf, "  listen-on-v6 port 53 { none; };\n") != NULL);
+	CHECK(strstr(conf, "  listen-on port 53 { 198.51.100.5; 192.0.2.9; };\n") != NULL);
 	peer_files_free(&f);
 	topo_free(&t);
 }

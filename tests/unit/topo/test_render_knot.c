@@ -10,7 +10,7 @@ static void test_plain_server(void)
 	char err[256];
 	CHECK(peers_render(&t, "plain", SW_KNOT, &f, err, sizeof err));
 	const char *conf = peers_file(&f, "knot.conf");
-	CHECK(strstr(conf, "  listen: [ \"198.51.100.5@53\" ]\n") != NULL);
+	CHECK(strstr(conf, "  listen: [ \"198.51.100.5@53\", \"192.0.2.9@53\" ]\n") != NULL);
 	CHECK(strstr(conf, "  - domain: \"example.test.\"\n    file: \"/run/z/example.test.zone\"\n"));
 	CHECK(strstr(conf, "    journal-content: none\n    zonefile-sync: -1\n") != NULL);
 	CHECK(strstr(conf, "global-module: [ mod-stats/sim ]") != NULL);

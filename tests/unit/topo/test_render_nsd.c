@@ -11,6 +11,8 @@ static void test_plain_server(void)
 	CHECK(peers_render(&t, "plain", SW_NSD, &f, err, sizeof err));
 	const char *conf = peers_file(&f, "nsd.conf");
 	CHECK(strstr(conf, "  ip-address: 198.51.100.5\n") != NULL);
+	/* An anycast instance answers on the shared address too. */
+	CHECK(strstr(conf, "  ip-address: 192.0.2.9\n") != NULL);
 	CHECK(strstr(conf, "zone:\n  name: \"example.test.\"\n  zonefile: \"/run/z/example.test.zone\"\n"));
 	/* Debian's NSD limits by default: off, as our server. */
 	CHECK(strstr(conf, "  rrl-ratelimit: 0\n") != NULL);

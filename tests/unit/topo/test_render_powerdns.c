@@ -11,14 +11,21 @@ static void test_server(void)
 	CHECK(peers_render(&t, "plain", SW_POWERDNS, &f, err, sizeof err));
 	const char *conf = peers_file(&f, "pdns.conf");
 	CHECK(strstr(conf, "\nlaunch=bind\nbind-config=/run/dnsim/p/nodes/x/named.conf\n") != NULL);
-	CHECK(strstr(conf, "\nlocal-address=198.51.100.5\n") != NULL);
+	CHECK(strstr(conf, "\nlocal-address=198.51.100.5, 192.0.2.9\n") != NULL);
 	CHECK(strstr(conf, "\ncache-ttl=0\n") && strstr(conf, "\nquery-cache-ttl=0\n"));
 	CHECK(strstr(conf, "\nsecurity-poll-suffix=\n") != NULL);
 	CHECK(strstr(conf, "\nsocket-dir=/run/dnsim/p/nodes/x\n") != NULL);
 	CHECK(strstr(peers_file(&f, "named.conf"), "zone \"example.test.\" { type master; file "
 			  "\"/run/z/example.test.zone\"; };\n") != NULL);
-	CHECK_STR(f.argv[0], "pdns_server");
-	CHECK_STR(f.argv[1], "--config-dir=/run/dnsim/p/nodes/x");
+	/* The zones marked presigned (the sim signs them), then the server. */
+	CHECK(strstr(conf, "\nbind-dnssec-db=/run/dnsim/p/nodes/x/dnssec.db\n") != NULL);
+	CHECK_STR(f.argv[0], "sh");
+	CHECK_STR(f.argv[1], "-c");
+	CHECK(strstr(f.argv[2], "pdnsutil --config-dir='/run/dnsim/p/nodes/x' create-bind-db "
+		     "'/run/dnsim/p/nodes/x/dnssec.db'") != NULL);
+	CHECK(strstr(f.argv[2], " && pdnsutil --config-dir='/run/dnsim/p/nodes/x' set-presigned "
+		     "'example.test.' >/dev/null && exec pdns_server "
+		     "--config-dir='/run/dnsim/p/nodes/x'") != NULL);
 	peer_files_free(&f);
 	topo_free(&t);
 	CHECK(peers_render(&t, "auth", SW_POWERDNS, &f, err, sizeof err));
