@@ -18,6 +18,7 @@
  * folder; REPLAY_VERBOSE=1 prints the trace of passing scenarios too. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -334,22 +335,33 @@ static void pump(struct run *run)
 	fail(run, NULL, "still resolving after %d upstream exchanges", PUMP_MAX);
 }
 
+/* recv, after waiting (bounded) for loopback to deliver. */
+static ssize_t recv_ready(int fd, void *buf, size_t n)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	if (poll(&pf, 1, 500) < 0)
+		return -1;
+	return recv(fd, buf, n, MSG_DONTWAIT);
+}
+
 static bool read_udp_answer(struct run *run)
 {
-	ssize_t n = recv(run->udp_client, run->answer_wire, sizeof run->answer_wire, MSG_DONTWAIT);
+	/* Loopback hands the datagram over in a softirq that a busy machine
+	 * may run a moment later: give it that moment (bounded). */
+	ssize_t n = recv_ready(run->udp_client, run->answer_wire, sizeof run->answer_wire);
 	if (n < 0)
 		return false;
 	run->answer_len = (size_t)n;
 	return true;
 }
 
-/* A TCP answer: the length, then the message (all on loopback by now). */
+/* A TCP answer: the length, then the message (on loopback). */
 static bool read_tcp_answer(struct run *run, int fd)
 {
 	uint8_t len2[2];
 	size_t got = 0;
 	while (got < 2) {
-		ssize_t n = recv(fd, len2 + got, 2 - got, MSG_DONTWAIT);
+		ssize_t n = recv_ready(fd, len2 + got, 2 - got);
 		if (n <= 0)
 			return false;
 		got += (size_t)n;
@@ -357,7 +369,7 @@ static bool read_tcp_answer(struct run *run, int fd)
 	size_t want = (size_t)len2[0] << 8 | len2[1];
 	got = 0;
 	while (got < want) {
-		ssize_t n = recv(fd, run->answer_wire + got, want - got, MSG_DONTWAIT);
+		ssize_t n = recv_ready(fd, run->answer_wire + got, want - got);
 		if (n <= 0)
 			return false;
 		got += (size_t)n;
