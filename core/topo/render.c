@@ -488,6 +488,10 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 		ok = set(&c, "block", n->block[i], err, errsz);
 	if (ok && n->sinkhole)
 		ok = set(&c, "sinkhole", n->sinkhole, err, errsz);
+	if (ok && n->client_subnet)
+		ok = set(&c, "client-subnet", "yes", err, errsz);
+	for (size_t i = 0; ok && i < n->nclient_subnet_zones; i++)
+		ok = set(&c, "client-subnet-zone", n->client_subnet_zones[i], err, errsz);
 	char *conf = ok ? res_config_write(&c, err, errsz) : NULL;
 	res_config_free(&c);
 	return with_header(conf, "dnsim-resolver", n->name, err, errsz);

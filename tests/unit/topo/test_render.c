@@ -134,7 +134,8 @@ static void test_resolver_open_to_the_simulated_world_only(void)
 		"[network.a]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
 		"[network.b]\nipv4 = \"203.0.113.0/24\"\n"
 		"[node.res]\naddresses = { a = \"198.51.100.53\" }\nresolver.block = [\"ads.test\"]\n"
-		"resolver.sinkhole = \"192.0.2.1\"\n";
+		"resolver.sinkhole = \"192.0.2.1\"\nresolver.client_subnet = true\n"
+		"resolver.client_subnet_zones = [\"cdn.test\"]\n";
 	topo t;
 	char err[256];
 	bool ok;
@@ -152,6 +153,9 @@ static void test_resolver_open_to_the_simulated_world_only(void)
 	CHECK_INT(c.nallow, 6);
 	CHECK_INT(c.nblock, 1);
 	CHECK(c.has_sinkhole4 && memcmp(c.sinkhole4, "\xc0\x00\x02\x01", 4) == 0);
+	/* EDNS Client Subnet, to the servers of cdn.test only. */
+	CHECK(c.ecs);
+	CHECK_INT(c.necs_zones, 1);
 	net_prefix outside;
 	CHECK(net_prefix_parse("192.0.2.0/24", &outside));
 	bool open_outside = false;
