@@ -184,7 +184,9 @@ auth_alias_status alias_lookup(void *ctx, const uint8_t *target, uint16_t qtype,
 		ar->nentries++;
 	}
 	bool fresh = e->have && now < e->expires_ms;
-	if (fresh || (ar->replaying && e->have)) {
+	/* Replayed after a lookup that succeeded: its addresses, even with
+	 * a TTL of 0; after one that failed, only what is still fresh. */
+	if (fresh || (ar->replaying && e->have && now >= e->failed_until_ms)) {
 		uint64_t left_ms = e->expires_ms > now ? e->expires_ms - now : 0;
 		/* Near the end of its life: fetched anew in the background. */
 		if (fresh && e->tag.fd < 0 && !ar->replaying && now >= e->failed_until_ms &&
