@@ -11,7 +11,13 @@ while the resolver fails, the last addresses until their TTL runs out,
 then SERVFAIL; a query waiting for a lookup does not hold up others
 (UDP and TCP); AXFR carries the ALIAS record; dnsim-zonecheck accepts
 ALIAS and refuses it beside a CNAME or an A.  Loopback ports above
-1024: no root."""
+1024: no root.
+
+Then the default internet (its last test, needs root): example.net.'s
+apex is an ALIAS to site.cdn.net. (TTL 5 s), served by ns-cdn, which
+asks public-resolver; `sim zone` moves site.cdn.net. and the apex
+follows once the target's TTL has run out."""
+import os
 import signal
 import socket
 import struct
@@ -26,6 +32,10 @@ import dns.rcode
 import dns.rdatatype
 import dns.rrset
 import pytest
+
+from conftest import TOP
+from test_sim import Sim
+from test_tutorials import own_snapshot
 
 ADDR, PORT = "127.0.0.1", 5417
 ALIAS_TYPE = 65401
@@ -309,3 +319,69 @@ def test_zonecheck(tool, tmp_path):
     assert r.returncode == 1 and "ALIAS" in r.stderr
     r = zonecheck(tool, tmp_path, "@ ALIAS site.cdn.test.\n@ A 192.0.2.1\n")
     assert r.returncode == 1 and "ALIAS and A" in r.stderr
+
+
+# ---- the default internet ----------------------------------------------
+
+SIM = "aliasnet"
+NS_CDN = "203.0.113.60"
+
+
+@pytest.fixture(scope="module")
+def internet(tool):
+    if os.geteuid() != 0:
+        pytest.skip("the supervisor needs root")
+    # Only what this sim could leave behind is compared: other sims come
+    # and go on the machine meanwhile.
+    before = own_snapshot([SIM])
+    s = Sim(tool("dnsim-sim"))
+    s.names.add(SIM)
+    r = s("--name", SIM, "up", str(TOP / "topologies" / "internet.toml"), "--no-delay")
+    if r.returncode != 0:
+        s.down_all()
+        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
+    try:
+        yield s
+    finally:
+        s.down_all()
+    assert own_snapshot([SIM]) == before, f"sim {SIM} left something behind"
+
+
+def dig(net, node, *args):
+    r = net.exec(SIM, node, "dig", "+time=3", "+tries=2", *args, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def apex(net, *args):
+    """example.net.'s A records and their TTL, from ns-cdn itself."""
+    out = dig(net, "laptop", "+norecurse", f"@{NS_CDN}", "example.net.", "A", *args)
+    rows = [f for f in map(str.split, out.splitlines())
+            if len(f) == 5 and f[0] == "example.net." and f[3] == "A"]
+    assert "status: NOERROR" in out and "flags: qr aa" in out, out
+    return sorted(r[4] for r in rows), [int(r[1]) for r in rows]
+
+
+def test_default_internet_apex_follows_the_target(internet):
+    s = internet
+    addrs, ttls = apex(s)
+    assert addrs == ["203.0.113.12"] and all(t <= 5 for t in ttls), (addrs, ttls)
+    # Through the laptop's resolver, as a browser would find it.
+    assert dig(s, "laptop", "+short", "example.net.", "A").split() == ["203.0.113.12"]
+    assert dig(s, "laptop", "+short", "example.net.", "AAAA").split() == ["2001:db8:113::12"]
+    # The site moves to web2.
+    for args in (("del", "cdn.net.", "site A"), ("add", "cdn.net.", "site 5 A 203.0.113.11")):
+        r = s("--name", SIM, "zone", "ns-cdn", *args, timeout=60)
+        assert r.returncode == 0, r.stdout + r.stderr
+    assert dig(s, "laptop", "+short", "+norecurse", f"@{NS_CDN}", "site.cdn.net.",
+               "A").split() == ["203.0.113.11"]
+    deadline = time.monotonic() + 60
+    seen = []
+    while time.monotonic() < deadline:
+        addrs, ttls = apex(s)
+        seen.append(addrs)
+        assert all(t <= 5 for t in ttls), ttls
+        if addrs == ["203.0.113.11"]:
+            break
+        time.sleep(0.5)
+    assert seen[-1] == ["203.0.113.11"], seen
