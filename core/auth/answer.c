@@ -541,9 +541,16 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			continue;
 		}
 		if (qtype == DNS_T_ANY) {
-			/* RFC 8482: one RRset is enough. */
-			(void)add_set(a, 0, &node->sets[0], owner,
-				      node->sets[0].ttl, true);
+			/* RFC 8482: one RRset is enough -- never an ALIAS,
+			 * which is not sent; alone, its A records stand in. */
+			const zdb_rrset *one = &node->sets[0];
+			for (size_t i = 1; one->type == DNS_T_ALIAS && i < node->nsets; i++)
+				one = &node->sets[i];
+			if (one->type == DNS_T_ALIAS) {
+				alias_answer(a, L, z, owner ? owner : name, one, DNS_T_A);
+				return;
+			}
+			(void)add_set(a, 0, one, owner, one->ttl, true);
 			if (owner)
 				add_denial(a, db, name, DENY_WILDCARD);
 			return;

@@ -99,6 +99,7 @@ static void setup(void)
 	add(&flat, "flat.net. 300 MX 10 mail.flat.net.");
 	add(&flat, "ns.flat.net. 300 A 192.0.2.7");
 	add(&flat, "*.w.flat.net. 30 ALIAS www.cdn.example.");
+	add(&flat, "solo.flat.net. 30 ALIAS www.cdn.example.");
 	index_zone(&flat, "flat.net.");
 	zlist[0] = &com.z;
 	zlist[1] = &example.z;
@@ -488,9 +489,19 @@ static void test_alias(void)
 	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
 	CHECK_INT(resp.count[0], 0);
 	CHECK_INT(fake.calls, calls);
-	/* A wildcard ALIAS answers for the name asked. */
+	/* ANY (one RRset, RFC 8482) is never answered with the ALIAS: another
+	 * RRset of the name, or alone, the target's A records. */
 	fake.status = AUTH_ALIAS_OK;
 	fake.n = 1;
+	ask("flat.net.", DNS_T_ANY);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK(resp.count[0] >= 1 && !has(0, "flat.net.", DNS_T_ALIAS));
+	ask("solo.flat.net.", DNS_T_ANY);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(resp.count[0], 1);
+	CHECK(has(0, "solo.flat.net.", DNS_T_A) && !has(0, "solo.flat.net.", DNS_T_ALIAS));
+	calls = fake.calls;
+	/* A wildcard ALIAS answers for the name asked. */
 	ask("x.w.flat.net.", DNS_T_A);
 	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
 	CHECK_INT(fake.calls, calls + 1);
