@@ -15,17 +15,15 @@
 #include "io/clock.h"
 #include "io/log.h"
 
-static int ev_kind_alias;
-
 void alias_init(alias_res *ar, const net_addr *server, int epfd, int ev_kind,
 		alias_replay_fn replay, void *replay_ctx)
 {
 	memset(ar, 0, sizeof *ar);
 	ar->server = *server;
 	ar->epfd = epfd;
+	ar->ev_kind = ev_kind;
 	ar->replay = replay;
 	ar->replay_ctx = replay_ctx;
-	ev_kind_alias = ev_kind;
 	dns_msg_init(&ar->msg);
 }
 
@@ -116,7 +114,7 @@ static bool start_lookup(alias_res *ar, alias_entry *e, uint64_t now)
 		close(fd);
 		return false;
 	}
-	e->tag = (ev_tag){ ev_kind_alias, fd };
+	e->tag = (ev_tag){ ar->ev_kind, fd };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &e->tag };
 	if (epoll_ctl(ar->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);

@@ -85,6 +85,7 @@ typedef void (*alias_replay_fn)(void *ctx, const alias_parked *p);
 typedef struct alias_res {
 	net_addr server;
 	int epfd;
+	int ev_kind;                 /* the lookups' sockets' kind in epoll */
 	alias_entry *entries;
 	size_t nentries, nparked;
 	/* Set while parked queries are answered again: what is known is
