@@ -16,7 +16,7 @@
 #include "io/log.h"
 
 void alias_init(alias_res *ar, const net_addr *server, int epfd, int ev_kind,
-		alias_replay_fn replay, void *replay_ctx)
+		alias_replay_fn replay, void *replay_ctx, auth_stats *stats)
 {
 	memset(ar, 0, sizeof *ar);
 	ar->server = *server;
@@ -24,6 +24,7 @@ void alias_init(alias_res *ar, const net_addr *server, int epfd, int ev_kind,
 	ar->ev_kind = ev_kind;
 	ar->replay = replay;
 	ar->replay_ctx = replay_ctx;
+	ar->stats = stats;
 	dns_msg_init(&ar->msg);
 }
 
@@ -123,7 +124,7 @@ static bool start_lookup(alias_res *ar, alias_entry *e, uint64_t now)
 	}
 	e->tries = 1;
 	e->deadline_ms = now + ALIAS_TRY_MS;
-	ar->lookups++;
+	ar->stats->alias_lookups++;
 	if (!send_query(e)) {
 		stop_lookup(ar, e);
 		return false;
@@ -156,7 +157,7 @@ static void lookup_failed(alias_res *ar, alias_entry *e, uint64_t now, const cha
 	(void)dns_name_to_text(e->target.data, nb, sizeof nb, NULL);
 	log_msg("alias: %s: the resolver %s", nb, why);
 	stop_lookup(ar, e);
-	ar->failures++;
+	ar->stats->alias_failures++;
 	e->failed_until_ms = now + ALIAS_FAIL_HOLD_MS;
 	replay_parked(ar, e);
 }

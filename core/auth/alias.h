@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "auth/answer.h"
+#include "auth/stats.h"
 #include "dns/msg.h"
 #include "io/addr.h"
 #include "io/ev.h"
@@ -95,13 +96,14 @@ typedef struct alias_res {
 	alias_replay_fn replay;
 	void *replay_ctx;
 	dns_msg msg;
-	uint64_t lookups, failures;
+	auth_stats *stats;            /* alias.lookups, alias.failures counted here */
 } alias_res;
 
 /* `server`: the resolver to ask; epfd: the server's event loop, where
- * lookups' sockets are watched with kind `ev_kind`. */
+ * lookups' sockets are watched with kind `ev_kind`; lookups and failures
+ * are counted in `stats`. */
 void alias_init(alias_res *ar, const net_addr *server, int epfd, int ev_kind,
-		alias_replay_fn replay, void *replay_ctx);
+		alias_replay_fn replay, void *replay_ctx, auth_stats *stats);
 void alias_free(alias_res *ar);
 
 /* The answerer's hook (auth_alias_fn; ctx is the alias_res). */

@@ -214,7 +214,8 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 	/* ALIAS records' targets, looked up through the configured
 	 * resolver (without one they are SERVFAIL). */
 	if (cfg->has_alias_resolver) {
-		alias_init(&s->alias, &cfg->alias_resolver, s->epfd, EV_ALIAS, alias_replay, s);
+		alias_init(&s->alias, &cfg->alias_resolver, s->epfd, EV_ALIAS, alias_replay, s,
+			   &s->stats);
 		s->has_alias = true;
 		s->ans.alias = alias_lookup;
 		s->ans.alias_ctx = &s->alias;

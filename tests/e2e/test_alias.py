@@ -292,6 +292,15 @@ def test_resolver_failure_last_addresses_then_servfail(lab):
     assert addresses(r) == ["198.51.100.10"]
 
 
+def test_lookups_and_failures_are_counted(lab):
+    m = dns.message.make_query("stats.dnsim.", "TXT", rdclass="CH")
+    r = dns.query.udp(m, ADDR, port=PORT, timeout=5)
+    items = dict(item.decode().split("=", 1) for s in r.answer for rd in s for item in rd.strings)
+    # Every target was asked at least once; flaky.cdn.test. failed.
+    assert int(items["alias.lookups"]) >= 5, items
+    assert int(items["alias.failures"]) >= 1, items
+
+
 def test_axfr_carries_the_alias_record(lab):
     xfr = dns.query.xfr(ADDR, "example.net.", port=PORT, timeout=5)
     records = [(rrset.name.to_text(), rrset.rdtype, rd)
