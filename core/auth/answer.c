@@ -400,6 +400,8 @@ struct lookup {
 	bool aa;            /* AA set on the response */
 	unsigned rcode;
 	const auth_zone *answered;  /* zone of a positive answer, or NULL */
+	bool alias;         /* made of an ALIAS target's addresses */
+	bool alias_pending; /* ... which are being looked up */
 };
 
 /* The zone that answers `name`: the most specific one, except that a DS
@@ -414,6 +416,38 @@ static const auth_zone *zone_for(const auth_zoneset *zs, const uint8_t *name, ui
 			return parent;
 	}
 	return z;
+}
+
+/* A and AAAA at an ALIAS: the target's addresses, from the server's
+ * lookup (records of type qtype), as an RRset of `owner` -- or NODATA
+ * when the target has none, SERVFAIL when they cannot be had, nothing
+ * yet while they are looked up. */
+static void alias_answer(auth_answerer *a, struct lookup *L, const auth_zone *z,
+			 const uint8_t *owner, const zdb_rrset *alias, uint16_t qtype)
+{
+	const dns_rr *rrs = NULL;
+	size_t n = 0;
+	uint32_t ttl = 0;
+	L->alias = true;
+	auth_alias_status st = a->alias
+		? a->alias(a->alias_ctx, alias->rr[0].rdata, qtype, alias->ttl, &rrs, &n, &ttl)
+		: AUTH_ALIAS_FAILED;
+	if (st == AUTH_ALIAS_PENDING) {
+		L->alias_pending = true;
+		return;
+	}
+	if (st == AUTH_ALIAS_FAILED) {
+		L->rcode = DNS_R_SERVFAIL;
+		return;
+	}
+	if (n == 0) {
+		add_negative_soa(a, z);
+		return;
+	}
+	/* One RRset, under the name asked, turning as others do. */
+	zdb_rrset set = { qtype, ttl, rrs, n, NULL, 0 };
+	(void)add_set(a, 0, &set, owner, ttl, true);
+	L->answered = z;
 }
 
 static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
@@ -507,14 +541,30 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			continue;
 		}
 		if (qtype == DNS_T_ANY) {
-			/* RFC 8482: one RRset is enough. */
-			(void)add_set(a, 0, &node->sets[0], owner,
-				      node->sets[0].ttl, true);
+			/* RFC 8482: one RRset is enough -- never an ALIAS,
+			 * which is not sent; alone, its A records stand in. */
+			const zdb_rrset *one = &node->sets[0];
+			for (size_t i = 1; one->type == DNS_T_ALIAS && i < node->nsets; i++)
+				one = &node->sets[i];
+			if (one->type == DNS_T_ALIAS) {
+				alias_answer(a, L, z, owner ? owner : name, one, DNS_T_A);
+				return;
+			}
+			(void)add_set(a, 0, one, owner, one->ttl, true);
 			if (owner)
 				add_denial(a, db, name, DENY_WILDCARD);
 			return;
 		}
 		const zdb_rrset *set = zdb_node_rrset(node, qtype);
+		/* ALIAS is never sent as such: A and AAAA there are its
+		 * target's addresses (auth/alias.h). */
+		const zdb_rrset *alias = zdb_node_rrset(node, DNS_T_ALIAS);
+		if (set && set->type == DNS_T_ALIAS)
+			set = NULL;
+		if (set == NULL && alias && (qtype == DNS_T_A || qtype == DNS_T_AAAA)) {
+			alias_answer(a, L, z, owner ? owner : name, alias, qtype);
+			return;
+		}
 		if (set == NULL) {
 			add_negative_soa(a, z);
 			add_denial(a, db, name, owner ? DENY_WILDCARD_NODATA : DENY_NODATA);
@@ -779,6 +829,12 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	else
 		L.rcode = DNS_R_REFUSED;
 	a->rotate++;
+	if (L.alias_pending) {
+		/* Nothing to say yet: the server asks again when the ALIAS
+		 * target's addresses are in. */
+		res->alias_pending = true;
+		return 0;
+	}
 	/* Refused for a name in no zone of ours: say why (as NSD does). */
 	if (L.rcode == DNS_R_REFUSED) {
 		size_t n = error_response(&qh, q, DNS_R_REFUSED, edns, KEEP, 0,
@@ -850,7 +906,7 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	res->edns = edns != NULL;
 	/* Chaos answers (counters, identity) change; zone data does not
 	 * until the zones do. */
-	res->cache_period = q->qclass == DNS_C_IN && L.rcode != DNS_R_SERVFAIL
+	res->cache_period = q->qclass == DNS_C_IN && L.rcode != DNS_R_SERVFAIL && !L.alias
 		? (uint8_t)a->period : 0;
 	return res->size = dns_build_finish(&b);
 }

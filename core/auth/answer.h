@@ -35,6 +35,19 @@ struct rr_pending {
 	bool required;          /* must fit, or the answer is truncated */
 };
 
+/* ALIAS (dnsim's CNAME flattening, auth/alias.h): the addresses (type
+ * A or AAAA) of `target` as the server's resolver has them.  OK with the
+ * records (their RDATA; owners and TTLs are set by the answer) and the
+ * TTL the answer may carry: the lower of the ALIAS record's `ttl` and
+ * what is left of the target's (none: NODATA); PENDING when a lookup is
+ * under way and the query is to wait for it; FAILED for SERVFAIL. */
+typedef enum auth_alias_status {
+	AUTH_ALIAS_OK, AUTH_ALIAS_PENDING, AUTH_ALIAS_FAILED,
+} auth_alias_status;
+typedef auth_alias_status (*auth_alias_fn)(void *ctx, const uint8_t *target, uint16_t qtype,
+					   uint32_t ttl, const dns_rr **rrs, size_t *n,
+					   uint32_t *answer_ttl);
+
 /* Per-server scratch space and settings, reused from query to query. */
 typedef struct auth_answerer {
 	size_t max_udp;            /* EDNS payload we offer and cap at */
@@ -44,6 +57,8 @@ typedef struct auth_answerer {
 	unsigned period;           /* round-robin phases this answer depends on */
 	bool dnssec;               /* this query has DO: RRSIGs and proofs */
 	size_t reserve;            /* octets kept back at the end (a TSIG) */
+	auth_alias_fn alias;       /* NULL: no way to resolve ALIAS targets */
+	void *alias_ctx;
 
 	dns_msg query;
 	dns_rr *pool;
@@ -77,6 +92,9 @@ typedef struct auth_result {
 	/* May the response be kept for the same query (auth/anscache)?  0:
 	 * no; N: yes, it is one of N variants, as the round robin turns. */
 	uint8_t cache_period;
+	/* An ALIAS target's addresses are being looked up: nothing was
+	 * answered; the server asks again when they are in. */
+	bool alias_pending;
 } auth_result;
 
 void auth_answerer_init(auth_answerer *a, size_t max_udp, const char *identity,

@@ -133,6 +133,7 @@ static bool xfr_allowed(const auth_server *s, const struct sockaddr *sa, const t
 
 static bool tcp_query(void *ctx, tcpserver_conn *c, const uint8_t *q, size_t len,
 		      uint64_t now_ms);
+static void alias_replay(void *ctx, const alias_parked *p);
 
 /* ---- sockets ---------------------------------------------------------------- */
 
@@ -210,6 +211,15 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
 						     cfg->tcp.message_s, cfg->tcp.output_max);
 	tcpserver_init(&s->tcp, s->epfd, &lim, tcp_query, s);
+	/* ALIAS records' targets, looked up through the configured
+	 * resolver (without one they are SERVFAIL). */
+	if (cfg->has_alias_resolver) {
+		alias_init(&s->alias, &cfg->alias_resolver, s->epfd, EV_ALIAS, alias_replay, s,
+			   &s->stats);
+		s->has_alias = true;
+		s->ans.alias = alias_lookup;
+		s->ans.alias_ctx = &s->alias;
+	}
 
 	for (size_t i = 0; i < cfg->nlisten; i++) {
 		char where[80];
@@ -604,6 +614,15 @@ static void handle_udp(auth_server *s, int fd)
 			uint8_t *out = b->answers + (size_t)k * max;
 			size_t len = answer_udp(s, peer, b->query[i], b->in[i].msg_len, out, max, &r,
 						&sig);
+			if (r.alias_pending) {
+				/* Answered (and logged) when the ALIAS target's
+				 * addresses are in. */
+				net_addr from = { .len = b->in[i].msg_hdr.msg_namelen };
+				memcpy(&from.ss, peer, from.len);
+				(void)alias_park(&s->alias, fd, &from, NULL, b->query[i],
+						 b->in[i].msg_len);
+				continue;
+			}
 			account(s, peer, false, &r, &sig);
 			if (len == 0)
 				continue;
@@ -649,8 +668,32 @@ static bool tcp_query(void *ctx, tcpserver_conn *c, const uint8_t *q, size_t len
 	auth_result r;
 	req_sig sig;
 	size_t n = serve(s, peer, c, q, len, out, sizeof out, now_ms, &r, &sig);
+	if (r.alias_pending) {
+		(void)alias_park(&s->alias, -1, &c->peer, c, q, len);
+		return true;
+	}
 	account(s, peer, true, &r, &sig);
 	return n == 0 || tcpserver_send(c, out, n, now_ms);
+}
+
+/* A query that waited for an ALIAS target's addresses, answered now. */
+static void alias_replay(void *ctx, const alias_parked *p)
+{
+	auth_server *s = ctx;
+	static uint8_t out[65535];
+	auth_result r;
+	req_sig sig;
+	const struct sockaddr *peer = (const struct sockaddr *)&p->peer.ss;
+	size_t max = p->conn ? sizeof out : s->cfg->max_udp;
+	uint64_t now = now_ms();
+	size_t n = serve(s, peer, p->conn, p->query, p->len, out, max, now, &r, &sig);
+	account(s, peer, p->conn != NULL, &r, &sig);
+	if (n == 0)
+		return;
+	if (p->conn)
+		(void)tcpserver_send(p->conn, out, n, now);
+	else
+		(void)sendto(p->udp_fd, out, n, 0, peer, p->peer.len);
 }
 
 static void stats_to_log(void *ctx, const char *item)
@@ -688,6 +731,9 @@ void auth_server_run(auth_server *s)
 		int zones = zonectl_tick(s, now_ms());
 		if (zones >= 0 && (wait < 0 || zones < wait))
 			wait = zones;
+		int alias = s->has_alias ? alias_tick(&s->alias, now_ms()) : -1;
+		if (alias >= 0 && (wait < 0 || alias < wait))
+			wait = alias;
 		int n = epoll_wait(s->epfd, evs, 64, wait);
 		if (n < 0 && errno != EINTR) {
 			log_msg("epoll_wait: %s", strerror(errno));
@@ -712,6 +758,9 @@ void auth_server_run(auth_server *s)
 			case EV_NOTIFY:
 				zonectl_notify_answers(s, tag->fd);
 				break;
+			case EV_ALIAS:
+				alias_event(&s->alias, tag, now_ms());
+				break;
 			}
 		}
 	}
@@ -719,6 +768,8 @@ void auth_server_run(auth_server *s)
 
 void auth_server_free(auth_server *s)
 {
+	if (s->has_alias)
+		alias_free(&s->alias);
 	zonectl_free(s);
 	tcpserver_close_all(&s->tcp);
 	for (size_t i = 0; i < s->nsocks; i++)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "auth/alias.h"
 #include "auth/answer.h"
 #include "auth/rrl.h"
 #include "auth/stats.h"
@@ -17,7 +18,7 @@
 #include "io/tcpserver.h"
 
 /* What the event loop's epoll events point to, besides the TCP server's. */
-enum { EV_UDP = EV_KIND_OWN, EV_SIGNAL, EV_XFR_DONE, EV_NOTIFY };
+enum { EV_UDP = EV_KIND_OWN, EV_SIGNAL, EV_XFR_DONE, EV_NOTIFY, EV_ALIAS };
 
 typedef struct auth_view {
 	const auth_view_conf *conf;
@@ -84,6 +85,8 @@ typedef struct auth_server {
 	int notify_fd[2];            /* NOTIFY out: IPv4, IPv6 */
 	ev_tag *notify_tag;
 	notify_out notifies[NOTIFY_PENDING_MAX];
+	bool has_alias;              /* ALIAS targets resolved (alias-resolver) */
+	alias_res alias;
 } auth_server;
 
 /* ---- zonectl.c: the zones' life beyond answering ------------------------ */

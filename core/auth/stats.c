@@ -51,6 +51,7 @@ static void each_counter(const auth_stats *s, counter_fn fn, void *ctx)
 		{ "dropped", s->dropped }, { "truncated", s->truncated },
 		{ "axfr", s->axfr },
 		{ "rrl.dropped", s->rrl_dropped }, { "rrl.slipped", s->rrl_slipped },
+		{ "alias.lookups", s->alias_lookups }, { "alias.failures", s->alias_failures },
 	};
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (plain[i].v)

@@ -20,6 +20,7 @@ typedef struct auth_stats {
 	uint64_t qtype[256];        /* types 0-255 */
 	uint64_t qtype_other;
 	uint64_t rrl_dropped, rrl_slipped;  /* response rate limiting */
+	uint64_t alias_lookups, alias_failures;  /* ALIAS targets asked of the resolver */
 } auth_stats;
 
 void auth_stats_count(auth_stats *s, bool tcp, bool dropped, bool tc,

@@ -324,6 +324,11 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			snprintf(msg, msgsz, "expected: listen ADDR[@PORT]");
 		else
 			auth_config_add_listen(c, w[1], msg, msgsz);
+	} else if (strcmp(key, "alias-resolver") == 0) {
+		if (n != 2)
+			snprintf(msg, msgsz, "expected: alias-resolver ADDR[@PORT]");
+		else if (conf_parse_addr(w[1], &c->alias_resolver, msg, msgsz))
+			c->has_alias_resolver = true;
 	} else if (strcmp(key, "max-udp-size") == 0) {
 		if (n != 2 || !conf_parse_uint(w[1], 512, 65535, &v))
 			snprintf(msg, msgsz, "expected: max-udp-size 512..65535");
@@ -373,7 +378,8 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			 "unknown setting \"%s\" (known: listen, zone, view, answer-cache, "
 			 "max-udp-size, " CONF_TCP_KEYS ", "
 			 "rate-limit, rate-limit-slip, allow-transfer, query-log, "
-			 "identity, tsig-key, ixfr-journal, primary, notify, allow-update)", key);
+			 "identity, tsig-key, ixfr-journal, alias-resolver, primary, notify, "
+			 "allow-update)", key);
 	}
 }
 
@@ -464,6 +470,8 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 	conf_write_line(&w, "", "query-log", &qlog, 1);
 	if (c->identity)
 		conf_write_line(&w, "", "identity", (const char *const *)&c->identity, 1);
+	if (c->has_alias_resolver)
+		conf_write_addrs(&w, "alias-resolver", &c->alias_resolver, 1);
 	if (c->nviews > 0)
 		write_zones(&w, "", &c->views[0]);
 	for (size_t v = 1; v < c->nviews; v++) {

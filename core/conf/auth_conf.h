@@ -13,6 +13,7 @@
  *   identity NAME
  *   tsig-key NAME ALGORITHM SECRET
  *   ixfr-journal N
+ *   alias-resolver ADDR[@PORT]     (where ALIAS targets are resolved)
  *   view NAME {
  *       match PREFIX|key NAME [...]
  *       zone ORIGIN FILE
@@ -97,6 +98,9 @@ typedef struct auth_config {
 	unsigned rate_limit;  /* UDP responses per second per client prefix; 0: off */
 	unsigned rate_slip;   /* over the limit, every Nth goes out truncated */
 	char *identity;
+	/* The resolver that finds ALIAS records' targets (auth/alias.h). */
+	bool has_alias_resolver;
+	net_addr alias_resolver;
 } auth_config;
 
 /* Defaults and an empty default view.  false when out of memory. */

@@ -17,6 +17,8 @@ bool res_config_init(res_config *c)
 	c->qmin = true;
 	c->prefetch = true;
 	c->validation = true;
+	c->ecs_v4 = 24;
+	c->ecs_v6 = 56;
 	conf_tcp_init(&c->tcp, RES_TCP_MAX_DEFAULT);
 	return true;
 }
@@ -35,6 +37,7 @@ void res_config_free(res_config *c)
 		free(c->trust_anchors[i]);
 	free(c->trust_anchors);
 	free(c->nta);
+	free(c->ecs_zones);
 	memset(c, 0, sizeof *c);
 }
 
@@ -79,10 +82,11 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		}
 		return true;
 	}
-	if (strcmp(key, "block") == 0 || strcmp(key, "negative-trust-anchor") == 0) {
+	if (strcmp(key, "block") == 0 || strcmp(key, "negative-trust-anchor") == 0 ||
+	    strcmp(key, "client-subnet-zone") == 0) {
 		if (n == 0)
 			goto usage;
-		bool nta = key[0] == 'n';
+		bool nta = key[0] == 'n', ecs = key[0] == 'c';
 		for (size_t i = 0; i < n; i++) {
 			dns_name tmp, *b;
 			if (dns_name_from_text(&tmp, w[i], strlen(w[i]), dns_name_root)) {
@@ -90,6 +94,7 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 				return false;
 			}
 			b = nta ? array_grow(&c->nta, &c->nnta, sizeof *b)
+				: ecs ? array_grow(&c->ecs_zones, &c->necs_zones, sizeof *b)
 				: array_grow(&c->block, &c->nblock, sizeof *b);
 			if (b == NULL)
 				goto nomem;
@@ -145,8 +150,21 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 			c->max_ttl = (uint32_t)v;
 		return true;
 	}
+	if (strcmp(key, "client-subnet-ipv4-prefix") == 0 ||
+	    strcmp(key, "client-subnet-ipv6-prefix") == 0) {
+		bool v4 = key[17] == '4';
+		if (!conf_parse_uint(a, 0, v4 ? 32 : 128, &v)) {
+			snprintf(err, errsz, "%s wants a prefix length (0-%d)", key, v4 ? 32 : 128);
+			return false;
+		}
+		if (v4)
+			c->ecs_v4 = (uint8_t)v;
+		else
+			c->ecs_v6 = (uint8_t)v;
+		return true;
+	}
 	if (strcmp(key, "qname-minimisation") == 0 || strcmp(key, "prefetch") == 0 ||
-	    strcmp(key, "dnssec-validation") == 0) {
+	    strcmp(key, "dnssec-validation") == 0 || strcmp(key, "client-subnet") == 0) {
 		bool b;
 		if (!conf_parse_bool(a, &b)) {
 			snprintf(err, errsz, "%s wants yes or no", key);
@@ -156,6 +174,8 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 			c->qmin = b;
 		else if (key[0] == 'p')
 			c->prefetch = b;
+		else if (key[0] == 'c')
+			c->ecs = b;
 		else
 			c->validation = b;
 		return true;
@@ -175,7 +195,9 @@ bool res_config_set(res_config *c, const char *key, char **w, size_t n,
 		 "unknown setting \"%s\" (known: listen, root-hints, allow, cache-size, "
 		 "max-ttl, max-negative-ttl, qname-minimisation, prefetch, block, "
 		 "sinkhole, trace, query-log, control, identity, trust-anchor, "
-		 "negative-trust-anchor, dnssec-validation, " CONF_TCP_KEYS ")", key);
+		 "negative-trust-anchor, dnssec-validation, client-subnet, "
+		 "client-subnet-ipv4-prefix, client-subnet-ipv6-prefix, client-subnet-zone, "
+		 CONF_TCP_KEYS ")", key);
 	return false;
 usage:
 	snprintf(err, errsz, "%s: wrong number of values", key);
@@ -240,6 +262,9 @@ char *res_config_write(const res_config *c, char *err, size_t errsz)
 		write_string(&w, "trust-anchor", c->trust_anchors[i]);
 	conf_write_list(&w, "", "negative-trust-anchor", c->nta, c->nnta, name_item);
 	conf_printf(&w, "dnssec-validation %s\n", c->validation ? "yes" : "no");
+	conf_printf(&w, "client-subnet %s\nclient-subnet-ipv4-prefix %u\n"
+		    "client-subnet-ipv6-prefix %u\n", c->ecs ? "yes" : "no", c->ecs_v4, c->ecs_v6);
+	conf_write_list(&w, "", "client-subnet-zone", c->ecs_zones, c->necs_zones, name_item);
 	if (c->has_sinkhole4 && inet_ntop(AF_INET, c->sinkhole4, a, sizeof a))
 		conf_printf(&w, "sinkhole %s\n", a);
 	if (c->has_sinkhole6 && inet_ntop(AF_INET6, c->sinkhole6, a, sizeof a))

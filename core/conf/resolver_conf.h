@@ -16,6 +16,14 @@
  *                                repeatable; with one, answers are validated)
  *   negative-trust-anchor NAME...  (zones treated as unsigned, RFC 7646)
  *   dnssec-validation yes|no     (no: never validate, anchors or not)
+ *   client-subnet yes|no         (EDNS Client Subnet, RFC 7871, sent to
+ *                                authoritative servers; default no)
+ *   client-subnet-ipv4-prefix N  (bits of a client's address sent: 24)
+ *   client-subnet-ipv6-prefix N  (56)
+ *   client-subnet-zone NAME...   (only the servers of these zones and those
+ *                                below get ECS; none listed: every zone
+ *                                below the TLDs, never the root's or a
+ *                                TLD's servers; "." for every server)
  */
 #ifndef DNSIM_CONF_RESOLVER_CONF_H
 #define DNSIM_CONF_RESOLVER_CONF_H
@@ -56,6 +64,12 @@ typedef struct res_config {
 	dns_name *nta;
 	size_t nnta;
 	bool validation;
+	/* EDNS Client Subnet: on or off, the longest prefixes passed on,
+	 * and the zones whose servers are told. */
+	bool ecs;
+	uint8_t ecs_v4, ecs_v6;
+	dns_name *ecs_zones;
+	size_t necs_zones;
 } res_config;
 
 bool res_config_init(res_config *c);

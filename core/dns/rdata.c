@@ -41,6 +41,8 @@ static const struct rdata_desc descs[] = {
 	{ DNS_T_CDS, false, { RDF_U16, RDF_U8, RDF_U8, RDF_HEX } },
 	{ DNS_T_CDNSKEY, false, { RDF_U16, RDF_U8, RDF_U8, RDF_B64 } },
 	{ DNS_T_CAA, false, { RDF_U8, RDF_TAG, RDF_VALUE } },
+	/* A name, never compressed: a private type (RFC 3597 section 4). */
+	{ DNS_T_ALIAS, true, { N } },
 };
 
 #undef N

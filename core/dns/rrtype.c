@@ -39,6 +39,7 @@ static const struct mnemonic types[] = {
 	{ 250, "TSIG" },          { DNS_T_IXFR, "IXFR" },
 	{ DNS_T_AXFR, "AXFR" },   { DNS_T_ANY, "ANY" },
 	{ 256, "URI" },           { DNS_T_CAA, "CAA" },
+	{ DNS_T_ALIAS, "ALIAS" },
 };
 
 static const struct mnemonic classes[] = {

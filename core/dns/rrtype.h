@@ -35,6 +35,10 @@ enum dns_type {
 	DNS_T_AXFR = 252,
 	DNS_T_ANY = 255,
 	DNS_T_CAA = 257,
+	/* dnsim's ALIAS (CNAME flattening at an apex, auth/alias.h): a type
+	 * of the private-use range, the number PowerDNS gives its ALIAS.  It
+	 * lives in zone files; servers answer A and AAAA in its stead. */
+	DNS_T_ALIAS = 65401,
 };
 
 enum dns_class {

@@ -292,9 +292,12 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 		report(&k, DNS_ERROR, z->n, "no NS records at the apex %s", nm(z->origin.data, b1));
 
 	/* CNAME: alone at its name (RRSIG and NSEC may accompany it).  In
-	 * canonical order a name's records sit together. */
+	 * canonical order a name's records sit together.  ALIAS (dnsim's
+	 * extension) stands in for the name's A and AAAA: one target, and
+	 * no addresses of the name's own beside it. */
 	for (size_t i = 0; i < z->n;) {
 		size_t j = i, cname = SIZE_MAX, other = SIZE_MAX, cnames = 0;
+		size_t alias = SIZE_MAX, addr = SIZE_MAX, aliases = 0;
 		while (j < z->n && dns_name_equal(z->rr[j].owner, z->rr[i].owner)) {
 			uint16_t t = z->rr[j].type;
 			if (t == DNS_T_CNAME) {
@@ -305,8 +308,20 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 			} else if (t != DNS_T_RRSIG && t != DNS_T_NSEC && other == SIZE_MAX) {
 				other = j;
 			}
+			if (t == DNS_T_ALIAS) {
+				if (aliases++ == 1)
+					report(&k, DNS_ERROR, j, "%s has more than one ALIAS record",
+					       nm(z->rr[j].owner, b1));
+				alias = j;
+			} else if ((t == DNS_T_A || t == DNS_T_AAAA) && addr == SIZE_MAX) {
+				addr = j;
+			}
 			j++;
 		}
+		if (alias != SIZE_MAX && addr != SIZE_MAX)
+			report(&k, DNS_ERROR, alias, "%s: ALIAS and %s at the same name (the "
+			       "ALIAS answers A and AAAA there: remove one)",
+			       nm(z->rr[alias].owner, b1), dns_type_to_text(z->rr[addr].type, tn));
 		if (cname != SIZE_MAX && other != SIZE_MAX)
 			report(&k, DNS_ERROR, cname, "%s: CNAME and other data (%s) at the same name%s",
 			       nm(z->rr[cname].owner, b1), dns_type_to_text(z->rr[other].type, tn),

@@ -187,6 +187,44 @@ static void maybe_prefetch(resolver *r, const dns_question *q)
 	}
 }
 
+/* The subnet a client's question is resolved for, when ECS is on (RFC
+ * 7871 7.1.2): the one in the client's own option (a forwarder's, or a
+ * stub's asking for privacy with /0), else the client's address; either
+ * cut to the configured length at most.  Returns -1 for a malformed
+ * option (FORMERR), 0 when the answer is to be one for everyone (ECS
+ * off, /0, a length of 0 configured), 1 with *subnet set. */
+static int client_subnet(const resolver *r, const dns_msg *m, const net_addr *peer,
+			 struct waiter *w, dns_ecs *subnet)
+{
+	if (!r->cfg->ecs || r->ecache == NULL)
+		return 0;
+	if (m->edns.present) {
+		int got = dns_ecs_find(m->edns.options, m->edns.options_len, &w->ecs);
+		if (got < 0)
+			return -1;
+		w->ecs_opt = got > 0;
+	}
+	if (w->ecs_opt) {
+		*subnet = w->ecs;
+	} else if (peer->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&peer->ss;
+		(void)dns_ecs_make(subnet, DNS_ECS_FAMILY_IPV4, (const uint8_t *)&v4->sin_addr, 32);
+	} else if (peer->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&peer->ss;
+		const uint8_t *a = v6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr))
+			(void)dns_ecs_make(subnet, DNS_ECS_FAMILY_IPV4, a + 12, 32);
+		else
+			(void)dns_ecs_make(subnet, DNS_ECS_FAMILY_IPV6, a, 128);
+	} else {
+		return 0;
+	}
+	subnet->scope = 0;
+	dns_ecs_limit(subnet, subnet->family == DNS_ECS_FAMILY_IPV4 ? r->cfg->ecs_v4
+								    : r->cfg->ecs_v6);
+	return subnet->source > 0 ? 1 : 0;
+}
+
 /* Handle one query; `conn` is NULL for UDP.  Responds now or later. */
 static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 			 int udp_fd, const net_addr *peer, tcpserver_conn *conn)
@@ -218,6 +256,9 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		w.do_bit = m->edns.do_bit;
 		w.udp_size = m->edns.udp_size;
 	}
+	dns_ecs subnet;
+	int ecs = perr == DNS_OK ? client_subnet(r, m, peer, &w, &subnet) : 0;
+	uint8_t scope = 0;
 	unsigned rcode;
 	unsigned ede = RES_NO_EDE;       /* why, when the answer is a refusal */
 	const char *ede_text = NULL;
@@ -229,6 +270,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		rcode = DNS_R_NOTIMP;
 	else if (w.edns && m->edns.version != 0)
 		rcode = DNS_R_BADVERS;
+	else if (ecs < 0)
+		rcode = DNS_R_FORMERR;          /* RFC 7871 7.1.2: a broken option */
 	else if (!allowed(r, sa)) {
 		/* Not an open resolver: seed 003's amplification lesson. */
 		rcode = DNS_R_REFUSED;
@@ -252,7 +295,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 		ede = DNS_EDE_BLOCKED;
 		ede_text = "on this resolver's blocklist";
 	} else if (res_answer_from_cache(r, q->name, q->qtype, q->qclass,
-					 &answer, &authority, &rcode, &security, &why)) {
+					 ecs > 0 ? &subnet : NULL, &answer, &authority, &rcode,
+					 &security, &why, &scope)) {
 		r->stats.cache_hits++;
 		if (security == RSEC_BOGUS) {
 			/* Told again for as long as the bogus data is kept. */
@@ -264,7 +308,8 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	} else {
 		r->stats.cache_misses++;
 		bool joined;
-		request *rq = res_request(r, q->name, q->qtype, q->qclass, NULL, &joined);
+		request *rq = res_request_subnet(r, q->name, q->qtype, q->qclass,
+						 ecs > 0 ? &subnet : NULL, &joined);
 		struct waiter *wp = rq ? malloc(sizeof *wp) : NULL;
 		if (wp == NULL) {
 			rcode = DNS_R_SERVFAIL;
@@ -286,7 +331,7 @@ static void handle_query(resolver *r, const uint8_t *wire, size_t len,
 	size_t n = res_build_response(&w, q ? q->name : dns_name_root,
 				      q ? q->qtype : 0, q ? q->qclass : DNS_C_IN,
 				      rcode, &answer, &authority, tcp, r->rotate++, ede, ede_text,
-				      security, out, sizeof out);
+				      security, scope, out, sizeof out);
 	if (q == NULL && n >= DNS_HEADER_LEN) {
 		/* No question to echo: a bare header. */
 		n = DNS_HEADER_LEN;

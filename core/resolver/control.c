@@ -150,7 +150,10 @@ static void run_command(resolver *r, struct out *o, char *cmd)
 	} else if (n == 1 && strcmp(w[0], "flush") == 0) {
 		/* The zones' keys too: a cold cache fetches them again. */
 		val_flush(r, NULL, true);
-		outf(o, "flushed %zu entries\n", rcache_flush(r->cache));
+		size_t k = rcache_flush(r->cache);
+		if (r->ecache)
+			k += ecache_flush(r->ecache, NULL, false);
+		outf(o, "flushed %zu entries\n", k);
 	} else if (n == 2 && (strcmp(w[0], "flush") == 0 || strcmp(w[0], "flush-tree") == 0)) {
 		dns_name name;
 		if (dns_name_from_text(&name, w[1], strlen(w[1]), dns_name_root)) {
@@ -159,6 +162,8 @@ static void run_command(resolver *r, struct out *o, char *cmd)
 		}
 		val_flush(r, name.data, w[0][5] == '-');
 		size_t k = rcache_flush_name(r->cache, name.data, w[0][5] == '-');
+		if (r->ecache)
+			k += ecache_flush(r->ecache, name.data, w[0][5] == '-');
 		outf(o, "flushed %zu entries\n", k);
 	} else {
 		outf(o, "error: unknown command (stats, dump, flush [NAME], flush-tree NAME)\n");

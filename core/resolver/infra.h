@@ -14,6 +14,7 @@ typedef struct infra_host {
 	net_addr addr;
 	uint32_t srtt_ms;     /* 0: never measured */
 	bool no_edns;         /* answered FORMERR/NOTIMP to EDNS */
+	bool no_ecs;          /* answered FORMERR to a query with ECS */
 	uint32_t timeouts;    /* in a row */
 	uint64_t last_used_ms;
 } infra_host;

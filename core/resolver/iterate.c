@@ -173,14 +173,23 @@ static void fail_servers(resolver *r, request *rq, const char *what)
 		     rq->timeouts + rq->unreachable);
 }
 
-request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
-		     uint16_t qclass, request *parent, bool *joined)
+/* Two requests resolve for the same client subnet (or both for none). */
+static bool same_subnet(const request *rq, const dns_ecs *subnet)
+{
+	if (subnet == NULL || !rq->subnet_on)
+		return subnet == NULL && !rq->subnet_on;
+	return dns_ecs_same_subnet(&rq->subnet, subnet);
+}
+
+static request *new_request(resolver *r, const uint8_t *name, uint16_t qtype,
+			    uint16_t qclass, request *parent, const dns_ecs *subnet,
+			    bool *joined)
 {
 	*joined = false;
 	for (request *rq = r->requests; rq; rq = rq->next)
 		if (!rq->done && rq->qtype == qtype && rq->qclass == qclass &&
 		    dns_name_equal(rq->qname.data, name) && parent == NULL &&
-		    rq->parent == NULL) {
+		    rq->parent == NULL && same_subnet(rq, subnet)) {
 			*joined = true;
 			r->stats.aggregated++;
 			return rq;
@@ -202,6 +211,11 @@ request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
 	rq->deadline_ms = r->now_ms + RES_TIME_MAX_MS;
 	rq->parent = parent;
 	rq->depth = parent ? parent->depth + 1 : 0;
+	if (subnet) {
+		rq->subnet_on = true;
+		rq->subnet = *subnet;
+		rq->subnet.scope = 0;
+	}
 	rq->next = r->requests;
 	if (r->requests)
 		r->requests->prev = rq;
@@ -211,6 +225,18 @@ request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
 		    trace_name(name, nb, sizeof nb), dns_type_to_text(qtype, tb),
 		    parent ? parent->id : 0);
 	return rq;
+}
+
+request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
+		     uint16_t qclass, request *parent, bool *joined)
+{
+	return new_request(r, name, qtype, qclass, parent, NULL, joined);
+}
+
+request *res_request_subnet(resolver *r, const uint8_t *name, uint16_t qtype,
+			    uint16_t qclass, const dns_ecs *subnet, bool *joined)
+{
+	return new_request(r, name, qtype, qclass, NULL, subnet, joined);
 }
 
 void res_free_requests(resolver *r)
@@ -264,15 +290,46 @@ static void merge_entry(uint8_t *security, uint16_t *ede, bool *started,
 		*ede = e->ede;
 }
 
+/* An answer kept for the client's subnet (ECS), copied out as an RRset
+ * of the main cache would be; NULL when there is none. */
+static const ecache_entry *subnet_hit(resolver *r, const dns_ecs *subnet,
+				      const uint8_t *name, uint16_t type, uint16_t qclass,
+				      rrlist *answer, uint8_t *security, uint16_t *ede,
+				      bool *started, uint8_t *scope)
+{
+	if (subnet == NULL || r->ecache == NULL)
+		return NULL;
+	const ecache_entry *e = ecache_lookup(r->ecache, name, type, qclass, subnet, r->now_ms);
+	if (e == NULL || (r->val.active && e->security == RSEC_UNCHECKED))
+		return NULL;
+	uint8_t before = *security;
+	*security = *started ? (uint8_t)rsec_worst(*security, e->security) : e->security;
+	*started = true;
+	if (e->security == RSEC_BOGUS && (*ede == RES_NO_EDE || before != RSEC_BOGUS))
+		*ede = DNS_EDE_DNSSEC_BOGUS;
+	(void)copy_records(answer, e->rrs, e->nrrs, ecache_ttl_left(e, r->now_ms));
+	if (e->net.source > *scope)
+		*scope = e->net.source;
+	return e;
+}
+
 /* Follow `name` through the cache: CNAMEs, then the RRset or a negative
  * entry.  Returns 1 when complete, 0 when the cache runs out at *name
- * (updated to the end of the chain), -1 on a CNAME loop or overlong chain. */
+ * (updated to the end of the chain), -1 on a CNAME loop or overlong chain.
+ * With a client subnet, answers kept for it come before the main
+ * cache's (*scope: the widest of their scopes). */
 static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
-		       uint16_t qclass, rrlist *answer, rrlist *authority,
-		       unsigned *rcode, uint8_t *security, uint16_t *ede, bool *started)
+		       uint16_t qclass, const dns_ecs *subnet, rrlist *answer,
+		       rrlist *authority, unsigned *rcode, uint8_t *security, uint16_t *ede,
+		       bool *started, uint8_t *scope)
 {
 	uint64_t now = r->now_ms;
 	for (;;) {
+		if (subnet_hit(r, subnet, name->data, qtype, qclass, answer, security, ede,
+			       started, scope)) {
+			*rcode = DNS_R_NOERROR;
+			return 1;
+		}
 		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype, qclass, now);
 		if (e && !answerable(r, e))
 			e = NULL;
@@ -290,14 +347,21 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 		}
 		if (qtype == DNS_T_CNAME)
 			return 0;
-		e = rcache_peek(r->cache, name->data, DNS_T_CNAME, qclass, now);
-		if (e == NULL || e->kind != RCACHE_RRSET || !answerable(r, e))
-			return 0;
-		merge_entry(security, ede, started, e);
-		copy_entry(answer, authority, e, now);
+		const uint8_t *target;
+		const ecache_entry *se = subnet_hit(r, subnet, name->data, DNS_T_CNAME, qclass,
+						    answer, security, ede, started, scope);
+		if (se) {
+			target = se->rrs[0].rdata;
+		} else {
+			e = rcache_peek(r->cache, name->data, DNS_T_CNAME, qclass, now);
+			if (e == NULL || e->kind != RCACHE_RRSET || !answerable(r, e))
+				return 0;
+			merge_entry(security, ede, started, e);
+			copy_entry(answer, authority, e, now);
+			target = e->rrs[0].rdata;
+		}
 		if (++*chain > RES_CHAIN_MAX)
 			return -1;
-		const uint8_t *target = e->rrs[0].rdata;
 		for (size_t i = 0; i < answer->n; i++)
 			if (dns_name_equal(answer->rr[i].owner, target))
 				return -1;      /* a loop */
@@ -306,8 +370,9 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 }
 
 bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
-			   uint16_t qclass, rrlist *answer, rrlist *authority,
-			   unsigned *rcode, unsigned *security, unsigned *ede)
+			   uint16_t qclass, const dns_ecs *subnet, rrlist *answer,
+			   rrlist *authority, unsigned *rcode, unsigned *security,
+			   unsigned *ede, uint8_t *scope)
 {
 	dns_name n;
 	int chain = 0;
@@ -315,8 +380,9 @@ bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
 	uint16_t why = RES_NO_EDE;
 	bool started = false;
 	dns_name_copy(&n, name);
-	int got = chase_cache(r, &n, &chain, qtype, qclass, answer, authority, rcode, &sec, &why,
-			      &started);
+	*scope = 0;
+	int got = chase_cache(r, &n, &chain, qtype, qclass, subnet, answer, authority, rcode,
+			      &sec, &why, &started, scope);
 	if (got < 0)
 		*rcode = DNS_R_SERVFAIL;
 	*security = sec;
@@ -462,6 +528,25 @@ static const uint8_t *query_name(request *rq, dns_name *buf, uint16_t *qtype)
 	return rq->name.data;
 }
 
+/* May the servers of the zone being asked see the client's subnet?  Only
+ * for a client's own question (not the nested lookups of nameservers
+ * and keys, whose answers are for everyone), only those of the zones
+ * configured -- by default every zone below the TLDs, so the root's and
+ * the TLDs' servers, which answer with referrals alike for all, never
+ * learn where clients are -- and not a server that refused the option
+ * (FORMERR). */
+static bool ecs_allowed(const resolver *r, const request *rq, const infra_host *h)
+{
+	if (!rq->subnet_on || rq->subnet.source == 0 || r->ecache == NULL || (h && h->no_ecs))
+		return false;
+	if (r->cfg->necs_zones == 0)
+		return dns_name_labels(rq->zone.data) >= 2;
+	for (size_t i = 0; i < r->cfg->necs_zones; i++)
+		if (dns_name_is_subdomain(rq->zone.data, r->cfg->ecs_zones[i].data))
+			return true;
+	return false;
+}
+
 /* Pick the untried address with the lowest smoothed RTT and query it. */
 static bool send_next(resolver *r, request *rq)
 {
@@ -492,10 +577,12 @@ static bool send_next(resolver *r, request *rq)
 	dns_name qbuf;
 	uint16_t qtype;
 	const uint8_t *qn = query_name(rq, &qbuf, &qtype);
+	bool minimised = qn != rq->name.data || qtype != rq->qtype;
 	rq->queries++;
 	r->stats.upstream++;
 	return upstream_send(r, rq, &best_ns->addr[best_i], qn, qtype,
-			     !(h && h->no_edns), false);
+			     !(h && h->no_edns), false,
+			     !minimised && ecs_allowed(r, rq, h) ? &rq->subnet : NULL);
 }
 
 /* Does resolving `name` lead back into a zone whose servers a request
@@ -615,8 +702,8 @@ static void step(resolver *r, request *rq)
 	/* A prefetch exists to replace what the cache holds: skip it. */
 	int got = rq->prefetch ? 0
 		: chase_cache(r, &rq->name, &rq->chain, rq->qtype, rq->qclass,
-			      &rq->answer, &rq->authority, &rcode, &rq->security, &rq->val_ede,
-			      &rq->sec_started);
+			      rq->subnet_on ? &rq->subnet : NULL, &rq->answer, &rq->authority,
+			      &rcode, &rq->security, &rq->val_ede, &rq->sec_started, &rq->scope);
 	if (got != 0) {
 		if (got > 0)
 			trace_event(r, rq, "cache_hit", NULL);
@@ -769,8 +856,11 @@ static void negative(resolver *r, request *rq, const dns_msg *m,
 		rcache_dnssec sec = { .security = v.security, .ede = v.ede,
 				      .flags = cut ? RCACHE_UNSIGNED_CUT : 0, .sigs = sigs,
 				      .nsigs = ns, .proof = proof.rr, .nproof = proof.n };
-		(void)rcache_put_negative(r->cache, kind, rq->name.data, rq->qtype,
-					  rq->qclass, &s, ttl, &sec, r->now_ms);
+		/* A denial that holds for the client's subnet only is not
+		 * kept: the main cache would give it to everyone. */
+		if (!rq->resp_scoped)
+			(void)rcache_put_negative(r->cache, kind, rq->name.data, rq->qtype,
+						  rq->qclass, &s, ttl, &sec, r->now_ms);
 	}
 	rrlist_free(&proof);
 	finish(r, rq, kind == RCACHE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR);
@@ -931,6 +1021,21 @@ static void check_set(resolver *r, request *rq, const dns_msg *m, const dns_rr *
 	}
 }
 
+/* Keep an RRset of the answer: for everyone in the main cache, or, when
+ * the response holds only for the client's subnet (an ECS scope above
+ * 0), in the ECS cache for that subnet. */
+static void keep_rrset(resolver *r, request *rq, const dns_rr *set, size_t n,
+		       enum rcache_rank rank, const rcache_dnssec *sec)
+{
+	if (rq->resp_scoped) {
+		(void)ecache_put(r->ecache, set, n, &rq->resp_net, sec->security, r->now_ms);
+		if (rq->resp_net.source > rq->scope)
+			rq->scope = rq->resp_net.source;
+		return;
+	}
+	(void)rcache_put_rrset(r->cache, set, n, rank, sec, r->now_ms);
+}
+
 /* Cache a checked RRset and add it (with its signatures, and its proof
  * to the authority section) to the request's answer; TTLs as the cache
  * keeps them. */
@@ -953,7 +1058,7 @@ static void take_set(resolver *r, request *rq, dns_rr *set, size_t n, enum rcach
 		set[i].ttl = ttl;
 	rcache_dnssec sec = { .security = c->v.security, .ede = c->v.ede, .sigs = c->sigs,
 			      .nsigs = c->nsigs, .proof = c->proof.rr, .nproof = c->proof.n };
-	(void)rcache_put_rrset(r->cache, set, n, rank, &sec, r->now_ms);
+	keep_rrset(r, rq, set, n, rank, &sec);
 	if (c->v.security == RSEC_BOGUS && ttl > RCACHE_BOGUS_TTL)
 		ttl = RCACHE_BOGUS_TTL;
 	(void)add_records(&rq->answer, set, n, ttl);
@@ -1018,7 +1123,7 @@ static bool answer(resolver *r, request *rq, const dns_msg *m, bool aa)
 			/* The CNAME stands for the DNAME: its verdict, no
 			 * signatures of its own. */
 			rcache_dnssec sec = { .security = c->v.security, .ede = c->v.ede };
-			(void)rcache_put_rrset(r->cache, set, 1, rank, &sec, r->now_ms);
+			keep_rrset(r, rq, set, 1, rank, &sec);
 			if (set[0].ttl > r->cfg->max_ttl)
 				set[0].ttl = r->cfg->max_ttl;
 			(void)rrlist_add(&rq->answer, &set[0]);
@@ -1082,6 +1187,25 @@ out:
 	return moved;
 }
 
+/* What the response holds for (RFC 7871 7.3): with ECS sent, the scope
+ * it names, cut to the prefix sent (the server cannot know more); no
+ * option, or scope 0, is an answer for everyone. */
+static void response_scope(resolver *r, request *rq, const struct upq *q, const dns_msg *m)
+{
+	rq->resp_scoped = false;
+	if (!q->ecs || r->ecache == NULL || !m->edns.present)
+		return;
+	dns_ecs back;
+	if (dns_ecs_find(m->edns.options, m->edns.options_len, &back) <= 0 || back.scope == 0)
+		return;
+	rq->resp_net = q->ecs_sent;
+	dns_ecs_limit(&rq->resp_net, back.scope);
+	rq->resp_scoped = true;
+	char net[64];
+	dns_ecs_format(&rq->resp_net, net, sizeof net);
+	trace_event(r, rq, "ecs_scope", "\"scope\":%u,\"subnet\":\"%s\"", back.scope, net);
+}
+
 /* A server answered a minimised query: that was no failed try of its
  * address, and the next, deeper name is a question of its own (else a
  * deep walk inside one zone would use up its addresses' tries). */
@@ -1103,11 +1227,26 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 	char rb[DNS_MNEMONIC_MAX];
 
 	rq->inflight = NULL;
+	response_scope(r, rq, q, m);
 	if ((m->hdr.flags & DNS_F_TC) && !q->tcp) {
 		r->stats.tcp_retries++;
 		trace_event(r, rq, "truncated", NULL);
 		rq->queries++;
-		if (!upstream_send(r, rq, &q->server, qn, q->qtype, q->edns, true))
+		if (!upstream_send(r, rq, &q->server, qn, q->qtype, q->edns, true,
+				   q->ecs ? &q->ecs_sent : NULL))
+			ask(r, rq);
+		return;
+	}
+	if (rcode == DNS_R_FORMERR && q->ecs) {
+		/* A server that cannot take the option: asked again without
+		 * it, and never sent it again (the answer is for everyone). */
+		infra_host *h = infra_get(&r->infra, (struct sockaddr *)&q->server.ss,
+					  r->now_ms);
+		if (h)
+			h->no_ecs = true;
+		trace_event(r, rq, "ecs_fallback", NULL);
+		rq->queries++;
+		if (!upstream_send(r, rq, &q->server, qn, q->qtype, q->edns, q->tcp, NULL))
 			ask(r, rq);
 		return;
 	}
@@ -1118,7 +1257,7 @@ void res_on_response(resolver *r, request *rq, struct upq *q, const dns_msg *m)
 			h->no_edns = true;
 		trace_event(r, rq, "edns_fallback", NULL);
 		rq->queries++;
-		if (!upstream_send(r, rq, &q->server, qn, q->qtype, false, q->tcp))
+		if (!upstream_send(r, rq, &q->server, qn, q->qtype, false, q->tcp, NULL))
 			ask(r, rq);
 		return;
 	}

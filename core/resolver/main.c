@@ -114,8 +114,12 @@ static int serve(res_config *cfg)
 	struct ev_tag sigtag, ctltag;
 
 	r.cache = rcache_new(cfg->cache_bytes, cfg->max_ttl, cfg->max_neg_ttl);
+	/* EDNS Client Subnet answers, per subnet: as many as an entry of a
+	 * few hundred bytes each fits in a tenth of the cache's budget. */
+	if (cfg->ecs)
+		r.ecache = ecache_new(cfg->cache_bytes / 10 / 256 + 16, cfg->max_ttl);
 	r.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (r.cache == NULL || r.epfd < 0) {
+	if (r.cache == NULL || r.epfd < 0 || (cfg->ecs && r.ecache == NULL)) {
 		log_msg("cannot start: %s", strerror(errno));
 		goto out;
 	}
@@ -229,6 +233,7 @@ out:
 	if (r.qlog && r.qlog != stderr)
 		fclose(r.qlog);
 	rcache_free(r.cache);
+	ecache_free(r.ecache);
 	val_free(&r);
 	infra_free(&r.infra);
 	rrlist_free(&r.hints);

@@ -11,12 +11,14 @@
 #include <stdio.h>
 
 #include "conf/resolver_conf.h"
+#include "dns/clientsubnet.h"
 #include "dns/msg.h"
 #include "io/addr.h"
 #include "io/ev.h"
 #include "io/tcpconn.h"
 #include "io/tcpserver.h"
 #include "resolver/cache.h"
+#include "resolver/ecscache.h"
 #include "resolver/infra.h"
 #include "resolver/rrlist.h"
 #include "resolver/validate.h"
@@ -64,6 +66,10 @@ struct waiter {
 	int udp_fd;              /* UDP: the socket it came in on */
 	net_addr peer;
 	tcpserver_conn *conn;    /* TCP: the connection (held), or NULL */
+	/* The client sent an EDNS Client Subnet option: it is echoed with
+	 * the scope of the answer (RFC 7871 7.2.2). */
+	bool ecs_opt;
+	dns_ecs ecs;
 };
 
 struct ns_entry {
@@ -127,6 +133,17 @@ typedef struct request {
 	int key_fetches;                /* nested key fetches started */
 	int validations;                /* top request: RRsets checked */
 
+	/* EDNS Client Subnet: the subnet resolved for (subnet_on), sent to
+	 * the servers allowed to see it; what the last response said it
+	 * holds for (resp_net, its `source` the scope; resp_scoped when the
+	 * scope is above 0, so its data is kept per subnet); and the widest
+	 * scope of what the answer is made of, for clients' echo. */
+	bool subnet_on;
+	dns_ecs subnet;
+	bool resp_scoped;
+	dns_ecs resp_net;
+	uint8_t scope;
+
 	bool prefetch;                  /* nobody waits; refreshing the cache */
 	bool queued;                    /* in the resolver's wake-up queue */
 	bool resume;                    /* woken by nested lookups: same cut */
@@ -143,6 +160,7 @@ typedef struct res_stats {
 typedef struct resolver {
 	const res_config *cfg;
 	rcache *cache;
+	ecache *ecache;                 /* ECS answers per subnet (NULL: ECS off) */
 	infra infra;
 	res_stats stats;
 	uint32_t rotate;            /* round-robin position for answers */
@@ -174,6 +192,10 @@ typedef struct resolver {
  * one, started.  NULL when out of memory. */
 request *res_request(resolver *r, const uint8_t *name, uint16_t qtype,
 		     uint16_t qclass, request *parent, bool *joined);
+/* The same for a client whose subnet (ECS) the answer may depend on
+ * (NULL: none); only a request for the same subnet is joined. */
+request *res_request_subnet(resolver *r, const uint8_t *name, uint16_t qtype,
+			    uint16_t qclass, const dns_ecs *subnet, bool *joined);
 
 /* Start (or continue) a request from the top of the event loop. */
 void res_wake(resolver *r, request *rq);
@@ -181,10 +203,13 @@ void res_wake(resolver *r, request *rq);
 void res_run_wakeups(resolver *r);
 
 /* Try to answer from the cache alone; true when `out` now holds the
- * whole answer (positive, CNAME chain included, or negative). */
+ * whole answer (positive, CNAME chain included, or negative).  With a
+ * client subnet (may be NULL) answers kept for it come first; *scope is
+ * the widest ECS scope of what was used (0: answers for everyone). */
 bool res_answer_from_cache(resolver *r, const uint8_t *name, uint16_t qtype,
-			   uint16_t qclass, rrlist *answer, rrlist *authority,
-			   unsigned *rcode, unsigned *security, unsigned *ede);
+			   uint16_t qclass, const dns_ecs *subnet, rrlist *answer,
+			   rrlist *authority, unsigned *rcode, unsigned *security,
+			   unsigned *ede, uint8_t *scope);
 
 void res_on_response(resolver *r, request *rq, struct upq *q,
 		     const dns_msg *m);
@@ -257,6 +282,8 @@ struct upq {
 	uint16_t id;
 	bool edns;
 	bool dnssec;             /* DO set */
+	bool ecs;                /* an ECS option went with it: */
+	dns_ecs ecs_sent;        /* ... this one */
 	bool tcp;
 	bool connected;          /* TCP: connect() finished */
 	tcpconn io;
@@ -264,9 +291,11 @@ struct upq {
 };
 
 /* Send a query for (qname, qtype) to `server` from a fresh random port
- * with a fresh random ID (RFC 5452). */
+ * with a fresh random ID (RFC 5452); with an ECS option when `ecs` is
+ * not NULL (EDNS only). */
 bool upstream_send(resolver *r, request *rq, const net_addr *server,
-		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp);
+		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp,
+		   const dns_ecs *ecs);
 void upstream_event(resolver *r, struct upq *q, uint32_t events);
 /* A datagram (or TCP message) that came for q: used when it matches the
  * query (address was checked by the socket; ID and question here), else
@@ -284,12 +313,13 @@ void upstream_free_all(resolver *r);
  * lists, TC when it does not fit).  Returns the length. */
 /* `security` (enum rcache_security) decides AD (secure, and the client
  * set DO or AD) and, for bogus data, SERVFAIL unless the client set CD;
- * DNSSEC records go only to clients that set DO (or asked for them). */
+ * DNSSEC records go only to clients that set DO (or asked for them).
+ * A client that sent ECS gets its option back with SCOPE `scope`. */
 size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
 			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
-			   unsigned security, uint8_t *out, size_t outcap);
+			   unsigned security, unsigned scope, uint8_t *out, size_t outcap);
 
 /* Deliver a finished request to every waiter (clients.c sends). */
 void res_deliver(resolver *r, request *rq);

@@ -53,7 +53,7 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 			   uint16_t qtype, uint16_t qclass, unsigned rcode,
 			   const rrlist *answer, const rrlist *authority,
 			   bool tcp, unsigned rotate, unsigned ede, const char *ede_text,
-			   unsigned security, uint8_t *out, size_t outcap)
+			   unsigned security, unsigned scope, uint8_t *out, size_t outcap)
 {
 	/* Bogus data is no answer, unless the client checks for itself
 	 * (CD, RFC 4035 3.2.2); AD for validated data to clients that show
@@ -66,11 +66,18 @@ size_t res_build_response(const struct waiter *w, const uint8_t *qname,
 		flags |= DNS_F_AD;
 	}
 	/* Why, when there is a reason to give and an OPT to give it in. */
-	uint8_t opt[6 + 128];
+	uint8_t opt[6 + 128 + 24];
 	size_t optlen = w->edns && ede != RES_NO_EDE
 		? dns_ede_encode((uint16_t)ede, ede_text && ede_text[0] ? ede_text : NULL, opt,
-				 sizeof opt)
+				 sizeof opt - 24)
 		: 0;
+	/* The client's own ECS option back, with the scope the answer holds
+	 * for (RFC 7871 7.2.2); never wider than what the client showed. */
+	if (w->edns && w->ecs_opt) {
+		dns_ecs echo = w->ecs;
+		echo.scope = (uint8_t)(scope < echo.source ? scope : echo.source);
+		optlen += dns_ecs_encode(&echo, opt + optlen, sizeof opt - optlen);
+	}
 	size_t limit = DNS_UDP_PLAIN_MAX;
 	if (tcp)
 		limit = 65535;
@@ -125,8 +132,8 @@ void res_deliver(resolver *r, request *rq)
 		size_t len = res_build_response(w, rq->qname.data, rq->qtype,
 						rq->qclass, rq->rcode, &rq->answer,
 						&rq->authority, w->conn != NULL,
-						r->rotate++, ede, text, security, out,
-						sizeof out);
+						r->rotate++, ede, text, security, rq->scope,
+						out, sizeof out);
 		if (len)
 			clients_send(r, w, out, len);
 	}

@@ -130,14 +130,20 @@ static size_t build_query(const struct upq *q, uint8_t *buf, size_t cap)
 	dns_header h = { .id = q->id };
 	if (dns_build_init(&b, buf, cap, &h) != DNS_OK)
 		return 0;
-	if (q->edns && dns_build_reserve(&b, dns_edns_wire_size(0)) != DNS_OK)
+	/* The client's subnet, cut (RFC 7871), when this server may see it. */
+	uint8_t opt[32];
+	size_t optlen = q->ecs ? dns_ecs_encode(&q->ecs_sent, opt, sizeof opt) : 0;
+	if (q->ecs && optlen == 0)
+		return 0;
+	if (q->edns && dns_build_reserve(&b, dns_edns_wire_size(optlen)) != DNS_OK)
 		return 0;
 	if (dns_build_question(&b, q->qname.data, q->qtype, DNS_C_IN) != DNS_OK)
 		return 0;
 	if (q->edns) {
 		/* DO when validating: the signatures and proofs come too. */
 		dns_edns e = { .present = true, .udp_size = DNS_EDNS_DEFAULT,
-			       .do_bit = q->dnssec };
+			       .do_bit = q->dnssec, .options = opt,
+			       .options_len = (uint16_t)optlen };
 		if (dns_build_edns(&b, &e) != DNS_OK)
 			return 0;
 	}
@@ -145,7 +151,8 @@ static size_t build_query(const struct upq *q, uint8_t *buf, size_t cap)
 }
 
 bool upstream_send(resolver *r, request *rq, const net_addr *server,
-		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp)
+		   const uint8_t *qname, uint16_t qtype, bool edns, bool tcp,
+		   const dns_ecs *ecs)
 {
 	struct upq *q = calloc(1, sizeof *q);
 	if (q == NULL)
@@ -156,6 +163,9 @@ bool upstream_send(resolver *r, request *rq, const net_addr *server,
 	q->qtype = qtype;
 	q->edns = edns;
 	q->dnssec = edns && r->val.active;
+	q->ecs = edns && ecs != NULL;
+	if (q->ecs)
+		q->ecs_sent = *ecs;
 	q->tcp = tcp;
 	random_bytes(&q->id, sizeof q->id);
 	int fd = -1;
@@ -194,23 +204,37 @@ bool upstream_send(resolver *r, request *rq, const net_addr *server,
 	rq->inflight = q;
 
 	char nb[DNS_NAME_MAXTEXT], tb[DNS_MNEMONIC_MAX], ab[80], zb[DNS_NAME_MAXTEXT];
+	char eb[80] = "";
 	net_addr_format((const struct sockaddr *)&server->ss, ab, sizeof ab);
+	if (q->ecs) {
+		char net[64];
+		dns_ecs_format(&q->ecs_sent, net, sizeof net);
+		snprintf(eb, sizeof eb, ",\"ecs\":\"%s\"", net);
+	}
 	trace_event(r, rq, "query",
 		    "\"server\":\"%s\",\"zone\":\"%s\",\"qname\":\"%s\",\"qtype\":\"%s\","
-		    "\"transport\":\"%s\",\"edns\":%s",
+		    "\"transport\":\"%s\",\"edns\":%s%s",
 		    ab, trace_name(rq->zone.data, zb, sizeof zb),
 		    trace_name(qname, nb, sizeof nb), dns_type_to_text(qtype, tb),
-		    tcp ? "tcp" : "udp", edns ? "true" : "false");
+		    tcp ? "tcp" : "udp", edns ? "true" : "false", eb);
 	return true;
 }
 
-/* Does this response answer this query? */
+/* Does this response answer this query?  With ECS sent, an option in
+ * the response must be for the same subnet (RFC 7871 7.3: else the
+ * response is dropped). */
 static bool matches(const struct upq *q, const dns_msg *m)
 {
-	return (m->hdr.flags & DNS_F_QR) && m->hdr.id == q->id &&
-	       m->qdcount == 1 && m->question[0].qtype == q->qtype &&
-	       m->question[0].qclass == DNS_C_IN &&
-	       dns_name_equal(m->question[0].name, q->qname.data);
+	if (!((m->hdr.flags & DNS_F_QR) && m->hdr.id == q->id &&
+	      m->qdcount == 1 && m->question[0].qtype == q->qtype &&
+	      m->question[0].qclass == DNS_C_IN &&
+	      dns_name_equal(m->question[0].name, q->qname.data)))
+		return false;
+	if (!q->ecs || !m->edns.present)
+		return true;
+	dns_ecs back;
+	int got = dns_ecs_find(m->edns.options, m->edns.options_len, &back);
+	return got == 0 || (got > 0 && dns_ecs_same_subnet(&q->ecs_sent, &back));
 }
 
 void upstream_deliver(resolver *r, struct upq *q, const uint8_t *buf, size_t len)

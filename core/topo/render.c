@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf/auth_conf.h"
+#include "conf/conffile.h"
 #include "conf/resolver_conf.h"
 #include "conf/stub_conf.h"
 #include "dns/name.h"
@@ -375,6 +376,15 @@ char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
 		c.rate_limit = (unsigned)n->rate_limit;
 	if (n->rate_slip >= 0)
 		c.rate_slip = (unsigned)n->rate_slip;
+	/* ALIAS targets are looked up through the node's own resolver
+	 * ([node.X.client] resolver): the first address of it the node
+	 * reaches, IPv4 first. */
+	const char *resolvers[1];
+	if (ok && t && r && n->nresolvers &&
+	    render_client_servers(t, r, n, resolvers, 1) == 1) {
+		ok = conf_parse_addr(resolvers[0], &c.alias_resolver, err, errsz);
+		c.has_alias_resolver = ok;
+	}
 	char key[TOPO_NAME_MAX + 16];
 	for (size_t k = 0; ok && k < n->nzones; k++)
 		if (n->zones[k].view == NULL) {
@@ -488,6 +498,10 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 		ok = set(&c, "block", n->block[i], err, errsz);
 	if (ok && n->sinkhole)
 		ok = set(&c, "sinkhole", n->sinkhole, err, errsz);
+	if (ok && n->client_subnet)
+		ok = set(&c, "client-subnet", "yes", err, errsz);
+	for (size_t i = 0; ok && i < n->nclient_subnet_zones; i++)
+		ok = set(&c, "client-subnet-zone", n->client_subnet_zones[i], err, errsz);
 	char *conf = ok ? res_config_write(&c, err, errsz) : NULL;
 	res_config_free(&c);
 	return with_header(conf, "dnsim-resolver", n->name, err, errsz);

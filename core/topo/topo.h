@@ -118,6 +118,9 @@ typedef struct topo_node {
 	char **block;             /* names answered with NXDOMAIN or sinkhole */
 	size_t nblock;
 	char *sinkhole;
+	bool client_subnet;       /* EDNS Client Subnet sent (RFC 7871) */
+	char **client_subnet_zones;  /* ... to these zones' servers only */
+	size_t nclient_subnet_zones;
 	/* command service */
 	char **command;
 	size_t ncommand;

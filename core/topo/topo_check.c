@@ -14,6 +14,7 @@
 #include "topo/impair.h"
 #include "topo/reverse.h"
 #include "topo/signing.h"
+#include "topo/software.h"
 
 typedef struct checker {
 	const topo *t;
@@ -215,6 +216,35 @@ static void check_anycast(checker *c)
 	}
 }
 
+/* ALIAS records (dnsim's CNAME flattening, auth/alias.h) need dnsim-auth,
+ * a resolver to look their targets up, and an unsigned zone: their
+ * addresses are made at answer time, which no signature made at `up`
+ * could cover. */
+static void check_aliases(checker *c, const topo_node *n, const topo_zone *z,
+			  const topo_zone_data *zd)
+{
+	const dns_rr *alias = NULL;
+	for (size_t i = 0; i < zd->zd.n && alias == NULL; i++)
+		if (zd->zd.rr[i].type == DNS_T_ALIAS)
+			alias = &zd->zd.rr[i];
+	if (alias == NULL)
+		return;
+	char owner[DNS_NAME_MAXTEXT] = "?";
+	(void)dns_name_to_text(alias->owner, owner, sizeof owner, NULL);
+	if (n->software != SW_DNSIM)
+		problem(c, z->line, "node %s: zone %s has ALIAS records (%s), a dnsim "
+			"extension %s does not serve: leave software out for this node",
+			n->name, z->origin, owner, software_get(n->software)->title);
+	else if (n->nresolvers == 0)
+		problem(c, z->line, "node %s: zone %s has ALIAS records (%s) but the node "
+			"has no resolver to look their targets up: give it [node.%s.client] "
+			"resolver = \"NODE\"", n->name, z->origin, owner, n->name);
+	if (signing_mode_of(c->t, zd->origin.data, NULL, NULL) != TOPO_DNSSEC_OFF)
+		problem(c, z->line, "node %s: zone %s has ALIAS records (%s), whose answers "
+			"cannot be signed ahead of time: add [zone.\"%s\"] dnssec = \"off\"",
+			n->name, z->origin, owner, z->origin);
+}
+
 static void check_zones(checker *c)
 {
 	const topo *t = c->t;
@@ -259,6 +289,8 @@ static void check_zones(checker *c)
 				c->errors += e;
 				problem(c, z->line, "node %s: zone %s (%s) does not load: %u error%s",
 					n->name, z->origin, z->file, e, e == 1 ? "" : "s");
+			} else if (zd) {
+				check_aliases(c, n, z, zd);
 			}
 		}
 	}

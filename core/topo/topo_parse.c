@@ -657,7 +657,8 @@ static bool parse_prefix_list(parser *p, topo_node *node, const toml_value *v,
 
 static bool parse_resolver(parser *p, topo_node *node, const toml_value *v)
 {
-	static const char *const known[] = { "allow", "block", "sinkhole", NULL };
+	static const char *const known[] = { "allow", "block", "sinkhole", "client_subnet",
+					     "client_subnet_zones", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s.resolver]", node->name);
 	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
@@ -677,6 +678,23 @@ static bool parse_resolver(parser *p, topo_node *node, const toml_value *v)
 		if (!net_addr_parse(node->sinkhole, 0, &a) || strchr(node->sinkhole, '@'))
 			return fail(p, x, "node %s: sinkhole \"%s\" is not an address",
 				    node->name, node->sinkhole);
+	}
+	if ((x = toml_get(v, "client_subnet"))) {
+		if (!want(p, x, TOML_BOOL, "resolver.client_subnet"))
+			return false;
+		node->client_subnet = x->u.b;
+	}
+	if ((x = toml_get(v, "client_subnet_zones"))) {
+		if (!string_list(p, x, "client_subnet_zones", &node->client_subnet_zones,
+				 &node->nclient_subnet_zones))
+			return false;
+		for (size_t k = 0; k < node->nclient_subnet_zones; k++) {
+			dns_name n;
+			const char *z = node->client_subnet_zones[k];
+			if (dns_name_from_text(&n, z, strlen(z), dns_name_root) != DNS_OK)
+				return fail(p, x, "node %s: client_subnet_zones: \"%s\" is not "
+					    "a domain name", node->name, z);
+		}
 	}
 	return true;
 }
@@ -1019,6 +1037,7 @@ void topo_free(topo *t)
 		free_list(n->allow, n->nallow);
 		free_list(n->block, n->nblock);
 		free(n->sinkhole);
+		free_list(n->client_subnet_zones, n->nclient_subnet_zones);
 		free_list(n->command, n->ncommand);
 		free_list(n->resolvers, n->nresolvers);
 		free_list(n->search, n->nsearch);

@@ -47,9 +47,9 @@ static void index_zone(struct tzone *t, const char *origin)
 		abort();
 }
 
-static struct tzone com, example, sub;
-static auth_zone *zlist[3];
-static auth_zoneset zs = { zlist, 3 };
+static struct tzone com, example, sub, flat;
+static auth_zone *zlist[4];
+static auth_zoneset zs = { zlist, 4 };
 static auth_answerer ans;
 static dns_msg resp;
 
@@ -92,9 +92,19 @@ static void setup(void)
 	add(&sub, "sub.example.com. 60 NS ns.sub.example.com.");
 	add(&sub, "ns.sub.example.com. 60 A 192.0.2.99");
 	index_zone(&sub, "sub.example.com.");
+	/* An apex flattened onto a CDN name (dnsim's ALIAS). */
+	add(&flat, "flat.net. 300 SOA ns.flat.net. h.flat.net. 1 2 3 4 60");
+	add(&flat, "flat.net. 300 NS ns.flat.net.");
+	add(&flat, "flat.net. 300 ALIAS www.cdn.example.");
+	add(&flat, "flat.net. 300 MX 10 mail.flat.net.");
+	add(&flat, "ns.flat.net. 300 A 192.0.2.7");
+	add(&flat, "*.w.flat.net. 30 ALIAS www.cdn.example.");
+	add(&flat, "solo.flat.net. 30 ALIAS www.cdn.example.");
+	index_zone(&flat, "flat.net.");
 	zlist[0] = &com.z;
 	zlist[1] = &example.z;
 	zlist[2] = &sub.z;
+	zlist[3] = &flat.z;
 	auth_answerer_init(&ans, 1232, "test", NULL);
 	dns_msg_init(&resp);
 }
@@ -172,7 +182,7 @@ static void test_referral_with_glue(void)
 	/* Remove example.com. from our zones to see com.'s referral. */
 	zs.nzones = 1;
 	ask("www.example.com.", DNS_T_A);
-	zs.nzones = 3;
+	zs.nzones = 4;
 	CHECK(!(resp.hdr.flags & DNS_F_AA));
 	CHECK_INT(resp.count[1], 2);
 	CHECK(has(2, "ns1.example.com.", DNS_T_A));
@@ -398,6 +408,110 @@ static void test_nsid_and_identity(void)
 	}
 }
 
+/* A stand-in for the server's ALIAS lookup: what it was asked, and what
+ * it says. */
+static struct {
+	auth_alias_status status;
+	dns_rr rrs[2];
+	size_t n;
+	uint32_t target_ttl;
+	char asked[DNS_NAME_MAXTEXT];
+	uint16_t qtype;
+	uint32_t ttl;
+	int calls;
+} fake;
+
+static auth_alias_status fake_alias(void *ctx, const uint8_t *target, uint16_t qtype,
+				    uint32_t ttl, const dns_rr **rrs, size_t *n,
+				    uint32_t *answer_ttl)
+{
+	CHECK(ctx == &fake);
+	fake.calls++;
+	(void)dns_name_to_text(target, fake.asked, sizeof fake.asked, NULL);
+	fake.qtype = qtype;
+	fake.ttl = ttl;
+	*rrs = fake.rrs;
+	*n = fake.n;
+	*answer_ttl = ttl < fake.target_ttl ? ttl : fake.target_ttl;
+	return fake.status;
+}
+
+static void test_alias(void)
+{
+	static const uint8_t a1[4] = { 198, 51, 100, 1 }, a2[4] = { 198, 51, 100, 2 };
+	auth_result r;
+	/* No way to resolve the target: SERVFAIL, never the ALIAS itself. */
+	ask_full("flat.net.", DNS_T_A, false, 0, 1232, &r);
+	CHECK_INT(resp.hdr.rcode, DNS_R_SERVFAIL);
+	CHECK_INT(resp.count[0], 0);
+	ans.alias = fake_alias;
+	ans.alias_ctx = &fake;
+	fake.status = AUTH_ALIAS_OK;
+	fake.rrs[0] = (dns_rr){ NULL, DNS_T_A, DNS_C_IN, 0, 4, a1 };
+	fake.rrs[1] = (dns_rr){ NULL, DNS_T_A, DNS_C_IN, 0, 4, a2 };
+	fake.n = 2;
+	fake.target_ttl = 20;
+	ask_full("flat.net.", DNS_T_A, false, 0, 1232, &r);
+	CHECK_STR(fake.asked, "www.cdn.example.");
+	CHECK_INT(fake.qtype, DNS_T_A);
+	CHECK_INT(fake.ttl, 300);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK(resp.hdr.flags & DNS_F_AA);
+	CHECK_INT(resp.count[0], 2);
+	CHECK(has(0, "flat.net.", DNS_T_A));
+	CHECK(!has(0, "flat.net.", DNS_T_ALIAS));
+	/* The lower of the two TTLs; the zone's servers beside it. */
+	CHECK(resp.count[0] == 2 && resp.rr[0][0].ttl == 20 && resp.rr[0][1].ttl == 20);
+	CHECK(has(1, "flat.net.", DNS_T_NS));
+	/* Never kept in the answer cache: the addresses move. */
+	CHECK_INT(r.cache_period, 0);
+	CHECK(!r.alias_pending);
+	/* AAAA the same way; none there: NODATA with the SOA. */
+	fake.n = 0;
+	ask_full("flat.net.", DNS_T_AAAA, false, 0, 1232, &r);
+	CHECK_INT(fake.qtype, DNS_T_AAAA);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(resp.count[0], 0);
+	CHECK(has(1, "flat.net.", DNS_T_SOA));
+	/* Being looked up: no answer yet, the server is told to wait. */
+	fake.status = AUTH_ALIAS_PENDING;
+	CHECK_INT(ask_full("flat.net.", DNS_T_A, false, 0, 1232, &r), 0);
+	CHECK(r.alias_pending && !r.drop);
+	fake.status = AUTH_ALIAS_FAILED;
+	ask_full("flat.net.", DNS_T_A, false, 0, 1232, &r);
+	CHECK_INT(resp.hdr.rcode, DNS_R_SERVFAIL);
+	/* Other types at the name are its own; ALIAS is not served as such,
+	 * and is not asked for them. */
+	int calls = fake.calls;
+	ask("flat.net.", DNS_T_MX);
+	CHECK(has(0, "flat.net.", DNS_T_MX));
+	ask("flat.net.", DNS_T_ALIAS);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(resp.count[0], 0);
+	CHECK_INT(fake.calls, calls);
+	/* ANY (one RRset, RFC 8482) is never answered with the ALIAS: another
+	 * RRset of the name, or alone, the target's A records. */
+	fake.status = AUTH_ALIAS_OK;
+	fake.n = 1;
+	ask("flat.net.", DNS_T_ANY);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK(resp.count[0] >= 1 && !has(0, "flat.net.", DNS_T_ALIAS));
+	ask("solo.flat.net.", DNS_T_ANY);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(resp.count[0], 1);
+	CHECK(has(0, "solo.flat.net.", DNS_T_A) && !has(0, "solo.flat.net.", DNS_T_ALIAS));
+	calls = fake.calls;
+	/* A wildcard ALIAS answers for the name asked. */
+	ask("x.w.flat.net.", DNS_T_A);
+	CHECK_INT(resp.hdr.rcode, DNS_R_NOERROR);
+	CHECK_INT(fake.calls, calls + 1);
+	CHECK_INT(resp.count[0], 1);
+	CHECK(has(0, "x.w.flat.net.", DNS_T_A));
+	CHECK(resp.count[0] == 1 && resp.rr[0][0].ttl == 20);
+	ans.alias = NULL;
+	ans.alias_ctx = NULL;
+}
+
 int main(void)
 {
 	setup();
@@ -415,7 +529,9 @@ int main(void)
 	RUN(test_any_is_minimal);
 	RUN(test_edns_and_truncation);
 	RUN(test_malformed_and_opcodes);
+	RUN(test_alias);
 	zonedb_free(&com.z.db);
+	zonedb_free(&flat.z.db);
 	zonedb_free(&example.z.db);
 	zonedb_free(&sub.z.db);
 	auth_answerer_free(&ans);

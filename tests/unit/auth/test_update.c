@@ -228,6 +228,19 @@ static void test_prescan_and_checks(void)
 	CHECK_INT(run(&u, &out, &changed, msg), DNS_R_REFUSED);
 	CHECK(strstr(msg, "break the zone") != NULL);
 	dns_zonedata_free(&out);
+	/* An ALIAS (dnsim's CNAME flattening) where it answers for no one
+	 * else is taken; beside the A records it would stand for, refused. */
+	start(&u);
+	rec(&u, 1, "@", DNS_C_IN, 300, "ALIAS site.cdn.example.");
+	CHECK_INT(run(&u, &out, &changed, msg), DNS_R_NOERROR);
+	CHECK(changed);
+	CHECK_INT(count(&out, "example.", DNS_T_ALIAS), 1);
+	dns_zonedata_free(&out);
+	start(&u);
+	rec(&u, 1, "www", DNS_C_IN, 300, "ALIAS site.cdn.example.");
+	CHECK_INT(run(&u, &out, &changed, msg), DNS_R_REFUSED);
+	CHECK(!changed && strstr(msg, "ALIAS and A") != NULL);
+	dns_zonedata_free(&out);
 	/* A newer SOA given: its serial stands. */
 	start(&u);
 	rec(&u, 1, "@", DNS_C_IN, 300, "SOA ns1 host 100 3600 600 86400 300");

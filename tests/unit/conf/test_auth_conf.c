@@ -31,6 +31,7 @@ static void test_full_config(void)
 		"allow-transfer 192.0.2.0/24 2001:db8::/32\n"
 		"query-log stderr\n"
 		"identity ns1\n"
+		"alias-resolver 198.51.100.53\n"
 		"view inside{\n"
 		"    match 10.0.0.0/8\n"
 		"    zone example.com /z/inside.zone\n"
@@ -45,6 +46,8 @@ static void test_full_config(void)
 	CHECK_INT(c.nxfr, 2);
 	CHECK_STR(c.query_log, "stderr");
 	CHECK_STR(c.identity, "ns1");
+	CHECK(c.has_alias_resolver);
+	CHECK_INT(((struct sockaddr_in *)&c.alias_resolver.ss)->sin_port, htons(53));
 	CHECK_INT(c.nviews, 2);
 	CHECK_STR(c.views[1].name, "inside");
 	CHECK_INT(c.views[1].nmatch, 1);
@@ -147,6 +150,8 @@ static void test_more_errors(void)
 	bad("rate-limit 1000001\n", 1, "expected: rate-limit");
 	bad("rate-limit-slip 101\n", 1, "expected: rate-limit-slip 0..100");
 	bad("identity\n", 1, "expected: identity NAME");
+	bad("alias-resolver\n", 1, "expected: alias-resolver ADDR[@PORT]");
+	bad("alias-resolver resolver.example\n", 1, "is not an address");
 	bad("query-log a b\n", 1, "expected: query-log");
 	bad("allow-transfer\n", 1, "expected: allow-transfer PREFIX");
 	bad("view v {\nmatch\n}\n", 2, "expected: match PREFIX");
@@ -176,6 +181,7 @@ static void test_round_trip(void)
 		"allow-transfer 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8\n"
 		"query-log /var/log/q.log\n"
 		"identity ns1\n"
+		"alias-resolver 2001:db8::53@5300\n"
 		"view inside {\n match 10.0.0.0/8 ::1\n zone example.com /z/inside.zone\n}\n"
 		"view empty {\n}\n", err, sizeof err);
 	if (!ok)
@@ -203,6 +209,8 @@ static void test_round_trip(void)
 	CHECK_MEM(back.xfr, c.xfr, 10 * sizeof *c.xfr);
 	CHECK_STR(back.query_log, "/var/log/q.log");
 	CHECK_STR(back.identity, "ns1");
+	CHECK(back.has_alias_resolver);
+	CHECK_MEM(&back.alias_resolver, &c.alias_resolver, sizeof c.alias_resolver);
 	CHECK_INT(back.nviews, 3);
 	for (size_t v = 0; v < 3 && back.nviews == 3; v++) {
 		CHECK_STR(back.views[v].name, c.views[v].name);

@@ -21,6 +21,11 @@ static void test_defaults(void)
 	CHECK_INT(c.max_ttl, 86400);
 	CHECK_INT(c.max_neg_ttl, 3600);
 	CHECK(c.qmin && c.prefetch);
+	/* ECS off unless asked for; /24 and /56 when on (RFC 7871 11.1). */
+	CHECK(!c.ecs);
+	CHECK_INT(c.ecs_v4, 24);
+	CHECK_INT(c.ecs_v6, 56);
+	CHECK_INT(c.necs_zones, 0);
 	CHECK_INT(c.nlisten + c.nallow + c.nblock, 0);
 	CHECK(!c.has_sinkhole4 && !c.has_sinkhole6);
 	CHECK(c.hints_file == NULL && c.trace == NULL && c.query_log == NULL &&
@@ -58,7 +63,11 @@ static const char full[] =
 	"trust-anchor /sim/root.key\n"
 	"trust-anchor /sim/other.key\n"
 	"negative-trust-anchor broken.example. bad.test\n"
-	"dnssec-validation no\n";
+	"dnssec-validation no\n"
+	"client-subnet yes\n"
+	"client-subnet-ipv4-prefix 20\n"
+	"client-subnet-ipv6-prefix 48\n"
+	"client-subnet-zone example.com. cdn.example\n";
 
 static void test_full_config(void)
 {
@@ -87,6 +96,10 @@ static void test_full_config(void)
 	CHECK_INT(c.tcp.message_s, 2);
 	CHECK_INT(c.tcp.max_conns, 12);
 	CHECK_INT(c.tcp.output_max, 65536);
+	CHECK(c.ecs);
+	CHECK_INT(c.ecs_v4, 20);
+	CHECK_INT(c.ecs_v6, 48);
+	CHECK_INT(c.necs_zones, 2);
 	res_config_free(&c);
 }
 
@@ -151,6 +164,12 @@ static void test_errors(void)
 	bad("identity x{\n", 1, "there are no blocks in this file");
 	bad("allow 127.0.0.1 }\n", 1, "unexpected '}'");
 	bad("prefetch yes\n}\n", 2, "'}' without an open block");
+	bad("client-subnet sometimes\n", 1, "client-subnet wants yes or no");
+	bad("client-subnet-ipv4-prefix 33\n", 1,
+	    "client-subnet-ipv4-prefix wants a prefix length (0-32)");
+	bad("client-subnet-ipv6-prefix 129\n", 1, "(0-128)");
+	bad("client-subnet-zone\n", 1, "client-subnet-zone: wrong number of values");
+	bad("client-subnet-zone a..b\n", 1, "\"a..b\" is not a domain name");
 }
 
 static void test_round_trip(void)
@@ -197,6 +216,12 @@ static void test_round_trip(void)
 		CHECK_STR(back.trust_anchors[1], "/sim/other.key");
 	CHECK_INT(back.nnta, 2);
 	CHECK(!back.validation && c.nnta == 2 && c.ntrust_anchors == 2);
+	CHECK(back.ecs);
+	CHECK_INT(back.ecs_v4, 20);
+	CHECK_INT(back.ecs_v6, 48);
+	CHECK_INT(back.necs_zones, 2);
+	if (back.necs_zones == 2)
+		CHECK_MEM(back.ecs_zones[1].data, c.ecs_zones[1].data, c.ecs_zones[1].len);
 	char *again = res_config_write(&back, err, sizeof err);
 	CHECK(again != NULL && strcmp(again, text) == 0);
 	free(again);
@@ -216,7 +241,8 @@ static void test_round_trip(void)
 		      back.trace == NULL && back.control == NULL && back.identity == NULL);
 		CHECK(!back.has_sinkhole4 && !back.has_sinkhole6);
 		CHECK_INT(back.cache_bytes, c.cache_bytes);
-		CHECK(back.qmin && back.prefetch && back.validation);
+		CHECK(back.qmin && back.prefetch && back.validation && !back.ecs);
+		CHECK_INT(back.ecs_v4, 24);
 		CHECK_INT(back.ntrust_anchors + back.nnta, 0);
 		CHECK_MEM(&back.tcp, &c.tcp, sizeof c.tcp);
 	}

@@ -105,6 +105,9 @@ static void test_string_records(void)
 		  "0005697373756563612E6578616D706C652E6E6574");
 	roundtrip(DNS_T_CAA, "128 iodef \"mailto:x@example.com\"",
 		  "128 iodef \"mailto:x@example.com\"", NULL);
+	/* dnsim's ALIAS: one name, in full on the wire. */
+	roundtrip(DNS_T_ALIAS, "www.cdn.example.net.", "www.cdn.example.net.",
+		  "037777770363646E076578616D706C65036E657400");
 	roundtrip(DNS_T_NAPTR, "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.com.",
 		  "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.com.", NULL);
 	char big[400];

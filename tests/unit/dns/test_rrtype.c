@@ -26,6 +26,7 @@ static const struct {
 	{ 47, "NSEC" },    { 48, "DNSKEY" },   { 50, "NSEC3" },  { 51, "NSEC3PARAM" },
 	{ 52, "TLSA" },    { 59, "CDS" },      { 60, "CDNSKEY" }, { 251, "IXFR" },
 	{ 252, "AXFR" },   { 255, "ANY" },     { 257, "CAA" },
+	{ 65401, "ALIAS" },  /* dnsim's, PowerDNS's number */
 };
 
 static void test_type_names_both_ways(void)

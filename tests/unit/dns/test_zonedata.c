@@ -124,6 +124,24 @@ static void test_cname_and_other_data(void)
 		   "www RRSIG CNAME 13 2 300 20300101000000 20200101000000 1 example. AQID\n");
 }
 
+/* dnsim's ALIAS at the apex: accepted alone, refused beside a CNAME (as
+ * any other data is), beside the name's own A or AAAA, and twice. */
+static void test_alias(void)
+{
+	clean(HEAD "@ ALIAS www.cdn.example.net.\n");
+	clean(HEAD "shop 60 ALIAS shops.example.net.\nshop MX 10 ns1\n");
+	diagnosed(HEAD "@ ALIAS www.cdn.example.net.\n@ A 192.0.2.9\n", 1,
+		  "z:5: error: example.: ALIAS and A at the same name (the ALIAS answers A "
+		  "and AAAA there: remove one)\n");
+	diagnosed(HEAD "www ALIAS cdn.example.net.\nwww AAAA 2001:db8::9\n", 1,
+		  "z:5: error: www.example.: ALIAS and AAAA at the same name (the ALIAS "
+		  "answers A and AAAA there: remove one)\n");
+	diagnosed(HEAD "www ALIAS cdn.example.net.\nwww CNAME ns1\n", 1,
+		  "z:6: error: www.example.: CNAME and other data (ALIAS) at the same name\n");
+	diagnosed(HEAD "www ALIAS a.example.net.\nwww ALIAS b.example.net.\n", 1,
+		  "z:6: error: www.example. has more than one ALIAS record\n");
+}
+
 static void test_out_of_zone(void)
 {
 	/* named-checkzone only warns ("ignoring out-of-zone data") and
@@ -286,6 +304,7 @@ int main(void)
 	RUN(test_soa);
 	RUN(test_apex_ns);
 	RUN(test_cname_and_other_data);
+	RUN(test_alias);
 	RUN(test_out_of_zone);
 	RUN(test_glue_and_nameserver_addresses);
 	RUN(test_ds_placement);

@@ -134,7 +134,8 @@ static void test_resolver_open_to_the_simulated_world_only(void)
 		"[network.a]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
 		"[network.b]\nipv4 = \"203.0.113.0/24\"\n"
 		"[node.res]\naddresses = { a = \"198.51.100.53\" }\nresolver.block = [\"ads.test\"]\n"
-		"resolver.sinkhole = \"192.0.2.1\"\n";
+		"resolver.sinkhole = \"192.0.2.1\"\nresolver.client_subnet = true\n"
+		"resolver.client_subnet_zones = [\"cdn.test\"]\n";
 	topo t;
 	char err[256];
 	bool ok;
@@ -152,6 +153,9 @@ static void test_resolver_open_to_the_simulated_world_only(void)
 	CHECK_INT(c.nallow, 6);
 	CHECK_INT(c.nblock, 1);
 	CHECK(c.has_sinkhole4 && memcmp(c.sinkhole4, "\xc0\x00\x02\x01", 4) == 0);
+	/* EDNS Client Subnet, to the servers of cdn.test only. */
+	CHECK(c.ecs);
+	CHECK_INT(c.necs_zones, 1);
 	net_prefix outside;
 	CHECK(net_prefix_parse("192.0.2.0/24", &outside));
 	bool open_outside = false;
@@ -396,6 +400,52 @@ static void test_auth_conf_transfers(void)
 	}
 }
 
+/* ALIAS targets are looked up through the node's own resolver: the
+ * first of its addresses the auth node reaches (IPv4 first); a node
+ * with no resolver of its own gets no alias-resolver. */
+static void test_auth_conf_alias_resolver(void)
+{
+	static const char topology[] =
+		"[network.net]\nipv4 = \"198.51.100.0/24\"\nipv6 = \"2001:db8:5::/64\"\n"
+		"[node.p]\naddresses = { net = [\"2001:db8:5::2\", \"198.51.100.2\"] }\n"
+		"auth.zones = { \"a.test.\" = \"a.zone\" }\n"
+		"client.resolver = \"r\"\n"
+		"[node.q]\naddresses = { net = \"198.51.100.4\" }\n"
+		"auth.zones = { \"a.test.\" = \"a.zone\" }\n"
+		"[node.r]\naddresses = { net = [\"2001:db8:5::53\", \"198.51.100.53\"] }\n"
+		"resolver.allow = [\"198.51.100.0/24\"]\n";
+	static const memfile files[] = {
+		{ "t.toml", topology },
+		{ "./a.zone", "@ 60 SOA ns hm 1 60 60 60 60\n@ 60 NS ns.example.\n"
+			      "@ 60 ALIAS www.b.test.\n" },
+		{ NULL, NULL },
+	};
+	topo_model m;
+	char err[256] = "";
+	bool ok = model_from(&m, files, err, sizeof err);
+	CHECK(ok);
+	if (!ok) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	const topo_node *p = topo_node_find(&m.t, "p"), *q = topo_node_find(&m.t, "q");
+	const char *paths[] = { "/z/1" };
+	char *ptext = p ? render_auth_conf_xfr(&m.t, &m.r, p, paths, NULL, NULL, err, sizeof err)
+			: NULL;
+	char *qtext = q ? render_auth_conf_xfr(&m.t, &m.r, q, paths, NULL, NULL, err, sizeof err)
+			: NULL;
+	CHECK(ptext && strstr(ptext, "\nalias-resolver 198.51.100.53\n") != NULL);
+	CHECK(qtext && strstr(qtext, "alias-resolver") == NULL);
+	auth_config c;
+	CHECK(auth_config_init(&c));
+	CHECK(ptext && auth_config_parse(&c, "p.conf", ptext, strlen(ptext), err, sizeof err));
+	CHECK(c.has_alias_resolver && c.alias_resolver.ss.ss_family == AF_INET);
+	auth_config_free(&c);
+	free(ptext);
+	free(qtext);
+	topo_model_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_served_zone);
@@ -407,5 +457,6 @@ int main(void)
 	RUN(test_resolv_conf_and_hosts);
 	RUN(test_stub_host);
 	RUN(test_auth_conf_transfers);
+	RUN(test_auth_conf_alias_resolver);
 	return check_summary("test_render");
 }

@@ -133,9 +133,58 @@ static void test_zone_errors_told_for_every_node(void)
 	topo_model_free(&m);
 }
 
+/* ALIAS records need dnsim-auth, a resolver of the node's own and an
+ * unsigned zone; each missing one is told at the zone's line. */
+static void test_alias_needs(void)
+{
+	static const char *const cases[][2] = {
+		{ "client.resolver = \"r\"\n", NULL },
+		{ "", "t.toml:8: node a: zone a.test. has ALIAS records (a.test.) but the node "
+		      "has no resolver to look their targets up" },
+		{ "client.resolver = \"r\"\nsoftware = \"nsd\"\n",
+		  "t.toml:8: node a: zone a.test. has ALIAS records (a.test.), a dnsim extension "
+		  "NSD does not serve" },
+		{ "client.resolver = \"r\"\n[sim]\ndnssec = \"nsec\"\n",
+		  "t.toml:8: node a: zone a.test. has ALIAS records (a.test.), whose answers cannot "
+		  "be signed ahead of time: add [zone.\"a.test.\"] dnssec = \"off\"" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char topology[1024];
+		snprintf(topology, sizeof topology,
+			 "[network.net]\nipv4 = \"198.51.100.0/24\"\n"
+			 "[node.r]\naddresses = { net = \"198.51.100.53\" }\nresolver.allow = []\n"
+			 "[node.a]\naddresses = { net = \"198.51.100.2\" }\n"
+			 "auth.zones = { \"a.test.\" = \"a.zone\" }\n%s", cases[i][0]);
+		const memfile files[] = {
+			{ "t.toml", topology },
+			{ "./a.zone", "$TTL 60\n@ SOA ns h 1 60 60 60 60\n@ NS ns.b.test.\n"
+				      "@ ALIAS www.c.test.\n" },
+			{ NULL, NULL },
+		};
+		topo_model m;
+		char err[256];
+		bool ok = model_from(&m, files, err, sizeof err);
+		CHECK(ok);
+		if (!ok) {
+			fprintf(stderr, "  %s\n", err);
+			continue;
+		}
+		lines[0] = '\0';
+		(void)topo_check(&m, keep, NULL);
+		if (cases[i][1] == NULL)
+			CHECK(strstr(lines, "ALIAS") == NULL);
+		else
+			CHECK(strstr(lines, cases[i][1]) != NULL);
+		if (cases[i][1] ? strstr(lines, cases[i][1]) == NULL : strstr(lines, "ALIAS") != NULL)
+			fprintf(stderr, "  case %zu:\n%s", i, lines);
+		topo_model_free(&m);
+	}
+}
+
 int main(void)
 {
 	RUN(test_check);
 	RUN(test_zone_errors_told_for_every_node);
+	RUN(test_alias_needs);
 	return check_summary("test_topo_check");
 }

@@ -73,6 +73,12 @@ static void test_parse_errors(void)
 	    "client.resolver = []\n", "node x: client.resolver names no resolver");
 	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
 	    "client.resolver = [\"a\", \"b\", \"c\", \"d\"]\n", "node x: at most 3 resolvers");
+	/* EDNS Client Subnet on a resolver: a switch and zone names. */
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "resolver.client_subnet = \"yes\"\n", "client_subnet must be true or false");
+	bad("[network.a]\nipv4 = \"198.51.100.0/24\"\n[node.x]\naddresses = { a = \"198.51.100.2\" }\n"
+	    "resolver.client_subnet_zones = [\"a..b\"]\n",
+	    "node x: client_subnet_zones: \"a..b\" is not a domain name");
 }
 
 static void test_stub_and_resolvers(void)
