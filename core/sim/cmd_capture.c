@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "netns/netns.h"
+#include "sim/part.h"
 #include "topo/render.h"
 
 #define MAX_ARGS 64
@@ -114,7 +115,10 @@ int cmd_capture(const char *name, int argc, char **argv)
 			file = argv[++i];
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			count = strtol(argv[++i], NULL, 10);
-		else if (i == 0 && nodelist_find(nodes, n, argv[i]))
+		else if (i == 0 && part_remote_node(sim, argv[i])) {
+			free(nodes);
+			return 1;
+		} else if (i == 0 && nodelist_find(nodes, n, argv[i]))
 			node = argv[i];   /* a node's name first; the rest filters */
 		else if (nfilter < MAX_ARGS - 16)
 			filter[nfilter++] = argv[i];

@@ -1,0 +1,39 @@
+/* One machine's part of a sim on several machines (topo/machines.h,
+ * netns/vxlan.h), as the verbs see it.
+ *
+ * `up FILE --machine NAME` builds machine NAME's nodes and its tunnels
+ * to the others.  The part is a sim of its own on its machine, named
+ * SIM-NAME (the sim's name, then the machine's): its run folder
+ * /run/dnsim/SIM-NAME/, its namespaces SIM-NAME-NODE and
+ * SIM-NAME.switch.  So two parts of one sim can run on one machine (the
+ * tests do, each over its own underlay namespace), and `down` of one
+ * leaves the other alone. */
+#ifndef DNSIM_SIM_PART_H
+#define DNSIM_SIM_PART_H
+
+#include <stddef.h>
+
+#include "topo/topo.h"
+
+/* Make t machine `machine`'s part, renamed SIM-MACHINE; underlay_ns
+ * (NULL: the machine's own namespace) must exist.  0, or 1 after a
+ * message. */
+int part_select(topo *t, const char *machine, const char *underlay_ns);
+
+/* After the part's nodes are built: its tunnels and its file.  0, or -1
+ * with what failed in err; *mtu the tunnelled links' MTU (0: none). */
+int part_build(const topo *t, int statefd, const char *underlay_ns, unsigned *mtu,
+	       char *err, size_t errsz);
+
+/* What `up` says of the part: its nodes and tunnels, and each peer
+ * probed, with a warning on stderr naming the missing ones. */
+void part_report_up(const topo *t, const char *underlay_ns, unsigned mtu);
+
+/* What `status` adds for a part (nothing for a whole sim). */
+void part_status(const char *sim);
+
+/* When `node` is another machine's node: a message saying which
+ * machine holds it, and 1; else 0. */
+int part_remote_node(const char *sim, const char *node);
+
+#endif
