@@ -125,11 +125,12 @@ static void print_links(const link_table *lt, size_t left_out)
 
 static void print_built(const topo *t, const link_table *lt, size_t left_out, long long ms)
 {
-	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
+	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0, here = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const topo_node *n = &t->nodes[i];
 		if (!machines_node_here(t, i))
 			continue;
+		here++;
 		auth += n->service == TOPO_SVC_AUTH;
 		res += n->service == TOPO_SVC_RESOLVER;
 		cmd += n->service == TOPO_SVC_COMMAND;
@@ -138,7 +139,7 @@ static void print_built(const topo *t, const link_table *lt, size_t left_out, lo
 	}
 	printf("sim %s is up in %.2f s: %zu networks, %zu nodes (%zu authoritative, "
 	       "%zu resolvers, %zu services, %zu routers, %zu hosts)\n", t->name,
-	       (double)ms / 1000.0, t->nnetworks, t->nnodes, auth, res, cmd, routers, hosts);
+	       (double)ms / 1000.0, t->nnetworks, here, auth, res, cmd, routers, hosts);
 	if (t->nnodes <= 60) {
 		printf("  %-16s %-10s %s\n", "NODE", "SERVICE", "ADDRESSES");
 		for (size_t i = 0; i < t->nnodes; i++) {

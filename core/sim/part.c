@@ -19,6 +19,7 @@
  * starts. */
 #define PING_TRIES 3
 #define PING_WAIT_MS 500
+#define UDP_TRIES 3
 #define UDP_WAIT_MS 500
 
 int part_select(topo *t, const char *machine, const char *underlay_ns)
@@ -89,7 +90,8 @@ static bool pick_pair(const topo *t, size_t m, size_t *net, size_t *from,
 }
 
 /* Probe machine m: "peer NAME (ADDR) up: ..." or "... unreachable: why"
- * in line; true when its part answers. */
+ * in line; true when its part answers.  No answer across the tunnel
+ * "unreachable", for whatever reason the underlay's probe tells. */
 static bool probe_peer(const topo *t, size_t m, const char *underlay_ns, char *line,
 		       size_t n)
 {
@@ -106,15 +108,21 @@ static bool probe_peer(const topo *t, size_t m, const char *underlay_ns, char *l
 		for (size_t k = 0; k < t->nodes[i].naddrs; k++)
 			if (&t->nodes[i].addrs[k] == to)
 				owner = t->nodes[i].name;
+	/* The underlay first: a host with no VXLAN socket refuses at once. */
+	int rc = peerprobe_udp(underlay_ns, &pm->underlay, MACHINES_VXLAN_PORT, UDP_WAIT_MS);
 	char ns[128];
 	netns_node_name(ns, sizeof ns, t->name, t->nodes[from].name);
-	if (peerprobe_ping(ns, &to->addr, PING_TRIES, PING_WAIT_MS)) {
+	if (rc == 0 && peerprobe_ping(ns, &to->addr, PING_TRIES, PING_WAIT_MS)) {
 		snprintf(line, n, "peer %s (%s) up: its node %s (%s) answers %s across VXLAN on "
 			 "network %s", pm->name, pm->underlay_text, owner, to->text,
 			 t->nodes[from].name, t->networks[net].name);
 		return true;
 	}
-	int rc = peerprobe_udp(underlay_ns, &pm->underlay, MACHINES_VXLAN_PORT, UDP_WAIT_MS);
+	/* Asked again for the reason: a host limits its ICMP errors to a
+	 * few a second, and our echoes' frames, refused too, may have
+	 * used them up. */
+	for (int i = 1; i < UDP_TRIES && rc == 0; i++)
+		rc = peerprobe_udp(underlay_ns, &pm->underlay, MACHINES_VXLAN_PORT, UDP_WAIT_MS);
 	const char *why;
 	char other[160];
 	if (rc == -ECONNREFUSED)
