@@ -46,6 +46,7 @@ int cmd_check(const char *name, int argc, char **argv)
 		servers += t->nodes[i].service != TOPO_SVC_NONE;
 	printf("%s: sim %s, %zu networks, %zu nodes, %zu servers: OK\n", argv[0], t->name,
 	       t->nnetworks, t->nnodes, servers);
+	part_print_split(t);
 	topo_model_free(&m);
 	return 0;
 }

@@ -197,6 +197,32 @@ static void describe_part(const topo *t, const char *underlay_ns, unsigned mtu)
 		putchar('\n');
 }
 
+void part_print_split(const topo *t)
+{
+	for (size_t m = 0; m < t->nmachines; m++) {
+		const topo_machine *tm = &t->machines[m];
+		size_t count = 0;
+		for (size_t i = 0; i < t->nnodes; i++)
+			count += t->nodes[i].machine == m;
+		printf("  machine %s (underlay %s%s%s): %zu node%s:", tm->name,
+		       tm->has_underlay ? tm->underlay_text : "-", tm->ssh ? ", ssh " : "",
+		       tm->ssh ? tm->ssh : "", count, count == 1 ? "" : "s");
+		for (size_t i = 0; i < t->nnodes; i++)
+			if (t->nodes[i].machine == m)
+				printf(" %s", t->nodes[i].name);
+		putchar('\n');
+	}
+	size_t spanning = 0;
+	for (size_t net = 0; net < t->nnetworks; net++)
+		if (machines_network_spans(t, net)) {
+			printf("%s %s (VNI %u)", spanning ? "," : "  over VXLAN:",
+			       t->networks[net].name, machines_vni(t, net));
+			spanning++;
+		}
+	if (spanning)
+		putchar('\n');
+}
+
 void part_report_up(const topo *t, const char *underlay_ns, unsigned mtu)
 {
 	if (!t->part)

@@ -25,6 +25,9 @@ int part_select(topo *t, const char *machine, const char *underlay_ns);
 int part_build(const topo *t, int statefd, const char *underlay_ns, unsigned *mtu,
 	       char *err, size_t errsz);
 
+/* The split (`check`): each machine's nodes, the networks that span. */
+void part_print_split(const topo *t);
+
 /* What `up` says of the part: its nodes and tunnels, and each peer
  * probed, with a warning on stderr naming the missing ones. */
 void part_report_up(const topo *t, const char *underlay_ns, unsigned mtu);

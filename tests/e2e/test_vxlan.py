@@ -254,3 +254,12 @@ def test_down_of_each_part_removes_it_all(parts):
     for ns in UL.values():
         assert sh("ip", "-n", ns, "-o", "link", "show", "type", "vxlan") == ""
     assert own_snapshot([PART_A, PART_B])["netns"] == []
+
+
+def test_check_shows_the_split(tool):
+    r = run([tool("dnsim-sim"), "check", str(TOPOLOGY)])
+    assert r.returncode == 0, r.stderr
+    assert "machine a (underlay 192.0.2.1): 3 nodes: r1 resolver laptop" in r.stdout
+    assert "machine b (underlay 192.0.2.2, ssh root@machine-b): 4 nodes: r2 root tld ns1" \
+        in r.stdout
+    assert "over VXLAN: core (VNI 10000)\n" in r.stdout, r.stdout
