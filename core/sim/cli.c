@@ -219,6 +219,7 @@ int load_running_topology(const char *sim, topo *t)
 		return die("%s", err);
 	}
 	snprintf(t->name, sizeof t->name, "%s", sim);
+	part_apply(sim, t);
 	return 0;
 }
 

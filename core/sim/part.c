@@ -237,6 +237,17 @@ void part_report_up(const topo *t, const char *underlay_ns, unsigned mtu)
 			n == 1 ? "" : "s", missing);
 }
 
+void part_apply(const char *sim, topo *t)
+{
+	vxlan_part p;
+	if (vxlan_part_read(sim, &p) < 0)
+		return;
+	char err[512];
+	if (!machines_select(t, p.machine, err, sizeof err))
+		fprintf(stderr, "sim: %s (has the topology changed since `up`?)\n", err);
+	vxlan_part_free(&p);
+}
+
 void part_status(const char *sim)
 {
 	vxlan_part p;
@@ -247,12 +258,7 @@ void part_status(const char *sim)
 		vxlan_part_free(&p);
 		return;
 	}
-	char err[512];
-	if (!machines_select(&t, p.machine, err, sizeof err)) {
-		fprintf(stderr, "sim: %s\n", err);
-	} else {
-		/* Named as the part, as `up` named it. */
-		snprintf(t.name, sizeof t.name, "%s", sim);
+	if (t.part) {
 		describe_part(&t, p.underlay_ns[0] ? p.underlay_ns : NULL, p.mtu);
 		char missing[600];
 		probe_peers(&t, p.underlay_ns[0] ? p.underlay_ns : NULL, stdout, missing,

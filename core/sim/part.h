@@ -32,6 +32,10 @@ void part_print_split(const topo *t);
  * probed, with a warning on stderr naming the missing ones. */
 void part_report_up(const topo *t, const char *underlay_ns, unsigned mtu);
 
+/* A running part's topology (loaded whole): made that part again, so
+ * that its nodes are told from the others'. */
+void part_apply(const char *sim, topo *t);
+
 /* What `status` adds for a part (nothing for a whole sim). */
 void part_status(const char *sim);
 

@@ -224,10 +224,12 @@ def test_the_spanning_network_is_carried_by_vxlan(parts):
 
 def test_verbs_name_the_machine_of_a_remote_node(parts):
     sim = parts["sim"]
-    for verb in (["exec", "root", "true"], ["capture", "ns1", "-c", "1"], ["logs", "tld"]):
+    for verb in (["exec", "root", "true"], ["capture", "ns1", "-c", "1"], ["logs", "tld"],
+                 ["trace", "www.example.com", "--from", "root"], ["link", "down", "r2"],
+                 ["link", "set", "root", "delay=5ms"]):
         r = sim("--name", PART_A, *verb)
         assert r.returncode != 0
-        node = verb[1]
+        node = verb[-1] if verb[0] == "trace" else verb[2] if verb[0] == "link" else verb[1]
         assert f"node {node} is on machine b (192.0.2.2), not in this part (machine a)" \
             in r.stderr, r.stderr
     r = sim("--name", PART_B, "exec", "laptop", "true")
