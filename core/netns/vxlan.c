@@ -281,46 +281,82 @@ static int network_tunnel(vbuild *b, int statefd, size_t net, unsigned mtu,
 	return 0;
 }
 
+static size_t spanning_here(const topo *t)
+{
+	size_t n = 0;
+	if (!t->part || t->nmachines < 2)
+		return 0;
+	for (size_t net = 0; net < t->nnetworks; net++)
+		n += machines_network_on(t, net, t->here) && machines_network_spans(t, net);
+	return n;
+}
+
+/* Netlink in the underlay: namespace underlay_ns, or ours. */
+static int open_underlay(vbuild *b, const char *underlay_ns)
+{
+	int rc, ulfd = -1;
+	if (underlay_ns && (ulfd = netns_open(underlay_ns)) < 0)
+		return vfail(b, ulfd, "the underlay namespace %s", underlay_ns);
+	rc = nl_open(&b->ul, ulfd);
+	if (ulfd >= 0)
+		close(ulfd);
+	if (rc < 0)
+		return vfail(b, rc, "netlink in the underlay");
+	b->ul_open = true;
+	return 0;
+}
+
+static int links_mtu(vbuild *b, const char *underlay_ns, unsigned *mtu)
+{
+	const topo_machine *me = &b->t->machines[b->t->here];
+	unsigned ulmtu = 0;
+	int rc = underlay_mtu(&b->ul, &me->underlay, &ulmtu);
+	if (rc == -EADDRNOTAVAIL) {
+		snprintf(b->err, b->errsz, "machine %s's underlay address %s is on no interface "
+			 "of %s%s: is this machine %s? (or give --underlay-netns)", me->name,
+			 me->underlay_text, underlay_ns ? "namespace " : "this machine",
+			 underlay_ns ? underlay_ns : "", me->name);
+		return -1;
+	}
+	if (rc < 0)
+		return vfail(b, rc, "the MTU of the underlay interface holding %s",
+			     me->underlay_text);
+	*mtu = machines_overlay_mtu(ulmtu, me->underlay.ss.ss_family);
+	if (*mtu == 0) {
+		snprintf(b->err, b->errsz, "the underlay's MTU (%u, on the interface holding %s) "
+			 "is too small to carry VXLAN", ulmtu, me->underlay_text);
+		return -1;
+	}
+	return 0;
+}
+
+int vxlan_links_mtu(const topo *t, const char *underlay_ns, unsigned *mtu, char *err,
+		    size_t errsz)
+{
+	*mtu = 0;
+	if (spanning_here(t) == 0)
+		return 0;
+	vbuild b = { .t = t, .swfd = -1, .err = err, .errsz = errsz };
+	int rc = open_underlay(&b, underlay_ns);
+	if (rc == 0)
+		rc = links_mtu(&b, underlay_ns, mtu);
+	if (b.ul_open)
+		nl_close(&b.ul);
+	return rc;
+}
+
 int vxlan_build(const topo *t, int statefd, const char *underlay_ns, unsigned *mtu,
 		char *err, size_t errsz)
 {
 	*mtu = 0;
-	if (!t->part || t->nmachines < 2)
-		return 0;
-	size_t spanning = 0;
-	for (size_t net = 0; net < t->nnetworks; net++)
-		spanning += machines_network_on(t, net, t->here) && machines_network_spans(t, net);
-	if (spanning == 0)
+	if (spanning_here(t) == 0)
 		return 0;
 	vbuild b = { .t = t, .swfd = -1, .err = err, .errsz = errsz };
-	const topo_machine *me = &t->machines[t->here];
-	int rc, ulfd = -1;
-	if (underlay_ns && (ulfd = netns_open(underlay_ns)) < 0)
-		return vfail(&b, ulfd, "the underlay namespace %s", underlay_ns);
-	rc = nl_open(&b.ul, ulfd);
-	if (ulfd >= 0)
-		close(ulfd);
-	if (rc < 0)
-		return vfail(&b, rc, "netlink in the underlay");
-	b.ul_open = true;
-	unsigned ulmtu = 0;
-	int out = -1;
-	if ((rc = underlay_mtu(&b.ul, &me->underlay, &ulmtu)) < 0) {
-		if (rc == -EADDRNOTAVAIL)
-			snprintf(err, errsz, "machine %s's underlay address %s is on no interface "
-				 "of %s%s: is this machine %s? (or give --underlay-netns)", me->name,
-				 me->underlay_text, underlay_ns ? "namespace " : "this machine",
-				 underlay_ns ? underlay_ns : "", me->name);
-		else
-			vfail(&b, rc, "the MTU of the underlay interface holding %s",
-			      me->underlay_text);
+	if (open_underlay(&b, underlay_ns) < 0)
+		return -1;
+	int rc, out = -1;
+	if (links_mtu(&b, underlay_ns, mtu) < 0)
 		goto done;
-	}
-	*mtu = machines_overlay_mtu(ulmtu, me->underlay.ss.ss_family);
-	if (*mtu == 0) {
-		snprintf(err, errsz, "the underlay's MTU (%u) is too small to carry VXLAN", ulmtu);
-		goto done;
-	}
 	char swname[128];
 	netns_switch_name(swname, sizeof swname, t->name);
 	if ((b.swfd = netns_open(swname)) < 0) {

@@ -34,6 +34,13 @@
 /* The VXLAN device of network `net`. */
 void vxlan_device_name(size_t net, char out[16]);
 
+/* The MTU the tunnelled links of part t get: the underlay interface
+ * holding this machine's address (in namespace underlay_ns, NULL: ours)
+ * found and its MTU read.  0 (*mtu 0 when no network spans machines),
+ * or -1 with why in err -- `up` asks before it builds anything. */
+int vxlan_links_mtu(const topo *t, const char *underlay_ns, unsigned *mtu, char *err,
+		    size_t errsz);
+
 /* Build the tunnels of part t (t->part set, its switch and nodes built
  * already): 0, or -1 with what failed in err.  *mtu: the links' MTU
  * (0 when no network spans machines). */

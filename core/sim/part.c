@@ -35,6 +35,11 @@ int part_select(topo *t, const char *machine, const char *underlay_ns)
 	snprintf(t->name, sizeof t->name, "%s", name);
 	if (underlay_ns && netns_inode(underlay_ns) == 0)
 		return die("--underlay-netns %s: no such namespace (`ip netns list`)", underlay_ns);
+	/* The underlay before anything is built: a wrong machine or
+	 * namespace is told with nothing to roll back. */
+	unsigned mtu;
+	if (vxlan_links_mtu(t, underlay_ns, &mtu, err, sizeof err) < 0)
+		return die("%s; nothing was built", err);
 	return 0;
 }
 
