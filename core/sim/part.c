@@ -253,6 +253,35 @@ void part_apply(const char *sim, topo *t)
 	vxlan_part_free(&p);
 }
 
+/* Which machine holds the nodes not here: a line per other machine,
+ * its first few nodes named (a big sim has hundreds). */
+#define REMOTE_NAMED 8
+
+static void print_remote_nodes(const topo *t)
+{
+	for (size_t m = 0; m < t->nmachines; m++) {
+		if (m == t->here)
+			continue;
+		const topo_machine *tm = &t->machines[m];
+		size_t count = 0;
+		for (size_t i = 0; i < t->nnodes; i++)
+			count += t->nodes[i].machine == m;
+		if (count == 0)
+			continue;
+		printf("  machine %s (%s) holds %zu node%s:", tm->name,
+		       tm->has_underlay ? tm->underlay_text : "-", count, count == 1 ? "" : "s");
+		size_t named = 0;
+		for (size_t i = 0; i < t->nnodes && named < REMOTE_NAMED; i++)
+			if (t->nodes[i].machine == m) {
+				printf(" %s", t->nodes[i].name);
+				named++;
+			}
+		if (count > named)
+			printf(" and %zu more", count - named);
+		printf(" (`./sim status` there)\n");
+	}
+}
+
 void part_status(const char *sim)
 {
 	vxlan_part p;
@@ -268,9 +297,7 @@ void part_status(const char *sim)
 		char missing[600];
 		probe_peers(&t, p.underlay_ns[0] ? p.underlay_ns : NULL, stdout, missing,
 			    sizeof missing);
-		if (p.nremote)
-			printf("  %zu node%s on other machines (`./sim status` there)\n", p.nremote,
-			       p.nremote == 1 ? "" : "s");
+		print_remote_nodes(&t);
 	}
 	topo_free(&t);
 	vxlan_part_free(&p);

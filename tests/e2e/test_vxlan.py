@@ -154,6 +154,9 @@ def test_the_other_part_finds_its_peer(parts):
     names = [line.split()[0] for line in st.stdout.splitlines()[1:4]]
     assert names == ["r1", "resolver", "laptop"], st.stdout
     assert not re.search(r"^root ", st.stdout, re.M)
+    # ... and says which machine holds the others.
+    assert "machine b (192.0.2.2) holds 4 nodes: r2 root tld ns1 (`./sim status` there)" \
+        in st.stdout, st.stdout
 
 
 def test_resolution_crosses_the_tunnel(parts):
