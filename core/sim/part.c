@@ -303,6 +303,70 @@ void part_status(const char *sim)
 	vxlan_part_free(&p);
 }
 
+int part_nodes_by_index(const char *sim, node_line **nodes, size_t *n)
+{
+	vxlan_part p;
+	if (vxlan_part_read(sim, &p) < 0)
+		return 0;
+	vxlan_part_free(&p);
+	topo t;
+	if (load_running_topology(sim, &t))
+		return -EINVAL;
+	node_line *ordered = calloc(t.nnodes ? t.nnodes : 1, sizeof *ordered);
+	if (ordered == NULL) {
+		topo_free(&t);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t.nnodes; i++) {
+		if (!machines_node_here(&t, i))
+			continue;
+		for (size_t j = 0; j < *n; j++)
+			if (strcmp((*nodes)[j].name, t.nodes[i].name) == 0)
+				ordered[i] = (*nodes)[j];
+	}
+	free(*nodes);
+	*nodes = ordered;
+	*n = t.nnodes;
+	topo_free(&t);
+	return 0;
+}
+
+int part_remote_nodes(const char *sim, node_line **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	vxlan_part p;
+	if (vxlan_part_read(sim, &p) < 0)
+		return 0;
+	vxlan_part_free(&p);
+	topo t;
+	if (load_running_topology(sim, &t))
+		return -EINVAL;
+	node_line *list = calloc(t.nnodes ? t.nnodes : 1, sizeof *list);
+	if (list == NULL) {
+		topo_free(&t);
+		return -ENOMEM;
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < t.nnodes; i++) {
+		const topo_node *tn = &t.nodes[i];
+		if (machines_node_here(&t, i))
+			continue;
+		node_line *l = &list[count++];
+		snprintf(l->name, sizeof l->name, "%s", tn->name);
+		snprintf(l->service, sizeof l->service, "%s", topo_service_name(tn->service));
+		l->router = tn->router;
+		size_t used = 0;
+		for (size_t k = 0; k < tn->naddrs && used < sizeof l->addrs; k++)
+			used += (size_t)snprintf(l->addrs + used, sizeof l->addrs - used, "%s%s",
+						 k ? "," : "", tn->addrs[k].text);
+	}
+	topo_free(&t);
+	*out = list;
+	*n = count;
+	return 0;
+}
+
 int part_remote_node(const char *sim, const char *node)
 {
 	vxlan_part p;

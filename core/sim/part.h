@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "netns/nodelist.h"
 #include "topo/topo.h"
 
 /* Make t machine `machine`'s part, renamed SIM-MACHINE; underlay_ns
@@ -38,6 +39,17 @@ void part_apply(const char *sim, topo *t);
 
 /* What `status` adds for a part (nothing for a whole sim). */
 void part_status(const char *sim);
+
+/* A part's node list (nodelist_read) put in the topology's order, the
+ * order its switch ports are numbered in ("nI-K": node I): another
+ * machine's node gets an empty name.  A whole sim's list is in that
+ * order already and is left as it is.  0, or -errno. */
+int part_nodes_by_index(const char *sim, node_line **nodes, size_t *n);
+
+/* A part's view of the other machines' nodes: their names, services
+ * and addresses, for naming what comes across the tunnels (a malloc'd
+ * list in *out; none for a whole sim).  0, or -errno. */
+int part_remote_nodes(const char *sim, node_line **out, size_t *n);
 
 /* When `node` is another machine's node: a message saying which
  * machine holds it, and 1; else 0. */

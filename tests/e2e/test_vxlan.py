@@ -15,10 +15,13 @@ there and the parts talk across real VXLAN over that veth.
   the bridge, the device and each node's link; a network of one
   machine keeps 1500;
 - a node of the other machine is named as such by exec and capture;
+  trace and capture of every port name the other machine's nodes and
+  the tunnel;
 - `down` of each part removes all of it: no namespace, run folder,
   VXLAN device or socket on the underlay is left."""
 import os
 import re
+import select
 import subprocess
 
 import pytest
@@ -68,6 +71,54 @@ while True:
         print("reply", len(data) - ihl - 8)
         break
 """
+
+
+# How long a capture may stay silent before the test gives up on it: a
+# guard against hanging when a packet never comes (each one comes well
+# within it), not a measure of anything.
+SILENCE_GUARD_S = 60
+
+
+class Lines:
+    """The lines a process writes to one of its pipes, read without ever
+    blocking longer than the guard."""
+
+    def __init__(self, pipe):
+        self.fd = pipe.fileno()
+        self.buf = b""
+        self.seen = []
+
+    def next(self):
+        """The next line, or "" at the end of the output."""
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([self.fd], [], [], SILENCE_GUARD_S)
+            assert ready, "nothing more came; so far:\n" + "".join(self.seen)
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                line, self.buf = self.buf, b""
+                return line.decode(errors="replace")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        text = line.decode(errors="replace") + "\n"
+        self.seen.append(text)
+        return text
+
+    def until(self, text):
+        """Read past the first line holding `text`."""
+        while True:
+            line = self.next()
+            assert line, f"no {text!r} in:\n" + "".join(self.seen)
+            if text in line:
+                return
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=SILENCE_GUARD_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def sh(*cmd):
@@ -166,14 +217,10 @@ def test_resolution_crosses_the_tunnel(parts):
     cap = subprocess.Popen(
         ["ip", "netns", "exec", UL["a"], "tcpdump", "-n", "-l", "--immediate-mode", "-i",
          "ul0", "udp", "port", "4789"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # tcpdump says it listens (on stderr) once its filter is in place.
-        said = ""
-        while "listening on ul0" not in said:
-            line = cap.stderr.readline()
-            assert line, said
-            said += line
+        Lines(cap.stderr).until("listening on ul0")
         r = parts["sim"]("--name", PART_A, "exec", "laptop", "dig", "+time=5", "+tries=1",
                          "fresh-name.example.com")
         assert "status: NXDOMAIN" in r.stdout, r.stdout + r.stderr
@@ -183,24 +230,53 @@ def test_resolution_crosses_the_tunnel(parts):
         # tcpdump prints each datagram's VXLAN header, then the frame
         # inside.  Read until ns1's answer to the resolver went by (the
         # answer the dig above got: it crossed here).
-        seen = []
+        out = Lines(cap.stdout)
         while True:
-            outer = cap.stdout.readline()
-            assert outer, "".join(seen)
-            seen.append(outer)
+            outer = out.next()
+            assert outer, "".join(out.seen)
             if "VXLAN" not in outer:
                 continue
             assert re.search(r"IP 192\.0\.2\.[12]\.\d+ > 192\.0\.2\.[12]\.4789: VXLAN, "
                              r"flags \[I\] \(0x08\), vni 10000", outer), outer
-            inner = cap.stdout.readline()
-            seen.append(inner)
-            if "IP 203.0.113.12.53 > 198.18.0.53." in inner:
+            if "IP 203.0.113.12.53 > 198.18.0.53." in out.next():
                 break
-        queries = [x for x in seen if re.search(r"IP 198\.18\.0\.53\.\d+ > 203\.0\.113\.1[012]\.53: ", x)]
-        assert queries, "".join(seen)
+        queries = [x for x in out.seen
+                   if re.search(r"IP 198\.18\.0\.53\.\d+ > 203\.0\.113\.1[012]\.53: ", x)]
+        assert queries, "".join(out.seen)
     finally:
-        cap.terminate()
-        cap.wait()
+        stop(cap)
+
+
+def test_trace_and_capture_of_a_part_name_the_other_machines_nodes(parts):
+    """A part's trace draws the servers of the other machine by name
+    (their addresses are not in the part's node list), and its capture
+    of every port labels each of its own nodes' packets with the node
+    (ports are numbered after the whole topology's nodes) and what came
+    across the tunnel with the VXLAN device."""
+    sim = parts["sim"]
+    r = sim("--name", PART_A, "trace", "www.example.com", "--from", "laptop", "--cold")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"^\s*laptop\s+resolver\s+root\s+tld\s+ns1\s*$", r.stdout, re.M), r.stdout
+    cap = subprocess.Popen([sim.binary, "--name", PART_A, "capture"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    try:
+        Lines(cap.stderr).until("listening on")
+        r = sim("--name", PART_A, "exec", "laptop", "dig", "+time=5", "+tries=1",
+                "captured.example.com")
+        assert "status: NXDOMAIN" in r.stdout, r.stdout + r.stderr
+        out = Lines(cap.stdout)
+        while True:
+            line = out.next()
+            assert line, "".join(out.seen)
+            if line.startswith("vxlan.0 ") and "203.0.113.12.53 > 198.18.0.53." in line:
+                break
+        text = "".join(out.seen)
+        assert re.search(r"^laptop +\S+ IP 198\.51\.100\.10\.\d+ > 198\.18\.0\.53\.53: .*"
+                         r"captured\.example\.com", text, re.M), text
+        assert re.search(r"^resolver +\S+ IP 198\.18\.0\.53\.\d+ > 203\.0\.113\.12\.53: .*"
+                         r"captured\.example\.com", text, re.M), text
+    finally:
+        stop(cap)
 
 
 def test_the_spanning_network_is_carried_by_vxlan(parts):
