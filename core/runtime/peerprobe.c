@@ -73,8 +73,10 @@ static bool same_host(const net_addr *want, const struct sockaddr_storage *from)
 		      &((const struct sockaddr_in6 *)&want->ss)->sin6_addr, 16) == 0;
 }
 
-/* Is this datagram (as a raw socket gives it) our echo's reply? */
-static bool is_reply(const uint8_t *buf, size_t n, bool v6, uint16_t id, uint16_t seq)
+/* Is this datagram (as a raw socket gives it) the reply to one of our
+ * echoes, numbered 1 to `last`?  A late answer to an earlier try counts
+ * as much as one to the latest. */
+static bool is_reply(const uint8_t *buf, size_t n, bool v6, uint16_t id, unsigned last)
 {
 	size_t off = 0;
 	if (!v6) {
@@ -86,8 +88,9 @@ static bool is_reply(const uint8_t *buf, size_t n, bool v6, uint16_t id, uint16_
 		return false;
 	const uint8_t *icmp = buf + off;
 	uint8_t reply = v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
+	unsigned seq = (unsigned)icmp[6] << 8 | icmp[7];
 	return icmp[0] == reply && icmp[1] == 0 && memcmp(icmp + 4, &id, 2) == 0 &&
-	       memcmp(icmp + 6, &seq, 2) == 0;
+	       seq >= 1 && seq <= last;
 }
 
 bool peerprobe_ping(const char *ns, const net_addr *to, unsigned tries, unsigned wait_ms)
@@ -125,7 +128,7 @@ bool peerprobe_ping(const char *ns, const net_addr *to, unsigned tries, unsigned
 			ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
 					     (struct sockaddr *)&from, &fromlen);
 			answered = n > 0 && same_host(to, &from) &&
-				   is_reply(buf, (size_t)n, v6, id, seq);
+				   is_reply(buf, (size_t)n, v6, id, t + 1);
 		}
 	}
 	close(fd);

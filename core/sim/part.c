@@ -14,10 +14,11 @@
 #include "sim/cli.h"
 #include "topo/machines.h"
 
-/* Each peer is asked three times, half a second each: an answer across
- * the tunnel needs a neighbour lookup first, which the first echo
- * starts. */
-#define PING_TRIES 3
+/* Each peer is asked up to six times, half a second each: an answer
+ * across the tunnel needs a neighbour lookup first, which the first
+ * echo starts, and a loaded machine may be slow to give it; a peer that
+ * answers ends the wait at once. */
+#define PING_TRIES 6
 #define PING_WAIT_MS 500
 #define UDP_TRIES 3
 #define UDP_WAIT_MS 500
