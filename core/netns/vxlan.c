@@ -222,6 +222,12 @@ static int node_mtu(vbuild *b, size_t i, size_t net, unsigned mtu)
 	int rc = set_mtu_by_name(&b->sw, port, mtu);
 	if (rc < 0)
 		return vfail(b, rc, "node %s: the MTU of its port %s", n->name, port);
+	/* An impaired link's relay pair, when it has one (none: -ENODEV). */
+	const char *relayed[2] = { relay, bside };
+	for (int r = 0; r < 2; r++)
+		if ((rc = set_mtu_by_name(&b->sw, relayed[r], mtu)) < 0 && rc != -ENODEV)
+			return vfail(b, rc, "node %s: the MTU of its relay link %s", n->name,
+				     relayed[r]);
 	netns_node_name(ns, sizeof ns, b->t->name, n->name);
 	int fd = netns_open(ns);
 	if (fd < 0)
