@@ -14,6 +14,7 @@
 #include "netns/netns.h"
 #include "netns/nl.h"
 #include "topo/impair.h"
+#include "topo/machines.h"
 #include "topo/render.h"
 #include "netns/state.h"
 
@@ -373,6 +374,9 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 	read_anchors(&b);
 	int rc = build_switch(&b);
 	for (size_t i = 0; rc == 0 && i < t->nnodes; i++) {
+		/* A part of a sim on several machines builds its own nodes. */
+		if (!machines_node_here(t, i))
+			continue;
 		rc = build_node(&b, &t->nodes[i]);
 		if (rc == 0 && progress && !progress(ctx, i + 1, t->nnodes)) {
 			snprintf(err, errsz, "interrupted");

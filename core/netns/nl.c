@@ -318,3 +318,25 @@ int nl_qdisc_del_root(nl_sock *s, int ifindex)
 	/* No root qdisc of ours: the kernel's default is in place. */
 	return rc == -ENOENT || rc == -EINVAL ? 0 : rc;
 }
+
+struct nlmsghdr *nl_request_start(nl_sock *s, char *buf, uint16_t type, uint16_t flags)
+{
+	return start(buf, type, flags, s);
+}
+
+int nl_request(nl_sock *s, struct nlmsghdr *nlh, nl_answer_fn cb, void *data)
+{
+	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	char buf[NL_BUF];
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(s->mnl, buf, sizeof buf);
+		if (n < 0)
+			return -errno;
+		int rc = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, s->portid, cb, data);
+		if (rc == MNL_CB_ERROR)
+			return errno ? -errno : -EIO;
+		if (rc == MNL_CB_STOP)
+			return 0;
+	}
+}

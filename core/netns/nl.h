@@ -52,4 +52,14 @@ int nl_netem_set(nl_sock *s, int ifindex, const topo_impair *im);
 /* Remove the link's root qdisc (0 when there was none). */
 int nl_qdisc_del_root(nl_sock *s, int ifindex);
 
+/* For requests this file does not make (netns/vxlan.c): a header in buf
+ * (NL_REQUEST_BUF bytes) of a request that asks for an acknowledgement,
+ * and the exchange: sent, then every answer handed to `cb` (NULL: none
+ * wanted) until the ack or a dump's end.  0 or a negative errno. */
+#define NL_REQUEST_BUF 8192
+struct nlmsghdr;
+typedef int (*nl_answer_fn)(const struct nlmsghdr *nlh, void *data);
+struct nlmsghdr *nl_request_start(nl_sock *s, char *buf, uint16_t type, uint16_t flags);
+int nl_request(nl_sock *s, struct nlmsghdr *nlh, nl_answer_fn cb, void *data);
+
 #endif

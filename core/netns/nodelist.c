@@ -10,6 +10,7 @@
 #include "io/writefile.h"
 #include "netns/state.h"
 #include "topo/anycast.h"
+#include "topo/machines.h"
 
 int nodelist_read(const char *sim, node_line **out, size_t *n)
 {
@@ -77,13 +78,17 @@ int nodelist_from_topo(const topo *t)
 	node_line *nodes = calloc(t->nnodes ? t->nnodes : 1, sizeof *nodes);
 	if (nodes == NULL)
 		return -ENOMEM;
+	size_t count = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
+		/* A part lists its own nodes (the others: netns/vxlan.h). */
+		if (!machines_node_here(t, i))
+			continue;
 		const topo_node *tn = &t->nodes[i];
-		snprintf(nodes[i].name, sizeof nodes[i].name, "%s", tn->name);
-		snprintf(nodes[i].service, sizeof nodes[i].service, "%s",
+		snprintf(nodes[count].name, sizeof nodes[count].name, "%s", tn->name);
+		snprintf(nodes[count].service, sizeof nodes[count].service, "%s",
 			 topo_service_name(tn->service));
-		nodes[i].router = tn->router;
-		line_of(nodes[i].addrs, sizeof nodes[i].addrs, tn);
+		nodes[count].router = tn->router;
+		line_of(nodes[count].addrs, sizeof nodes[count].addrs, tn);
 		/* An anycast address names its first instance (each address
 		 * one node, for whoever names addresses after nodes). */
 		for (size_t k = 0; k < tn->nanycast; k++) {
@@ -92,13 +97,14 @@ int nodelist_from_topo(const topo *t)
 				for (size_t q = 0; q < t->nodes[j].nanycast; q++)
 					first = first && !anycast_same_addr(&t->nodes[j].anycast[q].addr,
 									    &tn->anycast[k].addr);
-			size_t used = strlen(nodes[i].addrs);
+			size_t used = strlen(nodes[count].addrs);
 			if (first)
-				snprintf(nodes[i].addrs + used, sizeof nodes[i].addrs - used, ",%s",
+				snprintf(nodes[count].addrs + used, sizeof nodes[count].addrs - used, ",%s",
 					 tn->anycast[k].text);
 		}
+		count++;
 	}
-	int rc = nodelist_write(t->name, nodes, t->nnodes);
+	int rc = nodelist_write(t->name, nodes, count);
 	free(nodes);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "netns/netns.h"
 #include "netns/state.h"
+#include "netns/vxlan.h"
 #include "util/array.h"
 
 typedef struct proc_ref {
@@ -136,6 +137,9 @@ int teardown(const char *sim, FILE *err)
 			kill(-inv.procs[i].pid, SIGKILL);
 			kill(inv.procs[i].pid, SIGKILL);
 		}
+	/* Before the switch goes: its VXLAN devices' sockets live in the
+	 * underlay, and a namespace's devices are freed later. */
+	problems += vxlan_teardown(sim, err);
 	unsigned long *inodes = calloc(inv.nns + 1, sizeof *inodes);
 	if (inodes) {
 		size_t n = 0;

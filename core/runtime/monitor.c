@@ -27,6 +27,7 @@
 #include "runtime/programs.h"
 #include "runtime/service.h"
 #include "netns/state.h"
+#include "topo/machines.h"
 
 #define READY_TIMEOUT_MS 20000   /* a service must answer within this */
 #define PROBE_EVERY_MS 20
@@ -918,7 +919,7 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 	else if (m.any.set.n == 0)
 		anyroute_free(&m.any);
 	for (size_t i = 0; i < t->nnodes; i++)
-		m.pending += t->nodes[i].service != TOPO_SVC_NONE;
+		m.pending += t->nodes[i].service != TOPO_SVC_NONE && machines_node_here(t, i);
 	if (m.pending == 0) {
 		report(&m, "done");
 		close(m.report_fd);
@@ -926,7 +927,7 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 	}
 	if (built_fd < 0)
 		for (size_t i = 0; i < t->nnodes; i++)
-			if (!node_built(&m, &t->nodes[i]))
+			if (machines_node_here(t, i) && !node_built(&m, &t->nodes[i]))
 				return 1;
 	char built_buf[4096];
 	size_t built_len = 0;

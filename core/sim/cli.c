@@ -19,6 +19,7 @@
 #include "runtime/monitor.h"
 #include "netns/netns.h"
 #include "runtime/programs.h"
+#include "sim/part.h"
 #include "topo/render.h"
 #include "netns/state.h"
 
@@ -172,6 +173,8 @@ int node_args(const char *name, const char *node, char *sim, size_t simsz,
 		return die("sim %s is not up", sim);
 	bool found = nodelist_find(nodes, n, node) != NULL;
 	free(nodes);
+	if (!found && part_remote_node(sim, node))
+		return 1;
 	if (!found)
 		return die("sim %s has no node named \"%s\" (`./sim status` lists them)", sim, node);
 	netns_node_name(ns, nssz, sim, node);
@@ -216,6 +219,7 @@ int load_running_topology(const char *sim, topo *t)
 		return die("%s", err);
 	}
 	snprintf(t->name, sizeof t->name, "%s", sim);
+	part_apply(sim, t);
 	return 0;
 }
 

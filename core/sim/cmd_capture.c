@@ -1,6 +1,8 @@
 /* `sim capture [NODE] [-w FILE] [-c COUNT] [FILTER...]`: tcpdump inside a
  * node's namespace, or, without a node, on every port of the sim's
- * switch, each packet labelled with the node that sent it. */
+ * switch, each packet labelled with the node that sent it (in a part of
+ * a sim on several machines, with the VXLAN device it came in on when a
+ * node of another machine sent it). */
 #include "sim/cli.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "netns/netns.h"
+#include "sim/part.h"
 #include "topo/render.h"
 
 #define MAX_ARGS 64
@@ -39,6 +42,13 @@ static int capture_all(const char *sim, char **argv, long count)
 	size_t n;
 	if (nodelist_read(sim, &nodes, &n) < 0)
 		return die("sim %s is not up", sim);
+	/* Ports are numbered after the topology's nodes, a part's list
+	 * holds its own only. */
+	int rc = part_nodes_by_index(sim, &nodes, &n);
+	if (rc < 0) {
+		free(nodes);
+		return die("sim %s: its nodes in the topology's order: %s", sim, strerror(-rc));
+	}
 	char ns[128];
 	netns_switch_name(ns, sizeof ns, sim);
 	int pipefd[2];
@@ -75,12 +85,19 @@ static int capture_all(const char *sim, char **argv, long count)
 		int off = 0;
 		if (sscanf(line, "%31s %31s %7s %n", time, ifname, dir, &off) < 3 || off == 0)
 			continue;
-		long idx = port_node(ifname);
 		/* "P": the node sent it into the switch; its copy going out to
 		 * the receiver ("Out") would repeat it. */
-		if (idx < 0 || (size_t)idx >= n || strcmp(dir, "P") != 0)
+		if (strcmp(dir, "P") != 0)
 			continue;
-		printf("%-16s %s %s", nodes[idx].name, time, line + off);
+		long idx = port_node(ifname);
+		const char *from;
+		if (idx >= 0 && (size_t)idx < n && nodes[idx].name[0] != '\0')
+			from = nodes[idx].name;
+		else if (strncmp(ifname, "vxlan.", 6) == 0)
+			from = ifname;  /* sent by a node of another machine */
+		else
+			continue;
+		printf("%-16s %s %s", from, time, line + off);
 		fflush(stdout);
 		if (count > 0 && ++shown >= count)
 			break;
@@ -114,7 +131,10 @@ int cmd_capture(const char *name, int argc, char **argv)
 			file = argv[++i];
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			count = strtol(argv[++i], NULL, 10);
-		else if (i == 0 && nodelist_find(nodes, n, argv[i]))
+		else if (i == 0 && part_remote_node(sim, argv[i])) {
+			free(nodes);
+			return 1;
+		} else if (i == 0 && nodelist_find(nodes, n, argv[i]))
 			node = argv[i];   /* a node's name first; the rest filters */
 		else if (nfilter < MAX_ARGS - 16)
 			filter[nfilter++] = argv[i];

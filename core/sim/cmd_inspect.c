@@ -18,6 +18,7 @@
 #include "runtime/monitor.h"
 #include "runtime/probe.h"
 #include "runtime/programs.h"
+#include "sim/part.h"
 #include "topo/render.h"
 #include "netns/netns.h"
 #include "netns/state.h"
@@ -153,6 +154,7 @@ int cmd_status(const char *name, int argc, char **argv)
 	free(any);
 	free(reply);
 	free(nodes);
+	part_status(sim);
 	return 0;
 }
 

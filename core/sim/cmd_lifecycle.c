@@ -23,7 +23,9 @@
 #include "runtime/monitor.h"
 #include "netns/state.h"
 #include "netns/teardown.h"
+#include "sim/part.h"
 #include "topo/impair.h"
+#include "topo/machines.h"
 
 int cmd_check(const char *name, int argc, char **argv)
 {
@@ -44,6 +46,7 @@ int cmd_check(const char *name, int argc, char **argv)
 		servers += t->nodes[i].service != TOPO_SVC_NONE;
 	printf("%s: sim %s, %zu networks, %zu nodes, %zu servers: OK\n", argv[0], t->name,
 	       t->nnetworks, t->nnodes, servers);
+	part_print_split(t);
 	topo_model_free(&m);
 	return 0;
 }
@@ -123,9 +126,12 @@ static void print_links(const link_table *lt, size_t left_out)
 
 static void print_built(const topo *t, const link_table *lt, size_t left_out, long long ms)
 {
-	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0;
+	size_t auth = 0, res = 0, cmd = 0, routers = 0, hosts = 0, here = 0;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const topo_node *n = &t->nodes[i];
+		if (!machines_node_here(t, i))
+			continue;
+		here++;
 		auth += n->service == TOPO_SVC_AUTH;
 		res += n->service == TOPO_SVC_RESOLVER;
 		cmd += n->service == TOPO_SVC_COMMAND;
@@ -134,11 +140,13 @@ static void print_built(const topo *t, const link_table *lt, size_t left_out, lo
 	}
 	printf("sim %s is up in %.2f s: %zu networks, %zu nodes (%zu authoritative, "
 	       "%zu resolvers, %zu services, %zu routers, %zu hosts)\n", t->name,
-	       (double)ms / 1000.0, t->nnetworks, t->nnodes, auth, res, cmd, routers, hosts);
+	       (double)ms / 1000.0, t->nnetworks, here, auth, res, cmd, routers, hosts);
 	if (t->nnodes <= 60) {
 		printf("  %-16s %-10s %s\n", "NODE", "SERVICE", "ADDRESSES");
 		for (size_t i = 0; i < t->nnodes; i++) {
 			const topo_node *n = &t->nodes[i];
+			if (!machines_node_here(t, i))
+				continue;
 			printf("  %-16s %-10s ", n->name,
 			       n->router ? "router" : topo_service_name(n->service));
 			for (size_t k = 0; k < n->naddrs; k++)
@@ -188,12 +196,16 @@ static int start_links(const char *sim, link_table *lt)
 
 int cmd_up(const char *name, int argc, char **argv)
 {
-	const char *file = NULL, *capture = NULL;
+	const char *file = NULL, *capture = NULL, *machine = NULL, *underlay_ns = NULL;
 	link_table lt = { .path = LINK_PATH_AUTO };
 	bool seeded = false;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--capture") == 0 && i + 1 < argc)
 			capture = argv[++i];
+		else if (strcmp(argv[i], "--machine") == 0 && i + 1 < argc)
+			machine = argv[++i];
+		else if (strcmp(argv[i], "--underlay-netns") == 0 && i + 1 < argc)
+			underlay_ns = argv[++i];
 		else if (strcmp(argv[i], "--no-delay") == 0)
 			lt.topology_off = true;
 		else if (strcmp(argv[i], "--link-path") == 0 && i + 1 < argc) {
@@ -211,6 +223,8 @@ int cmd_up(const char *name, int argc, char **argv)
 		else
 			return verb_usage("up");
 	}
+	if (underlay_ns && machine == NULL)
+		return die("--underlay-netns goes with --machine: the part whose tunnels start there");
 	char def[PATH_MAX], capdir[PATH_MAX];
 	const char *path = file ? file : default_topology(def, sizeof def);
 	if (!need_root())
@@ -243,6 +257,10 @@ int cmd_up(const char *name, int argc, char **argv)
 	}
 	if (name)
 		snprintf(t->name, sizeof t->name, "%s", name);
+	if (machine && part_select(t, machine, underlay_ns)) {
+		topo_model_free(&m);
+		return 1;
+	}
 	size_t left_out = lt.topology_off ? leave_out_impairments(t) : 0;
 	if (state_exists(t->name)) {
 		die("sim %s is already up; nothing changed (`sudo ./sim --name %s down` "
@@ -317,6 +335,9 @@ int cmd_up(const char *name, int argc, char **argv)
 	prog.t = t;
 	signal(SIGPIPE, SIG_IGN);
 	int built = build_network(t, &m.r, statefd, &lt, on_progress, &prog, err, sizeof err);
+	unsigned tunnel_mtu = 0;
+	if (built == 0 && part_build(t, statefd, underlay_ns, &tunnel_mtu, err, sizeof err) < 0)
+		built = -1;
 	close(builtfd[1]);
 	if (built < 0) {
 		close(pipefd[1]);
@@ -329,7 +350,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	char line[700];
 	size_t ready = 0, services = 0, failed = 0;
 	for (size_t i = 0; i < t->nnodes; i++)
-		services += t->nodes[i].service != TOPO_SVC_NONE;
+		services += t->nodes[i].service != TOPO_SVC_NONE && machines_node_here(t, i);
 	bool done = false;
 	while (rep && !cli_interrupted && fgets(line, sizeof line, rep)) {
 		line[strcspn(line, "\n")] = '\0';
@@ -371,6 +392,7 @@ int cmd_up(const char *name, int argc, char **argv)
 		goto fail;
 	close(statefd);
 	print_built(t, &lt, left_out, clock_ms() - t0);
+	part_report_up(t, underlay_ns, tunnel_mtu);
 	if (signed_zones > 0)
 		printf("DNSSEC: %d zones signed (keys in %s/%s/%s/); the root's key, which every "
 		       "resolver trusts, in %s/%s/%s and in each node's /etc/bind/\n",

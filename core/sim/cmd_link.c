@@ -22,6 +22,7 @@
 #include "netns/nl.h"
 #include "runtime/monitor.h"
 #include "runtime/relay.h"
+#include "sim/part.h"
 #include "topo/impair.h"
 #include "topo/render.h"
 
@@ -104,6 +105,8 @@ static int link_set(const char *sim, topo *t, int argc, char **argv)
 	const topo_node *node = topo_node_find(t, argv[0]);
 	if (node == NULL)
 		return die("sim %s has no node \"%s\" in its topology", sim, argv[0]);
+	if (part_remote_node(sim, node->name))
+		return 1;
 	int first = 1;
 	const char *net_name = NULL;
 	if (argc > 1 && strchr(argv[1], '=') == NULL) {
@@ -408,6 +411,8 @@ int cmd_link(const char *name, int argc, char **argv)
 		die("sim %s has no node \"%s\" in its topology", sim, a);
 		goto out;
 	}
+	if (part_remote_node(sim, node->name))
+		goto out;
 	size_t nets[16];
 	size_t nnets = 0;
 	if (b == NULL) {

@@ -34,6 +34,7 @@
 #include "runtime/capture.h"
 #include "runtime/probe.h"
 #include "runtime/programs.h"
+#include "sim/part.h"
 #include "topo/render.h"
 #include "draw/seqdiag.h"
 #include "netns/state.h"
@@ -57,6 +58,8 @@ typedef struct watched {
 typedef struct lanes_ctx {
 	node_line *nodes;
 	size_t n;
+	node_line *remote;      /* a part's: the other machines' nodes */
+	size_t nremote;
 	watched *resolvers;     /* those a stub may ask */
 	size_t nresolvers;
 } lanes_ctx;
@@ -71,6 +74,8 @@ static const char *server_name(void *ctx, const char *addr)
 	if (hash)
 		*hash = '\0';
 	const node_line *n = nodelist_find_addr(c->nodes, c->n, host);
+	if (n == NULL)
+		n = nodelist_find_addr(c->remote, c->nremote, host);
 	return n ? n->name : NULL;
 }
 
@@ -245,7 +250,14 @@ int cmd_trace(const char *name, int argc, char **argv)
 	lanes_ctx lc = { 0 };
 	if (nodelist_read(sim, &lc.nodes, &lc.n) < 0)
 		return die("sim %s is not up", sim);
-	int rc = 1;
+	/* The servers of other machines are named too (not asked: their
+	 * lanes come from the resolver's trace). */
+	int rc = part_remote_nodes(sim, &lc.remote, &lc.nremote);
+	if (rc < 0) {
+		free(lc.nodes);
+		return die("sim %s: the other machines' nodes: %s", sim, strerror(-rc));
+	}
+	rc = 1;
 	char resolver_addr[64];
 	watched resolvers[WATCH_MAX], stub;
 	memset(&stub, 0, sizeof stub);
@@ -478,5 +490,6 @@ out:
 	for (size_t i = 0; i < lc.nresolvers; i++)
 		free(resolvers[i].text);
 	free(lc.nodes);
+	free(lc.remote);
 	return rc;
 }

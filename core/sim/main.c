@@ -24,7 +24,8 @@ typedef struct verb {
 static int cmd_help(const char *sim, int argc, char **argv);
 
 static const verb verbs[] = {
-	{ "up", "[FILE] [--capture DIR] [--link-path auto|netem|relay] [--seed N] [--no-delay]",
+	{ "up", "[FILE] [--capture DIR] [--link-path auto|netem|relay] [--seed N] [--no-delay]\n"
+	  "   [--machine NAME [--underlay-netns NS]]",
 	  "build the topology in FILE (default: the internet in\n"
 	  DEFAULT_TOPOLOGY "), start every server, and return\n"
 	  "once all of them answer; prints what it built;\n"
@@ -34,7 +35,12 @@ static const verb verbs[] = {
 	  "--seed N: the same frames lost, the same jitter, each run;\n"
 	  "--no-delay: leave out every delay, jitter, loss and rate\n"
 	  "the topology gives (the default internet's distances):\n"
-	  "an instant network (`link set` still works)", cmd_up },
+	  "an instant network (`link set` still works);\n"
+	  "--machine NAME: only machine NAME's part of a sim on\n"
+	  "several machines, as sim SIM-NAME, with VXLAN tunnels to\n"
+	  "the others' underlay addresses (README: More than one\n"
+	  "machine); --underlay-netns NS: the tunnels' sockets in\n"
+	  "namespace NS rather than this machine's own (tests)", cmd_up },
 	{ "down", "[--all]",
 	  "stop every process and remove every namespace, link\n"
 	  "and file of the sim (works after a crash too)", cmd_down },

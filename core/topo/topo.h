@@ -144,6 +144,9 @@ typedef struct topo_node {
 	size_t nanycast;
 	char *region;
 	unsigned anycast_line;
+	/* The machine it runs on (topo/machines.h): an index into
+	 * topo.machines, SIZE_MAX when the topology names no machines. */
+	size_t machine;
 } topo_node;
 
 /* How a zone is signed (`dnssec = "nsec" | "nsec3" | "off"`). */
@@ -164,6 +167,18 @@ typedef struct topo_zone_conf {
 	unsigned line;
 } topo_zone_conf;
 
+/* A machine that runs a part of the sim ([machine.NAME], or a name in
+ * [sim] machines): the underlay address its VXLAN tunnels start from
+ * and end at, and how to reach it over ssh (topo/machines.h). */
+typedef struct topo_machine {
+	char name[TOPO_NAME_MAX + 1];
+	bool has_underlay;
+	net_addr underlay;        /* port 0 */
+	char underlay_text[64];
+	char *ssh;                /* "user@host"; NULL: none given */
+	unsigned line;
+} topo_machine;
+
 typedef struct topo {
 	char *path;               /* the topology file */
 	char *dir;                /* its folder: relative zone paths start here */
@@ -179,6 +194,15 @@ typedef struct topo {
 	uint8_t dnssec_algorithm; /* 0: ECDSAP256SHA256 */
 	topo_zone_conf *zconf;
 	size_t nzconf;
+	/* Machines (none: the whole sim on one machine, the usual case),
+	 * the first VXLAN network identifier (network i gets vni_base + i),
+	 * and the part this process builds: `part` set by `up --machine`,
+	 * `here` then the index of that machine. */
+	topo_machine *machines;
+	size_t nmachines;
+	uint32_t vni_base;
+	bool part;
+	size_t here;
 } topo;
 
 /* How the model reads files (the topology, zone files): the signature of

@@ -12,6 +12,7 @@
 #include "topo/anycast.h"
 #include "topo/delegation.h"
 #include "topo/impair.h"
+#include "topo/machines.h"
 #include "topo/reverse.h"
 #include "topo/signing.h"
 #include "topo/software.h"
@@ -430,6 +431,7 @@ unsigned topo_check(const topo_model *m, topo_report_fn report, void *ctx)
 	c.errors += reverse_check(&m->t, report, ctx);
 	c.errors += software_check(&m->t, report, ctx);
 	c.errors += signing_check(&m->t, m->zones, report, ctx);
+	c.errors += machines_check(m, report, ctx);
 	if (c.errors == 0)
 		c.errors += delegation_check(&m->t, &m->r, m->zones, report, ctx);
 	return c.errors;

@@ -15,6 +15,7 @@
 #include "toml/toml.h"
 #include "topo/anycast.h"
 #include "topo/impair.h"
+#include "topo/machines.h"
 #include "util/array.h"
 
 typedef struct parser {
@@ -274,7 +275,7 @@ static bool parse_zone_conf(parser *p, const char *origin, const toml_value *v)
 static bool parse_sim(parser *p, const toml_value *v, char **zonedir)
 {
 	static const char *const known[] = { "name", "zones", "reverse", "dnssec",
-					     "dnssec_algorithm", NULL };
+					     "dnssec_algorithm", "machines", "vni_base", NULL };
 	if (!want(p, v, TOML_TABLE, "[sim]") || !check_keys(p, v, "[sim]", known))
 		return false;
 	const toml_value *name = toml_get(v, "name");
@@ -868,7 +869,7 @@ static bool parse_node(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "addresses", "router", "hostname", "auth",
 					     "resolver", "service", "client", "links", "stub", "software",
-					     "anycast", "region", NULL };
+					     "anycast", "region", "machine", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[node.%s]", name);
 	if (!name_ok(p, v, "node", name) || !want(p, v, TOML_TABLE, where) ||
@@ -948,7 +949,8 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		snprintf(err, errsz, "%s:%u:%u: %s", path, te.line, te.col, te.msg);
 		return false;
 	}
-	static const char *const known[] = { "sim", "network", "node", "zone", NULL };
+	static const char *const known[] = { "sim", "network", "node", "zone", "machine",
+					     NULL };
 	bool ok = check_keys(&p, root, "the topology (top level)", known);
 	char *zonedir = NULL;
 	const toml_value *x;
@@ -989,6 +991,9 @@ bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		for (size_t i = 0; ok && i < x->u.tab.n; i++)
 			ok = parse_zone_conf(&p, x->u.tab.kv[i].key, x->u.tab.kv[i].value);
 	}
+	/* Last: the machines place nodes, all parsed by now. */
+	if (ok)
+		ok = machines_parse(t, root, path, err, errsz);
 	toml_free(root);
 	return ok;
 }
@@ -1059,6 +1064,9 @@ void topo_free(topo *t)
 		free(t->zconf[i].zsk);
 	}
 	free(t->zconf);
+	for (size_t i = 0; i < t->nmachines; i++)
+		free(t->machines[i].ssh);
+	free(t->machines);
 	free(t->networks);
 	free(t->path);
 	free(t->dir);
