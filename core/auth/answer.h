@@ -35,6 +35,24 @@ struct rr_pending {
 	bool required;          /* must fit, or the answer is truncated */
 };
 
+/* Routing policies (auth/routing.h): a name's A or AAAA answer chosen
+ * per query.  Every member may be NULL: no policies. */
+typedef struct auth_policy_hook {
+	/* Before anything else, every QUERY: its EDNS options (NULL, 0
+	 * without EDNS).  -1 when its Client Subnet option is malformed
+	 * (RFC 7871 7.1.2: FORMERR). */
+	int (*begin)(void *ctx, const uint8_t *options, size_t len);
+	/* The RRset of type qtype (A or AAAA) at `name`, a name the zone
+	 * has: 1 with *set filled (its RRSIG too when `dnssec`), 0 when no
+	 * policy decides it (the zone's records answer), -1 for SERVFAIL. */
+	int (*answer)(void *ctx, const uint8_t *name, uint16_t qtype, bool dnssec,
+		      zdb_rrset *set);
+	/* Options the response's OPT carries besides NSID (ECS echoed);
+	 * their length in out. */
+	size_t (*options)(void *ctx, uint8_t *out, size_t cap);
+	void *ctx;
+} auth_policy_hook;
+
 /* Per-server scratch space and settings, reused from query to query. */
 typedef struct auth_answerer {
 	size_t max_udp;            /* EDNS payload we offer and cap at */
@@ -44,6 +62,7 @@ typedef struct auth_answerer {
 	unsigned period;           /* round-robin phases this answer depends on */
 	bool dnssec;               /* this query has DO: RRSIGs and proofs */
 	size_t reserve;            /* octets kept back at the end (a TSIG) */
+	auth_policy_hook policy;
 
 	dns_msg query;
 	dns_rr *pool;
