@@ -42,6 +42,15 @@ static void free_peers(auth_peer_conf *p, size_t n)
 	free(p);
 }
 
+static void free_policy(auth_policy_conf *pc)
+{
+	for (size_t k = 0; k < pc->nanswers; k++)
+		free(pc->answers[k].region);
+	free(pc->answers);
+	free(pc->name);
+	free(pc->check_path);
+}
+
 void auth_config_free(auth_config *c)
 {
 	for (size_t v = 0; v < c->nviews; v++) {
@@ -65,14 +74,8 @@ void auth_config_free(auth_config *c)
 		free(c->keys[k].secret);
 	}
 	free(c->keys);
-	for (size_t i = 0; i < c->npolicies; i++) {
-		auth_policy_conf *pc = &c->policies[i];
-		for (size_t k = 0; k < pc->nanswers; k++)
-			free(pc->answers[k].region);
-		free(pc->answers);
-		free(pc->name);
-		free(pc->check_path);
-	}
+	for (size_t i = 0; i < c->npolicies; i++)
+		free_policy(&c->policies[i]);
 	free(c->policies);
 	for (size_t i = 0; i < c->nregions; i++) {
 		free(c->regions[i].name);
@@ -915,4 +918,24 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 	}
 	write_policies(&w, c);
 	return conf_writer_finish(&w, err, errsz);
+}
+
+bool auth_config_del_policy(auth_config *c, const char *name)
+{
+	dns_name want;
+	if (dns_name_from_text(&want, name, strlen(name), dns_name_root) != DNS_OK)
+		return false;
+	for (size_t i = 0; i < c->npolicies; i++) {
+		dns_name have;
+		if (dns_name_from_text(&have, c->policies[i].name, strlen(c->policies[i].name),
+				       dns_name_root) != DNS_OK || !dns_name_equal(have.data, want.data))
+			continue;
+		free_policy(&c->policies[i]);
+		/* The others keep their order: the file is written back as read. */
+		memmove(&c->policies[i], &c->policies[i + 1],
+			(c->npolicies - i - 1) * sizeof c->policies[0]);
+		c->npolicies--;
+		return true;
+	}
+	return false;
 }

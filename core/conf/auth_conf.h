@@ -232,6 +232,10 @@ const auth_key_conf *auth_config_key(const auth_config *c, const char *name);
 /* The name of a routing as the config writes it ("weighted"...). */
 const char *auth_routing_name(auth_routing r);
 
+/* Remove the policy of `name` (any case, final dot or not); false when
+ * there is none. */
+bool auth_config_del_policy(auth_config *c, const char *name);
+
 /* Index of region `name` in c->regions, or -1. */
 long auth_config_region(const auth_config *c, const char *name);
 

@@ -475,6 +475,32 @@ static void test_policies(void)
 	auth_config_free(&c);
 }
 
+/* `sim policy set` and `del` edit a server's policies in place: one
+ * removed, the others kept in order, and a replacement added again
+ * under the same name. */
+static void test_policy_removed(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(read_text(&c, policy_text, err, sizeof err));
+	size_t before = c.npolicies;
+	CHECK(!auth_config_del_policy(&c, "nowhere.example.com."));
+	CHECK(auth_config_del_policy(&c, "WWW.example.com"));
+	CHECK_INT(c.npolicies, before - 1);
+	CHECK_STR(c.policies[0].name, "shop.example.com.");
+	CHECK_STR(c.policies[1].name, "geo.example.com.");
+	CHECK(!auth_config_del_policy(&c, "www.example.com."));
+	static const char again[] = "policy www.example.com. {\n routing multivalue\n"
+				    " answer 192.0.2.7\n}\n";
+	bool ok = auth_config_parse(&c, "again", again, sizeof again - 1, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	CHECK_INT(c.npolicies, before);
+	CHECK_STR(c.policies[before - 1].name, "www.example.com.");
+	auth_config_free(&c);
+}
+
 static void test_policy_errors(void)
 {
 	bad("policy a.example. {\n    answer 192.0.2.1\n}\n", 2, "routing");
@@ -511,6 +537,7 @@ int main(void)
 {
 	RUN(test_full_config);
 	RUN(test_policies);
+	RUN(test_policy_removed);
 	RUN(test_policy_errors);
 	RUN(test_errors);
 	RUN(test_prefix_matching);
