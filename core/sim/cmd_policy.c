@@ -117,14 +117,15 @@ static int show(const char *sim, const node_line *nodes, size_t n)
 			printf("%s:\n", nodes[i].name);
 			for (size_t k = 0; k < c.npolicies; k++)
 				show_policy(&c.policies[k]);
-			shown++;
-		}
-		if (shown == 1 && c.nregions && c.npolicies) {
-			/* The regions are the sim's: the same on every server. */
-			printf("  regions:");
-			for (size_t r = 0; r < c.nregions; r++)
-				printf(" %s (%zu prefixes)", c.regions[r].name, c.regions[r].nprefixes);
-			printf("\n");
+			/* The regions are the sim's, the same on every server:
+			 * shown once. */
+			if (shown++ == 0 && c.nregions) {
+				printf("  regions:");
+				for (size_t r = 0; r < c.nregions; r++)
+					printf(" %s (%zu prefixes)", c.regions[r].name,
+					       c.regions[r].nprefixes);
+				printf("\n");
+			}
 		}
 		auth_config_free(&c);
 	}
