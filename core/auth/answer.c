@@ -556,6 +556,19 @@ static void resolve(auth_answerer *a, struct lookup *L, const uint8_t *qname,
 			return;
 		}
 		const zdb_rrset *set = zdb_node_rrset(node, qtype);
+		/* A routing policy's name: its answer, made for this client
+		 * and never kept for another (period 0: not cached). */
+		zdb_rrset chosen;
+		int pol = a->policy.answer && owner == NULL
+			? a->policy.answer(a->policy.ctx, name, qtype, a->dnssec, &chosen) : 0;
+		if (pol < 0) {
+			L->rcode = DNS_R_SERVFAIL;
+			return;
+		}
+		if (pol > 0) {
+			set = &chosen;
+			a->period = 0;
+		}
 		/* ALIAS is never sent as such: A and AAAA there are its
 		 * target's addresses (auth/alias.h). */
 		const zdb_rrset *alias = zdb_node_rrset(node, DNS_T_ALIAS);
@@ -793,6 +806,10 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 	if (edns && edns->version != 0)
 		return error_response(&qh, q, DNS_R_BADVERS, edns, KEEP, 0, NO_EDE, a->max_udp,
 				      out, outcap, res);
+	if (a->policy.begin && a->policy.begin(a->policy.ctx, edns ? edns->options : NULL,
+					       edns ? edns->options_len : 0) < 0)
+		return error_response(&qh, q, DNS_R_FORMERR, edns, KEEP, 0, NO_EDE, a->max_udp,
+				      out, outcap, res);
 
 	struct lookup L = { .zs = zs, .rcode = DNS_R_NOERROR };
 	/* RFC 3225: DNSSEC records only for a client that says it wants
@@ -877,8 +894,10 @@ size_t auth_answer(auth_answerer *a, const auth_zoneset *zs, bool tcp,
 		res->drop = true;
 		return 0;
 	}
-	uint8_t nsid[4 + 255];
-	size_t nsidlen = edns ? nsid_option(a, edns, nsid, sizeof nsid) : 0;
+	uint8_t nsid[4 + 255 + 24];
+	size_t nsidlen = edns ? nsid_option(a, edns, nsid, 4 + 255) : 0;
+	if (edns && a->policy.options)
+		nsidlen += a->policy.options(a->policy.ctx, nsid + nsidlen, sizeof nsid - nsidlen);
 	(void)dns_build_reserve(&b, (edns ? dns_edns_wire_size(nsidlen) : 0) + a->reserve);
 	(void)dns_build_question(&b, q->name, q->qtype, q->qclass);
 	bool tc = false;

@@ -47,6 +47,23 @@ typedef enum auth_alias_status {
 typedef auth_alias_status (*auth_alias_fn)(void *ctx, const uint8_t *target, uint16_t qtype,
 					   uint32_t ttl, const dns_rr **rrs, size_t *n,
 					   uint32_t *answer_ttl);
+/* Routing policies (auth/routing.h): a name's A or AAAA answer chosen
+ * per query.  Every member may be NULL: no policies. */
+typedef struct auth_policy_hook {
+	/* Before anything else, every QUERY: its EDNS options (NULL, 0
+	 * without EDNS).  -1 when its Client Subnet option is malformed
+	 * (RFC 7871 7.1.2: FORMERR). */
+	int (*begin)(void *ctx, const uint8_t *options, size_t len);
+	/* The RRset of type qtype (A or AAAA) at `name`, a name the zone
+	 * has: 1 with *set filled (its RRSIG too when `dnssec`), 0 when no
+	 * policy decides it (the zone's records answer), -1 for SERVFAIL. */
+	int (*answer)(void *ctx, const uint8_t *name, uint16_t qtype, bool dnssec,
+		      zdb_rrset *set);
+	/* Options the response's OPT carries besides NSID (ECS echoed);
+	 * their length in out. */
+	size_t (*options)(void *ctx, uint8_t *out, size_t cap);
+	void *ctx;
+} auth_policy_hook;
 
 /* Per-server scratch space and settings, reused from query to query. */
 typedef struct auth_answerer {
@@ -59,6 +76,7 @@ typedef struct auth_answerer {
 	size_t reserve;            /* octets kept back at the end (a TSIG) */
 	auth_alias_fn alias;       /* NULL: no way to resolve ALIAS targets */
 	void *alias_ctx;
+	auth_policy_hook policy;
 
 	dns_msg query;
 	dns_rr *pool;

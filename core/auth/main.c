@@ -50,7 +50,19 @@ static void usage(FILE *out)
 "  }\n"
 CONF_TCP_HELP(AUTH_TCP_MAX_DEFAULT)
 "\n"
-"Signals: SIGHUP reloads every zone (one that fails keeps its old data),\n"
+"  policy NAME {                 a routing policy: NAME's A and AAAA answers\n"
+"      routing weighted|failover|geolocation|latency|multivalue\n"
+"      ttl SECONDS (60)          check tcp PORT | check http PORT [/PATH]\n"
+"      check-interval S (2)      check-threshold K (3)\n"
+"      answer ADDRESS [weight N | primary | secondary | region NAME | default]\n"
+"  }\n"
+"  region NAME PREFIX...         clients in PREFIX are in region NAME (by\n"
+"                                source address, or EDNS Client Subnet)\n"
+"  region-delay A B MS           delay between two regions (latency routing)\n"
+"  policy-key ORIGIN FILE        sign policy answers of ORIGIN with this key\n"
+"\n"
+"Signals: SIGHUP reloads every zone (one that fails keeps its old data)\n"
+"and the config file's policies (a file with an error keeps the old ones),\n"
 "SIGUSR1 logs the counters, SIGTERM and SIGINT stop the server.\n"
 "Counters are also answered to 'dig CH TXT stats.dnsim'.\n", out);
 }
@@ -124,6 +136,11 @@ int main(int argc, char **argv)
 		}
 		case 'c':
 			ok = read_config(&cfg, v, err, sizeof err);
+			free(cfg.file);
+			if (ok && (cfg.file = strdup(v)) == NULL) {
+				snprintf(err, sizeof err, "out of memory");
+				ok = false;
+			}
 			break;
 		case 'u': {
 			char *end;

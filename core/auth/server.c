@@ -208,6 +208,9 @@ bool auth_server_setup(auth_server *s, const auth_config *cfg)
 		log_msg("event loop: %s", strerror(errno));
 		return false;
 	}
+	if (!routing_setup(&s->routing, cfg, s->epfd))
+		return false;
+	s->ans.policy = routing_hook(&s->routing);
 	tcpserver_limits lim = tcpserver_limits_from(cfg->tcp.max_conns, cfg->tcp.idle_s,
 						     cfg->tcp.message_s, cfg->tcp.output_max);
 	tcpserver_init(&s->tcp, s->epfd, &lim, tcp_query, s);
@@ -520,6 +523,7 @@ static size_t serve(auth_server *s, const struct sockaddr *peer, tcpserver_conn 
 	}
 	const auth_view *v = view_for(s, peer, sig->key);
 	s->ans.reserve = sig->key ? TSIG_RR_MAX : 0;
+	s->routing.peer = peer;
 	size_t n = auth_answer(&s->ans, &v->zs, c != NULL, q, len, out, outcap, r);
 	if (r->notify || r->update) {
 		auth_slot *slot = zonectl_slot(s, r->op_zone);
@@ -709,6 +713,8 @@ static void handle_signal(auth_server *s)
 		switch (si.ssi_signo) {
 		case SIGHUP:
 			zonectl_reload(s, now_ms());
+			if (s->cfg->file)
+				(void)routing_reload(&s->routing, s->cfg->file, now_ms());
 			break;
 		case SIGUSR1:
 			auth_stats_items(&s->stats, stats_to_log, NULL);
@@ -734,6 +740,9 @@ void auth_server_run(auth_server *s)
 		int alias = s->has_alias ? alias_tick(&s->alias, now_ms()) : -1;
 		if (alias >= 0 && (wait < 0 || alias < wait))
 			wait = alias;
+		int checks = routing_tick(&s->routing, now_ms());
+		if (checks >= 0 && (wait < 0 || checks < wait))
+			wait = checks;
 		int n = epoll_wait(s->epfd, evs, 64, wait);
 		if (n < 0 && errno != EINTR) {
 			log_msg("epoll_wait: %s", strerror(errno));
@@ -761,6 +770,9 @@ void auth_server_run(auth_server *s)
 			case EV_ALIAS:
 				alias_event(&s->alias, tag, now_ms());
 				break;
+			case EV_HEALTH:
+				routing_event(&s->routing, tag, evs[i].events, now_ms());
+				break;
 			}
 		}
 	}
@@ -771,6 +783,7 @@ void auth_server_free(auth_server *s)
 	if (s->has_alias)
 		alias_free(&s->alias);
 	zonectl_free(s);
+	routing_free(&s->routing);
 	tcpserver_close_all(&s->tcp);
 	for (size_t i = 0; i < s->nsocks; i++)
 		close(s->socks[i]);

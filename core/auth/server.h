@@ -8,6 +8,7 @@
 
 #include "auth/alias.h"
 #include "auth/answer.h"
+#include "auth/routing.h"
 #include "auth/rrl.h"
 #include "auth/stats.h"
 #include "auth/xfrin.h"
@@ -74,6 +75,7 @@ typedef struct auth_server {
 	struct udp_batch *batch;
 	struct anscache *cache;   /* answers kept for identical UDP queries */
 	rrl rrl;
+	routing routing;             /* routing policies and their health checks */
 	bool running;
 
 	tsig_key *keys;              /* the config's TSIG keys */

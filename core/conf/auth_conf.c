@@ -2,6 +2,7 @@
  * line, and written back as text. */
 #include "auth_conf.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,15 @@ static void free_peers(auth_peer_conf *p, size_t n)
 	free(p);
 }
 
+static void free_policy(auth_policy_conf *pc)
+{
+	for (size_t k = 0; k < pc->nanswers; k++)
+		free(pc->answers[k].region);
+	free(pc->answers);
+	free(pc->name);
+	free(pc->check_path);
+}
+
 void auth_config_free(auth_config *c)
 {
 	for (size_t v = 0; v < c->nviews; v++) {
@@ -64,12 +74,31 @@ void auth_config_free(auth_config *c)
 		free(c->keys[k].secret);
 	}
 	free(c->keys);
+	for (size_t i = 0; i < c->npolicies; i++)
+		free_policy(&c->policies[i]);
+	free(c->policies);
+	for (size_t i = 0; i < c->nregions; i++) {
+		free(c->regions[i].name);
+		free(c->regions[i].prefixes);
+	}
+	free(c->regions);
+	for (size_t i = 0; i < c->ndelays; i++) {
+		free(c->delays[i].a);
+		free(c->delays[i].b);
+	}
+	free(c->delays);
+	for (size_t i = 0; i < c->npolicy_keys; i++) {
+		free(c->policy_keys[i].origin);
+		free(c->policy_keys[i].file);
+	}
+	free(c->policy_keys);
 	free_strings(c->xfr_keys, c->nxfr_keys);
 	free(c->views);
 	free(c->listen);
 	free(c->xfr);
 	free(c->query_log);
 	free(c->identity);
+	free(c->file);
 	memset(c, 0, sizeof *c);
 }
 
@@ -266,19 +295,346 @@ static void add_peer(auth_config *c, size_t view, char *const *w, size_t n, bool
 	p->addr = a;
 }
 
+/* ---- routing policies ---------------------------------------------------- */
+
+static const char *const routing_names[] = {
+	[AUTH_ROUTE_WEIGHTED] = "weighted",
+	[AUTH_ROUTE_FAILOVER] = "failover",
+	[AUTH_ROUTE_GEOLOCATION] = "geolocation",
+	[AUTH_ROUTE_LATENCY] = "latency",
+	[AUTH_ROUTE_MULTIVALUE] = "multivalue",
+};
+#define NROUTINGS (sizeof routing_names / sizeof routing_names[0])
+
+const char *auth_routing_name(auth_routing r)
+{
+	return (size_t)r < NROUTINGS ? routing_names[r] : "?";
+}
+
+long auth_config_region(const auth_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->nregions; i++)
+		if (strcmp(c->regions[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Region names are words of letters, digits and '-' (as the topology's
+ * node and network names), so that they read the same everywhere. */
+static bool region_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return strcmp(s, "default") != 0;
+}
+
+static void open_policy(auth_config *c, const char *name, unsigned line, char *msg,
+			size_t msgsz)
+{
+	dns_name n;
+	if (dns_name_from_text(&n, name, strlen(name), dns_name_root) != DNS_OK) {
+		snprintf(msg, msgsz, "\"%s\" is not a domain name", name);
+		return;
+	}
+	for (size_t i = 0; i < c->npolicies; i++) {
+		dns_name o;
+		if (dns_name_from_text(&o, c->policies[i].name, strlen(c->policies[i].name),
+				       dns_name_root) == DNS_OK && dns_name_equal(o.data, n.data)) {
+			snprintf(msg, msgsz, "policy %s is given twice (line %u has it)", name,
+				 c->policies[i].line);
+			return;
+		}
+	}
+	char text[DNS_NAME_MAXTEXT];
+	if (dns_name_to_text(n.data, text, sizeof text, NULL) != DNS_OK) {
+		snprintf(msg, msgsz, "\"%s\" is not a domain name", name);
+		return;
+	}
+	char *copy = strdup(text);
+	auth_policy_conf *pc = copy ? array_grow(&c->policies, &c->npolicies, sizeof *pc) : NULL;
+	if (pc == NULL) {
+		free(copy);
+		snprintf(msg, msgsz, "out of memory");
+		return;
+	}
+	pc->name = copy;
+	pc->line = line;
+	pc->ttl = AUTH_POLICY_TTL_DEFAULT;
+	pc->check_interval = AUTH_CHECK_INTERVAL_DEFAULT;
+	pc->check_threshold = AUTH_CHECK_THRESHOLD_DEFAULT;
+}
+
+/* "answer ADDRESS [what the routing wants]" in policy pc. */
+static void policy_answer(auth_policy_conf *pc, char *const *w, size_t n, unsigned line,
+			  char *msg, size_t msgsz)
+{
+	static const char *const forms[] = {
+		[AUTH_ROUTE_WEIGHTED] = "answer ADDRESS [weight N]",
+		[AUTH_ROUTE_FAILOVER] = "answer ADDRESS primary|secondary",
+		[AUTH_ROUTE_GEOLOCATION] = "answer ADDRESS region NAME|default",
+		[AUTH_ROUTE_LATENCY] = "answer ADDRESS region NAME|default",
+		[AUTH_ROUTE_MULTIVALUE] = "answer ADDRESS",
+	};
+	if (!pc->routing_set) {
+		snprintf(msg, msgsz, "give the policy's routing (routing weighted|failover|"
+			 "geolocation|latency|multivalue) before its answers");
+		return;
+	}
+	const char *form = forms[pc->routing];
+	net_addr a;
+	if (n < 2 || strchr(w[1], '@') || !net_addr_parse(w[1], 0, &a)) {
+		snprintf(msg, msgsz, n < 2 ? "expected: %s" : "\"%s\" is not an IPv4 or IPv6 "
+			 "address (expected: %s)", n < 2 ? form : w[1], form);
+		return;
+	}
+	auth_policy_answer ans = { .addr = a, .weight = 1, .line = line };
+	uint64_t v;
+	bool ok;
+	switch (pc->routing) {
+	case AUTH_ROUTE_WEIGHTED:
+		ok = n == 2 || (n == 4 && strcmp(w[2], "weight") == 0 &&
+				conf_parse_uint(w[3], 0, 1000000, &v));
+		if (n == 4 && ok)
+			ans.weight = (unsigned)v;
+		break;
+	case AUTH_ROUTE_FAILOVER:
+		ok = n == 3 && (strcmp(w[2], "primary") == 0 || strcmp(w[2], "secondary") == 0);
+		ans.secondary = ok && w[2][0] == 's';
+		break;
+	case AUTH_ROUTE_GEOLOCATION:
+	case AUTH_ROUTE_LATENCY:
+		ok = (n == 3 && strcmp(w[2], "default") == 0) ||
+		     (n == 4 && strcmp(w[2], "region") == 0 && region_name_ok(w[3]));
+		if (ok && n == 4 && (ans.region = strdup(w[3])) == NULL) {
+			snprintf(msg, msgsz, "out of memory");
+			return;
+		}
+		break;
+	default:
+		ok = n == 2;
+	}
+	if (!ok) {
+		snprintf(msg, msgsz, "expected: %s (a %s policy)", form,
+			 auth_routing_name(pc->routing));
+		return;
+	}
+	auth_policy_answer *slot = array_grow(&pc->answers, &pc->nanswers, sizeof *slot);
+	if (slot == NULL) {
+		free(ans.region);
+		snprintf(msg, msgsz, "out of memory");
+		return;
+	}
+	*slot = ans;
+}
+
+/* A line inside "policy NAME { ... }". */
+static void policy_line(auth_config *c, char *const *w, size_t n, unsigned line, char *msg,
+			size_t msgsz)
+{
+	auth_policy_conf *pc = &c->policies[c->npolicies - 1];
+	const char *key = w[0];
+	uint64_t v;
+	if (strcmp(key, "routing") == 0) {
+		size_t r = 0;
+		while (n == 2 && r < NROUTINGS && strcmp(w[1], routing_names[r]) != 0)
+			r++;
+		if (n != 2 || r == NROUTINGS)
+			snprintf(msg, msgsz, "expected: routing weighted|failover|geolocation|"
+				 "latency|multivalue");
+		else if (pc->nanswers > 0)
+			snprintf(msg, msgsz, "give the routing before the answers");
+		else {
+			pc->routing = (auth_routing)r;
+			pc->routing_set = true;
+		}
+	} else if (strcmp(key, "ttl") == 0) {
+		if (n != 2 || !conf_parse_uint(w[1], 0, 604800, &v))
+			snprintf(msg, msgsz, "expected: ttl 0..604800 (seconds)");
+		else
+			pc->ttl = (uint32_t)v;
+	} else if (strcmp(key, "check") == 0) {
+		bool http = n >= 2 && strcmp(w[1], "http") == 0;
+		bool tcp = n >= 2 && strcmp(w[1], "tcp") == 0;
+		if (!((tcp && n == 3) || (http && (n == 3 || n == 4))) ||
+		    !conf_parse_uint(w[2], 1, 65535, &v) || (n == 4 && w[3][0] != '/')) {
+			snprintf(msg, msgsz, "expected: check tcp PORT | check http PORT [/PATH]");
+			return;
+		}
+		free(pc->check_path);
+		pc->check_path = NULL;
+		pc->check = http ? AUTH_CHECK_HTTP : AUTH_CHECK_TCP;
+		pc->check_port = (uint16_t)v;
+		if (http && (pc->check_path = strdup(n == 4 ? w[3] : "/")) == NULL)
+			snprintf(msg, msgsz, "out of memory");
+	} else if (strcmp(key, "check-interval") == 0) {
+		if (n != 2 || !conf_parse_uint(w[1], 1, 3600, &v))
+			snprintf(msg, msgsz, "expected: check-interval 1..3600 (seconds)");
+		else
+			pc->check_interval = (unsigned)v;
+	} else if (strcmp(key, "check-threshold") == 0) {
+		if (n != 2 || !conf_parse_uint(w[1], 1, 10, &v))
+			snprintf(msg, msgsz, "expected: check-threshold 1..10");
+		else
+			pc->check_threshold = (unsigned)v;
+	} else if (strcmp(key, "answer") == 0) {
+		policy_answer(pc, w, n, line, msg, msgsz);
+	} else {
+		snprintf(msg, msgsz, "\"%s\" is not a policy setting (known: routing, ttl, "
+			 "check, check-interval, check-threshold, answer)", key);
+	}
+}
+
+static void add_region(auth_config *c, char *const *w, size_t n, char *msg, size_t msgsz)
+{
+	if (n < 2 || !region_name_ok(w[1])) {
+		snprintf(msg, msgsz, "expected: region NAME [PREFIX...] (NAME: letters, digits "
+			 "and '-', not \"default\")");
+		return;
+	}
+	long r = auth_config_region(c, w[1]);
+	if (r < 0) {
+		char *copy = strdup(w[1]);
+		auth_region_conf *rc = copy ? array_grow(&c->regions, &c->nregions, sizeof *rc)
+					    : NULL;
+		if (rc == NULL) {
+			free(copy);
+			snprintf(msg, msgsz, "out of memory");
+			return;
+		}
+		rc->name = copy;
+		r = (long)c->nregions - 1;
+	}
+	auth_region_conf *rc = &c->regions[r];
+	for (size_t i = 2; !msg[0] && i < n; i++)
+		add_prefix(&rc->prefixes, &rc->nprefixes, w[i], msg, msgsz);
+}
+
+static void add_delay(auth_config *c, char *const *w, size_t n, unsigned line, char *msg,
+		      size_t msgsz)
+{
+	uint64_t v;
+	if (n != 4 || !region_name_ok(w[1]) || !region_name_ok(w[2]) ||
+	    !conf_parse_uint(w[3], 0, 600000, &v)) {
+		snprintf(msg, msgsz, "expected: region-delay REGION REGION MILLISECONDS");
+		return;
+	}
+	char *a = strdup(w[1]), *b = strdup(w[2]);
+	auth_region_delay *d = a && b ? array_grow(&c->delays, &c->ndelays, sizeof *d) : NULL;
+	if (d == NULL) {
+		free(a);
+		free(b);
+		snprintf(msg, msgsz, "out of memory");
+		return;
+	}
+	*d = (auth_region_delay){ a, b, (unsigned)v, line };
+}
+
+static void add_policy_key(auth_config *c, char *const *w, size_t n, char *msg,
+			   size_t msgsz)
+{
+	dns_name o;
+	if (n != 3 || dns_name_from_text(&o, w[1], strlen(w[1]), dns_name_root) != DNS_OK) {
+		snprintf(msg, msgsz, "expected: policy-key ORIGIN PRIVATE-KEY-FILE");
+		return;
+	}
+	char *origin = strdup(w[1]), *file = strdup(w[2]);
+	auth_policy_key *k = origin && file
+		? array_grow(&c->policy_keys, &c->npolicy_keys, sizeof *k) : NULL;
+	if (k == NULL) {
+		free(origin);
+		free(file);
+		snprintf(msg, msgsz, "out of memory");
+		return;
+	}
+	*k = (auth_policy_key){ origin, file };
+}
+
+/* What can only be checked once the whole file is read: every policy
+ * complete, every region it names defined.  "" in msg, or what is
+ * wrong with *line set to where. */
+static void check_policies(const auth_config *c, unsigned *line, char *msg, size_t msgsz)
+{
+	for (size_t i = 0; i < c->npolicies && !msg[0]; i++) {
+		const auth_policy_conf *pc = &c->policies[i];
+		*line = pc->line;
+		if (!pc->routing_set) {
+			snprintf(msg, msgsz, "policy %s has no routing (routing weighted|failover|"
+				 "geolocation|latency|multivalue)", pc->name);
+			break;
+		}
+		if (pc->nanswers == 0) {
+			snprintf(msg, msgsz, "policy %s has no answers", pc->name);
+			break;
+		}
+		for (int fam = 0; fam < 2 && !msg[0]; fam++) {
+			int af = fam ? AF_INET6 : AF_INET;
+			size_t count = 0, primaries = 0, defaults = 0;
+			unsigned long weight = 0;
+			for (size_t k = 0; k < pc->nanswers; k++) {
+				const auth_policy_answer *a = &pc->answers[k];
+				if (a->addr.ss.ss_family != af)
+					continue;
+				count++;
+				weight += a->weight;
+				primaries += !a->secondary;
+				defaults += a->region == NULL;
+				if (a->region && auth_config_region(c, a->region) < 0) {
+					*line = a->line;
+					snprintf(msg, msgsz, "policy %s: no region %s (a \"region %s "
+						 "PREFIX...\" line defines it)", pc->name, a->region,
+						 a->region);
+					break;
+				}
+			}
+			const char *t = fam ? "AAAA" : "A";
+			if (msg[0] || count == 0)
+				continue;
+			if (pc->routing == AUTH_ROUTE_WEIGHTED && weight == 0)
+				snprintf(msg, msgsz, "policy %s: the %s answers' weights are all 0",
+					 pc->name, t);
+			else if (pc->routing == AUTH_ROUTE_FAILOVER && primaries == 0)
+				snprintf(msg, msgsz, "policy %s: no primary %s answer", pc->name, t);
+			else if ((pc->routing == AUTH_ROUTE_GEOLOCATION ||
+				  pc->routing == AUTH_ROUTE_LATENCY) && defaults > 1)
+				snprintf(msg, msgsz, "policy %s: more than one default %s answer",
+					 pc->name, t);
+		}
+	}
+	for (size_t i = 0; i < c->ndelays && !msg[0]; i++)
+		for (int end = 0; end < 2; end++) {
+			const char *r = end ? c->delays[i].b : c->delays[i].a;
+			if (auth_config_region(c, r) < 0) {
+				*line = c->delays[i].line;
+				snprintf(msg, msgsz, "region-delay names region %s, which no region "
+					 "line defines", r);
+				break;
+			}
+		}
+}
+
 /* One line of the file, r's words; "" in msg or what is wrong. */
 static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t msgsz)
 {
 	char *const *w = r->words;
 	size_t n = r->nwords;
 	const char *key = w[0];
-	/* Outside a block: the default view. */
-	size_t view = r->in_block ? c->nviews - 1 : 0;
+	bool in_policy = r->in_block && strcmp(r->block_kw, "policy") == 0;
+	/* Outside a view block: the default view. */
+	size_t view = r->in_block && !in_policy ? c->nviews - 1 : 0;
 	uint64_t v;
 	int tcp;
-	if (r->opened) {
+	if (r->opened && strcmp(w[0], "policy") == 0) {
+		open_policy(c, w[1], r->line, msg, msgsz);
+	} else if (r->opened) {
 		/* "view NAME {", its form checked by the reader. */
 		auth_config_add_view(c, w[1], msg, msgsz);
+	} else if (in_policy) {
+		policy_line(c, w, n, r->line, msg, msgsz);
 	} else if (strcmp(key, "match") == 0) {
 		if (view == 0)
 			snprintf(msg, msgsz, "match belongs inside a view block");
@@ -365,6 +721,12 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			if (strcmp(w[1], "off") != 0 && c->query_log == NULL)
 				snprintf(msg, msgsz, "out of memory");
 		}
+	} else if (strcmp(key, "region") == 0) {
+		add_region(c, w, n, msg, msgsz);
+	} else if (strcmp(key, "region-delay") == 0) {
+		add_delay(c, w, n, r->line, msg, msgsz);
+	} else if (strcmp(key, "policy-key") == 0) {
+		add_policy_key(c, w, n, msg, msgsz);
 	} else if (strcmp(key, "identity") == 0) {
 		if (n != 2)
 			snprintf(msg, msgsz, "expected: identity NAME");
@@ -379,7 +741,7 @@ static void parse_line(auth_config *c, const conf_reader *r, char *msg, size_t m
 			 "max-udp-size, " CONF_TCP_KEYS ", "
 			 "rate-limit, rate-limit-slip, allow-transfer, query-log, "
 			 "identity, tsig-key, ixfr-journal, alias-resolver, primary, notify, "
-			 "allow-update)", key);
+			 "allow-update, policy, region, region-delay, policy-key)", key);
 	}
 }
 
@@ -392,7 +754,7 @@ bool auth_config_parse(auth_config *c, const char *file, const char *text,
 		snprintf(err, errsz, "%s: out of memory", file);
 		return false;
 	}
-	conf_reader_init(r, file, text, len, "view");
+	conf_reader_init(r, file, text, len, "view policy");
 	char msg[512];
 	int rc;
 	while ((rc = conf_reader_next(r, err, errsz)) > 0) {
@@ -405,6 +767,18 @@ bool auth_config_parse(auth_config *c, const char *file, const char *text,
 		}
 	}
 	free(r);
+	if (rc == 0) {
+		unsigned line = 0;
+		msg[0] = '\0';
+		check_policies(c, &line, msg, sizeof msg);
+		if (msg[0]) {
+			if (line)
+				snprintf(err, errsz, "%s:%u: %s", file, line, msg);
+			else
+				snprintf(err, errsz, "%s: %s", file, msg);
+			return false;
+		}
+	}
 	return rc == 0;
 }
 
@@ -450,6 +824,73 @@ static void write_zones(conf_writer *w, const char *indent, const auth_view_conf
 	}
 }
 
+static void write_policies(conf_writer *w, const auth_config *c)
+{
+	for (size_t i = 0; i < c->nregions; i++) {
+		const auth_region_conf *rc = &c->regions[i];
+		if (rc->nprefixes == 0)
+			conf_write_line(w, "", "region", (const char *const *)&rc->name, 1);
+		else {
+			char key[80];
+			snprintf(key, sizeof key, "region %s", rc->name);
+			conf_write_list(w, "", key, rc->prefixes, rc->nprefixes, conf_prefix_item);
+		}
+	}
+	for (size_t i = 0; i < c->ndelays; i++)
+		conf_printf(w, "region-delay %s %s %u\n", c->delays[i].a, c->delays[i].b,
+			    c->delays[i].ms);
+	for (size_t i = 0; i < c->npolicy_keys; i++) {
+		const char *words[] = { c->policy_keys[i].origin, c->policy_keys[i].file };
+		conf_write_line(w, "", "policy-key", words, 2);
+	}
+	for (size_t i = 0; i < c->npolicies; i++) {
+		const auth_policy_conf *pc = &c->policies[i];
+		conf_write_block(w, "policy", pc->name);
+		conf_printf(w, "\trouting %s\n\tttl %u\n", auth_routing_name(pc->routing),
+			    (unsigned)pc->ttl);
+		if (pc->check == AUTH_CHECK_TCP)
+			conf_printf(w, "\tcheck tcp %u\n", pc->check_port);
+		else if (pc->check == AUTH_CHECK_HTTP) {
+			char port[8];
+			snprintf(port, sizeof port, "%u", pc->check_port);
+			const char *words[] = { "http", port, pc->check_path };
+			conf_write_line(w, "\t", "check", words, 3);
+		}
+		conf_printf(w, "\tcheck-interval %u\n\tcheck-threshold %u\n", pc->check_interval,
+			    pc->check_threshold);
+		for (size_t k = 0; k < pc->nanswers; k++) {
+			const auth_policy_answer *a = &pc->answers[k];
+			char addr[INET6_ADDRSTRLEN + 8], num[16];
+			net_addr_format_host((const struct sockaddr *)&a->addr.ss, addr, sizeof addr);
+			const char *words[3] = { addr };
+			size_t nw = 1;
+			switch (pc->routing) {
+			case AUTH_ROUTE_WEIGHTED:
+				snprintf(num, sizeof num, "%u", a->weight);
+				words[nw++] = "weight";
+				words[nw++] = num;
+				break;
+			case AUTH_ROUTE_FAILOVER:
+				words[nw++] = a->secondary ? "secondary" : "primary";
+				break;
+			case AUTH_ROUTE_GEOLOCATION:
+			case AUTH_ROUTE_LATENCY:
+				if (a->region) {
+					words[nw++] = "region";
+					words[nw++] = a->region;
+				} else {
+					words[nw++] = "default";
+				}
+				break;
+			case AUTH_ROUTE_MULTIVALUE:
+				break;
+			}
+			conf_write_line(w, "\t", "answer", words, nw);
+		}
+		conf_write_block_end(w);
+	}
+}
+
 char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 {
 	conf_writer w;
@@ -482,5 +923,26 @@ char *auth_config_write(const auth_config *c, char *err, size_t errsz)
 		write_zones(&w, "\t", vc);
 		conf_write_block_end(&w);
 	}
+	write_policies(&w, c);
 	return conf_writer_finish(&w, err, errsz);
+}
+
+bool auth_config_del_policy(auth_config *c, const char *name)
+{
+	dns_name want;
+	if (dns_name_from_text(&want, name, strlen(name), dns_name_root) != DNS_OK)
+		return false;
+	for (size_t i = 0; i < c->npolicies; i++) {
+		dns_name have;
+		if (dns_name_from_text(&have, c->policies[i].name, strlen(c->policies[i].name),
+				       dns_name_root) != DNS_OK || !dns_name_equal(have.data, want.data))
+			continue;
+		free_policy(&c->policies[i]);
+		/* The others keep their order: the file is written back as read. */
+		memmove(&c->policies[i], &c->policies[i + 1],
+			(c->npolicies - i - 1) * sizeof c->policies[0]);
+		c->npolicies--;
+		return true;
+	}
+	return false;
 }

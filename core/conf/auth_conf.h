@@ -32,7 +32,38 @@
  *                                           from ADDR (one line each; FILE
  *                                           keeps the copy on disk)
  *   notify ORIGIN ADDR[@PORT] [key NAME]    NOTIFY sent to ADDR on changes
- *   allow-update ORIGIN KEY [KEY...]        dynamic UPDATE signed with KEY */
+ *   allow-update ORIGIN KEY [KEY...]        dynamic UPDATE signed with KEY
+ *
+ * Routing policies (Route 53's): a name whose A and AAAA answers are
+ * chosen per query, from addresses the policy lists, instead of taken
+ * from the zone (which keeps standard records for the name: what other
+ * servers and transfers see).  One block per name:
+ *
+ *   policy www.example.com. {
+ *       routing weighted|failover|geolocation|latency|multivalue
+ *       ttl SECONDS                          (60)
+ *       check tcp PORT | http PORT [PATH]    health checks (none: all healthy)
+ *       check-interval SECONDS               (2)
+ *       check-threshold K                    failures that take an answer
+ *                                            out, successes that bring it
+ *                                            back (3)
+ *       answer ADDRESS [weight N]            weighted: its share (1)
+ *       answer ADDRESS primary|secondary     failover
+ *       answer ADDRESS region NAME|default   geolocation, latency
+ *       answer ADDRESS                       multivalue
+ *   }
+ *
+ * An IPv4 address answers A queries, an IPv6 address AAAA.  The regions
+ * the clients are in, by their source address or the EDNS Client Subnet
+ * of the query (RFC 7871), and the delay between regions (latency):
+ *
+ *   region NAME [PREFIX...]
+ *   region-delay NAME NAME MILLISECONDS      one way, either direction
+ *
+ * and the key that signs policy answers of a signed zone (a private-key
+ * file as dnssec-keygen writes it):
+ *
+ *   policy-key ORIGIN FILE */
 #ifndef DNSIM_CONF_AUTH_CONF_H
 #define DNSIM_CONF_AUTH_CONF_H
 
@@ -78,6 +109,64 @@ typedef struct auth_view_conf {
 	size_t nzones;
 } auth_view_conf;
 
+typedef enum auth_routing {
+	AUTH_ROUTE_WEIGHTED,
+	AUTH_ROUTE_FAILOVER,
+	AUTH_ROUTE_GEOLOCATION,
+	AUTH_ROUTE_LATENCY,
+	AUTH_ROUTE_MULTIVALUE,
+} auth_routing;
+
+typedef enum auth_check_kind {
+	AUTH_CHECK_NONE,
+	AUTH_CHECK_TCP,          /* a connection accepted */
+	AUTH_CHECK_HTTP,         /* GET PATH answered 2xx or 3xx */
+} auth_check_kind;
+
+/* One answer a policy may give. */
+typedef struct auth_policy_answer {
+	net_addr addr;            /* port 0; its family says A or AAAA */
+	unsigned weight;          /* weighted */
+	bool secondary;           /* failover: false is the primary */
+	char *region;             /* geolocation, latency; NULL: the default */
+	unsigned line;
+} auth_policy_answer;
+
+#define AUTH_POLICY_TTL_DEFAULT 60
+#define AUTH_CHECK_INTERVAL_DEFAULT 2
+#define AUTH_CHECK_THRESHOLD_DEFAULT 3
+
+typedef struct auth_policy_conf {
+	char *name;               /* as written; absolute */
+	unsigned line;
+	auth_routing routing;
+	bool routing_set;
+	uint32_t ttl;
+	auth_check_kind check;
+	uint16_t check_port;
+	char *check_path;         /* http: "/" unless given */
+	unsigned check_interval;  /* seconds */
+	unsigned check_threshold;
+	auth_policy_answer *answers;
+	size_t nanswers;
+} auth_policy_conf;
+
+typedef struct auth_region_conf {
+	char *name;
+	net_prefix *prefixes;
+	size_t nprefixes;
+} auth_region_conf;
+
+typedef struct auth_region_delay {
+	char *a, *b;
+	unsigned ms;
+	unsigned line;
+} auth_region_delay;
+
+typedef struct auth_policy_key {
+	char *origin, *file;
+} auth_policy_key;
+
 typedef struct auth_config {
 	net_addr *listen;
 	size_t nlisten;
@@ -101,6 +190,16 @@ typedef struct auth_config {
 	/* The resolver that finds ALIAS records' targets (auth/alias.h). */
 	bool has_alias_resolver;
 	net_addr alias_resolver;
+	/* Routing policies, the regions they know, and their signing keys. */
+	auth_policy_conf *policies;
+	size_t npolicies;
+	auth_region_conf *regions;
+	size_t nregions;
+	auth_region_delay *delays;
+	size_t ndelays;
+	auth_policy_key *policy_keys;
+	size_t npolicy_keys;
+	char *file;           /* the config file read (-c), for reloads; NULL: none */
 } auth_config;
 
 /* Defaults and an empty default view.  false when out of memory. */
@@ -133,6 +232,16 @@ bool auth_config_add_key(auth_config *c, const char *name, const char *alg,
 auth_zone_conf *auth_config_zone(auth_config *c, size_t view, const char *origin);
 /* The key a config names by `name`, or NULL. */
 const auth_key_conf *auth_config_key(const auth_config *c, const char *name);
+
+/* The name of a routing as the config writes it ("weighted"...). */
+const char *auth_routing_name(auth_routing r);
+
+/* Remove the policy of `name` (any case, final dot or not); false when
+ * there is none. */
+bool auth_config_del_policy(auth_config *c, const char *name);
+
+/* Index of region `name` in c->regions, or -1. */
+long auth_config_region(const auth_config *c, const char *name);
 
 /* A new view, empty, at the end of c->views (its index is nviews - 1
  * after); false when the name is taken ("default" is the default view's). */

@@ -21,7 +21,23 @@ void conf_reader_init(conf_reader *r, const char *file, const char *text,
 	r->nwords = 0;
 	r->in_block = false;
 	r->opened = false;
+	r->block_kw[0] = '\0';
 	r->block[0] = '\0';
+}
+
+/* Is `word` one of the reader's block keywords? */
+static bool is_block_keyword(const conf_reader *r, const char *word)
+{
+	const char *k = r->block_keyword;
+	size_t n = strlen(word);
+	while (k && *k) {
+		size_t len = strcspn(k, " ");
+		if (len == n && strncmp(k, word, n) == 0)
+			return true;
+		k += len;
+		k += strspn(k, " ");
+	}
+	return false;
 }
 
 void conf_error(const conf_reader *r, char *err, size_t errsz, const char *fmt, ...)
@@ -84,37 +100,43 @@ static bool split(conf_reader *r, const char *p, const char *end, char *err,
  * a block's closing brace, -1 on error. */
 static int block_rules(conf_reader *r, char *err, size_t errsz)
 {
-	const char *kw = r->block_keyword;
+	/* The first keyword names blocks in general ("'}' without an open
+	 * view"), the one that opened a block names that block. */
+	char kw[32];
+	const char *all = r->block_keyword ? r->block_keyword : "block";
+	snprintf(kw, sizeof kw, "%.*s", (int)strcspn(all, " "), all);
 	char **w = r->words;
 	r->opened = false;
 	if (r->nwords == 1 && strcmp(w[0], "}") == 0) {
 		if (!r->in_block) {
-			conf_error(r, err, errsz, "'}' without an open %s",
-				   kw ? kw : "block");
+			conf_error(r, err, errsz, "'}' without an open %s", kw);
 			return -1;
 		}
 		r->in_block = false;
 		r->block[0] = '\0';
+		r->block_kw[0] = '\0';
 		return 0;
 	}
-	if (kw && strcmp(w[0], kw) == 0) {
+	if (is_block_keyword(r, w[0])) {
 		if (r->in_block) {
 			conf_error(r, err, errsz, "%ss do not nest: close %s %s first",
-				   kw, kw, r->block);
+				   r->block_kw, r->block_kw, r->block);
 			return -1;
 		}
+		snprintf(kw, sizeof kw, "%s", w[0]);
 		if (r->nwords != 3 || is_brace_word(w[1]) || strcmp(w[2], "{") != 0) {
 			conf_error(r, err, errsz, "expected: %s NAME {", kw);
 			return -1;
 		}
 		r->in_block = true;
 		r->opened = true;
+		snprintf(r->block_kw, sizeof r->block_kw, "%s", w[0]);
 		snprintf(r->block, sizeof r->block, "%s", w[1]);
 		return 1;
 	}
 	for (size_t i = 0; i < r->nwords; i++)
 		if (is_brace_word(w[i])) {
-			if (kw)
+			if (r->block_keyword)
 				conf_error(r, err, errsz, "unexpected '%s': braces only open a "
 					   "block (%s NAME {) and close it ('}' alone on "
 					   "its line)", w[i], kw);
@@ -151,7 +173,7 @@ int conf_reader_next(conf_reader *r, char *err, size_t errsz)
 	r->opened = false;
 	if (r->in_block) {
 		conf_error(r, err, errsz, "%s %s is not closed with '}'",
-			   r->block_keyword, r->block);
+			   r->block_kw, r->block);
 		return -1;
 	}
 	return 0;

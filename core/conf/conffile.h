@@ -5,7 +5,7 @@
  * A file is lines of words separated by blanks (spaces, tabs); '#'
  * starts a comment that runs to the end of the line.  '{' and '}' are
  * words of their own even when written against a name ("view inside{").
- * A reader may know one keyword that opens blocks:
+ * A reader may know keywords that open blocks:
  *
  *   KEYWORD NAME {
  *       ...
@@ -34,7 +34,8 @@ typedef struct conf_reader {
 	const char *file;       /* the name errors give */
 	const char *text;
 	size_t len, pos;
-	const char *block_keyword;      /* NULL: no blocks */
+	const char *block_keyword;      /* NULL: no blocks; else the keywords
+					 * that open one, blank-separated */
 	unsigned line;          /* the line of the words held (at the end:
 				 * the last line) */
 	char *words[CONF_WORDS_MAX];
@@ -42,14 +43,15 @@ typedef struct conf_reader {
 	/* The block open, if any: its name, and whether this line opened it. */
 	bool in_block;
 	bool opened;
+	char block_kw[32];      /* the keyword that opened it */
 	char block[CONF_LINE_MAX + 1];
 	/* The words, each NUL-terminated. */
 	char buf[CONF_LINE_MAX + CONF_WORDS_MAX + 1];
 } conf_reader;
 
 /* Read `text` (len octets, not necessarily NUL-terminated), naming it
- * `file` in errors.  block_keyword: the one word that opens blocks, or
- * NULL. */
+ * `file` in errors.  block_keyword: the word that opens blocks ("view"),
+ * several separated by blanks ("view policy"), or NULL. */
 void conf_reader_init(conf_reader *r, const char *file, const char *text,
 		      size_t len, const char *block_keyword);
 
@@ -57,7 +59,7 @@ void conf_reader_init(conf_reader *r, const char *file, const char *text,
  * 0); 0 at the end of the text; -1 with a message in err.  A block's
  * opening line comes back (r->opened set, words "KEYWORD NAME {"), its
  * closing "}" does not: r->in_block says whether a line is inside one,
- * r->block names it. */
+ * r->block names it and r->block_kw the keyword that opened it. */
 int conf_reader_next(conf_reader *r, char *err, size_t errsz);
 
 /* err = "FILE:LINE: " and the message, for the line last read. */

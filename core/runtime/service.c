@@ -169,6 +169,40 @@ static int write_text(const char *path, char *text, char *err, size_t errsz)
 	return 0;
 }
 
+/* What an auth node's config is rendered with: the sim's TSIG keys
+ * (first: simkeys_secret takes the context as a simkeys) and where the
+ * zone-signing keys of its zones are, for policy answers. */
+typedef struct auth_keys {
+	simkeys tsig;
+	const topo_model *m;
+	char keydir[PATH_MAX];
+	char path[PATH_MAX + DNS_NAME_MAXTEXT + 48];
+} auth_keys;
+
+/* The private-key file of zone `origin`'s first zone-signing key, as
+ * runtime/keys.c writes it (a render_keyfile_fn); NULL when unsigned. */
+static const char *zsk_file(void *ctx, const char *origin)
+{
+	auth_keys *k = ctx;
+	dns_name o;
+	if (k->m->zones == NULL || k->m->zones->keys == NULL ||
+	    dns_name_from_text(&o, origin, strlen(origin), dns_name_root) != DNS_OK)
+		return NULL;
+	const signing_zone *z = signing_find(k->m->zones->keys, o.data);
+	for (size_t i = 0; z && i < z->nkeys; i++) {
+		char base[DNS_NAME_MAXTEXT + 32];
+		if ((z->keys[i].flags & DNSSEC_FLAG_SEP) ||
+		    dnssec_key_file_base(&z->keys[i], base, sizeof base) != DNS_OK)
+			continue;
+		for (char *c = base; *c; c++)
+			if (*c == '/')
+				*c = '-';
+		snprintf(k->path, sizeof k->path, "%s/%s.private", k->keydir, base);
+		return k->path;
+	}
+	return NULL;
+}
+
 static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 		      const char *conf, char *err, size_t errsz)
 {
@@ -184,19 +218,20 @@ static int write_auth(const topo_model *m, const topo_node *n, const char *dir,
 			rc = -1;
 		}
 	}
-	/* The sim's TSIG keys live beside the nodes' folders. */
-	char keydir[PATH_MAX];
-	snprintf(keydir, sizeof keydir, "%s/../../keys", dir);
-	simkeys *keys = rc == 0 ? malloc(sizeof *keys) : NULL;
+	/* The sim's TSIG and DNSSEC keys live beside the nodes' folders. */
+	auth_keys *keys = rc == 0 ? malloc(sizeof *keys) : NULL;
 	if (rc == 0 && keys == NULL) {
 		snprintf(err, errsz, "out of memory");
 		rc = -1;
 	}
 	if (rc == 0) {
-		simkeys_init(keys, keydir);
-		rc = write_text(conf, render_auth_conf_xfr(&m->t, &m->r, n,
+		snprintf(keys->keydir, sizeof keys->keydir, "%s/../../keys", dir);
+		simkeys_init(&keys->tsig, keys->keydir);
+		keys->m = m;
+		rc = write_text(conf, render_auth_conf_sim(&m->t, &m->r, n,
 							   (const char *const *)paths,
-							   simkeys_secret, keys, err, errsz),
+							   simkeys_secret, zsk_file, keys, err,
+							   errsz),
 				err, errsz);
 	}
 	free(keys);

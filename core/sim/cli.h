@@ -70,6 +70,7 @@ int cmd_stats(const char *name, int argc, char **argv);
 int cmd_cache(const char *name, int argc, char **argv);
 int cmd_graph(const char *name, int argc, char **argv);
 int cmd_zone(const char *name, int argc, char **argv);
+int cmd_policy(const char *name, int argc, char **argv);
 int cmd_register(const char *name, int argc, char **argv);
 int cmd_dnssec(const char *name, int argc, char **argv);
 int cmd_link(const char *name, int argc, char **argv);

@@ -79,6 +79,13 @@ static const verb verbs[] = {
 	{ "zone", "NODE show ZONE | add ZONE 'NAME TTL TYPE RDATA' | del ZONE 'NAME [TYPE [RDATA]]' [--view VIEW]",
 	  "look at or change a zone on a running server (checked,\n"
 	  "serial bumped, served at once; --view VIEW for a view)", cmd_zone },
+	{ "policy", "[show] | set NAME ROUTING ANSWER... [ttl=N] [check=tcp:PORT|http:PORT/PATH] [interval=N] [threshold=N] | del NAME",
+	  "routing policies (README \"Routing policies\"): show them;\n"
+	  "set NAME's on every dnsim-auth server of its zone, ROUTING\n"
+	  "weighted|failover|geolocation|latency|multivalue, each\n"
+	  "ANSWER an address or a node, with =WEIGHT, =primary,\n"
+	  "=secondary, =REGION or =default; del: back to the zone's\n"
+	  "records", cmd_policy },
 	{ "register", "DOMAIN --ns NAME=ADDR [--ns ...] [--node NODE] [--ds DS ...] | DOMAIN --ds DS...",
 	  "delegate DOMAIN from its parent zone (NS and glue);\n"
 	  "--node starts its server on NODE (made if new);\n"

@@ -127,8 +127,7 @@ size_t zonefiles_sharing(const char *sim, const uint8_t *origin, const char *pat
 	return count;
 }
 
-/* The pid of node's server, from the monitor. */
-static int server_pid(const char *sim, const char *node)
+int zonefiles_server_pid(const char *sim, const char *node)
 {
 	char *reply = monitor_call(sim, "status");
 	if (reply == NULL)
@@ -425,7 +424,7 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 			status = die("%s", why);
 			continue;
 		}
-		int pid = sw == SW_DNSIM ? server_pid(sim, sharing[i]) : 0;
+		int pid = sw == SW_DNSIM ? zonefiles_server_pid(sim, sharing[i]) : 0;
 		if (sw == SW_DNSIM && (pid <= 0 || kill(pid, SIGHUP) < 0)) {
 			status = die("node %s: cannot reload its server (is it stopped? "
 				     "`./sim start %s`)", sharing[i], sharing[i]);
@@ -617,7 +616,7 @@ int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, c
 	size_t nshare = path ? zonefiles_sharing(sim, origin, path, view, &sharing) : 0;
 	for (size_t i = 0; i < nshare; i++) {
 		if (strcmp(sharing[i], target) != 0) {
-			int pid = server_pid(sim, sharing[i]);
+			int pid = zonefiles_server_pid(sim, sharing[i]);
 			if (pid <= 0 || kill(pid, SIGHUP) < 0)
 				status = die("node %s: cannot reload its server", sharing[i]);
 		}

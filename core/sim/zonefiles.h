@@ -18,6 +18,9 @@
 char *zonefiles_served(const char *sim, const char *node, const uint8_t *origin,
 		       const char *view);
 
+/* The pid of node's server, from the monitor; -1 when it has none. */
+int zonefiles_server_pid(const char *sim, const char *node);
+
 /* Load a zone file; every error goes to stderr as FILE:LINE. */
 bool zonefiles_load(dns_zonedata *z, const uint8_t *origin, const char *path);
 

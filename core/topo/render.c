@@ -14,6 +14,7 @@
 #include "conf/stub_conf.h"
 #include "dns/name.h"
 #include "topo/delegation.h"
+#include "topo/regions.h"
 #include "topo/reverse.h"
 #include "util/array.h"
 #include "topo/signing.h"
@@ -353,9 +354,210 @@ static bool add_sim_key(auth_config *c, const char *name, render_secret_fn secre
 	return true;
 }
 
+/* ---- routing policies ------------------------------------------------------------ */
+
+/* Text being built, growing; false once out of memory. */
+typedef struct textbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+} textbuf;
+
+static void tb_printf(textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tb_printf(textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->failed || n < 0) {
+		b->failed = true;
+		return;
+	}
+	if (b->cap - b->len < (size_t)n + 1) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap - b->len < (size_t)n + 1)
+			cap *= 2;
+		char *grown = realloc(b->s, cap);
+		if (grown == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->s = grown;
+		b->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* The [zone."ORIGIN"] settings of zone `origin`, or NULL. */
+static const topo_zone_conf *zone_conf(const topo *t, const char *origin)
+{
+	dns_name want, have;
+	if (dns_name_from_text(&want, origin, strlen(origin), dns_name_root) != DNS_OK)
+		return NULL;
+	for (size_t i = 0; i < t->nzconf; i++)
+		if (dns_name_from_text(&have, t->zconf[i].origin, strlen(t->zconf[i].origin),
+				       dns_name_root) == DNS_OK && dns_name_equal(have.data, want.data))
+			return &t->zconf[i];
+	return NULL;
+}
+
+/* One "answer" line per address of a policy answer (a node gives its
+ * first IPv4 and its first IPv6 address). */
+static void policy_answer_lines(textbuf *b, const topo *t, const topo_policy *pol,
+				const topo_policy_answer *a)
+{
+	const char *addrs[2] = { a->address, NULL };
+	if (a->node) {
+		const topo_node *n = topo_node_find(t, a->node);
+		addrs[0] = NULL;
+		for (size_t i = 0; n && i < n->naddrs; i++) {
+			int slot = n->addrs[i].addr.ss.ss_family == AF_INET ? 0 : 1;
+			if (addrs[slot] == NULL)
+				addrs[slot] = n->addrs[i].text;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		if (addrs[i] == NULL)
+			continue;
+		tb_printf(b, "\tanswer %s", addrs[i]);
+		if (strcmp(pol->routing, "weighted") == 0 && a->weight >= 0)
+			tb_printf(b, " weight %ld", a->weight);
+		else if (strcmp(pol->routing, "failover") == 0)
+			tb_printf(b, " %s", a->secondary ? "secondary" : "primary");
+		else if (a->region)
+			tb_printf(b, " region %s", a->region);
+		else if (a->is_default)
+			tb_printf(b, " default");
+		tb_printf(b, "\n");
+	}
+}
+
+static void policy_block(textbuf *b, const topo *t, const topo_policy *pol)
+{
+	tb_printf(b, "policy %s {\n\trouting %s\n", pol->name, pol->routing);
+	if (pol->ttl >= 0)
+		tb_printf(b, "\tttl %ld\n", pol->ttl);
+	if (pol->check) {
+		tb_printf(b, "\tcheck %s %ld", pol->check, pol->check_port);
+		if (pol->check_path)
+			tb_printf(b, " %s", pol->check_path);
+		tb_printf(b, "\n");
+	}
+	if (pol->check_interval >= 0)
+		tb_printf(b, "\tcheck-interval %ld\n", pol->check_interval);
+	if (pol->check_threshold >= 0)
+		tb_printf(b, "\tcheck-threshold %ld\n", pol->check_threshold);
+	for (size_t i = 0; i < pol->nanswers; i++)
+		policy_answer_lines(b, t, pol, &pol->answers[i]);
+	tb_printf(b, "}\n");
+}
+
+/* The regions as auth.conf says them: each with its networks' prefixes,
+ * and the delays between them (one way, rounded to the millisecond). */
+static void region_lines(textbuf *b, const topo *t, const topo_regions *rg)
+{
+	for (size_t i = 0; i < rg->n; i++) {
+		tb_printf(b, "region %s", rg->name[i]);
+		for (size_t k = 0; k < t->nnetworks; k++) {
+			const topo_network *net = &t->networks[k];
+			if (rg->of_network[k] != (long)i)
+				continue;
+			for (int f = 0; f < 2; f++) {
+				const net_prefix *pf = f ? &net->v6 : &net->v4;
+				char text[INET6_ADDRSTRLEN + 8];
+				if (!(f ? net->has_v6 : net->has_v4))
+					continue;
+				conf_format_prefix(pf, text, sizeof text);
+				tb_printf(b, " %s", text);
+			}
+		}
+		tb_printf(b, "\n");
+	}
+	for (size_t i = 0; i < rg->n; i++)
+		for (size_t j = i + 1; j < rg->n; j++) {
+			uint64_t us = rg->delay_us[i * rg->n + j];
+			if (us != REGIONS_UNREACHABLE)
+				tb_printf(b, "region-delay %s %s %llu\n", rg->name[i], rg->name[j],
+					  (unsigned long long)((us + 500) / 1000));
+		}
+}
+
+/* The routing policies of the zones n serves (from their [zone]
+ * tables), the topology's regions, and the keys that sign policy
+ * answers in its signed zones (keyfile: NULL for none), added to c
+ * through the config reader (which checks them as it checks a file).
+ * Regions and keys go to every server, policies or not, so that `sim
+ * policy` can give it some while it runs. */
+static bool add_policies(auth_config *c, const topo *t, const topo_node *n,
+			 render_keyfile_fn keyfile, void *ctx, char *err, size_t errsz)
+{
+	textbuf b = { 0 };
+	for (size_t k = 0; k < n->nzones; k++) {
+		const topo_zone *z = &n->zones[k];
+		const topo_zone_conf *zc = z->derived ? NULL : zone_conf(t, z->origin);
+		bool seen = false;
+		/* A zone served in two views has its policies once. */
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = strcmp(n->zones[j].origin, z->origin) == 0;
+		if (z->derived || seen)
+			continue;
+		for (size_t i = 0; zc && i < zc->npolicies; i++)
+			policy_block(&b, t, &zc->policies[i]);
+		dns_name o;
+		const char *file = NULL;
+		if (keyfile && dns_name_from_text(&o, z->origin, strlen(z->origin), dns_name_root) ==
+			       DNS_OK && signing_mode_of(t, o.data, NULL, NULL) != TOPO_DNSSEC_OFF)
+			file = keyfile(ctx, z->origin);
+		if (file)
+			tb_printf(&b, "policy-key %s %s\n", z->origin, file);
+	}
+	topo_regions rg;
+	if (!topo_regions_compute(t, &rg)) {
+		free(b.s);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	region_lines(&b, t, &rg);
+	topo_regions_free(&rg);
+	if (b.failed) {
+		free(b.s);
+		snprintf(err, errsz, "out of memory");
+		return false;
+	}
+	if (b.len == 0)
+		return true;
+	char what[TOPO_NAME_MAX + 40];
+	snprintf(what, sizeof what, "node %s: policies", n->name);
+	bool ok = auth_config_parse(c, what, b.s, b.len, err, errsz);
+	free(b.s);
+	return ok;
+}
+
+static char *render_auth(const topo *t, const routes *r, const topo_node *n,
+			 const char *const *zone_paths, render_secret_fn secret,
+			 render_keyfile_fn keyfile, void *ctx, char *err, size_t errsz);
+
 char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
 			   const char *const *zone_paths, render_secret_fn secret, void *ctx,
 			   char *err, size_t errsz)
+{
+	return render_auth(t, r, n, zone_paths, secret, NULL, ctx, err, errsz);
+}
+
+char *render_auth_conf_sim(const topo *t, const routes *r, const topo_node *n,
+			   const char *const *zone_paths, render_secret_fn secret,
+			   render_keyfile_fn keyfile, void *ctx, char *err, size_t errsz)
+{
+	return render_auth(t, r, n, zone_paths, secret, keyfile, ctx, err, errsz);
+}
+
+static char *render_auth(const topo *t, const routes *r, const topo_node *n,
+			 const char *const *zone_paths, render_secret_fn secret,
+			 render_keyfile_fn keyfile, void *ctx, char *err, size_t errsz)
 {
 	auth_config c;
 	if (!auth_config_init(&c)) {
@@ -421,6 +623,8 @@ char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
 					ok = zone_transfers(&c, vi, t, r, n, &n->zones[k], key, err, errsz);
 			}
 	}
+	if (ok && t)
+		ok = add_policies(&c, t, n, keyfile, ctx, err, errsz);
 	char *conf = ok ? auth_config_write(&c, err, errsz) : NULL;
 	auth_config_free(&c);
 	return with_header(conf, "dnsim-auth", n->name, err, errsz);

@@ -52,6 +52,18 @@ char *render_auth_conf_xfr(const topo *t, const routes *r, const topo_node *n,
 			   const char *const *zone_paths, render_secret_fn secret, void *ctx,
 			   char *err, size_t errsz);
 
+/* Where the private key that signs zone `origin`'s policy answers is
+ * (a file the run-time keeps), or NULL. */
+typedef const char *(*render_keyfile_fn)(void *ctx, const char *origin);
+
+/* render_auth_conf_xfr, and the routing policies of the zones n serves
+ * ([[zone."ORIGIN".policy]]) with the regions they need (topo/regions.h)
+ * and, for signed zones, the key `keyfile` names (policy-key).
+ * render_auth_conf_xfr renders the policies too, without keys. */
+char *render_auth_conf_sim(const topo *t, const routes *r, const topo_node *n,
+			   const char *const *zone_paths, render_secret_fn secret,
+			   render_keyfile_fn keyfile, void *ctx, char *err, size_t errsz);
+
 /* dnsim-resolver's config for node n, whose root hints, control socket
  * and trace live in `dir`; when the topology signs the root, it
  * validates with the root's key from dir/RENDER_TRUST_ANCHOR.  malloc'd,

@@ -41,6 +41,10 @@ typedef struct topo_network {
 	unsigned reverse_line;
 	topo_impair impair;       /* the default of every attachment */
 	unsigned impair_line;
+	/* The region its clients are in (`region = "europe"`), for routing
+	 * policies; NULL: the nearest region's (topo/regions.h). */
+	char *region;
+	unsigned region_line;
 } topo_network;
 
 /* A node's own impairment of its attachment to one network
@@ -156,6 +160,35 @@ typedef enum topo_dnssec {
 	TOPO_DNSSEC_NSEC3,       /* no extra iterations, no salt (RFC 9276) */
 } topo_dnssec;
 
+/* One answer of a routing policy: a node's addresses (its first IPv4
+ * and first IPv6 address) or one address, with what its routing wants. */
+typedef struct topo_policy_answer {
+	char *node;               /* NULL: `address` */
+	char *address;
+	long weight;              /* weighted; -1: not given (1) */
+	bool secondary;           /* failover = "secondary" */
+	bool primary;             /* failover = "primary" */
+	char *region;             /* geolocation, latency */
+	bool is_default;          /* default = true */
+	unsigned line;
+} topo_policy_answer;
+
+/* [[zone."ORIGIN".policy]]: a routing policy for one name of the zone,
+ * rendered into the auth.conf of every server of the zone (the syntax
+ * and its meaning: conf/auth_conf.h). */
+typedef struct topo_policy {
+	char *name;               /* absolute, with its final dot */
+	char *routing;            /* "weighted", "failover", ... */
+	long ttl;                 /* -1: the server's default */
+	char *check;              /* "tcp", "http" or NULL */
+	long check_port;
+	char *check_path;
+	long check_interval, check_threshold;  /* -1: the defaults */
+	topo_policy_answer *answers;
+	size_t nanswers;
+	unsigned line;
+} topo_policy;
+
 /* [zone."ORIGIN"]: settings of one zone, however many nodes serve it
  * (topo/signing.h reads them). */
 typedef struct topo_zone_conf {
@@ -165,6 +198,8 @@ typedef struct topo_zone_conf {
 	uint8_t algorithm;        /* 0: the sim's */
 	char *ksk, *zsk;          /* private-key files (resolved paths); NULL: made at up */
 	unsigned line;
+	topo_policy *policies;
+	size_t npolicies;
 } topo_zone_conf;
 
 /* A machine that runs a part of the sim ([machine.NAME], or a name in

@@ -234,9 +234,230 @@ static bool parse_sim_dnssec(parser *p, const toml_value *v)
 }
 
 /* [zone."ORIGIN"]: one zone's own settings, whichever nodes serve it. */
+/* ---- routing policies ([[zone."ORIGIN".policy]]) ------------------------------ */
+
+static const char *const routings[] = { "weighted", "failover", "geolocation", "latency",
+					"multivalue", NULL };
+
+/* An integer key of a table within [min, max]; *out untouched when absent. */
+static bool int_key(parser *p, const toml_value *tab, const char *key, long min, long max,
+		    const char *who, long *out)
+{
+	const toml_value *x = toml_get(tab, key);
+	if (x == NULL)
+		return true;
+	if (x->type != TOML_INTEGER || x->u.i < min || x->u.i > max)
+		return fail(p, x, "%s: %s must be a whole number from %ld to %ld", who, key, min,
+			    max);
+	*out = (long)x->u.i;
+	return true;
+}
+
+/* Is `name` a region of the topology: a network's or an anycast
+ * instance's? */
+static bool region_known(const topo *t, const char *name)
+{
+	for (size_t i = 0; i < t->nnetworks; i++)
+		if (t->networks[i].region && strcmp(t->networks[i].region, name) == 0)
+			return true;
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].region && strcmp(t->nodes[i].region, name) == 0)
+			return true;
+	return false;
+}
+
+static bool parse_policy_answer(parser *p, topo_policy *pol, const toml_value *v,
+				const char *who)
+{
+	static const char *const known[] = { "node", "address", "weight", "failover", "region",
+					     "default", NULL };
+	if (!want(p, v, TOML_TABLE, "a policy answer ({ node = \"NODE\", ... })") ||
+	    !check_keys(p, v, "a policy answer", known))
+		return false;
+	topo_policy_answer *a = array_grow(&pol->answers, &pol->nanswers, sizeof *a);
+	if (a == NULL)
+		return fail(p, v, "out of memory");
+	a->line = v->line;
+	a->weight = -1;
+	const toml_value *node = toml_get(v, "node"), *addr = toml_get(v, "address");
+	if ((node == NULL) == (addr == NULL))
+		return fail(p, v, "%s: an answer gives node = \"NODE\" (its addresses) or "
+			    "address = \"ADDRESS\", one of the two", who);
+	if (node) {
+		if (!dup_string(p, node, "node", &a->node))
+			return false;
+		if (topo_node_find(p->t, a->node) == NULL)
+			return fail(p, node, "%s: no node %s in the topology", who, a->node);
+	} else {
+		net_addr na;
+		if (!dup_string(p, addr, "address", &a->address))
+			return false;
+		if (strchr(a->address, '@') || !net_addr_parse(a->address, 0, &na))
+			return fail(p, addr, "%s: \"%s\" is not an IPv4 or IPv6 address", who,
+				    a->address);
+	}
+	bool weighted = strcmp(pol->routing, "weighted") == 0;
+	bool failover = strcmp(pol->routing, "failover") == 0;
+	bool placed = strcmp(pol->routing, "geolocation") == 0 ||
+		      strcmp(pol->routing, "latency") == 0;
+	const toml_value *x;
+	if ((x = toml_get(v, "weight")) && !weighted)
+		return fail(p, x, "%s: weight is for weighted routing", who);
+	if (!int_key(p, v, "weight", 0, 1000000, who, &a->weight))
+		return false;
+	if ((x = toml_get(v, "failover"))) {
+		if (!failover)
+			return fail(p, x, "%s: failover is for failover routing", who);
+		if (x->type != TOML_STRING || (strcmp(x->u.s.ptr, "primary") != 0 &&
+					       strcmp(x->u.s.ptr, "secondary") != 0))
+			return fail(p, x, "%s: failover must be \"primary\" or \"secondary\"", who);
+		a->primary = x->u.s.ptr[0] == 'p';
+		a->secondary = !a->primary;
+	} else if (failover) {
+		return fail(p, v, "%s: say failover = \"primary\" or \"secondary\"", who);
+	}
+	const toml_value *region = toml_get(v, "region"), *def = toml_get(v, "default");
+	if ((region || def) && !placed)
+		return fail(p, region ? region : def, "%s: region and default are for "
+			    "geolocation and latency routing", who);
+	if (def && (!want(p, def, TOML_BOOL, "default") || !def->u.b))
+		return def->type == TOML_BOOL ? fail(p, def, "%s: default = true, or leave it out",
+						     who) : false;
+	a->is_default = def != NULL;
+	if (region) {
+		if (def)
+			return fail(p, region, "%s: an answer has a region or is the default, "
+				    "not both", who);
+		if (!dup_string(p, region, "region", &a->region))
+			return false;
+		if (!region_known(p->t, a->region))
+			return fail(p, region, "%s: no region %s in the topology (regions are "
+				    "named by networks' and anycast instances' region keys)", who,
+				    a->region);
+	} else if (placed && !def) {
+		return fail(p, v, "%s: give the answer region = \"NAME\" or default = true", who);
+	}
+	return true;
+}
+
+static bool parse_check(parser *p, topo_policy *pol, const toml_value *v, const char *who)
+{
+	static const char *const known[] = { "tcp", "http", "path", "interval", "threshold",
+					     NULL };
+	if (!want(p, v, TOML_TABLE, "check ({ http = PORT } or { tcp = PORT })") ||
+	    !check_keys(p, v, "check", known))
+		return false;
+	const toml_value *tcp = toml_get(v, "tcp"), *http = toml_get(v, "http");
+	if ((tcp == NULL) == (http == NULL))
+		return fail(p, v, "%s: a check is { http = PORT } or { tcp = PORT }", who);
+	if ((pol->check = strdup(tcp ? "tcp" : "http")) == NULL)
+		return fail(p, v, "out of memory");
+	if (!int_key(p, v, tcp ? "tcp" : "http", 1, 65535, who, &pol->check_port) ||
+	    !int_key(p, v, "interval", 1, 3600, who, &pol->check_interval) ||
+	    !int_key(p, v, "threshold", 1, 10, who, &pol->check_threshold))
+		return false;
+	const toml_value *path = toml_get(v, "path");
+	if (path) {
+		if (tcp)
+			return fail(p, path, "%s: path is for http checks", who);
+		if (!dup_string(p, path, "path", &pol->check_path))
+			return false;
+		if (pol->check_path[0] != '/' || strpbrk(pol->check_path, " \t\r\n#{}"))
+			return fail(p, path, "%s: path must start with '/' and hold no blanks", who);
+	}
+	return true;
+}
+
+static bool parse_policy(parser *p, topo_zone_conf *z, const toml_value *v)
+{
+	static const char *const known[] = { "name", "routing", "ttl", "check", "answers", NULL };
+	if (!want(p, v, TOML_TABLE, "a policy ([[zone.\"ORIGIN\".policy]])") ||
+	    !check_keys(p, v, "a policy", known))
+		return false;
+	topo_policy *pol = array_grow(&z->policies, &z->npolicies, sizeof *pol);
+	if (pol == NULL)
+		return fail(p, v, "out of memory");
+	pol->line = v->line;
+	pol->ttl = pol->check_port = pol->check_interval = pol->check_threshold = -1;
+	const toml_value *name = toml_get(v, "name");
+	if (name == NULL)
+		return fail(p, v, "zone %s: a policy needs name = \"NAME\" (the name it "
+			    "answers, e.g. \"www\")", z->origin);
+	char *written = NULL;
+	if (!dup_string(p, name, "name", &written))
+		return false;
+	/* Relative to the zone, as in its zone file; "@" is the apex. */
+	char full[DNS_NAME_MAXTEXT + 8];
+	size_t wl = strlen(written);
+	if (strcmp(written, "@") == 0)
+		snprintf(full, sizeof full, "%s", z->origin);
+	else if (wl && written[wl - 1] == '.')
+		snprintf(full, sizeof full, "%s", written);
+	else
+		snprintf(full, sizeof full, "%s.%s", written, z->origin);
+	free(written);
+	dns_name n, o;
+	if (dns_name_from_text(&n, full, strlen(full), dns_name_root) != DNS_OK ||
+	    dns_name_from_text(&o, z->origin, strlen(z->origin), dns_name_root) != DNS_OK)
+		return fail(p, name, "zone %s: \"%s\" is not a domain name", z->origin, full);
+	if (!dns_name_is_subdomain(n.data, o.data))
+		return fail(p, name, "zone %s: %s is not in the zone", z->origin, full);
+	if ((pol->name = strdup(full)) == NULL)
+		return fail(p, v, "out of memory");
+	size_t fl = strlen(pol->name);
+	if (fl > 1 && pol->name[fl - 1] != '.' && (pol->name = realloc(pol->name, fl + 2))) {
+		pol->name[fl] = '.';
+		pol->name[fl + 1] = '\0';
+	}
+	if (pol->name == NULL)
+		return fail(p, v, "out of memory");
+	for (size_t i = 0; i + 1 < z->npolicies; i++) {
+		dns_name other;
+		if (dns_name_from_text(&other, z->policies[i].name, strlen(z->policies[i].name),
+				       dns_name_root) == DNS_OK && dns_name_equal(other.data, n.data))
+			return fail(p, name, "zone %s: two policies for %s (line %u has one)",
+				    z->origin, pol->name, z->policies[i].line);
+	}
+	char who[DNS_NAME_MAXTEXT + 16];
+	snprintf(who, sizeof who, "policy %s", pol->name);
+	const toml_value *routing = toml_get(v, "routing");
+	if (routing == NULL)
+		return fail(p, v, "%s: give routing = \"weighted\", \"failover\", "
+			    "\"geolocation\", \"latency\" or \"multivalue\"", who);
+	if (!dup_string(p, routing, "routing", &pol->routing))
+		return false;
+	size_t r = 0;
+	while (routings[r] && strcmp(routings[r], pol->routing) != 0)
+		r++;
+	if (routings[r] == NULL)
+		return fail(p, routing, "%s: routing \"%s\" is not one of weighted, failover, "
+			    "geolocation, latency, multivalue", who, pol->routing);
+	if (!int_key(p, v, "ttl", 0, 604800, who, &pol->ttl))
+		return false;
+	const toml_value *x = toml_get(v, "check");
+	if (x && !parse_check(p, pol, x, who))
+		return false;
+	const toml_value *answers = toml_get(v, "answers");
+	if (answers == NULL || !want(p, answers, TOML_ARRAY, "answers") || answers->u.arr.n == 0)
+		return answers && answers->type != TOML_ARRAY ? false
+			: fail(p, answers ? answers : v, "%s: give its answers = [ { node = "
+			       "\"NODE\", ... }, ... ]", who);
+	for (size_t i = 0; i < answers->u.arr.n; i++)
+		if (!parse_policy_answer(p, pol, answers->u.arr.items[i], who))
+			return false;
+	if (strcmp(pol->routing, "failover") == 0) {
+		bool primary = false;
+		for (size_t i = 0; i < pol->nanswers; i++)
+			primary = primary || pol->answers[i].primary;
+		if (!primary)
+			return fail(p, answers, "%s: no answer is the primary", who);
+	}
+	return true;
+}
+
 static bool parse_zone_conf(parser *p, const char *origin, const toml_value *v)
 {
-	static const char *const known[] = { "dnssec", "algorithm", "ksk", "zsk", NULL };
+	static const char *const known[] = { "dnssec", "algorithm", "ksk", "zsk", "policy", NULL };
 	char where[300];
 	snprintf(where, sizeof where, "[zone.\"%.250s\"]", origin);
 	if (!want(p, v, TOML_TABLE, where) || !check_keys(p, v, where, known))
@@ -269,6 +490,15 @@ static bool parse_zone_conf(parser *p, const char *origin, const toml_value *v)
 	if ((z->ksk == NULL) != (z->zsk == NULL))
 		return fail(p, v, "zone %s: give both ksk and zsk (private-key files), or "
 			    "neither to have keys made at up", origin);
+	if ((x = toml_get(v, "policy"))) {
+		if (x->type == TOML_TABLE)
+			return parse_policy(p, z, x);
+		if (!want(p, x, TOML_ARRAY, "policy ([[zone.\"ORIGIN\".policy]])"))
+			return false;
+		for (size_t i = 0; i < x->u.arr.n; i++)
+			if (!parse_policy(p, z, x->u.arr.items[i]))
+				return false;
+	}
 	return true;
 }
 
@@ -330,7 +560,7 @@ static bool parse_impair(parser *p, const toml_value *tab, const char *who, topo
 static bool parse_network(parser *p, const char *name, const toml_value *v)
 {
 	static const char *const known[] = { "ipv4", "ipv6", "reverse", "delay", "jitter",
-					     "loss", "rate", NULL };
+					     "loss", "rate", "region", NULL };
 	char where[80];
 	snprintf(where, sizeof where, "[network.%s]", name);
 	if (!name_ok(p, v, "network", name) || !want(p, v, TOML_TABLE, where) ||
@@ -390,6 +620,13 @@ static bool parse_network(parser *p, const char *name, const toml_value *v)
 		n->impair_line = v->line;
 	if (!parse_impair(p, v, where, &n->impair))
 		return false;
+	const toml_value *region = toml_get(v, "region");
+	if (region) {
+		n->region_line = region->line;
+		if (!dup_string(p, region, "region", &n->region) ||
+		    !name_ok(p, region, "region", n->region))
+			return false;
+	}
 	return parse_network_reverse(p, n, v);
 }
 
@@ -1056,9 +1293,25 @@ void topo_free(topo *t)
 		free(n->region);
 	}
 	free(t->nodes);
-	for (size_t i = 0; i < t->nnetworks; i++)
+	for (size_t i = 0; i < t->nnetworks; i++) {
 		free_list(t->networks[i].reverse, t->networks[i].nreverse);
+		free(t->networks[i].region);
+	}
 	for (size_t i = 0; i < t->nzconf; i++) {
+		for (size_t k = 0; k < t->zconf[i].npolicies; k++) {
+			topo_policy *pol = &t->zconf[i].policies[k];
+			for (size_t j = 0; j < pol->nanswers; j++) {
+				free(pol->answers[j].node);
+				free(pol->answers[j].address);
+				free(pol->answers[j].region);
+			}
+			free(pol->answers);
+			free(pol->name);
+			free(pol->routing);
+			free(pol->check);
+			free(pol->check_path);
+		}
+		free(t->zconf[i].policies);
 		free(t->zconf[i].origin);
 		free(t->zconf[i].ksk);
 		free(t->zconf[i].zsk);

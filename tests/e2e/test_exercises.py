@@ -93,6 +93,16 @@ SOLUTIONS = {
     "www-ipv6": [
         ["zone", "ns1-example", "add", "example.com", "www 3600 IN AAAA 2001:db8:113::10"],
     ],
+    "shop-weighted": [
+        ["policy", "set", "shop.example.com", "weighted", "web1=70", "web2=20", "web3=10"],
+    ],
+    "www-failover": [
+        ["policy", "set", "www.example.com", "failover", "web1=primary", "web2=secondary",
+         "check=http:80/", "interval=2", "threshold=2"],
+    ],
+    "europe-shop": [
+        ["policy", "set", "shop.example.com", "geolocation", "web3=europe", "web1=default"],
+    ],
     "sign-example-org": [
         ["dnssec", "sign", "example.org"],
         register_ds("example.org"),
@@ -166,6 +176,37 @@ MISTAKES = {
         "everything-lost": [["link", "set", "ns1-example", "hosting", "loss=100%"]] + NEW_NAMES,
         # The line made bad, but nothing asked: the resolver knows nothing yet.
         "no-questions-asked": [["link", "set", "ns1-example", "hosting", "loss=50%"]],
+    },
+    "shop-weighted": {
+        # The weights the wrong way round: web3 gets the lion's share.
+        "weights-reversed": [
+            ["policy", "set", "shop.example.com", "weighted", "web1=10", "web2=20", "web3=70"],
+        ],
+        # Every healthy server in each answer: no shares at all.
+        "multivalue-instead": [
+            ["policy", "set", "shop.example.com", "multivalue", "web1", "web2", "web3"],
+        ],
+    },
+    "www-failover": {
+        # Nobody checks web1: it stays the answer after it died.
+        "no-health-check": [
+            ["policy", "set", "www.example.com", "failover", "web1=primary", "web2=secondary"],
+        ],
+        # The roles swapped: web2 while both are up.
+        "primary-and-secondary-swapped": [
+            ["policy", "set", "www.example.com", "failover", "web2=primary", "web1=secondary",
+             "check=http:80/", "interval=2", "threshold=2"],
+        ],
+    },
+    "europe-shop": {
+        # No default: the rest of the world gets the zone's three records.
+        "no-default": [
+            ["policy", "set", "shop.example.com", "geolocation", "web3=europe"],
+        ],
+        # The regions mixed up: web3 for America, Europe falls to the default.
+        "wrong-region": [
+            ["policy", "set", "shop.example.com", "geolocation", "web3=america", "web1=default"],
+        ],
     },
     "secret-inside": {
         # Added to the zone everyone sees, not to the inside view.

@@ -375,9 +375,178 @@ static void test_transfer_settings(void)
 	bad("ixfr-journal -1\n", 1, "ixfr-journal 0..100000");
 }
 
+/* ---- routing policies -------------------------------------------------- */
+
+static const char policy_text[] =
+	"region europe 198.51.100.0/26 2001:db8:100::/64\n"
+	"region america 203.0.113.0/24\n"
+	"region-delay europe america 45\n"
+	"policy-key example.com. /keys/Kexample.com.+013+01234.private\n"
+	"policy shop.example.com {\n"
+	"    routing weighted\n"
+	"    ttl 30\n"
+	"    answer 203.0.113.10 weight 70\n"
+	"    answer 203.0.113.11 weight 20\n"
+	"    answer 203.0.113.12          # weight 1\n"
+	"}\n"
+	"policy www.example.com. {\n"
+	"    routing failover\n"
+	"    check http 8080 /health\n"
+	"    check-interval 1\n"
+	"    check-threshold 2\n"
+	"    answer 203.0.113.10 primary\n"
+	"    answer 203.0.113.11 secondary\n"
+	"    answer 2001:db8:113::10 primary\n"
+	"}\n"
+	"policy geo.example.com. {\n"
+	"    routing geolocation\n"
+	"    answer 203.0.113.10 region europe\n"
+	"    answer 203.0.113.12 default\n"
+	"}\n"
+	"policy near.example.com. {\n"
+	"    routing latency\n"
+	"    answer 203.0.113.10 region europe\n"
+	"    answer 203.0.113.11 region america\n"
+	"}\n"
+	"policy pool.example.com. {\n"
+	"    routing multivalue\n"
+	"    check tcp 80\n"
+	"    answer 203.0.113.10\n"
+	"    answer 203.0.113.11\n"
+	"}\n"
+	"zone example.com. /z/example.zone\n";
+
+static void check_policies_read(const auth_config *c)
+{
+	CHECK_INT(c->nregions, 2);
+	CHECK_STR(c->regions[0].name, "europe");
+	CHECK_INT(c->regions[0].nprefixes, 2);
+	CHECK_INT(c->ndelays, 1);
+	CHECK_INT(c->delays[0].ms, 45);
+	CHECK_INT(c->npolicy_keys, 1);
+	CHECK_STR(c->policy_keys[0].origin, "example.com.");
+	CHECK_INT(c->npolicies, 5);
+	const auth_policy_conf *p = &c->policies[0];
+	CHECK_STR(p->name, "shop.example.com.");
+	CHECK_INT(p->routing, AUTH_ROUTE_WEIGHTED);
+	CHECK_INT(p->ttl, 30);
+	CHECK_INT(p->check, AUTH_CHECK_NONE);
+	CHECK_INT(p->nanswers, 3);
+	CHECK_INT(p->answers[0].weight, 70);
+	CHECK_INT(p->answers[2].weight, 1);
+	p = &c->policies[1];
+	CHECK_INT(p->routing, AUTH_ROUTE_FAILOVER);
+	CHECK_INT(p->ttl, AUTH_POLICY_TTL_DEFAULT);
+	CHECK_INT(p->check, AUTH_CHECK_HTTP);
+	CHECK_INT(p->check_port, 8080);
+	CHECK_STR(p->check_path, "/health");
+	CHECK_INT(p->check_interval, 1);
+	CHECK_INT(p->check_threshold, 2);
+	CHECK(!p->answers[0].secondary);
+	CHECK(p->answers[1].secondary);
+	CHECK_INT(p->answers[2].addr.ss.ss_family, AF_INET6);
+	p = &c->policies[2];
+	CHECK_INT(p->routing, AUTH_ROUTE_GEOLOCATION);
+	CHECK_STR(p->answers[0].region, "europe");
+	CHECK(p->answers[1].region == NULL);
+	CHECK_INT(c->policies[3].routing, AUTH_ROUTE_LATENCY);
+	p = &c->policies[4];
+	CHECK_INT(p->routing, AUTH_ROUTE_MULTIVALUE);
+	CHECK_INT(p->check, AUTH_CHECK_TCP);
+	CHECK_INT(p->check_interval, AUTH_CHECK_INTERVAL_DEFAULT);
+	CHECK_INT(p->check_threshold, AUTH_CHECK_THRESHOLD_DEFAULT);
+	CHECK_INT(c->nviews, 1);
+	CHECK_INT(c->views[0].nzones, 1);
+}
+
+static void test_policies(void)
+{
+	auth_config c, back;
+	char err[512] = "";
+	bool ok = read_text(&c, policy_text, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	check_policies_read(&c);
+	/* Written and read back: the same. */
+	char *text = auth_config_write(&c, err, sizeof err);
+	CHECK(text != NULL);
+	if (text) {
+		ok = read_text(&back, text, err, sizeof err);
+		if (!ok)
+			fprintf(stderr, "  %s\n%s", err, text);
+		CHECK(ok);
+		check_policies_read(&back);
+		auth_config_free(&back);
+	}
+	free(text);
+	auth_config_free(&c);
+}
+
+/* `sim policy set` and `del` edit a server's policies in place: one
+ * removed, the others kept in order, and a replacement added again
+ * under the same name. */
+static void test_policy_removed(void)
+{
+	auth_config c;
+	char err[512] = "";
+	CHECK(read_text(&c, policy_text, err, sizeof err));
+	size_t before = c.npolicies;
+	CHECK(!auth_config_del_policy(&c, "nowhere.example.com."));
+	CHECK(auth_config_del_policy(&c, "WWW.example.com"));
+	CHECK_INT(c.npolicies, before - 1);
+	CHECK_STR(c.policies[0].name, "shop.example.com.");
+	CHECK_STR(c.policies[1].name, "geo.example.com.");
+	CHECK(!auth_config_del_policy(&c, "www.example.com."));
+	static const char again[] = "policy www.example.com. {\n routing multivalue\n"
+				    " answer 192.0.2.7\n}\n";
+	bool ok = auth_config_parse(&c, "again", again, sizeof again - 1, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(ok);
+	CHECK_INT(c.npolicies, before);
+	CHECK_STR(c.policies[before - 1].name, "www.example.com.");
+	auth_config_free(&c);
+}
+
+static void test_policy_errors(void)
+{
+	bad("policy a.example. {\n    answer 192.0.2.1\n}\n", 2, "routing");
+	bad("policy a.example. {\n    routing roundrobin\n}\n", 2,
+	    "expected: routing weighted|failover");
+	bad("policy a.example. {\n    routing weighted\n    answer 192.0.2.1 weight x\n}\n", 3,
+	    "expected: answer ADDRESS [weight N]");
+	bad("policy a.example. {\n    routing failover\n    answer 192.0.2.1\n}\n", 3,
+	    "primary|secondary");
+	bad("policy a.example. {\n    routing failover\n    answer 192.0.2.1 secondary\n}\n", 1,
+	    "no primary A answer");
+	bad("policy a.example. {\n    routing geolocation\n    answer 192.0.2.1 region mars\n}\n",
+	    3, "no region mars");
+	bad("policy a.example. {\n    routing weighted\n    answer 192.0.2.1 weight 0\n}\n", 1,
+	    "weights are all 0");
+	bad("policy a.example. {\n    routing multivalue\n    answer www.example.com\n}\n", 3,
+	    "not an IPv4 or IPv6 address");
+	bad("policy a.example. {\n    routing multivalue\n}\n", 1, "no answers");
+	bad("policy a.example. {\n    routing multivalue\n    check udp 53\n}\n", 3,
+	    "expected: check tcp PORT");
+	bad("policy a.example. {\n    routing multivalue\n    listen 192.0.2.1\n}\n", 3,
+	    "not a policy setting");
+	bad("policy a.example. {\n    routing multivalue\n    answer 192.0.2.1\n}\n"
+	    "policy A.example {\n}\n", 5, "given twice");
+	bad("policy a.example. {\n    routing multivalue\n    answer 192.0.2.1\n", 3,
+	    "policy a.example. is not closed");
+	bad("region europe 10.0.0.1/8\n", 1, "host bits");
+	bad("region default\n", 1, "expected: region NAME");
+	bad("region europe\nregion-delay europe asia 10\n", 2, "no region line defines");
+	bad("region-delay europe 10\n", 1, "expected: region-delay");
+}
+
 int main(void)
 {
 	RUN(test_full_config);
+	RUN(test_policies);
+	RUN(test_policy_removed);
+	RUN(test_policy_errors);
 	RUN(test_errors);
 	RUN(test_prefix_matching);
 	RUN(test_defaults_and_tcp_settings);
