@@ -274,3 +274,8 @@ def test_few_hundred_nodes_up_answer_and_down(tool, tmp_path):
         assert wrong == {}
     finally:
         up.down()
+
+
+def test_help_names_gen(tool):
+    out = sim_cmd(tool, "help").stdout
+    assert "gen root ROOTZONE [-o FILE] [--sample N]" in out
