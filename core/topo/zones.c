@@ -1,6 +1,7 @@
 /* The topology's zones, loaded once. */
 #include "topo/zones.h"
 
+#include <ctype.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@ void topo_zones_free(topo_zones *s)
 	free(s->z);
 	free(s->hosts);
 	free(s->addrs);
+	free(s->by_origin);
 	topo_keyring_free(s->keys);
 	free(s->keys);
 	free(s);
@@ -277,6 +279,51 @@ const topo_node *topo_zones_node_with_addr(const topo *t, const topo_zones *s,
 	return &t->nodes[s->addrs[lo].node];
 }
 
+/* Names in an order that ignores case, as dns_name_equal does: the
+ * length bytes (below 64) are not letters, so folding every byte keeps
+ * them. */
+static int folded_order(const uint8_t *a, const uint8_t *b)
+{
+	size_t la = dns_name_length(a), lb = dns_name_length(b);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	for (size_t i = 0; i < la; i++) {
+		int x = tolower(a[i]), y = tolower(b[i]);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+typedef struct origin_key {
+	const uint8_t *origin;
+	size_t entry;
+} origin_key;
+
+static int origin_order(const void *x, const void *y)
+{
+	const origin_key *a = x, *b = y;
+	int c = folded_order(a->origin, b->origin);
+	return c ? c : (a->entry < b->entry ? -1 : a->entry > b->entry);
+}
+
+static bool make_origin_index(topo_zones *s)
+{
+	origin_key *keys = malloc((s->n ? s->n : 1) * sizeof *keys);
+	s->by_origin = malloc((s->n ? s->n : 1) * sizeof *s->by_origin);
+	if (keys == NULL || s->by_origin == NULL) {
+		free(keys);
+		return false;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		keys[i] = (origin_key){ s->z[i].origin.data, i };
+	qsort(keys, s->n, sizeof *keys, origin_order);
+	for (size_t i = 0; i < s->n; i++)
+		s->by_origin[i] = keys[i].entry;
+	free(keys);
+	return true;
+}
+
 topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
 {
 	topo_zones *s = calloc(1, sizeof *s);
@@ -345,6 +392,8 @@ topo_zones *topo_zones_load(const topo *t, topo_read_fn read_file, void *ctx)
 			dns_zonedata_init(&z->zd, z->origin.data, DNS_C_IN);
 		}
 	}
+	if (!make_origin_index(s))
+		goto nomem;
 	free(entry);
 	free(derive);
 	return s;
@@ -363,14 +412,29 @@ const topo_zone_data *topo_zones_entry(const topo_zones *s, const topo_zone *tz)
 
 const topo_zone_data *topo_zones_find(const topo_zones *s, const uint8_t *origin)
 {
+	/* The first entry of the origin, then its others in load order: the
+	 * first that loaded and belongs to no view, else the first that
+	 * loaded. */
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (folded_order(s->z[s->by_origin[mid]].origin.data, origin) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	const topo_zone_data *any = NULL;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->z[i].errors == 0 && dns_name_equal(s->z[i].origin.data, origin)) {
-			if (s->z[i].tz->view == NULL)
-				return &s->z[i];
-			if (any == NULL)
-				any = &s->z[i];
-		}
+	for (; lo < s->n; lo++) {
+		const topo_zone_data *z = &s->z[s->by_origin[lo]];
+		if (folded_order(z->origin.data, origin) != 0)
+			break;
+		if (z->errors)
+			continue;
+		if (z->tz->view == NULL)
+			return z;
+		if (any == NULL)
+			any = z;
+	}
 	return any;
 }
 

@@ -56,6 +56,10 @@ typedef struct topo_zones {
 	size_t nhosts;
 	topo_addr_entry *addrs;
 	size_t naddrs;
+	/* The entries by origin (wire form), each origin's in load order:
+	 * topo_zones_find is a binary search (the real root's delegations
+	 * ask it for each of thousands of zones, for each of thousands). */
+	size_t *by_origin;
 	/* The keys of the signed zones (topo/signing.h), once the run-time
 	 * has made or read them; NULL: the copies are served unsigned.
 	 * Owned: freed with the zones. */
