@@ -63,6 +63,7 @@ typedef struct svc {
 	long long started_ms, deadline_ms, next_probe_ms, kill_ms;
 	int probe_fd;
 	uint16_t probe_id;
+	uint16_t probe_sent;     /* questions on the open probe socket */
 	bool reported;         /* told `up` about it */
 	bool busy;             /* on the monitor's busy list */
 	char last_exit[80];
@@ -616,6 +617,8 @@ static void reap(monitor *m)
 	}
 }
 
+static void probe_answer(monitor *m, svc *s);
+
 /* Probe a starting DNS service; mark command services ready once they
  * have stayed up a moment. */
 static void tick(monitor *m, svc *s, long long now)
@@ -640,6 +643,13 @@ static void tick(monitor *m, svc *s, long long now)
 		}
 		return;
 	}
+	if (now >= s->deadline_ms && s->probe_fd >= 0) {
+		/* The monitor comes back late when it is busy starting
+		 * thousands of nodes: an answer already waiting counts. */
+		probe_answer(m, s);
+		if (s->state != SVC_STARTING)
+			return;
+	}
 	if (now >= s->deadline_ms) {
 		char why[160];
 		snprintf(why, sizeof why, "its server did not answer a DNS query within "
@@ -649,22 +659,38 @@ static void tick(monitor *m, svc *s, long long now)
 	}
 	if (now < s->next_probe_ms)
 		return;
-	if (s->probe_fd < 0)
+	if (s->probe_fd < 0) {
 		s->probe_fd = probe_socket(s->ns);
+		s->probe_sent = 0;
+	}
 	net_addr to;
 	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to)) {
 		uint8_t qname[256];
 		uint16_t qtype, qclass;
 		programs_probe_question(s->node, qname, &qtype, &qclass);
 		probe_send_question(s->probe_fd, &to, ++s->probe_id, qname, qtype, qclass);
+		if (s->probe_sent < UINT16_MAX)
+			s->probe_sent++;
 	}
 	s->next_probe_ms = now + PROBE_EVERY_MS;
 }
 
 static void probe_answer(monitor *m, svc *s)
 {
+	/* The answer to any question asked on this socket shows the server
+	 * up: when the monitor is busy (thousands of nodes starting) it asks
+	 * again before it reads the answer to the last question, and a reply
+	 * only to the newest would never be in time. */
 	unsigned long long q = 0;
-	if (!probe_recv(s->probe_fd, s->probe_id, &q))
+	bool answered = false;
+	for (int k = 0; k < 64 && !answered; k++) {
+		int r = probe_recv_any(s->probe_fd, (uint16_t)(s->probe_id - s->probe_sent + 1),
+				       s->probe_sent, &q);
+		if (r < 0)
+			return;   /* nothing more to read */
+		answered = r > 0;
+	}
+	if (!answered)
 		return;
 	close(s->probe_fd);
 	s->probe_fd = -1;

@@ -154,6 +154,19 @@ bool probe_recv(int fd, uint16_t id, unsigned long long *queries)
 	return true;
 }
 
+int probe_recv_any(int fd, uint16_t first, uint16_t count, unsigned long long *queries)
+{
+	uint8_t buf[PROBE_REPLY_MAX];
+	ssize_t n = recv(fd, buf, sizeof buf, 0);
+	if (n < 0)
+		return -1;
+	if (n < 12 || (uint16_t)(dns_get16(buf) - first) >= count || !(buf[2] & 0x80) ||
+	    (buf[3] & 0x0f) == 2)
+		return 0;
+	served_queries(buf, (size_t)n, queries);
+	return 1;
+}
+
 int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, uint8_t *rdata,
 		size_t cap, size_t *rdlen)
 {

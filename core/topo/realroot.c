@@ -235,7 +235,10 @@ static void write_topology(FILE *f, const realroot_opts *o, const parsed *ps, ho
 	if (o->sample)
 		fprintf(f, "# A sample: TLDs taken in a fixed order until their hosts number %zu.\n",
 			o->sample);
-	fprintf(f, "[sim]\nname = \"%s\"\nzones = \"%s\"\n\n", name, o->zones_dir);
+	/* No reverse zones: the real root serves none for these addresses,
+	 * and thousands of PTRs in derived zones are not what this shows. */
+	fprintf(f, "[sim]\nname = \"%s\"\nzones = \"%s\"\nreverse = false\n\n", name,
+		o->zones_dir);
 	fprintf(f, "[network.roots]\nipv4 = \"198.18.0.0/24\"\n\n");
 	for (size_t k = 0; k < nets; k++) {
 		char p[32];

@@ -69,6 +69,7 @@ static void test_counts_and_text(void)
 	CHECK(strstr(t, "192.0.2.1\"") == NULL);
 	CHECK(strstr(t, "2001:dcd") == NULL);
 	CHECK(strstr(t, "zones = \"z\"") != NULL);
+	CHECK(strstr(t, "\nreverse = false\n") != NULL);
 	free(t);
 }
 
