@@ -29,6 +29,7 @@
 #include "netns/state.h"
 
 #define READY_TIMEOUT_MS 20000   /* a service must answer within this */
+#define BUILT_PER_ROUND 16        /* nodes started between two probe rounds */
 #define PROBE_EVERY_MS 20
 #define COMMAND_READY_MS 300     /* a command service: alive this long */
 #define BACKOFF_FIRST_MS 100
@@ -1050,6 +1051,7 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 				return 1;
 	char built_buf[4096];
 	size_t built_len = 0;
+	bool built_all = false;   /* `up` has named every node it built */
 
 	/* Where each node's name is in the table: `up` builds them in order,
 	 * so the next name is almost always the one after the last. */
@@ -1104,7 +1106,8 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 			b++;
 		}
 		long long wait = wake - clock_ms();
-		if (wait < 0)
+		/* Names of built nodes still waiting in the buffer: no sleep. */
+		if (wait < 0 || memchr(built_buf, '\n', built_len))
 			wait = 0;
 		if (poll(pfd, np, (int)wait) < 0 && errno != EINTR)
 			break;
@@ -1124,36 +1127,44 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 				close(c);
 			}
 		}
-		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP))) {
+		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP)) &&
+		    built_len < sizeof built_buf - 1) {
 			/* `up` names each node as it finishes building it. */
 			ssize_t r = read(built_fd, built_buf + built_len, sizeof built_buf - built_len - 1);
 			if (r <= 0) {
 				close(built_fd);
 				built_fd = -1;
-				/* Every node is built: the zones were needed
-				 * for their files only. */
-				topo_zones_free(model->zones);
-				model->zones = NULL;
+				built_all = true;
 			} else {
 				built_len += (size_t)r;
-				char *start = built_buf, *nl;
-				while ((nl = memchr(start, '\n', built_len - (size_t)(start - built_buf)))) {
-					*nl = '\0';
-					size_t i = next_built < t->nnodes &&
-						   strcmp(t->nodes[next_built].name, start) == 0
-						   ? next_built : SIZE_MAX;
-					for (size_t k = 0; i == SIZE_MAX && k < t->nnodes; k++)
-						if (strcmp(t->nodes[k].name, start) == 0)
-							i = k;
-					if (i != SIZE_MAX) {
-						node_built(&m, &t->nodes[i]);
-						next_built = i + 1;
-					}
-					start = nl + 1;
-				}
-				built_len -= (size_t)(start - built_buf);
-				memmove(built_buf, start, built_len);
 			}
+		}
+		/* A few nodes a round: starting one (its files, fork, exec)
+		 * takes a while, and the services started before must be
+		 * probed in between, or with thousands of nodes they pass
+		 * their deadline unasked. */
+		char *start = built_buf, *nl;
+		for (size_t done = 0; done < BUILT_PER_ROUND &&
+		     (nl = memchr(start, '\n', built_len - (size_t)(start - built_buf))); done++) {
+			*nl = '\0';
+			size_t i = next_built < t->nnodes && strcmp(t->nodes[next_built].name, start) == 0
+					   ? next_built : SIZE_MAX;
+			for (size_t k = 0; i == SIZE_MAX && k < t->nnodes; k++)
+				if (strcmp(t->nodes[k].name, start) == 0)
+					i = k;
+			if (i != SIZE_MAX) {
+				node_built(&m, &t->nodes[i]);
+				next_built = i + 1;
+			}
+			start = nl + 1;
+		}
+		built_len -= (size_t)(start - built_buf);
+		memmove(built_buf, start, built_len);
+		if (built_all && model->zones && !memchr(built_buf, '\n', built_len)) {
+			/* Every node is built and started: the zones were
+			 * needed for their files only. */
+			topo_zones_free(model->zones);
+			model->zones = NULL;
 		}
 		/* Only the services polled this round (a command may have
 		 * added one since, or reaped one). */
