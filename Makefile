@@ -96,7 +96,19 @@ $(ASAN_TOOL_BINS): build/asan/bin/%: core/tools/%.c $(ASAN_LIBS) $(HEADERS)
 
 $(PROG_BINS): bin/dnsim-%: build/rel/core/%/main.o $(REL_LIBS)
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(REL_CFLAGS) $^ $(PROG_LDFLAGS) $(LDLIBS) -o $@
+
+# The daemons every node runs, thousands at once in a big sim: libcrypto
+# linked in and no PIE, so that nothing is relocated at start.  Linked
+# to the shared libcrypto, each process spent its start resolving
+# libcrypto's symbols and kept ~400 kB of relocated pages of its own;
+# this way those pages are the binary's, shared by all.  (When the
+# machine has no libcrypto.a, the shared one as before.)
+STATIC_CRYPTO := $(shell $(CC) -print-file-name=libcrypto.a)
+ifneq ($(STATIC_CRYPTO),libcrypto.a)
+bin/dnsim-auth bin/dnsim-resolver bin/dnsim-stub: PROG_LDFLAGS := -no-pie
+bin/dnsim-auth bin/dnsim-resolver bin/dnsim-stub: LDLIBS := -lmnl $(STATIC_CRYPTO)
+endif
 
 $(ASAN_PROG_BINS): build/asan/bin/dnsim-%: build/asan/core/%/main.o $(ASAN_LIBS)
 	@mkdir -p $(dir $@)

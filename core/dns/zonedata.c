@@ -382,12 +382,17 @@ static void load_diag(void *ctx, const dns_diag *d)
 		l->io->diag(l->io->ctx, d);
 }
 
-unsigned dns_zonedata_load(dns_zonedata *z, const char *path,
-			   const dns_master_ops *io)
+unsigned dns_zonedata_read(dns_zonedata *z, const char *path, const dns_master_ops *io)
 {
 	struct load_ctx l = { z, io, false };
 	dns_master_ops ops = { load_read, load_record, load_diag, &l };
-	unsigned errors = dns_master_read(path, z->origin.data, z->rclass, &ops);
+	return dns_master_read(path, z->origin.data, z->rclass, &ops);
+}
+
+unsigned dns_zonedata_load(dns_zonedata *z, const char *path,
+			   const dns_master_ops *io)
+{
+	unsigned errors = dns_zonedata_read(z, path, io);
 	if (errors)
 		return errors;
 	return dns_zonedata_finish(z, io->diag, io->ctx);

@@ -44,6 +44,11 @@ unsigned dns_zonedata_finish(dns_zonedata *z,
 			     void (*diag)(void *ctx, const dns_diag *d),
 			     void *ctx);
 
+/* Read a master file's records into z, unchecked: for a caller that adds
+ * records of its own before dns_zonedata_finish.  Returns the number of
+ * errors reading. */
+unsigned dns_zonedata_read(dns_zonedata *z, const char *path, const dns_master_ops *io);
+
 /* Read a master file into z and finish it: the loader the servers use.
  * Returns the number of errors (reading and checking together). */
 unsigned dns_zonedata_load(dns_zonedata *z, const char *path,

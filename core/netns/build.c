@@ -29,6 +29,7 @@ typedef struct builder {
 	size_t port_index;       /* SIZE_MAX: the node's index in the topology */
 	link_table *links;       /* impaired links made so far; NULL: none */
 	int swfd;                /* the switch namespace (relay plumbing) */
+	int nsfile;              /* O_PATH: the inode every /run/netns file shares */
 	anyroute any;            /* anycast addresses and their routes */
 	char *err;
 	size_t errsz;
@@ -74,7 +75,7 @@ static int make_ns(builder *b, const char *name, const char *node)
 		int rc = state_record(b->statefd, "netns %s", name);
 		if (rc < 0)
 			return fail(b, node, "writing the state log", rc);
-		fd = netns_create(name);
+		fd = netns_create_linked(name, &b->nsfile);
 		if (fd == -EEXIST)
 			state_record(b->statefd, "notours %s", name);
 	}
@@ -165,6 +166,12 @@ static int node_etc(builder *b, const topo_node *n, const char *ns)
 	 * "resolve", mdns, sss) over a Unix socket the namespace shares. */
 	char *nsswitch = render_nsswitch(b->t, n);
 	int rc = resolv && hosts && nsswitch ? 0 : -ENOMEM;
+	/* The files in the sim's folder (in memory), /etc/netns/NS a link
+	 * to them: one entry on the machine's disk per node, not four. */
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/%s/etc/%s", SIM_RUN_DIR, b->t->name, ns);
+	if (rc == 0)
+		rc = netns_etc_link(ns, dir);
 	if (rc == 0)
 		rc = netns_etc_write(ns, "resolv.conf", resolv);
 	if (rc == 0)
@@ -208,6 +215,52 @@ static int impair_link(builder *b, const topo_node *n, size_t net, unsigned k, n
 	return 0;
 }
 
+/* The link-local address the kernel would have made from the link's
+ * MAC (modified EUI-64, RFC 4291 appendix A). */
+static net_addr link_local(const uint8_t mac[6])
+{
+	net_addr a;
+	memset(&a, 0, sizeof a);
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+	s6->sin6_family = AF_INET6;
+	uint8_t *b = s6->sin6_addr.s6_addr;
+	b[0] = 0xfe;
+	b[1] = 0x80;
+	b[8] = mac[0] ^ 0x02;
+	b[9] = mac[1];
+	b[10] = mac[2];
+	b[11] = 0xff;
+	b[12] = 0xfe;
+	b[13] = mac[3];
+	b[14] = mac[4];
+	b[15] = mac[5];
+	a.len = sizeof *s6;
+	return a;
+}
+
+/* A node's link up, with its link-local address made by us, without
+ * duplicate address detection.  A router asks for a neighbour's link
+ * address from its link-local address, and sends nothing while that
+ * address is tentative (one to two seconds after the link comes up):
+ * the first packet it forwarded waited a second per hop for the retry.
+ * (Turning DAD off with the namespace's sysctls instead costs a path
+ * lookup in /proc/sys/net per node that grows with the number of
+ * namespaces on the machine: the kernel keeps one dentry per namespace
+ * under the same name.)  A kernel without IPv6 gets the link up only. */
+static int link_up_no_dad(nl_sock *s, int ifindex, const uint8_t mac[6])
+{
+	int rc = nl_link_no_addrconf(s, ifindex);
+	bool v6 = rc == 0;
+	if (rc < 0 && rc != -EAFNOSUPPORT && rc != -EOPNOTSUPP)
+		return rc;
+	if ((rc = nl_link_up(s, ifindex)) < 0)
+		return rc;
+	if (!v6)
+		return 0;
+	net_addr ll = link_local(mac);
+	return nl_addr_add(s, ifindex, &ll, 64);
+}
+
 static int build_node(builder *b, const topo_node *n)
 {
 	char ns[128];
@@ -223,20 +276,6 @@ static int build_node(builder *b, const topo_node *n)
 	}
 	if ((rc = nl_link_up(&s, LOOPBACK_IFINDEX)) < 0) {
 		fail(b, n->name, "bringing up its loopback", rc);
-		goto out;
-	}
-	/* No duplicate address detection on the link-local addresses the
-	 * kernel gives each new interface (so set before the interfaces
-	 * exist: they copy "default").  A router asks for a neighbour's link
-	 * address from its link-local address, and sends nothing while that
-	 * address is tentative (one to two seconds after the link comes up):
-	 * the first packet it forwarded waited a second per hop for the retry.
-	 * Our own addresses are added without DAD already (nl_addr_add); the
-	 * kernel checks "all" too, which new namespaces start at 0, but a
-	 * machine may say otherwise. */
-	if ((rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/default/accept_dad", "0")) < 0 ||
-	    (rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/all/accept_dad", "0")) < 0) {
-		fail(b, n->name, "turning off duplicate address detection", rc);
 		goto out;
 	}
 	/* An anycast reply comes back from an instance other routers may not
@@ -272,8 +311,9 @@ static int build_node(builder *b, const topo_node *n)
 		}
 		/* The peer is brought up from inside: asking for it up in the
 		 * creating request fails (ENOTCONN) on the kernels we run on. */
-		int ifindex = nl_ifindex(&s, inner);
-		if (ifindex < 0 || (rc = nl_link_up(&s, ifindex)) < 0) {
+		uint8_t mac[6];
+		int ifindex = nl_link_mac(&s, inner, mac);
+		if (ifindex < 0 || (rc = link_up_no_dad(&s, ifindex, mac)) < 0) {
 			if (ifindex < 0)
 				rc = ifindex;
 			fail(b, n->name, "bringing up its new link", rc);
@@ -321,7 +361,7 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 		   size_t port_index, char *err, size_t errsz)
 {
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
-		      .port_index = port_index, .swfd = -1 };
+		      .port_index = port_index, .swfd = -1, .nsfile = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL || !anyroute_init(&b.any, t)) {
 		free(b.bridge);
@@ -357,6 +397,8 @@ int build_one_node(const topo *t, const routes *r, int statefd, size_t index,
 	nl_close(&b.sw);
 	free(b.bridge);
 	anyroute_free(&b.any);
+	if (b.nsfile >= 0)
+		close(b.nsfile);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -364,7 +406,7 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 		  build_progress_fn progress, void *ctx, char *err, size_t errsz)
 {
 	builder b = { .t = t, .r = r, .statefd = statefd, .err = err, .errsz = errsz,
-		      .port_index = SIZE_MAX, .links = links, .swfd = -1 };
+		      .port_index = SIZE_MAX, .links = links, .swfd = -1, .nsfile = -1 };
 	b.bridge = calloc(t->nnetworks + 1, sizeof *b.bridge);
 	if (b.bridge == NULL || !anyroute_init(&b.any, t)) {
 		free(b.bridge);
@@ -386,6 +428,8 @@ int build_network(const topo *t, const routes *r, int statefd, link_table *links
 	nl_close(&b.sw);
 	if (b.swfd >= 0)
 		close(b.swfd);
+	if (b.nsfile >= 0)
+		close(b.nsfile);
 	free(b.bridge);
 	anyroute_free(&b.any);
 	free_anchors(&b);

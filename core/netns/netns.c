@@ -52,16 +52,40 @@ void netns_switch_name(char *out, size_t n, const char *sim)
 	snprintf(out, n, "%s.switch", sim);
 }
 
+/* The file a namespace is mounted on: a new name for the anchor's
+ * inode when there is one, else a new file (which becomes the anchor). */
+static int mount_point(const char *path, int *anchor)
+{
+	if (anchor && *anchor >= 0) {
+		if (linkat(*anchor, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return -errno;
+		/* Too many links, another file system: a file of its own. */
+	}
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (anchor && *anchor < 0)
+		*anchor = open(path, O_PATH | O_CLOEXEC);
+	return 0;
+}
+
 int netns_create(const char *name)
+{
+	return netns_create_linked(name, NULL);
+}
+
+int netns_create_linked(const char *name, int *anchor)
 {
 	char path[PATH_MAX];
 	int rc = ns_path(name, path, sizeof path);
 	if (rc < 0 || (rc = run_dir_ready()) < 0)
 		return rc;
-	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	close(fd);
+	if ((rc = mount_point(path, anchor)) < 0)
+		return rc;
+	int fd;
 	int back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (back < 0) {
 		rc = -errno;
@@ -212,6 +236,28 @@ int netns_enter_exec(const char *name, const char **what)
 	return rc;
 }
 
+int netns_etc_link(const char *name, const char *target)
+{
+	char path[PATH_MAX];
+	if (mkdir(NETNS_ETC_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* The target's parent (the sim's etc/ folder), then the target. */
+	snprintf(path, sizeof path, "%s", target);
+	char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(target, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof path, "%s/%s", NETNS_ETC_DIR, name);
+	/* A folder left by a crash stays, and is written into as before. */
+	if (symlink(target, path) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 int netns_etc_write(const char *name, const char *file, const char *text)
 {
 	char path[PATH_MAX];
@@ -256,6 +302,10 @@ int netns_etc_remove(const char *name)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/%s", NETNS_ETC_DIR, name);
+	/* The link to the sim's folder (whose files go with the sim). */
+	struct stat st;
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+		return unlink(dir) < 0 && errno != ENOENT ? -errno : 0;
 	DIR *d = opendir(dir);
 	if (d == NULL)
 		return errno == ENOENT ? 0 : -errno;

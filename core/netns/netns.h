@@ -21,6 +21,15 @@ void netns_switch_name(char *out, size_t n, const char *sim);
  * is unchanged. */
 int netns_create(const char *name);
 
+/* The same, its file in /run/netns a hard link to the inode *anchor (an
+ * O_PATH descriptor; -1: this call makes the file and sets *anchor to
+ * it, for the caller to close).  Each name is its own mount point all
+ * the same, so `ip netns` sees nothing different; but a sim's thousands
+ * of namespaces allocate one inode on the machine's disk, not one each
+ * (on a file system without a journal, each new inode costs a scan past
+ * every inode deleted in the last minutes: quadratic after a `down`). */
+int netns_create_linked(const char *name, int *anchor);
+
 /* Open an existing named namespace; descriptor or -errno. */
 int netns_open(const char *name);
 
@@ -59,10 +68,15 @@ bool netns_nscd_present(void);
  * every /run/netns mount costs memory and time in a big sim). */
 int netns_enter(const char *name, const char **what);
 
+/* /etc/netns/NAME as a symbolic link to the folder `target` (made, with
+ * its parent): a namespace's /etc files live in the sim's folder, in
+ * memory, and `ip netns exec NAME` finds them through the link. */
+int netns_etc_link(const char *name, const char *target);
+
 /* Write a file under /etc/netns/NAME/, creating the folder. */
 int netns_etc_write(const char *name, const char *file, const char *text);
 
-/* Remove /etc/netns/NAME/ and the files in it. */
+/* Remove /etc/netns/NAME/ and the files in it, or the link. */
 int netns_etc_remove(const char *name);
 
 /* Write a /proc/sys file as seen from inside the namespace nsfd (the

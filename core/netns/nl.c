@@ -71,7 +71,19 @@ static struct nlmsghdr *start(char *buf, uint16_t type, uint16_t flags, nl_sock 
 
 typedef struct reply {
 	int ifindex;
+	uint8_t mac[6];
+	bool has_mac;
 } reply;
+
+static int on_link_attr(const struct nlattr *a, void *data)
+{
+	reply *r = data;
+	if (mnl_attr_get_type(a) == IFLA_ADDRESS && mnl_attr_get_payload_len(a) == 6) {
+		memcpy(r->mac, mnl_attr_get_payload(a), 6);
+		r->has_mac = true;
+	}
+	return MNL_CB_OK;
+}
 
 static int on_link(const struct nlmsghdr *nlh, void *data)
 {
@@ -80,6 +92,7 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct ifinfomsg)) {
 		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 		r->ifindex = ifi->ifi_index;
+		mnl_attr_parse(nlh, sizeof *ifi, on_link_attr, r);
 	}
 	return MNL_CB_OK;
 }
@@ -116,6 +129,38 @@ int nl_ifindex(nl_sock *s, const char *name)
 	if (rc < 0)
 		return rc;
 	return r.ifindex > 0 ? r.ifindex : -ENODEV;
+}
+
+int nl_link_mac(nl_sock *s, const char *name, uint8_t mac[6])
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_GETLINK, 0, s);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	reply r = { 0 };
+	int rc = talk(s, nlh, &r);
+	if (rc < 0)
+		return rc;
+	if (r.ifindex <= 0 || !r.has_mac)
+		return -ENODEV;
+	memcpy(mac, r.mac, 6);
+	return r.ifindex;
+}
+
+int nl_link_no_addrconf(nl_sock *s, int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, 0, s);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	struct nlattr *v6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, v6);
+	mnl_attr_nest_end(nlh, spec);
+	return talk(s, nlh, NULL);
 }
 
 int nl_link_set(nl_sock *s, int ifindex, bool up)
@@ -164,6 +209,11 @@ int nl_veth_add(nl_sock *s, const char *name, int master, const char *peer,
 	struct nlmsghdr *nlh = create_link(buf, s, name);
 	if (master > 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	/* One queue each way, on both ends: the kernel gives a veth one per
+	 * possible CPU, each with its sysfs entries, and a big sim pays for
+	 * them in memory and time at every node. */
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -174,6 +224,8 @@ int nl_veth_add(nl_sock *s, const char *name, int master, const char *peer,
 	pifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_nsfd);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	mnl_attr_nest_end(nlh, p);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);

@@ -22,6 +22,12 @@ int nl_open(nl_sock *s, int nsfd);
 void nl_close(nl_sock *s);
 
 int nl_ifindex(nl_sock *s, const char *name);       /* > 0, or -errno */
+/* The link `name`'s index (> 0) and its link-layer address. */
+int nl_link_mac(nl_sock *s, const char *name, uint8_t mac[6]);
+/* No IPv6 address made by the kernel on the link when it comes up (no
+ * link-local address, so none waiting for duplicate address detection):
+ * the builder adds its own.  Ask before the link is up. */
+int nl_link_no_addrconf(nl_sock *s, int ifindex);
 int nl_link_up(nl_sock *s, int ifindex);
 int nl_link_set(nl_sock *s, int ifindex, bool up);
 int nl_bridge_add(nl_sock *s, const char *name);    /* created up */

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "io/readfile.h"
@@ -31,6 +33,32 @@ static int open_log(const char *sim)
 	return fd < 0 ? -errno : fd;
 }
 
+#define TMPFS_MAGIC_NUMBER 0x01021994
+
+/* A sim's folder holds a few files per node (configs, logs, the /etc
+ * files of each namespace): in memory, as /run is on most machines.
+ * Where /run is on a disk, the folder gets a tmpfs of its own: a file
+ * system without a journal (ext4 here) skips recently deleted inodes
+ * one by one when it allocates a new one, so that a big sim brought up
+ * soon after another went down paid for each file in proportion to the
+ * files just removed.  A failed mount keeps the folder on disk. */
+static void state_in_memory(const char *path)
+{
+	struct statfs fs;
+	if (statfs(path, &fs) == 0 && fs.f_type == TMPFS_MAGIC_NUMBER)
+		return;
+	mount("dnsim", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+}
+
+/* Is path a mount point (our tmpfs)? */
+static bool mounted_here(const char *path)
+{
+	struct stat here, up;
+	char parent[600];
+	snprintf(parent, sizeof parent, "%s/..", path);
+	return stat(path, &here) == 0 && stat(parent, &up) == 0 && here.st_dev != up.st_dev;
+}
+
 int state_create(const char *sim)
 {
 	char path[512];
@@ -41,6 +69,7 @@ int state_create(const char *sim)
 		return rc;
 	if (mkdir(path, 0755) < 0)
 		return -errno;
+	state_in_memory(path);
 	const char *subs[] = { "logs", "nodes" };
 	for (size_t i = 0; i < 2; i++) {
 		if ((rc = state_path(path, sizeof path, sim, subs[i])) < 0)
@@ -143,6 +172,10 @@ int state_remove(const char *sim)
 	int rc = state_path(path, sizeof path, sim, NULL);
 	if (rc < 0)
 		return rc;
+	/* Our tmpfs goes with everything in it; lazily, should a shell
+	 * still stand in it. */
+	if (mounted_here(path) && umount2(path, MNT_DETACH) == 0)
+		return rmdir(path) < 0 && errno != ENOENT ? -errno : 0;
 	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;

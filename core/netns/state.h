@@ -20,8 +20,9 @@
 /* "/run/dnsim/SIM" plus an optional "/sub" path. */
 int state_path(char *out, size_t n, const char *sim, const char *sub);
 
-/* Create /run/dnsim/SIM (fails with -EEXIST when the sim exists) and
- * open its log for appending; returns the descriptor or -errno. */
+/* Create /run/dnsim/SIM (fails with -EEXIST when the sim exists), on a
+ * tmpfs of its own when /run is not in memory, and open its log for
+ * appending; returns the descriptor or -errno. */
 int state_create(const char *sim);
 
 /* Open an existing sim's log for appending. */
@@ -41,7 +42,7 @@ bool state_exists(const char *sim);
  * strings); returns how many, or -errno. */
 int state_list(char ***names);
 
-/* Remove /run/dnsim/SIM and everything in it. */
+/* Remove /run/dnsim/SIM and everything in it (unmounting its tmpfs). */
 int state_remove(const char *sim);
 
 /* Process identity: start time of PID (0 when it does not exist). */

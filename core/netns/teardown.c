@@ -84,6 +84,12 @@ static void stop_monitor(const proc_ref *m)
 		kill(m->pid, SIGKILL);
 }
 
+static int cmp_inode(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Processes inside our namespaces (services, shells and tools started
  * with `exec`): found by their network namespace's inode. */
 static size_t kill_inside(const unsigned long *inodes, size_t n)
@@ -107,12 +113,12 @@ static size_t kill_inside(const unsigned long *inodes, size_t n)
 		unsigned long ino;
 		if (sscanf(link, "net:[%lu]", &ino) != 1)
 			continue;
-		for (size_t i = 0; i < n; i++)
-			if (inodes[i] == ino) {
-				kill((pid_t)pid, SIGKILL);
-				killed++;
-				break;
-			}
+		/* The inodes are sorted: a big sim's thousands of namespaces
+		 * against the machine's thousands of processes. */
+		if (bsearch(&ino, inodes, n, sizeof *inodes, cmp_inode)) {
+			kill((pid_t)pid, SIGKILL);
+			killed++;
+		}
 	}
 	closedir(d);
 	return killed;
@@ -148,6 +154,7 @@ int teardown(const char *sim, FILE *err)
 			if (ino)
 				inodes[n++] = ino;
 		}
+		qsort(inodes, n, sizeof *inodes, cmp_inode);
 		/* Twice: a process may fork while we look. */
 		for (int round = 0; round < 3 && kill_inside(inodes, n) > 0; round++)
 			pause_ms(20);

@@ -30,6 +30,7 @@
 #include "topo/machines.h"
 
 #define READY_TIMEOUT_MS 20000   /* a service must answer within this */
+#define BUILT_PER_ROUND 16        /* nodes started between two probe rounds */
 #define PROBE_EVERY_MS 20
 #define COMMAND_READY_MS 300     /* a command service: alive this long */
 #define BACKOFF_FIRST_MS 100
@@ -64,8 +65,10 @@ typedef struct svc {
 	long long started_ms, deadline_ms, next_probe_ms, kill_ms;
 	int probe_fd;
 	uint16_t probe_id;
-	size_t probe_step;      /* the readiness question being asked */
+	size_t probe_step;       /* the readiness question being asked */
+	uint16_t probe_sent;     /* questions of this step on the open probe socket */
 	bool reported;         /* told `up` about it */
+	bool busy;             /* on the monitor's busy list */
 	char last_exit[80];
 } svc;
 
@@ -86,6 +89,18 @@ typedef struct monitor {
 	const char *bindir;
 	svc *svcs;
 	size_t n, cap;
+	/* The services that need the loop's attention (starting, restarting,
+	 * stopping), by index: a big sim's loop visits these, not every
+	 * service, so that a round costs what is happening, not the sim's
+	 * size. */
+	size_t *busy;
+	size_t nbusy;
+	/* Which service a process is, for the reaper: pid -> index + 1 in an
+	 * open-addressed table of pidmap_cap slots (0: empty, SIZE_MAX: a
+	 * removed entry). */
+	pid_t *pidmap_pid;
+	size_t *pidmap_idx;
+	size_t pidmap_cap, pidmap_used;
 	topo_node **adopted;   /* nodes added while running (`register --node`) */
 	const char *capture_dir;
 	size_t nadopted;
@@ -98,6 +113,84 @@ typedef struct monitor {
 	anyroute any;          /* anycast routes in force (none: any.t NULL) */
 	bool stopping;
 } monitor;
+
+static void mark_busy(monitor *m, svc *s)
+{
+	if (s->busy)
+		return;
+	s->busy = true;
+	m->busy[m->nbusy++] = (size_t)(s - m->svcs);
+}
+
+static size_t pidmap_slot(const monitor *m, pid_t pid)
+{
+	return ((size_t)pid * 2654435761u) & (m->pidmap_cap - 1);
+}
+
+/* Room for `want` live entries (and the removed ones), the table at most
+ * half full; false when out of memory. */
+static bool pidmap_reserve(monitor *m, size_t want)
+{
+	if (m->pidmap_cap && (m->pidmap_used + 1) * 2 <= m->pidmap_cap)
+		return true;
+	size_t cap = 64;
+	while (cap < want * 4)
+		cap *= 2;
+	pid_t *pids = calloc(cap, sizeof *pids);
+	size_t *idx = calloc(cap, sizeof *idx);
+	if (pids == NULL || idx == NULL) {
+		free(pids);
+		free(idx);
+		return false;
+	}
+	pid_t *old_pid = m->pidmap_pid;
+	size_t *old_idx = m->pidmap_idx, old_cap = m->pidmap_cap;
+	m->pidmap_pid = pids;
+	m->pidmap_idx = idx;
+	m->pidmap_cap = cap;
+	m->pidmap_used = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (old_idx[i] == 0 || old_idx[i] == SIZE_MAX)
+			continue;
+		size_t k = pidmap_slot(m, old_pid[i]);
+		while (m->pidmap_idx[k])
+			k = (k + 1) & (cap - 1);
+		m->pidmap_pid[k] = old_pid[i];
+		m->pidmap_idx[k] = old_idx[i];
+		m->pidmap_used++;
+	}
+	free(old_pid);
+	free(old_idx);
+	return true;
+}
+
+static void pidmap_put(monitor *m, pid_t pid, size_t index)
+{
+	if (!pidmap_reserve(m, m->n + 1))
+		return;   /* the reaper falls back to a search */
+	size_t k = pidmap_slot(m, pid);
+	while (m->pidmap_idx[k] && m->pidmap_idx[k] != SIZE_MAX)
+		k = (k + 1) & (m->pidmap_cap - 1);
+	if (m->pidmap_idx[k] == 0)
+		m->pidmap_used++;
+	m->pidmap_pid[k] = pid;
+	m->pidmap_idx[k] = index + 1;
+}
+
+/* The service whose process pid is (and forget it), or NULL. */
+static svc *pidmap_take(monitor *m, pid_t pid)
+{
+	if (m->pidmap_cap == 0)
+		return NULL;
+	for (size_t k = pidmap_slot(m, pid); m->pidmap_idx[k]; k = (k + 1) & (m->pidmap_cap - 1)) {
+		if (m->pidmap_idx[k] == SIZE_MAX || m->pidmap_pid[k] != pid)
+			continue;
+		svc *s = &m->svcs[m->pidmap_idx[k] - 1];
+		m->pidmap_idx[k] = SIZE_MAX;
+		return s->pid == pid ? s : NULL;
+	}
+	return NULL;
+}
 
 static void log_line(monitor *m, const char *name, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
@@ -203,6 +296,7 @@ static void spawn(monitor *m, svc *s)
 		node_log(m, s, "cannot start: fork: %s", strerror(errno));
 		s->state = SVC_BACKOFF;
 		s->deadline_ms = clock_ms() + BACKOFF_MAX_MS;
+		mark_busy(m, s);
 		return;
 	}
 	if (pid == 0) {
@@ -246,10 +340,12 @@ static void spawn(monitor *m, svc *s)
 	/* Both sides set the group, so kill(-pid) works at once. */
 	setpgid(pid, pid);
 	s->pid = pid;
+	pidmap_put(m, pid, (size_t)(s - m->svcs));
 	state_record(m->statefd, "proc %d %llu %s", (int)pid, proc_start_time(pid),
 		     s->node->name);
 	s->state = SVC_STARTING;
 	s->probe_step = 0;
+	mark_busy(m, s);
 	s->started_ms = clock_ms();
 	s->deadline_ms = s->started_ms + READY_TIMEOUT_MS;
 	s->next_probe_ms = s->started_ms + 5;
@@ -345,6 +441,7 @@ static void stop_svc(monitor *m, svc *s, bool restart_after)
 		kill(-s->pid, SIGTERM);
 		s->state = SVC_STOPPING;
 		s->kill_ms = clock_ms() + STOP_GRACE_MS;
+		mark_busy(m, s);
 		node_log(m, s, "stopping (pid %d)", (int)s->pid);
 	} else {
 		s->state = SVC_DOWN;
@@ -440,6 +537,56 @@ static void describe_exit(int status, char *out, size_t n)
 		snprintf(out, n, "ended (status 0x%x)", (unsigned)status);
 }
 
+/* One of the services' processes ended with this status. */
+static void reaped(monitor *m, svc *s, int status)
+{
+	s->pid = 0;
+	describe_exit(status, s->last_exit, sizeof s->last_exit);
+	if (s->probe_fd >= 0) {
+		close(s->probe_fd);
+		s->probe_fd = -1;
+	}
+	node_log(m, s, "%s", s->last_exit);
+	if (m->stopping)
+		return;
+	anycast_mark(m, s, true, s->last_exit);
+	if (s->state == SVC_STOPPING) {
+		s->state = SVC_DOWN;
+		if (s->restart_after) {
+			s->restart_after = false;
+			s->backoff_ms = 0;
+			spawn(m, s);
+		}
+		return;
+	}
+	if (s->state == SVC_STARTING && !s->reported && s->restarts >= 2) {
+		/* Dies before it ever answers: do not keep `up` waiting. */
+		char why[200];
+		snprintf(why, sizeof why, "its server %s before answering "
+			 "(see `./sim logs %s`)", s->last_exit, s->node->name);
+		report_once(m, s, false, why);
+	}
+	long long ran = clock_ms() - s->started_ms;
+	if (ran > STABLE_MS) {
+		s->backoff_ms = 0;
+		s->quick_fails = 0;
+	}
+	if (++s->quick_fails >= QUICK_FAILS_MAX) {
+		s->state = SVC_FAILED;
+		node_log(m, s, "gave up after %u crashes in a row; `./sim start %s` "
+			 "tries again", s->quick_fails, s->node->name);
+		return;
+	}
+	s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : BACKOFF_FIRST_MS;
+	if (s->backoff_ms > BACKOFF_MAX_MS)
+		s->backoff_ms = BACKOFF_MAX_MS;
+	s->state = SVC_BACKOFF;
+	s->deadline_ms = clock_ms() + s->backoff_ms;
+	mark_busy(m, s);
+	s->restarts++;
+	node_log(m, s, "restarting in %ld ms", s->backoff_ms);
+}
+
 static void reap(monitor *m)
 {
 	int status;
@@ -465,58 +612,16 @@ static void reap(monitor *m)
 			linkd_log(m, "restarting in %ld ms", m->relay.backoff_ms);
 			continue;
 		}
-		for (size_t i = 0; i < m->n; i++) {
-			svc *s = &m->svcs[i];
-			if (s->pid != pid)
-				continue;
-			s->pid = 0;
-			describe_exit(status, s->last_exit, sizeof s->last_exit);
-			if (s->probe_fd >= 0) {
-				close(s->probe_fd);
-				s->probe_fd = -1;
-			}
-			node_log(m, s, "%s", s->last_exit);
-			if (m->stopping)
-				break;
-			anycast_mark(m, s, true, s->last_exit);
-			if (s->state == SVC_STOPPING) {
-				s->state = SVC_DOWN;
-				if (s->restart_after) {
-					s->restart_after = false;
-					s->backoff_ms = 0;
-					spawn(m, s);
-				}
-				break;
-			}
-			if (s->state == SVC_STARTING && !s->reported && s->restarts >= 2) {
-				/* Dies before it ever answers: do not keep `up` waiting. */
-				char why[200];
-				snprintf(why, sizeof why, "its server %s before answering "
-					 "(see `./sim logs %s`)", s->last_exit, s->node->name);
-				report_once(m, s, false, why);
-			}
-			long long ran = clock_ms() - s->started_ms;
-			if (ran > STABLE_MS) {
-				s->backoff_ms = 0;
-				s->quick_fails = 0;
-			}
-			if (++s->quick_fails >= QUICK_FAILS_MAX) {
-				s->state = SVC_FAILED;
-				node_log(m, s, "gave up after %u crashes in a row; `./sim start %s` "
-					 "tries again", s->quick_fails, s->node->name);
-				break;
-			}
-			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : BACKOFF_FIRST_MS;
-			if (s->backoff_ms > BACKOFF_MAX_MS)
-				s->backoff_ms = BACKOFF_MAX_MS;
-			s->state = SVC_BACKOFF;
-			s->deadline_ms = clock_ms() + s->backoff_ms;
-			s->restarts++;
-			node_log(m, s, "restarting in %ld ms", s->backoff_ms);
-			break;
-		}
+		svc *found = pidmap_take(m, pid);
+		for (size_t i = 0; found == NULL && i < m->n; i++)
+			if (m->svcs[i].pid == pid)
+				found = &m->svcs[i];
+		if (found)
+			reaped(m, found, status);
 	}
 }
+
+static void probe_answer(monitor *m, svc *s);
 
 /* Probe a starting DNS service; mark command services ready once they
  * have stayed up a moment. */
@@ -542,6 +647,13 @@ static void tick(monitor *m, svc *s, long long now)
 		}
 		return;
 	}
+	if (now >= s->deadline_ms && s->probe_fd >= 0) {
+		/* The monitor comes back late when it is busy starting
+		 * thousands of nodes: an answer already waiting counts. */
+		probe_answer(m, s);
+		if (s->state != SVC_STARTING)
+			return;
+	}
 	if (now >= s->deadline_ms) {
 		char why[160];
 		snprintf(why, sizeof why, "its server did not answer a DNS query within "
@@ -551,8 +663,10 @@ static void tick(monitor *m, svc *s, long long now)
 	}
 	if (now < s->next_probe_ms)
 		return;
-	if (s->probe_fd < 0)
+	if (s->probe_fd < 0) {
 		s->probe_fd = probe_socket(s->ns);
+		s->probe_sent = 0;
+	}
 	net_addr to;
 	if (s->probe_fd >= 0 && service_probe_addr(s->node, &to)) {
 		uint8_t qname[256];
@@ -560,21 +674,37 @@ static void tick(monitor *m, svc *s, long long now)
 		bool want_aa;
 		programs_probe_question(s->node, s->probe_step, qname, &qtype, &qclass, &want_aa);
 		probe_send_question(s->probe_fd, &to, ++s->probe_id, qname, qtype, qclass);
+		if (s->probe_sent < UINT16_MAX)
+			s->probe_sent++;
 	}
 	s->next_probe_ms = now + PROBE_EVERY_MS;
 }
 
 static void probe_answer(monitor *m, svc *s)
 {
+	/* The answer to any question asked on this socket shows the server
+	 * up: when the monitor is busy (thousands of nodes starting) it asks
+	 * again before it reads the answer to the last question, and a reply
+	 * only to the newest would never be in time. */
 	unsigned long long q = 0;
 	uint8_t qname[256];
 	uint16_t qtype, qclass;
-	bool want_aa;
+	bool want_aa, answered = false;
 	programs_probe_question(s->node, s->probe_step, qname, &qtype, &qclass, &want_aa);
-	if (!probe_recv(s->probe_fd, s->probe_id, want_aa, &q))
+	for (int k = 0; k < 64 && !answered; k++) {
+		int r = probe_recv_any(s->probe_fd, (uint16_t)(s->probe_id - s->probe_sent + 1),
+				       s->probe_sent, want_aa, &q);
+		if (r < 0)
+			return;   /* nothing more to read */
+		answered = r > 0;
+	}
+	if (!answered)
 		return;
 	if (++s->probe_step < programs_probe_count(s->node)) {
-		s->next_probe_ms = 0;   /* the next zone at once */
+		/* The next zone at once; answers to this one's questions no
+		 * longer count. */
+		s->probe_sent = 0;
+		s->next_probe_ms = 0;
 		return;
 	}
 	close(s->probe_fd);
@@ -610,11 +740,14 @@ static void serve(monitor *m, int fd, char *arg)
 	}
 	if (m->n == m->cap) {
 		svc *g = realloc(m->svcs, (m->cap * 2) * sizeof *g);
-		if (g == NULL) {
+		if (g)
+			m->svcs = g;
+		size_t *busy = g ? realloc(m->busy, (m->cap * 2) * sizeof *busy) : NULL;
+		if (busy == NULL) {
 			dprintf(fd, "error: out of memory\n");
 			return;
 		}
-		m->svcs = g;
+		m->busy = busy;
 		m->cap *= 2;
 	}
 	topo_node **slot = realloc(m->adopted, (m->nadopted + 1) * sizeof *slot);
@@ -908,7 +1041,8 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 	}
 	m.cap = t->nnodes + 1;
 	m.svcs = calloc(m.cap, sizeof *m.svcs);
-	if (m.svcs == NULL) {
+	m.busy = calloc(m.cap, sizeof *m.busy);
+	if (m.svcs == NULL || m.busy == NULL) {
 		report(&m, "fail - out of memory");
 		return 1;
 	}
@@ -931,18 +1065,25 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 				return 1;
 	char built_buf[4096];
 	size_t built_len = 0;
+	bool built_all = false;   /* `up` has named every node it built */
 
-	size_t pfd_cap = m.n + 3;
-	struct pollfd *pfd = calloc(pfd_cap, sizeof *pfd);
-	if (pfd == NULL)
-		return 1;
+	/* Where each node's name is in the table: `up` builds them in order,
+	 * so the next name is almost always the one after the last. */
+	size_t next_built = 0;
+	size_t pfd_cap = 0;
+	struct pollfd *pfd = NULL;
+	size_t *pidx = NULL;     /* the service polled in pfd[3 + i] */
 	while (!m.stopping) {
-		if (m.n + 3 > pfd_cap) {
-			struct pollfd *g = realloc(pfd, (m.n + 3) * sizeof *g);
-			if (g == NULL)
+		if (m.nbusy + 3 > pfd_cap) {
+			size_t cap = (m.nbusy + 3) * 2;
+			struct pollfd *g = realloc(pfd, cap * sizeof *g);
+			if (g)
+				pfd = g;
+			size_t *gi = g ? realloc(pidx, cap * sizeof *gi) : NULL;
+			if (gi == NULL)
 				break;
-			pfd = g;
-			pfd_cap = m.n + 3;
+			pidx = gi;
+			pfd_cap = cap;
 		}
 		long long now = clock_ms(), wake = now + 1000;
 		if (m.relay.want_up && m.relay.pid == 0) {
@@ -955,20 +1096,32 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 		pfd[np++] = (struct pollfd){ .fd = m.sig_fd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = m.listen_fd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = built_fd, .events = POLLIN };
-		for (size_t i = 0; i < m.n; i++) {
-			svc *s = &m.svcs[i];
+		/* The busy services only; one that is settled leaves the list
+		 * (what makes it busy again puts it back). */
+		for (size_t b = 0; b < m.nbusy;) {
+			svc *s = &m.svcs[m.busy[b]];
 			tick(&m, s, now);
+			if (s->state != SVC_STARTING && s->state != SVC_BACKOFF &&
+			    s->state != SVC_STOPPING) {
+				s->busy = false;
+				m.busy[b] = m.busy[--m.nbusy];
+				continue;
+			}
 			if (s->state == SVC_STARTING && s->next_probe_ms < wake)
 				wake = s->next_probe_ms;
-			if ((s->state == SVC_BACKOFF || s->state == SVC_STOPPING) &&
-			    s->deadline_ms < wake)
-				wake = s->state == SVC_BACKOFF ? s->deadline_ms : s->kill_ms;
+			if (s->state == SVC_BACKOFF && s->deadline_ms < wake)
+				wake = s->deadline_ms;
 			if (s->state == SVC_STOPPING && s->kill_ms < wake)
 				wake = s->kill_ms;
-			pfd[np++] = (struct pollfd){ .fd = s->probe_fd, .events = POLLIN };
+			if (s->probe_fd >= 0 && np < pfd_cap) {
+				pidx[np - 3] = m.busy[b];
+				pfd[np++] = (struct pollfd){ .fd = s->probe_fd, .events = POLLIN };
+			}
+			b++;
 		}
 		long long wait = wake - clock_ms();
-		if (wait < 0)
+		/* Names of built nodes still waiting in the buffer: no sleep. */
+		if (wait < 0 || memchr(built_buf, '\n', built_len))
 			wait = 0;
 		if (poll(pfd, np, (int)wait) < 0 && errno != EINTR)
 			break;
@@ -988,36 +1141,51 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 				close(c);
 			}
 		}
-		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP))) {
+		if (built_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP)) &&
+		    built_len < sizeof built_buf - 1) {
 			/* `up` names each node as it finishes building it. */
 			ssize_t r = read(built_fd, built_buf + built_len, sizeof built_buf - built_len - 1);
 			if (r <= 0) {
 				close(built_fd);
 				built_fd = -1;
-				/* Every node is built: the zones were needed
-				 * for their files only. */
-				topo_zones_free(model->zones);
-				model->zones = NULL;
+				built_all = true;
 			} else {
 				built_len += (size_t)r;
-				char *start = built_buf, *nl;
-				while ((nl = memchr(start, '\n', built_len - (size_t)(start - built_buf)))) {
-					*nl = '\0';
-					for (size_t i = 0; i < t->nnodes; i++)
-						if (strcmp(t->nodes[i].name, start) == 0)
-							node_built(&m, &t->nodes[i]);
-					start = nl + 1;
-				}
-				built_len -= (size_t)(start - built_buf);
-				memmove(built_buf, start, built_len);
 			}
 		}
+		/* A few nodes a round: starting one (its files, fork, exec)
+		 * takes a while, and the services started before must be
+		 * probed in between, or with thousands of nodes they pass
+		 * their deadline unasked. */
+		char *start = built_buf, *nl;
+		for (size_t done = 0; done < BUILT_PER_ROUND &&
+		     (nl = memchr(start, '\n', built_len - (size_t)(start - built_buf))); done++) {
+			*nl = '\0';
+			size_t i = next_built < t->nnodes && strcmp(t->nodes[next_built].name, start) == 0
+					   ? next_built : SIZE_MAX;
+			for (size_t k = 0; i == SIZE_MAX && k < t->nnodes; k++)
+				if (strcmp(t->nodes[k].name, start) == 0)
+					i = k;
+			if (i != SIZE_MAX) {
+				node_built(&m, &t->nodes[i]);
+				next_built = i + 1;
+			}
+			start = nl + 1;
+		}
+		built_len -= (size_t)(start - built_buf);
+		memmove(built_buf, start, built_len);
+		if (built_all && model->zones && !memchr(built_buf, '\n', built_len)) {
+			/* Every node is built and started: the zones were
+			 * needed for their files only. */
+			topo_zones_free(model->zones);
+			model->zones = NULL;
+		}
 		/* Only the services polled this round (a command may have
-		 * added one since). */
+		 * added one since, or reaped one). */
 		for (size_t i = 0; i + 3 < np; i++)
 			if (pfd[3 + i].fd >= 0 && (pfd[3 + i].revents & POLLIN) &&
-			    m.svcs[i].probe_fd == pfd[3 + i].fd)
-				probe_answer(&m, &m.svcs[i]);
+			    m.svcs[pidx[i]].probe_fd == pfd[3 + i].fd)
+				probe_answer(&m, &m.svcs[pidx[i]]);
 	}
 	stop_all(&m);
 	for (size_t i = 0; i < m.n; i++) {
@@ -1026,7 +1194,11 @@ int monitor_run(topo_model *model, const char *bindir, int report_fd,
 			close(m.svcs[i].probe_fd);
 	}
 	free(pfd);
+	free(pidx);
 	free(m.svcs);
+	free(m.busy);
+	free(m.pidmap_pid);
+	free(m.pidmap_idx);
 	if (built_fd >= 0)
 		close(built_fd);
 	for (size_t i = 0; i < m.nadopted; i++) {

@@ -141,19 +141,24 @@ static void served_queries(const uint8_t *reply, size_t len, unsigned long long 
 	dns_msg_free(&m);
 }
 
-bool probe_recv(int fd, uint16_t id, bool want_aa, unsigned long long *queries)
+int probe_recv_any(int fd, uint16_t first, uint16_t count, bool want_aa,
+		   unsigned long long *queries)
 {
 	uint8_t buf[PROBE_REPLY_MAX];
 	ssize_t n = recv(fd, buf, sizeof buf, 0);
-	if (n < 12)
-		return false;
+	if (n < 0)
+		return -1;
 	/* Any answer but SERVFAIL shows the server alive, counters or not. */
-	if (dns_get16(buf) != id || !(buf[2] & 0x80) || (buf[3] & 0x0f) == 2)
-		return false;
-	if (want_aa && !(buf[2] & 0x04))
-		return false;
+	if (n < 12 || (uint16_t)(dns_get16(buf) - first) >= count || !(buf[2] & 0x80) ||
+	    (buf[3] & 0x0f) == 2 || (want_aa && !(buf[2] & 0x04)))
+		return 0;
 	served_queries(buf, (size_t)n, queries);
-	return true;
+	return 1;
+}
+
+bool probe_recv(int fd, uint16_t id, bool want_aa, unsigned long long *queries)
+{
+	return probe_recv_any(fd, id, 1, want_aa, queries) > 0;
 }
 
 int probe_stats(const char *nsname, const net_addr *to, int timeout_ms, uint8_t *rdata,

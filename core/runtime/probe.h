@@ -27,6 +27,12 @@ int probe_send_question(int fd, const net_addr *to, uint16_t id, const uint8_t *
  * untouched. */
 bool probe_recv(int fd, uint16_t id, bool want_aa, unsigned long long *queries);
 
+/* One datagram from fd: 1 when it answers (as probe_recv) one of the
+ * `count` questions with ids first, first + 1, ... (wrapping); 0 when it
+ * does not; -1 when there is none to read. */
+int probe_recv_any(int fd, uint16_t first, uint16_t count, bool want_aa,
+		   unsigned long long *queries);
+
 /* Send and wait up to timeout_ms for the answer (for `status`). */
 bool probe_ask(const char *nsname, const net_addr *to, int timeout_ms,
 	       unsigned long long *queries);

@@ -54,6 +54,7 @@ int verb_usage(const char *verb);
 
 /* The verbs, each given the --name option (or NULL) and its arguments. */
 int cmd_check(const char *name, int argc, char **argv);
+int cmd_gen(const char *name, int argc, char **argv);
 int cmd_up(const char *name, int argc, char **argv);
 int cmd_down(const char *name, int argc, char **argv);
 int cmd_list(const char *name, int argc, char **argv);

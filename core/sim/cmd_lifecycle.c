@@ -56,7 +56,36 @@ typedef struct up_progress {
 	long long t0;
 	const topo *t;
 	int built_fd;          /* to the monitor: the nodes built so far */
+	int report_fd;         /* from the monitor: servers ready or failed */
+	/* What the monitor reported while the network was being built, read
+	 * as it comes: unread, its pipe fills (thousands of "ready" lines)
+	 * and the monitor stops in write, probing nobody. */
+	char *reports;
+	size_t nreports, capreports;
+	bool oom;
 } up_progress;
+
+/* Read what the monitor has written so far (report_fd non-blocking). */
+static void drain_reports(up_progress *p)
+{
+	while (p->report_fd >= 0 && !p->oom) {
+		if (p->capreports - p->nreports < 4096) {
+			size_t cap = p->capreports ? p->capreports * 2 : 65536;
+			char *g = realloc(p->reports, cap);
+			if (g == NULL) {
+				p->oom = true;
+				return;
+			}
+			p->reports = g;
+			p->capreports = cap;
+		}
+		ssize_t r = read(p->report_fd, p->reports + p->nreports,
+				 p->capreports - p->nreports);
+		if (r <= 0)
+			return;
+		p->nreports += (size_t)r;
+	}
+}
 
 static bool on_progress(void *ctx, size_t done, size_t total)
 {
@@ -67,6 +96,7 @@ static bool on_progress(void *ctx, size_t done, size_t total)
 		int n = snprintf(line, sizeof line, "%s\n", p->t->nodes[done - 1].name);
 		if (n > 0 && write(p->built_fd, line, (size_t)n) != n)
 			return false;   /* the monitor is gone */
+		drain_reports(p);
 	}
 	if (p->tty && (done == total || done % 10 == 0)) {
 		fprintf(stderr, "\r  building nodes: %zu/%zu", done, total);
@@ -278,7 +308,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	cli_catch_interrupts();
 	int rc = 0;
 	char err[1024];
-	up_progress prog = { .tty = isatty(2), .t0 = t0, .built_fd = -1 };
+	up_progress prog = { .tty = isatty(2), .t0 = t0, .built_fd = -1, .report_fd = -1 };
 	if ((rc = nodelist_from_topo(t)) < 0 || (rc = write_topology_path(t->name, path)) < 0) {
 		die("cannot write the node list: %s", strerror(-rc));
 		goto fail;
@@ -333,26 +363,55 @@ int cmd_up(const char *name, int argc, char **argv)
 	close(builtfd[0]);
 	prog.built_fd = builtfd[1];
 	prog.t = t;
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	if (fcntl(pipefd[0], F_SETFL, O_NONBLOCK) == 0)
+		prog.report_fd = pipefd[0];
 	signal(SIGPIPE, SIG_IGN);
 	int built = build_network(t, &m.r, statefd, &lt, on_progress, &prog, err, sizeof err);
 	unsigned tunnel_mtu = 0;
 	if (built == 0 && part_build(t, statefd, underlay_ns, &tunnel_mtu, err, sizeof err) < 0)
 		built = -1;
 	close(builtfd[1]);
-	if (built < 0) {
-		close(pipefd[1]);
+	if (built < 0 || prog.oom) {
 		close(pipefd[0]);
-		die("%s", err);
+		free(prog.reports);
+		die("%s", built < 0 ? err : "out of memory reading the monitor's reports");
 		goto fail;
 	}
-	close(pipefd[1]);
+	/* The rest from the pipe itself, once what was read is used up. */
+	if (fcntl(pipefd[0], F_SETFL, 0) < 0) {
+		close(pipefd[0]);
+		free(prog.reports);
+		die("fcntl: %s", strerror(errno));
+		goto fail;
+	}
 	FILE *rep = fdopen(pipefd[0], "r");
 	char line[700];
-	size_t ready = 0, services = 0, failed = 0;
+	size_t ready = 0, services = 0, failed = 0, used = 0;
 	for (size_t i = 0; i < t->nnodes; i++)
 		services += t->nodes[i].service != TOPO_SVC_NONE && machines_node_here(t, i);
 	bool done = false;
-	while (rep && !cli_interrupted && fgets(line, sizeof line, rep)) {
+	while (rep && !cli_interrupted) {
+		char *nl = prog.reports ? memchr(prog.reports + used, '\n', prog.nreports - used)
+					: NULL;
+		if (nl) {
+			size_t len = (size_t)(nl - (prog.reports + used));
+			snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1),
+				 prog.reports + used);
+			used += len + 1;
+		} else if (used < prog.nreports) {
+			/* A line begun in what was read, ended in the pipe. */
+			size_t len = prog.nreports - used;
+			snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1),
+				 prog.reports + used);
+			used = prog.nreports;
+			size_t have = strlen(line);
+			if (!fgets(line + have, (int)(sizeof line - have), rep))
+				break;
+		} else if (!fgets(line, sizeof line, rep)) {
+			break;
+		}
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "ready ", 6) == 0) {
 			ready++;
@@ -376,6 +435,7 @@ int cmd_up(const char *name, int argc, char **argv)
 	}
 	if (rep)
 		fclose(rep);
+	free(prog.reports);
 	if (prog.tty && services)
 		fputc('\n', stderr);
 	if (cli_interrupted) {

@@ -109,6 +109,12 @@ static const verb verbs[] = {
 	  "check EXERCISE: grade an exercise (tutorials/exercises/)\n"
 	  "on the live sim",
 	  cmd_check },
+	{ "gen", "root ROOTZONE [-o FILE] [--sample N]",
+	  "a topology from IANA's root zone (ROOTZONE): the 13\n"
+	  "root letters, a node per TLD nameserver host serving\n"
+	  "the TLDs that name it (zones made at up), a resolver\n"
+	  "and a client, renumbered into 198.18.0.0/15; --sample N:\n"
+	  "only some TLDs, about N hosts; to stdout without -o", cmd_gen },
 	{ "tutorial", "[N] [--auto]",
 	  "list the lessons, or run lesson N step by step against\n"
 	  "the live sim (--auto: without pausing)", cmd_tutorial },

@@ -18,10 +18,16 @@
 
 static bool node_serves(const topo_node *n, const uint8_t *origin)
 {
+	/* A shared nameserver serves hundreds of zones: the text of each
+	 * is turned into a name only when its length could match. */
+	size_t want = dns_name_length(origin);
 	for (size_t k = 0; k < n->nzones; k++) {
+		const char *text = n->zones[k].origin;
+		size_t len = strlen(text);
+		if (!strchr(text, '\\') && (len + 2 < want || len > want))
+			continue;
 		dns_name o;
-		if (dns_name_from_text(&o, n->zones[k].origin, strlen(n->zones[k].origin),
-				       dns_name_root) == DNS_OK &&
+		if (dns_name_from_text(&o, text, len, dns_name_root) == DNS_OK &&
 		    dns_name_equal(o.data, origin))
 			return true;
 	}
@@ -83,16 +89,12 @@ static void ns_lookup(const topo *t, const topo_zones *s, const uint8_t *name,
 	for (size_t i = 0; i < s->n; i++)
 		if (dns_name_is_subdomain(name, s->z[i].origin.data))
 			addrs_in_zone(&s->z[i].zd, name, out);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const topo_node *n = &t->nodes[i];
-		dns_name hn;
-		if (n->hostname == NULL ||
-		    dns_name_from_text(&hn, n->hostname, strlen(n->hostname),
-				       dns_name_root) != DNS_OK)
-			continue;
-		dns_name_to_lower(hn.data);
-		if (!dns_name_equal(hn.data, name))
-			continue;
+	dns_name lower;
+	memcpy(lower.data, name, dns_name_length(name));
+	dns_name_to_lower(lower.data);
+	size_t first, count = topo_zones_hosts(s, lower.data, &first);
+	for (size_t h = first; h < first + count; h++) {
+		const topo_node *n = &t->nodes[s->hosts[h].node];
 		/* An anycast instance answers as its hostname on the shared
 		 * address, not on its own. */
 		for (size_t k = 0; k < n->nanycast; k++)
@@ -100,36 +102,6 @@ static void ns_lookup(const topo *t, const topo_zones *s, const uint8_t *name,
 		for (size_t k = 0; k < n->naddrs && n->nanycast == 0; k++)
 			addrs_add(out, &n->addrs[k].addr);
 	}
-}
-
-static const topo_node *node_with_addr(const topo *t, const net_addr *a,
-				       const topo_addr **which)
-{
-	/* An anycast address: its first instance (they all serve alike). */
-	for (size_t i = 0; i < t->nnodes; i++)
-		for (size_t k = 0; k < t->nodes[i].nanycast; k++)
-			if (anycast_same_addr(&t->nodes[i].anycast[k].addr, a)) {
-				if (which)
-					*which = &t->nodes[i].anycast[k];
-				return &t->nodes[i];
-			}
-	for (size_t i = 0; i < t->nnodes; i++)
-		for (size_t k = 0; k < t->nodes[i].naddrs; k++) {
-			const net_addr *b = &t->nodes[i].addrs[k].addr;
-			if (b->ss.ss_family != a->ss.ss_family)
-				continue;
-			bool same = a->ss.ss_family == AF_INET
-				? memcmp(&((const struct sockaddr_in *)&a->ss)->sin_addr,
-					 &((const struct sockaddr_in *)&b->ss)->sin_addr, 4) == 0
-				: memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
-					 &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, 16) == 0;
-			if (same) {
-				if (which)
-					*which = &t->nodes[i].addrs[k];
-				return &t->nodes[i];
-			}
-		}
-	return NULL;
 }
 
 typedef struct reporter {
@@ -188,7 +160,7 @@ static void check_nameserver(reporter *rep, const topo_zones *s, const routes *r
 		char at[INET6_ADDRSTRLEN + 8];
 		net_addr_format_host((const struct sockaddr *)&addrs.a[i].ss, at, sizeof at);
 		const topo_addr *ta = NULL;
-		const topo_node *n = node_with_addr(t, &addrs.a[i], &ta);
+		const topo_node *n = topo_zones_node_with_addr(t, s, &addrs.a[i], &ta);
 		if (n == NULL) {
 			problem(rep, file, line, "%s: nameserver %s of %s is at %s, which "
 				"no node in the topology has", what, nt, zt, at);

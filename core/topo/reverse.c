@@ -617,6 +617,13 @@ int reverse_add(const topo *t, const topo_zones *zones, const topo_zone_data *se
 {
 	if (t->no_reverse)
 		return 0;
+	/* Every name made here is under arpa.: a zone neither above nor
+	 * below it gets none (and a topology of thousands of TLDs renders
+	 * each without a pass over every address). */
+	static const uint8_t arpa[] = { 4, 'a', 'r', 'p', 'a', 0 };
+	if (!dns_name_is_subdomain(self->origin.data, arpa) &&
+	    !dns_name_is_subdomain(arpa, self->origin.data))
+		return 0;
 	int added = 0;
 	for (size_t ni = 0; ni < t->nnetworks; ni++) {
 		if (!classless(t, ni))

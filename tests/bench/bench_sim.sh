@@ -1,6 +1,6 @@
 #!/bin/bash
 # make bench: building and tearing down topologies.  For each size N
-# (SIM_SIZES, default "10 100 500 1000") and each mode (bare: plain hosts;
+# (SIM_SIZES, default "300 1000 3000") and each mode (bare: plain hosts;
 # dns: every host runs dnsim-auth), times `./sim up` and `./sim down` of a
 # topology from sim/gen_topology.py, and beside it, in the same run, the
 # same network made by iproute2: `ip -batch` for the namespaces, one
@@ -11,7 +11,9 @@
 # writes no /etc/netns files.  Memory per node: MemAvailable before and
 # after `up` (and the baseline's), over N; for dns also the PSS of the
 # dnsim-auth processes.  Each figure is the median of ROUNDS (default 5)
-# rounds; every round (a failed one as "fail") is also appended to the
+# rounds.  The growth of `up` from each size to the next (time ratio over
+# node ratio: 1.00 is linear) is given for sim and ip -batch alike, so a
+# superlinear kernel shows in both.  Every round (a failed one as "fail") is also appended to the
 # file BENCH_REPORT names, when set, for tests/bench/report.py.  Runs
 # itself under idle.py, which says whether the machine was idle.  Needs
 # root.  Every step is bounded (STEP_TIMEOUT s); every sim and namespace
@@ -21,7 +23,7 @@ set -u
 	exec /usr/bin/python3 "$(dirname "$0")/idle.py" sim bash "$0" "$@"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/bench/sim"
-SIZES=${SIM_SIZES:-"10 100 500 1000"}
+SIZES=${SIM_SIZES:-"300 1000 3000"}
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
 ROUNDS=${ROUNDS:-5}
 case $ROUNDS in ''|*[!0-9]*|0) echo "bench_sim: ROUNDS=$ROUNDS is not a count; using 5"; ROUNDS=5;; esac
@@ -139,6 +141,8 @@ ip_up='set -e
 
 fails=0
 rows=()
+declare -A up_med ip_med   # "N mode" -> the median up time (s)
+growth=()
 row() { rows+=("$(printf "%6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s %8s" "$@")"); }
 per() { [ -z "$1" ] && echo - || awk -v s="$1" -v n="$n" 'BEGIN {printf "%.2f", s * 1000 / n}'; }
 # Memory dropped between two MemAvailable readings, MB per node.
@@ -219,6 +223,7 @@ for n in $SIZES; do
 		ratio=-
 		[ -n "$up_m" ] && [ -n "$ip_m" ] &&
 			ratio=$(awk -v a="$ip_m" -v b="$up_m" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+		up_med["$n $mode"]=$up_m ip_med["$n $mode"]=$ip_m
 		row "$n" "$mode" "${up_m:-FAIL}" "$(per "$up_m")" "${ip_m:-FAIL}" "$(per "$ip_m")" "$ratio" \
 			"${down_m:-FAIL}" "${ipdown_m:-FAIL}" "${mb_m:--}" "${ipmb_m:--}" "${pss_m:--}"
 		report_rows "$n" "$mode" "$(rounds_csv "${ups[@]}")" "$(rounds_csv "${ipups[@]}")" \
@@ -231,6 +236,29 @@ echo "bench_sim: medians of $ROUNDS round(s); MB/node: MemAvailable drop over N 
 printf "bench_sim: %6s %-5s %9s %8s %12s %8s %7s %11s %10s %8s %8s %8s\n" size mode "sim up s" \
 	"ms/node" "ip -batch s" "ms/node" "ip/sim" "sim down s" "ip down s" "MB/node" "ip MB/n" "PSS MB"
 for r in "${rows[@]}"; do echo "bench_sim: $r"; done
+# Growth: time(N2)/time(N1) beside N2/N1, for each pair of sizes in turn.
+prev=""
+for n in $SIZES; do
+	if [ -n "$prev" ]; then
+		for mode in bare dns; do
+			a=${up_med["$prev $mode"]:-} b=${up_med["$n $mode"]:-}
+			c=${ip_med["$prev $mode"]:-} d=${ip_med["$n $mode"]:-}
+			line=$(awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v p="$prev" -v n="$n" \
+				'function r(x, y) { return (x > 0 && y != "") ? sprintf("%.2f", y / x) : "-" }
+				 BEGIN { printf "%s", r(a, b) "\t" r(c, d) "\t" sprintf("%.2f", n / p) }')
+			IFS=$'\t' read -r sim_r ip_r nodes_r <<<"$line"
+			growth+=("$(printf "%6s -> %-6s %-5s %8s %8s %8s" "$prev" "$n" "$mode" "$nodes_r" "$sim_r" "$ip_r")")
+			# ours/peer here is how much faster sim grows than ip -batch.
+			report "up growth $prev -> $n nodes $mode (time ratio; nodes x$nodes_r)" "$sim_r" \
+				"ip -batch" "$ip_r" x lower
+		done
+	fi
+	prev=$n
+done
+if [ ${#growth[@]} -gt 0 ]; then
+	printf "bench_sim: %16s %-5s %8s %8s %8s\n" "sizes" mode "nodes x" "sim up x" "ip up x"
+	for g in "${growth[@]}"; do echo "bench_sim: $g"; done
+fi
 note "$ROUNDS round(s) per size and mode; bare: plain hosts; dns: dnsim-auth on every host" \
 	"(the ip -batch baseline starts no servers, so its memory is links and namespaces only)"
 [ $fails -eq 0 ] || { echo "bench_sim: $fails step(s) failed"; exit 1; }

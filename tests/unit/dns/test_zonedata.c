@@ -298,6 +298,45 @@ static void test_add_copies(void)
 	dns_zonedata_free(&z);
 }
 
+/* Read without the checks: a zone without apex NS comes in clean, the
+ * caller adds them, then finish checks the whole. */
+static void test_read_then_finish(void)
+{
+	include_name = "tmpl.zone";
+	include_text = "$TTL 300\n@ SOA ns1 host 1 3600 600 86400 300\nns1 A 192.0.2.1\n";
+	dns_name origin, ns;
+	CHECK_INT(dns_name_from_text(&origin, "example.", 8, NULL), DNS_OK);
+	struct result r;
+	memset(&r, 0, sizeof r);
+	dns_zonedata_init(&r.z, origin.data, DNS_C_IN);
+	dns_master_ops io = { read_mem, NULL, collect, &r };
+	CHECK_INT(dns_zonedata_read(&r.z, "tmpl.zone", &io), 0);
+	CHECK_INT(r.z.n, 2);
+	CHECK_STR(r.diags, "");
+	CHECK_INT(dns_name_from_text(&ns, "ns1.example.", 12, NULL), DNS_OK);
+	dns_rr rr = { origin.data, DNS_T_NS, DNS_C_IN, 300, (uint16_t)dns_name_length(ns.data),
+		      ns.data };
+	CHECK(dns_zonedata_add(&r.z, &rr, "tmpl.zone", 0));
+	CHECK_INT(dns_zonedata_finish(&r.z, collect, &r), 0);
+	CHECK_STR(r.diags, "");
+	dns_zonedata_free(&r.z);
+	/* Without the NS, finish says what is missing. */
+	memset(&r, 0, sizeof r);
+	dns_zonedata_init(&r.z, origin.data, DNS_C_IN);
+	io.ctx = &r;
+	CHECK_INT(dns_zonedata_read(&r.z, "tmpl.zone", &io), 0);
+	CHECK_INT(dns_zonedata_finish(&r.z, collect, &r), 1);
+	CHECK_STR(r.diags, "tmpl.zone:0: error: no NS records at the apex example.\n");
+	dns_zonedata_free(&r.z);
+	/* A file that is not there is a reading error. */
+	memset(&r, 0, sizeof r);
+	dns_zonedata_init(&r.z, origin.data, DNS_C_IN);
+	io.ctx = &r;
+	CHECK(dns_zonedata_read(&r.z, "missing.zone", &io) >= 1);
+	dns_zonedata_free(&r.z);
+	include_name = NULL;
+}
+
 int main(void)
 {
 	RUN(test_minimal_zone);
@@ -312,5 +351,6 @@ int main(void)
 	RUN(test_canonical_order_and_lines);
 	RUN(test_include_file_in_diagnostics);
 	RUN(test_add_copies);
+	RUN(test_read_then_finish);
 	return check_summary("test_zonedata");
 }

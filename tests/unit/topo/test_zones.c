@@ -93,11 +93,54 @@ static void test_missing_file(void)
 	topo_model_free(&m);
 }
 
+/* One template file for two TLDs, without apex NS: each zone's NS come
+ * from the nodes that serve it (by hostname), with addresses for names
+ * inside the zone; a node without a hostname adds none. */
+static void test_apex_ns_derived_from_servers(void)
+{
+	static const memfile files[] = {
+		{ "t.toml",
+		  "[sim]\nname = \"t\"\n"
+		  "[network.net]\nipv4 = \"198.51.100.0/24\"\n"
+		  "[node.root]\nhostname = \"a.root.test\"\naddresses = { net = \"198.51.100.2\" }\n"
+		  "auth.zones = { \".\" = \"root.zone\" }\n"
+		  "[node.a]\nhostname = \"ns.nic.aa\"\naddresses = { net = \"198.51.100.3\" }\n"
+		  "auth.zones = { \"aa.\" = \"tld.zone\", \"bb.\" = \"tld.zone\" }\n"
+		  "[node.b]\nhostname = \"ns.other.net\"\naddresses = { net = \"198.51.100.4\" }\n"
+		  "auth.zones = { \"bb.\" = \"tld.zone\" }\n" },
+		{ "./root.zone", "$TTL 86400\n. SOA a.root.test. admin.test. 1 1800 900 604800 86400\n" },
+		{ "./tld.zone", "$TTL 3600\n@ SOA nic hostmaster.nic 1 1800 900 604800 300\n"
+				"www.nic A 192.0.2.80\n" },
+		{ NULL, NULL },
+	};
+	topo_model m;
+	char err[256];
+	CHECK(model_from(&m, files, err, sizeof err));
+	CHECK_INT(memfs_reads, 4);   /* tld.zone read for each of its zones */
+	const topo_node *a = topo_node_find(&m.t, "a");
+	const topo_node *root = topo_node_find(&m.t, "root");
+	const topo_zone_data *aa = a ? topo_zones_entry(m.zones, &a->zones[0]) : NULL;
+	const topo_zone_data *bb = a ? topo_zones_entry(m.zones, &a->zones[1]) : NULL;
+	const topo_zone_data *rz = root ? topo_zones_entry(m.zones, &root->zones[0]) : NULL;
+	CHECK(aa && aa->errors == 0 && bb && bb->errors == 0 && rz && rz->errors == 0);
+	if (aa && bb && rz) {
+		CHECK_INT(count_rr(&aa->zd, "aa.", DNS_T_NS), 1);
+		CHECK_INT(count_rr(&aa->zd, "ns.nic.aa.", DNS_T_A), 1);   /* inside aa. */
+		CHECK_INT(count_rr(&aa->zd, "www.nic.aa.", DNS_T_A), 1);
+		CHECK_INT(count_rr(&bb->zd, "bb.", DNS_T_NS), 2);
+		CHECK_INT(count_rr(&bb->zd, "ns.nic.aa.", DNS_T_A), 0);   /* outside bb. */
+		CHECK_INT(count_rr(&rz->zd, ".", DNS_T_NS), 1);
+		CHECK_INT(count_rr(&rz->zd, "a.root.test.", DNS_T_A), 1);
+	}
+	topo_model_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_each_file_read_once);
 	RUN(test_find_and_parent);
 	RUN(test_broken_zone_keeps_its_errors);
 	RUN(test_missing_file);
+	RUN(test_apex_ns_derived_from_servers);
 	return check_summary("test_zones");
 }
