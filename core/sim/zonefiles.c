@@ -404,6 +404,10 @@ void zonefiles_print_diag(void *ctx, const dns_diag *d)
 	fprintf(stderr, "%s: %s\n", d->severity == DNS_ERROR ? "error" : "warning", d->msg);
 }
 
+#define SECONDARIES_MAX 16
+static size_t notify_targets(const char *sim, const char *node, size_t vi, const char *ot,
+			     char out[][TOPO_NAME_MAX + 1]);
+
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		     const char *path, const char *text, uint32_t serial)
 {
@@ -442,6 +446,21 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 			status = die("node %s did not start serving serial %u within %d s (see "
 				     "`./sim logs %s`)", sharing[i], serial, RELOAD_WAIT_MS / 1000,
 				     sharing[i]);
+	}
+	/* The secondaries take the change by NOTIFY and IXFR: shown once they
+	 * serve it, so what is asked next finds it on every server.  One that
+	 * lags (stopped, say) is told, not an error: the edit is made. */
+	char secondaries[SECONDARIES_MAX][TOPO_NAME_MAX + 1];
+	size_t nsec = 0;
+	for (size_t i = 0; view == NULL && i < nshare && nsec == 0; i++)
+		nsec = notify_targets(sim, sharing[i], 0, ot, secondaries);
+	for (size_t i = 0; i < nsec; i++) {
+		if (serves_serial(sim, secondaries[i], origin, serial))
+			printf("%s serves %s serial %u (by NOTIFY and IXFR)\n", secondaries[i], ot,
+			       serial);
+		else
+			fprintf(stderr, "sim: warning: secondary %s does not serve serial %u yet "
+				"(see `./sim logs %s`)\n", secondaries[i], serial, secondaries[i]);
 	}
 	for (size_t i = 0; i < nshare; i++)
 		free(sharing[i]);
@@ -512,6 +531,21 @@ static bool update_record(const char *add, const char *del, const uint8_t *origi
 	return n < 2 || dns_type_from_text(type, strlen(type), &rr->type) == DNS_OK;
 }
 
+static size_t notify_targets(const char *sim, const char *node, size_t vi, const char *ot,
+			     char out[][TOPO_NAME_MAX + 1])
+{
+	size_t n = 0;
+	auth_config pc;
+	if (!read_auth_conf(sim, node, &pc))
+		return 0;
+	auth_zone_conf *pz = auth_config_zone(&pc, vi, ot);
+	for (size_t i = 0; pz && i < pz->nnotify && n < SECONDARIES_MAX; i++)
+		if (node_with_addr(sim, &pz->notify[i].addr, out[n], TOPO_NAME_MAX + 1))
+			n++;
+	auth_config_free(&pc);
+	return n;
+}
+
 int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, const char *view,
 		     const char *add, const char *del, uint32_t default_ttl, uint32_t serial)
 {
@@ -548,17 +582,8 @@ int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, c
 		       tsig_key_init(&key, keyname, RENDER_KEY_ALG, secret, err, sizeof err) &&
 		       node_with_addr(sim, &to, target, sizeof target);
 	/* Who must show the new serial: the primary's NOTIFY targets. */
-	char secondaries[16][TOPO_NAME_MAX + 1];
-	size_t nsec = 0;
-	auth_config pc;
-	if (dynamic && read_auth_conf(sim, target, &pc)) {
-		auth_zone_conf *pz = auth_config_zone(&pc, vi, ot);
-		for (size_t i = 0; pz && i < pz->nnotify && nsec < 16; i++)
-			if (node_with_addr(sim, &pz->notify[i].addr, secondaries[nsec],
-					   sizeof secondaries[nsec]))
-				nsec++;
-		auth_config_free(&pc);
-	}
+	char secondaries[SECONDARIES_MAX][TOPO_NAME_MAX + 1];
+	size_t nsec = dynamic ? notify_targets(sim, target, vi, ot, secondaries) : 0;
 	auth_config_free(&c);
 	if (!dynamic)
 		return ZONEFILES_NOT_DYNAMIC;
@@ -624,7 +649,7 @@ int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, c
 	}
 	free(sharing);
 	free(path);
-	const char *wait_for[18];
+	const char *wait_for[SECONDARIES_MAX + 1];
 	size_t nwait = 0;
 	wait_for[nwait++] = target;
 	for (size_t i = 0; i < nsec; i++)

@@ -107,6 +107,10 @@ def substituted(key, out):
     text = (TOP / "topologies" / "internet.toml").read_text()
     text = text.replace('zones = "../zones"', f'zones = "{TOP / "zones"}"')
     views = set(re.findall(r"^\[\[node\.([a-z0-9-]+)\.auth\.view\]\]", text, re.M))
+    # ALIAS is a dnsim extension no other program serves: its zones stay ours.
+    alias_files = {f.name for f in (TOP / "zones").glob("*.zone")
+                   if re.search(r"^\S*\s+(\d+\s+)?(IN\s+)?ALIAS\s", f.read_text(), re.M)}
+    aliased = set()
     lines, node, roles, ran = text.splitlines(), None, {}, []
     for line in lines:
         m = re.match(r"\[node\.([a-z0-9-]+)\]$", line)
@@ -114,11 +118,13 @@ def substituted(key, out):
             node = m.group(1) if m else None
         elif node and line.startswith(("auth.", "resolver.")):
             roles[node] = "auth" if line.startswith("auth.") else "resolver"
+            if any(f'"{z}"' in line for z in alias_files):
+                aliased.add(node)
     result = []
     for line in lines:
         result.append(line)
         m = re.match(r"\[node\.([a-z0-9-]+)\]$", line)
-        if m and roles.get(m.group(1)) == role and (
+        if m and roles.get(m.group(1)) == role and m.group(1) not in aliased and (
                 software(key) in VIEWS or m.group(1) not in views):
             result.append(f'software = "{software(key)}"')
             ran.append(m.group(1))
