@@ -405,8 +405,10 @@ void zonefiles_print_diag(void *ctx, const dns_diag *d)
 }
 
 #define SECONDARIES_MAX 16
-static size_t notify_targets(const char *sim, const char *node, size_t vi, const char *ot,
-			     char out[][TOPO_NAME_MAX + 1]);
+static size_t notify_targets(const char *sim, const char *node, const char *view,
+			     const char *ot, char out[][TOPO_NAME_MAX + 1]);
+static bool view_copy_has_serial(const char *sim, const char *node, const char *view,
+				 const char *ot, uint32_t serial);
 
 int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 		     const char *path, const char *text, uint32_t serial)
@@ -452,12 +454,15 @@ int zonefiles_commit(const char *sim, const uint8_t *origin, const char *view,
 	 * lags (stopped, say) is told, not an error: the edit is made. */
 	char secondaries[SECONDARIES_MAX][TOPO_NAME_MAX + 1];
 	size_t nsec = 0;
-	for (size_t i = 0; view == NULL && i < nshare && nsec == 0; i++)
-		nsec = notify_targets(sim, sharing[i], 0, ot, secondaries);
+	for (size_t i = 0; i < nshare && nsec == 0; i++)
+		nsec = notify_targets(sim, sharing[i], view, ot, secondaries);
 	for (size_t i = 0; i < nsec; i++) {
-		if (serves_serial(sim, secondaries[i], origin, serial))
-			printf("%s serves %s serial %u (by NOTIFY and IXFR)\n", secondaries[i], ot,
-			       serial);
+		/* A view's zone is not what the supervisor would be shown:
+		 * the secondary's copy on disk tells instead. */
+		if (view ? view_copy_has_serial(sim, secondaries[i], view, ot, serial)
+			 : serves_serial(sim, secondaries[i], origin, serial))
+			printf("%s serves %s%s%s%s serial %u (by NOTIFY and IXFR)\n", secondaries[i],
+			       ot, view ? " (view " : "", view ? view : "", view ? ")" : "", serial);
 		else
 			fprintf(stderr, "sim: warning: secondary %s does not serve serial %u yet "
 				"(see `./sim logs %s`)\n", secondaries[i], serial, secondaries[i]);
@@ -531,19 +536,77 @@ static bool update_record(const char *add, const char *del, const uint8_t *origi
 	return n < 2 || dns_type_from_text(type, strlen(type), &rr->type) == DNS_OK;
 }
 
-static size_t notify_targets(const char *sim, const char *node, size_t vi, const char *ot,
-			     char out[][TOPO_NAME_MAX + 1])
+/* The index of view `name` in c (0, the default, for NULL); SIZE_MAX
+ * when c has no such view. */
+static size_t view_index(const auth_config *c, const char *name)
+{
+	if (name == NULL)
+		return 0;
+	for (size_t v = 1; v < c->nviews; v++)
+		if (strcmp(c->views[v].name, name) == 0)
+			return v;
+	return SIZE_MAX;
+}
+
+static size_t notify_targets(const char *sim, const char *node, const char *view,
+			     const char *ot, char out[][TOPO_NAME_MAX + 1])
 {
 	size_t n = 0;
 	auth_config pc;
 	if (!read_auth_conf(sim, node, &pc))
 		return 0;
-	auth_zone_conf *pz = auth_config_zone(&pc, vi, ot);
+	size_t vi = view_index(&pc, view);
+	auth_zone_conf *pz = vi == SIZE_MAX ? NULL : auth_config_zone(&pc, vi, ot);
 	for (size_t i = 0; pz && i < pz->nnotify && n < SECONDARIES_MAX; i++)
 		if (node_with_addr(sim, &pz->notify[i].addr, out[n], TOPO_NAME_MAX + 1))
 			n++;
 	auth_config_free(&pc);
 	return n;
+}
+
+/* The serial of the first SOA in a zone file as dnsim-auth writes its
+ * copies (one record a line: owner, TTL, class, type, RDATA); 0 if none. */
+static uint32_t file_serial(const char *path)
+{
+	char *text = NULL;
+	size_t len;
+	uint32_t serial = 0;
+	if (io_read_file(NULL, path, &text, &len) != 0)
+		return 0;
+	for (char *line = text; line && *line && serial == 0; ) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char owner[256], ttl[16], cls[8], type[16];
+		unsigned long s;
+		if (sscanf(line, "%255s %15s %7s %15s %*s %*s %lu", owner, ttl, cls, type, &s) == 5 &&
+		    strcmp(type, "SOA") == 0)
+			serial = (uint32_t)s;
+		line = next;
+	}
+	free(text);
+	return serial;
+}
+
+/* Wait until node's copy of zone ot in view `view` holds serial. */
+static bool view_copy_has_serial(const char *sim, const char *node, const char *view,
+				 const char *ot, uint32_t serial)
+{
+	auth_config c;
+	if (!read_auth_conf(sim, node, &c))
+		return false;
+	size_t vi = view_index(&c, view);
+	auth_zone_conf *z = vi == SIZE_MAX ? NULL : auth_config_zone(&c, vi, ot);
+	char *path = z && z->file ? strdup(z->file) : NULL;
+	auth_config_free(&c);
+	bool ok = false;
+	long long give_up = clock_ms() + RELOAD_WAIT_MS;
+	while (path && !(ok = file_serial(path) == serial) && clock_ms() < give_up) {
+		struct timespec pause = { 0, 20 * 1000000 };
+		nanosleep(&pause, NULL);
+	}
+	free(path);
+	return ok;
 }
 
 int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, const char *view,
@@ -583,7 +646,7 @@ int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, c
 		       node_with_addr(sim, &to, target, sizeof target);
 	/* Who must show the new serial: the primary's NOTIFY targets. */
 	char secondaries[SECONDARIES_MAX][TOPO_NAME_MAX + 1];
-	size_t nsec = dynamic ? notify_targets(sim, target, vi, ot, secondaries) : 0;
+	size_t nsec = dynamic ? notify_targets(sim, target, view, ot, secondaries) : 0;
 	auth_config_free(&c);
 	if (!dynamic)
 		return ZONEFILES_NOT_DYNAMIC;
@@ -655,16 +718,17 @@ int zonefiles_update(const char *sim, const char *node, const uint8_t *origin, c
 	for (size_t i = 0; i < nsec; i++)
 		wait_for[nwait++] = secondaries[i];
 	for (size_t i = 0; i < nwait; i++) {
-		if (view) {
-			/* Asked from outside the view, a server shows the other
-			 * zone: give the NOTIFY and IXFR a moment instead. */
-			struct timespec pause = { 0, 300 * 1000000 };
-			nanosleep(&pause, NULL);
-			printf("%s: %s (view %s) serial %u%s\n", wait_for[i], ot, view, serial,
-			       i ? " (by NOTIFY and IXFR)" : "");
-		} else if (serves_serial(sim, wait_for[i], origin, serial)) {
-			printf("%s serves %s serial %u%s\n", wait_for[i], ot, serial,
-			       i ? " (by NOTIFY and IXFR)" : "");
+		/* Asked from outside the view, a server shows the other zone:
+		 * the primary answered the UPDATE, a secondary's copy on disk
+		 * shows the transfer. */
+		if (view ? (i == 0 || view_copy_has_serial(sim, wait_for[i], view, ot, serial))
+			 : serves_serial(sim, wait_for[i], origin, serial)) {
+			if (view)
+				printf("%s: %s (view %s) serial %u%s\n", wait_for[i], ot, view, serial,
+				       i ? " (by NOTIFY and IXFR)" : "");
+			else
+				printf("%s serves %s serial %u%s\n", wait_for[i], ot, serial,
+				       i ? " (by NOTIFY and IXFR)" : "");
 		} else {
 			status = die("node %s did not start serving serial %u within %d s (see "
 				     "`./sim logs %s`)", wait_for[i], serial, RELOAD_WAIT_MS / 1000,
