@@ -30,15 +30,10 @@ static bool fail(mparser *p, const toml_value *at, const char *fmt, ...)
 
 static bool fail(mparser *p, const toml_value *at, const char *fmt, ...)
 {
-	char msg[384];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	topo_vfail(p->err, p->errsz, p->path, at, fmt, ap);
 	va_end(ap);
-	if (at)
-		snprintf(p->err, p->errsz, "%s:%u:%u: %s", p->path, at->line, at->col, msg);
-	else
-		snprintf(p->err, p->errsz, "%s: %s", p->path, msg);
 	return false;
 }
 

@@ -8,6 +8,7 @@
 #ifndef DNSIM_TOPO_TOPO_H
 #define DNSIM_TOPO_TOPO_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -256,6 +257,13 @@ bool topo_load(topo *t, const char *path, topo_read_fn read_file, void *ctx, cha
 bool topo_parse(topo *t, const char *path, const char *text, size_t len,
 		char *err, size_t errsz);
 void topo_free(topo *t);
+
+struct toml_value;
+/* For the readers of a topology file (topo_parse.c, machines.c): the
+ * message as "PATH:LINE:COL: ..." at `at` (or "PATH: ..." without it)
+ * into err. */
+void topo_vfail(char *err, size_t errsz, const char *path, const struct toml_value *at,
+		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 typedef void (*topo_report_fn)(void *ctx, const char *line);
 

@@ -28,17 +28,23 @@ typedef struct parser {
 static bool fail(parser *p, const toml_value *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static bool fail(parser *p, const toml_value *at, const char *fmt, ...)
+void topo_vfail(char *err, size_t errsz, const char *path, const struct toml_value *at,
+		const char *fmt, va_list ap)
 {
 	char msg[384];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (at)
+		snprintf(err, errsz, "%s:%u:%u: %s", path, at->line, at->col, msg);
+	else
+		snprintf(err, errsz, "%s: %s", path, msg);
+}
+
+static bool fail(parser *p, const toml_value *at, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	topo_vfail(p->err, p->errsz, p->path, at, fmt, ap);
 	va_end(ap);
-	if (at)
-		snprintf(p->err, p->errsz, "%s:%u:%u: %s", p->path, at->line, at->col, msg);
-	else
-		snprintf(p->err, p->errsz, "%s: %s", p->path, msg);
 	return false;
 }
 

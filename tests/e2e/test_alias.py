@@ -34,8 +34,7 @@ import dns.rrset
 import pytest
 
 from conftest import TOP
-from test_sim import Sim
-from test_tutorials import own_snapshot
+from test_tutorials import running_own_sim
 
 ADDR, PORT = "127.0.0.1", 5417
 ALIAS_TYPE = 65401
@@ -340,20 +339,8 @@ NS_CDN = "203.0.113.60"
 def internet(tool):
     if os.geteuid() != 0:
         pytest.skip("the supervisor needs root")
-    # Only what this sim could leave behind is compared: other sims come
-    # and go on the machine meanwhile.
-    before = own_snapshot([SIM])
-    s = Sim(tool("dnsim-sim"))
-    s.names.add(SIM)
-    r = s("--name", SIM, "up", str(TOP / "topologies" / "internet.toml"), "--no-delay")
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    try:
+    with running_own_sim(tool, SIM, TOP / "topologies" / "internet.toml", "--no-delay") as s:
         yield s
-    finally:
-        s.down_all()
-    assert own_snapshot([SIM]) == before, f"sim {SIM} left something behind"
 
 
 def dig(net, node, *args):

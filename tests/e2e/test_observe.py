@@ -50,8 +50,9 @@ def test_cold_trace_walks_root_tld_domain(net):
     assert names[:2] == ["phone", "isp-resolver"]
     assert names[2] in ("a-root", "b-root")
     assert names[3] in ("gtld-a", "gtld-b")
-    assert names[4] in ("ns1-example", "ns2-example")
-    assert len(names) == 5
+    # example.com.'s keys and the answer: from one of its servers, or one
+    # each (a server not yet measured counts as fast, so both get tried).
+    assert 5 <= len(names) <= 6 and set(names[4:]) <= {"ns1-example", "ns2-example"}, names
     # The answers in order: referral to com., to example.com., the answer
     # (the answers to the DNSKEY fetches of DNSSEC validation, between
     # them in the default internet, left out).

@@ -7,7 +7,6 @@ topology with `[sim] reverse = false` has no reverse zones at all.
 
 The oracles are dig, host and glibc inside the nodes, and Unbound
 resolving through the sim's servers from inside a node."""
-import contextlib
 import os
 import pathlib
 import re
@@ -19,8 +18,7 @@ import time
 import pytest
 
 from conftest import DATA, TOP
-from test_sim import Sim
-from test_tutorials import own_snapshot
+from test_tutorials import running_own_sim as running_sim
 
 try:
     import tomllib
@@ -50,24 +48,6 @@ def node_addresses():
 
 
 ADDRESSES = node_addresses()
-
-
-@contextlib.contextmanager
-def running_sim(tool, name, path, *extra):
-    """A sim up for the length of a `with`, down afterwards, and nothing
-    of it left behind (other sims may come and go on the machine)."""
-    before = own_snapshot([name])
-    s = Sim(tool("dnsim-sim"))
-    s.names.add(name)
-    r = s("--name", name, "up", str(path), *extra)
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    try:
-        yield s
-    finally:
-        s.down_all()
-    assert own_snapshot([name]) == before, f"sim {name} left something behind"
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ import pytest
 
 from conftest import DATA, run
 from test_sim import Sim
-from test_tutorials import own_snapshot
+from test_tutorials import running_own_sim
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the supervisor needs root")
 
@@ -43,17 +43,8 @@ RESOLVERS = {"198.18.0.53": "res1", "198.18.0.54": "res2"}
 
 @pytest.fixture(scope="module")
 def net(tool):
-    before = own_snapshot([NAME])
-    s = Sim(tool("dnsim-sim"))
-    r = s.up(NAME, TOPOLOGY)
-    if r.returncode != 0:
-        s.down_all()
-        pytest.fail(f"sim up failed:\n{r.stdout}\n{r.stderr}")
-    try:
+    with running_own_sim(tool, NAME, TOPOLOGY) as s:
         yield s
-    finally:
-        s.down_all()
-    assert own_snapshot([NAME]) == before, f"sim {NAME} left something behind"
 
 
 def sim_ok(net, *args, timeout=60):
