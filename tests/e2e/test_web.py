@@ -444,9 +444,18 @@ def test_trace_panel_shows_what_sim_trace_shows(web, page):
     cli_lanes = cli.stdout.splitlines()[2].split()
     # The laptop asks through its caching stub (lesson 9).
     assert lanes[:3] == cli_lanes[:3] == ["laptop", "stub", "isp-resolver"]
-    assert len(lanes) == len(cli_lanes)
+    # Two walks, each free to pick among a zone's servers (a root letter
+    # not yet measured counts as fast): the same kinds of server, the
+    # same steps, but for retries.
+    def tier(lane):
+        return "root" if lane.endswith("root") else lane
+    assert {tier(l) for l in lanes} == {tier(l) for l in cli_lanes}, (lanes, cli_lanes)
+
+    def plain(steps):
+        steps = [s for s in steps if not s.startswith("timeout")]
+        return [s for i, s in enumerate(steps) if i == 0 or s != steps[i - 1]]
     steps = steps_of_cli(cli.stdout)
-    assert steps_of_page(labels) == steps
+    assert plain(steps_of_page(labels)) == plain(steps)
     assert "A org.?" in steps and steps[steps.index("A org.?") + 1] == "referral to org.:", steps
     # The panel's text is sim trace's own.
     text = page.execute_script("return document.getElementById('ttext').textContent")
