@@ -13,12 +13,12 @@
 #include "conf/resolver_conf.h"
 #include "conf/stub_conf.h"
 #include "dns/name.h"
+#include "topo/conftext.h"
 #include "topo/delegation.h"
 #include "topo/regions.h"
 #include "topo/reverse.h"
 #include "util/array.h"
 #include "topo/signing.h"
-
 
 static void quiet(void *ctx, const dns_diag *d)
 {
@@ -79,58 +79,6 @@ bool render_served_zone(const topo *t, const topo_zones *zones, const topo_node 
 	return true;
 }
 
-static void prefix_text(const net_prefix *p, char *out, size_t n)
-{
-	char a[64];
-	inet_ntop(p->family, p->bytes, a, sizeof a);
-	snprintf(out, n, "%s/%u", a, p->bits);
-}
-
-/* A growing text buffer for the small files below. */
-typedef struct text {
-	char *s;
-	size_t len, cap;
-	bool oom;
-} text;
-
-static void add(text *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(text *b, const char *fmt, ...)
-{
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = b->oom ? -1 : vsnprintf(b->s ? b->s + b->len : NULL,
-						b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap ? b->cap * 2 : 256) + (size_t)n;
-		char *s = realloc(b->s, cap);
-		if (s == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-static char *finish(text *b)
-{
-	if (b->oom) {
-		free(b->s);
-		return NULL;
-	}
-	return b->s;
-}
-
 size_t render_client_servers(const topo *t, const routes *r, const topo_node *n,
 			     const char **out, size_t max)
 {
@@ -161,76 +109,76 @@ size_t render_client_servers(const topo *t, const routes *r, const topo_node *n,
 
 char *render_resolv_conf(const topo *t, const routes *r, const topo_node *n)
 {
-	text b = { 0 };
-	add(&b, "# resolv.conf of node %s, written by dnsim\n", n->name);
+	conftext b = { 0 };
+	ct_add(&b, "# resolv.conf of node %s, written by dnsim\n", n->name);
 	if (n->service == TOPO_SVC_STUB) {
 		/* As on Ubuntu: glibc asks the stub, which asks the resolvers. */
-		add(&b, "# glibc asks the node's caching stub (dnsim-stub), which forwards to\n#");
+		ct_add(&b, "# glibc asks the node's caching stub (dnsim-stub), which forwards to\n#");
 		const char *servers[STUB_SERVERS_MAX];
 		size_t ns = render_client_servers(t, r, n, servers, STUB_SERVERS_MAX);
 		for (size_t i = 0; i < ns; i++)
-			add(&b, " %s", servers[i]);
-		add(&b, "\nnameserver %s\noptions edns0\n", STUB_LISTEN_DEFAULT);
+			ct_add(&b, " %s", servers[i]);
+		ct_add(&b, "\nnameserver %s\noptions edns0\n", STUB_LISTEN_DEFAULT);
 	} else if (n->service == TOPO_SVC_RESOLVER && n->nresolvers == 0) {
-		add(&b, "nameserver 127.0.0.1\n");
+		ct_add(&b, "nameserver 127.0.0.1\n");
 	} else if (n->nresolvers) {
 		/* At most three, as glibc reads. */
 		const char *servers[3];
 		size_t ns = render_client_servers(t, r, n, servers, 3);
 		for (size_t i = 0; i < ns; i++)
-			add(&b, "nameserver %s\n", servers[i]);
+			ct_add(&b, "nameserver %s\n", servers[i]);
 	} else {
-		add(&b, "# no resolver configured for this node ([node.%s.client] resolver)\n",
+		ct_add(&b, "# no resolver configured for this node ([node.%s.client] resolver)\n",
 		    n->name);
 	}
 	if (n->nsearch) {
-		add(&b, "search");
+		ct_add(&b, "search");
 		for (size_t i = 0; i < n->nsearch; i++)
-			add(&b, " %s", n->search[i]);
-		add(&b, "\n");
+			ct_add(&b, " %s", n->search[i]);
+		ct_add(&b, "\n");
 	}
 	if (n->timeout || n->attempts) {
-		add(&b, "options");
+		ct_add(&b, "options");
 		if (n->timeout)
-			add(&b, " timeout:%ld", n->timeout);
+			ct_add(&b, " timeout:%ld", n->timeout);
 		if (n->attempts)
-			add(&b, " attempts:%ld", n->attempts);
-		add(&b, "\n");
+			ct_add(&b, " attempts:%ld", n->attempts);
+		ct_add(&b, "\n");
 	}
-	return finish(&b);
+	return ct_finish(&b, NULL, 0);
 }
 
 char *render_nsswitch(const topo *t, const topo_node *n)
 {
 	(void)t;
-	text b = { 0 };
+	conftext b = { 0 };
 	/* Only files and DNS, so that nothing outside the node answers: the
 	 * machine's own nsswitch.conf may name modules that talk to daemons
 	 * over Unix sockets (systemd-resolved's "resolve", "mdns", "sss"),
 	 * which network namespaces do not separate. */
-	add(&b, "# nsswitch.conf of node %s, written by dnsim: names come from this\n"
+	ct_add(&b, "# nsswitch.conf of node %s, written by dnsim: names come from this\n"
 	    "# node's hosts file, then DNS as its resolv.conf says, nothing else\n"
 	    "passwd:\t\tfiles\ngroup:\t\tfiles\nshadow:\t\tfiles\ngshadow:\tfiles\n"
 	    "hosts:\t\tfiles dns\nnetworks:\tfiles\n"
 	    "protocols:\tfiles\nservices:\tfiles\nethers:\t\tfiles\nrpc:\t\tfiles\n",
 	    n->name);
-	return finish(&b);
+	return ct_finish(&b, NULL, 0);
 }
 
 char *render_hosts(const topo *t, const topo_node *n)
 {
 	(void)t;
-	text b = { 0 };
-	add(&b, "# hosts file of node %s, written by dnsim\n"
+	conftext b = { 0 };
+	ct_add(&b, "# hosts file of node %s, written by dnsim\n"
 	    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", n->name);
 	for (size_t i = 0; i < n->naddrs; i++)
-		add(&b, "%s\t%s%s%s\n", n->addrs[i].text, n->name,
+		ct_add(&b, "%s\t%s%s%s\n", n->addrs[i].text, n->name,
 		    n->hostname ? " " : "", n->hostname ? n->hostname : "");
 	if (n->nhosts)
-		add(&b, "# from the topology ([node.%s.client] hosts)\n", n->name);
+		ct_add(&b, "# from the topology ([node.%s.client] hosts)\n", n->name);
 	for (size_t i = 0; i < n->nhosts; i++)
-		add(&b, "%s\t%s\n", n->hosts[i].address, n->hosts[i].name);
-	return finish(&b);
+		ct_add(&b, "%s\t%s\n", n->hosts[i].address, n->hosts[i].name);
+	return ct_finish(&b, NULL, 0);
 }
 
 /* The daemon's config text with a first line saying whose it is. */
@@ -239,10 +187,10 @@ static char *with_header(char *conf, const char *program, const char *node, char
 {
 	if (conf == NULL)
 		return NULL;
-	text b = { 0 };
-	add(&b, "# %s for node %s, written by the supervisor\n%s", program, node, conf);
+	conftext b = { 0 };
+	ct_add(&b, "# %s for node %s, written by the supervisor\n%s", program, node, conf);
 	free(conf);
-	char *out = finish(&b);
+	char *out = ct_finish(&b, NULL, 0);
 	if (out == NULL)
 		snprintf(err, errsz, "out of memory");
 	return out;
@@ -690,11 +638,11 @@ char *render_resolver_conf(const topo *t, const topo_node *n, const char *dir, c
 	 * beyond it. */
 	for (size_t i = 0; ok && n->nallow == 0 && i < t->nnetworks; i++) {
 		if (t->networks[i].has_v4) {
-			prefix_text(&t->networks[i].v4, p, sizeof p);
+			ct_prefix(&t->networks[i].v4, p, sizeof p);
 			ok = set(&c, "allow", p, err, errsz);
 		}
 		if (ok && t->networks[i].has_v6) {
-			prefix_text(&t->networks[i].v6, p, sizeof p);
+			ct_prefix(&t->networks[i].v6, p, sizeof p);
 			ok = set(&c, "allow", p, err, errsz);
 		}
 	}

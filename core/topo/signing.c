@@ -12,6 +12,7 @@
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "dnssec/signzone.h"
+#include "topo/conftext.h"
 #include "util/array.h"
 
 #define DS_DIGEST DNSSEC_DIGEST_SHA256
@@ -278,54 +279,19 @@ bool signing_sign(const topo_keyring *kr, const signing_zone *z, const dns_zoned
 	return signing_sign_at(z, kr->inception, kr->expiration, in, out, err, errsz);
 }
 
-/* A growing text buffer. */
-typedef struct text {
-	char *s;
-	size_t len, cap;
-	bool oom;
-} text;
-
-static void add(text *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(text *b, const char *fmt, ...)
+static char *finish(conftext *b, size_t wanted)
 {
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = b->oom ? -1 : vsnprintf(b->s ? b->s + b->len : NULL,
-						b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap ? b->cap * 2 : 512) + (size_t)n;
-		char *s = realloc(b->s, cap);
-		if (s == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-static char *finish(text *b, size_t wanted)
-{
-	if (b->oom || wanted == 0) {
-		free(b->s);
+	char *s = ct_finish(b, NULL, 0);
+	if (wanted == 0) {
+		free(s);
 		return NULL;
 	}
-	return b->s;
+	return s;
 }
 
 char *signing_ds_text(const signing_zone *z, uint32_t ttl)
 {
-	text b = { 0 };
+	conftext b = { 0 };
 	char owner[DNS_NAME_MAXTEXT];
 	if (dns_name_to_text(z->origin.data, owner, sizeof owner, NULL) != DNS_OK)
 		return NULL;
@@ -339,7 +305,7 @@ char *signing_ds_text(const signing_zone *z, uint32_t ttl)
 					  DS_DIGEST, ds, sizeof ds, &dslen) != DNS_OK ||
 		    dns_rdata_to_text(DNS_T_DS, ds, dslen, rd, sizeof rd, &tlen) != DNS_OK)
 			continue;
-		add(&b, "%s %u IN DS %s\n", owner, ttl, rd);
+		ct_add(&b, "%s %u IN DS %s\n", owner, ttl, rd);
 		written++;
 	}
 	return finish(&b, written);
@@ -356,15 +322,15 @@ static bool key_base64(const dnssec_key *k, char *out, size_t outsz)
 
 char *signing_anchor_text(const signing_zone *root)
 {
-	text b = { 0 };
-	add(&b, "; The trust anchor of this sim: the root zone's key-signing key(s),\n"
+	conftext b = { 0 };
+	ct_add(&b, "; The trust anchor of this sim: the root zone's key-signing key(s),\n"
 	    "; made by `sim up` (as Unbound's root.key holds the real root's).\n");
 	size_t written = 0;
 	for (size_t k = 0; k < root->nkeys; k++) {
 		char b64[DNSSEC_DNSKEY_MAXLEN * 2];
 		if (!is_ksk(&root->keys[k]) || !key_base64(&root->keys[k], b64, sizeof b64))
 			continue;
-		add(&b, ". 86400 IN DNSKEY %u 3 %u %s ; key id %u\n", root->keys[k].flags,
+		ct_add(&b, ". 86400 IN DNSKEY %u 3 %u %s ; key id %u\n", root->keys[k].flags,
 		    root->keys[k].algorithm, b64, root->keys[k].tag);
 		written++;
 	}
@@ -373,8 +339,8 @@ char *signing_anchor_text(const signing_zone *root)
 
 char *signing_bind_keys_text(const signing_zone *root)
 {
-	text b = { 0 };
-	add(&b, "# The trust anchor of this sim for BIND's tools (delv reads\n"
+	conftext b = { 0 };
+	ct_add(&b, "# The trust anchor of this sim for BIND's tools (delv reads\n"
 	    "# /etc/bind/bind.keys): the root zone's key-signing key(s), made by `sim up`.\n"
 	    "trust-anchors {\n");
 	size_t written = 0;
@@ -382,10 +348,10 @@ char *signing_bind_keys_text(const signing_zone *root)
 		char b64[DNSSEC_DNSKEY_MAXLEN * 2];
 		if (!is_ksk(&root->keys[k]) || !key_base64(&root->keys[k], b64, sizeof b64))
 			continue;
-		add(&b, "\t. static-key %u 3 %u \"%s\";\n", root->keys[k].flags,
+		ct_add(&b, "\t. static-key %u 3 %u \"%s\";\n", root->keys[k].flags,
 		    root->keys[k].algorithm, b64);
 		written++;
 	}
-	add(&b, "};\n");
+	ct_add(&b, "};\n");
 	return finish(&b, written);
 }
