@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -79,6 +80,7 @@ typedef struct relay {
 	heap q;
 	int ep, timer, listen, sig;
 	uint64_t armed;               /* the timer's expiry, 0: disarmed */
+	uint64_t lead;                /* ns the timer is armed ahead of a departure */
 	/* receive batch */
 	struct mmsghdr rx[BATCH];
 	struct iovec rxv[BATCH];
@@ -322,11 +324,13 @@ static void queue_send(relay *r, dir *d, void *data, size_t len, frame *f)
 	r->txd[i] = d;
 }
 
-/* Every frame whose time has come, in order of departure. */
+/* Every frame whose time has come, in order of departure.  The timer
+ * fires `lead` early to make up for the time a wakeup takes, so a frame
+ * due within `lead` from now leaves now. */
 static void drain(relay *r, uint64_t now)
 {
 	const heap_item *top;
-	while ((top = heap_top(&r->q)) && top->key <= now) {
+	while ((top = heap_top(&r->q)) && top->key <= now + r->lead) {
 		heap_item it;
 		heap_pop(&r->q, &it);
 		frame *f = it.data;
@@ -338,10 +342,30 @@ static void drain(relay *r, uint64_t now)
 		flush(r);
 }
 
+/* A timer wakes the relay late by however long the kernel and an idle
+ * CPU take (tens of microseconds, hundreds on some virtual machines);
+ * at both ends of every delayed frame that adds up to a visible drift
+ * above the configured delay.  The lead follows a moving average of
+ * the lateness seen, bounded so that no frame ever leaves more than
+ * LEAD_MAX early. */
+#define LEAD_MAX 200000ULL
+static void learn_lateness(relay *r, uint64_t now)
+{
+	if (r->armed == 0)
+		return;
+	uint64_t late = now > r->armed ? now - r->armed : 0;
+	if (late > 4 * LEAD_MAX)
+		return;   /* a stall, not the usual wakeup cost */
+	uint64_t lead = (r->lead * 7 + late) / 8;
+	r->lead = lead > LEAD_MAX ? LEAD_MAX : lead;
+}
+
 static void arm(relay *r)
 {
 	const heap_item *top = heap_top(&r->q);
 	uint64_t want = top ? top->key : 0;
+	if (want > r->lead)
+		want -= r->lead;
 	if (want == r->armed)
 		return;
 	struct itimerspec its = { 0 };
@@ -482,6 +506,10 @@ int relay_run(const char *sim, int ready_fd)
 	 * servers and tools for the CPU (best effort). */
 	if (setpriority(PRIO_PROCESS, 0, -10) < 0)
 		say("runs at normal priority: %s", strerror(errno));
+	/* The kernel may wake a timer up to 50 us late by default to batch
+	 * wakeups; a link's delay should not drift by that much. */
+	if (prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) < 0)
+		say("keeps the default timer slack: %s", strerror(errno));
 	r.rxbuf = malloc((size_t)BATCH * FRAME_MAX);
 	r.ep = epoll_create1(EPOLL_CLOEXEC);
 	r.timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -519,6 +547,7 @@ int relay_run(const char *sim, int ready_fd)
 				uint64_t ticks;
 				if (read(r.timer, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
 					say("timer: %s", strerror(errno));
+				learn_lateness(&r, now_ns());
 				r.armed = 0;
 			} else if (tag == &r.sig) {
 				struct signalfd_siginfo si;

@@ -108,12 +108,15 @@ def round_trips(net, node, addr, n):
 
 
 def check_rtt(rtts, want_ms):
-    """The configured round trip: the median within 1 ms (and 10%), and
-    nine in ten samples within 10% of it."""
+    """The configured round trip: the median no more than 0.5 ms short
+    of it (the relay may send a frame up to 0.2 ms early each way to
+    make up for its own wakeup) and no more than 2.5 ms over it (waking
+    idle CPUs at both ends, on a loaded or virtual machine), and nine
+    in ten samples within 10% of it."""
     got = [r for r in rtts if r is not None]
     assert len(got) >= len(rtts) - 2, f"lost round trips on a link without loss: {rtts}"
     med = statistics.median(got)
-    assert abs(med - want_ms) <= min(1.0, want_ms * 0.1), \
+    assert want_ms - 0.5 <= med <= want_ms + 2.5, \
         f"median RTT {med:.3f} ms, configured {want_ms} ms"
     near = sum(1 for r in got if abs(r - want_ms) <= want_ms * 0.1)
     assert near >= 0.9 * len(got), \
