@@ -299,6 +299,10 @@ static bool sign_answer(routing *r, const routing_key *k, const policy_entry *e,
 	uint32_t now = wall_now();
 	size_t slot = ((size_t)(e - r->tab.e) * 31u + (size_t)(set % 1000003u) * 7u + type) %
 		      SIG_SLOTS;
+	/* Made at the first signed policy answer: most servers never give
+	 * one, and the table is the largest thing a server would carry. */
+	if (r->sigs == NULL && (r->sigs = calloc(SIG_SLOTS, sizeof *r->sigs)) == NULL)
+		return false;
 	routing_sig *s = &r->sigs[slot];
 	if (!(s->used && s->entry == e && s->type == type && s->set == set &&
 	      (int32_t)(s->expiration - now) > (int32_t)SIG_RENEW_BEFORE)) {
@@ -407,7 +411,8 @@ static bool install(routing *r, const auth_config *cfg, uint64_t now_ms)
 	checks_free(r);
 	policy_table_free(&r->tab);
 	keys_free(r->keys, r->nkeys);
-	memset(r->sigs, 0, SIG_SLOTS * sizeof *r->sigs);
+	free(r->sigs);   /* signatures of the old answers */
+	r->sigs = NULL;
 	r->tab = tab;
 	r->keys = keys;
 	r->nkeys = nkeys;
@@ -426,9 +431,6 @@ bool routing_setup(routing *r, const auth_config *cfg, int epfd)
 	r->rng = (uint32_t)clock_ms() ^ (uint32_t)getpid() << 16 ^ 0x9e3779b9u;
 	if (r->rng == 0)
 		r->rng = 1;
-	r->sigs = calloc(SIG_SLOTS, sizeof *r->sigs);
-	if (r->sigs == NULL)
-		return false;
 	if (!install(r, cfg, (uint64_t)clock_ms()))
 		return false;
 	if (r->tab.n)

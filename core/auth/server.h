@@ -86,7 +86,7 @@ typedef struct auth_server {
 	ev_tag *wake_tag;
 	int notify_fd[2];            /* NOTIFY out: IPv4, IPv6 */
 	ev_tag *notify_tag;
-	notify_out notifies[NOTIFY_PENDING_MAX];
+	notify_out *notifies;        /* NOTIFY_PENDING_MAX, made at the first NOTIFY */
 	bool has_alias;              /* ALIAS targets resolved (alias-resolver) */
 	alias_res alias;
 } auth_server;

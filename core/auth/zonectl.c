@@ -186,6 +186,7 @@ void zonectl_free(auth_server *s)
 	}
 	free(s->slots);
 	free(s->keys);
+	free(s->notifies);
 	if (s->wake_fd >= 0)
 		close(s->wake_fd);
 	for (int f = 0; f < 2; f++)
@@ -232,6 +233,13 @@ static void notify_all(auth_server *s, auth_slot *slot)
 {
 	const auth_zone_conf *zc = slot->conf;
 	uint32_t serial = zone_serial(slot_zone(s, slot));
+	/* Most servers never notify anyone: the table is made when needed,
+	 * so a sim of thousands of servers does not carry it in each. */
+	if (zc->nnotify && s->notifies == NULL &&
+	    (s->notifies = calloc(NOTIFY_PENDING_MAX, sizeof *s->notifies)) == NULL) {
+		log_msg("notify: zone %s: out of memory, no NOTIFY sent", slot->name);
+		return;
+	}
 	for (size_t t = 0; t < zc->nnotify; t++) {
 		notify_out *n = NULL;
 		/* A NOTIFY still pending for the same target is replaced. */
@@ -272,7 +280,7 @@ void zonectl_notify_answers(auth_server *s, int fd)
 		if (dns_header_parse(&h, counts, buf, (size_t)len) != DNS_OK || !(h.flags & DNS_F_QR) ||
 		    h.opcode != DNS_OP_NOTIFY)
 			continue;
-		for (size_t i = 0; i < NOTIFY_PENDING_MAX; i++) {
+		for (size_t i = 0; s->notifies && i < NOTIFY_PENDING_MAX; i++) {
 			notify_out *n = &s->notifies[i];
 			if (!n->used || n->id != h.id || n->to.ss.ss_family != from.ss_family)
 				continue;
@@ -622,7 +630,7 @@ int zonectl_tick(auth_server *s, uint64_t now)
 		if (!z->unavailable)
 			earliest(&next, slot->expire_at_ms);
 	}
-	for (size_t i = 0; i < NOTIFY_PENDING_MAX; i++) {
+	for (size_t i = 0; s->notifies && i < NOTIFY_PENDING_MAX; i++) {
 		notify_out *n = &s->notifies[i];
 		if (!n->used)
 			continue;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/childfds.h"
 #include "io/clock.h"
 #include "io/unixcall.h"
 #include "netns/anyroute.h"
@@ -310,10 +311,7 @@ static void spawn(monitor *m, svc *s)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		int null = open("/dev/null", O_RDONLY);
-		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
-		if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
-		    dup2(log, 2) < 0)
+		if (child_stdio(logpath, -1) < 0)
 			_exit(126);
 		const char *what = "";
 		/* Other programs may read files of /etc: they see the node's. */
@@ -474,10 +472,7 @@ static void linkd_spawn(monitor *m, int ready_fd)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		int null = open("/dev/null", O_RDONLY);
-		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
-		if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
-		    dup2(log, 2) < 0)
+		if (child_stdio(logpath, -1) < 0)
 			_exit(126);
 		char fdtext[16] = "-1";
 		if (ready_fd >= 0) {
@@ -919,11 +914,8 @@ static bool start_capture(monitor *m, const char *dir, const topo_node *n)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
+		if (child_stdio(log, -1) < 0)
+			_exit(126);
 		const char *what = "";
 		if (netns_enter(ns, &what) < 0)
 			_exit(126);

@@ -18,6 +18,7 @@
 
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "io/childfds.h"
 #include "io/clock.h"
 #include "io/readfile.h"
 #include "netns/netns.h"
@@ -219,8 +220,7 @@ static int run_tool(const char *sim, const char *node, char *const argv[], char 
 	}
 	if (pid == 0) {
 		const char *what = "";
-		int null = open("/dev/null", O_RDONLY);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+		if (child_stdio(NULL, p[1]) < 0)
 			_exit(126);
 		if (netns_enter(ns, &what) < 0) {
 			dprintf(2, "cannot enter node %s: %s\n", node, what);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/childfds.h"
 #include "io/clock.h"
 #include "netns/build.h"
 #include "netns/links.h"
@@ -347,13 +348,10 @@ int cmd_up(const char *name, int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		char logpath[512];
 		state_path(logpath, sizeof logpath, t->name, "logs/supervisor.log");
-		int null = open("/dev/null", O_RDWR);
-		int log = open(logpath, O_WRONLY | O_APPEND | O_CREAT, 0644);
-		if (null >= 0 && log >= 0) {
-			dup2(null, 0);
-			dup2(log, 1);
-			dup2(log, 2);
-		}
+		/* Its descriptors are its own: the servers it starts inherit
+		 * none of them (nor whatever `up` was given). */
+		if (child_stdio(logpath, -1) < 0)
+			_exit(126);
 		close(statefd);
 		int status = monitor_run(&m, bindir, pipefd[1], capture ? capdir : NULL,
 					 builtfd[0]);

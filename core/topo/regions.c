@@ -92,9 +92,7 @@ bool topo_regions_compute(const topo *t, topo_regions *r)
 	size_t nn = t->nnetworks, most = nn + t->nnodes;
 	r->name = calloc(most ? most : 1, sizeof *r->name);
 	r->of_network = calloc(nn ? nn : 1, sizeof *r->of_network);
-	uint64_t *d = network_delays(t);
-	if (r->name == NULL || r->of_network == NULL || d == NULL) {
-		free(d);
+	if (r->name == NULL || r->of_network == NULL) {
 		topo_regions_free(r);
 		return false;
 	}
@@ -104,6 +102,18 @@ bool topo_regions_compute(const topo *t, topo_regions *r)
 	for (size_t i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].region)
 			add_name(r, t->nodes[i].region);
+	/* No regions (most topologies): nothing to measure.  Every server's
+	 * configuration asks, so a big sim must not pay for the delays. */
+	if (r->n == 0) {
+		for (size_t y = 0; y < nn; y++)
+			r->of_network[y] = -1;
+		return true;
+	}
+	uint64_t *d = network_delays(t);
+	if (d == NULL) {
+		topo_regions_free(r);
+		return false;
+	}
 	for (size_t y = 0; y < nn; y++) {
 		r->of_network[y] = -1;
 		if (t->networks[y].region) {
