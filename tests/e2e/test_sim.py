@@ -181,6 +181,28 @@ def test_every_server_is_ready_and_counts_queries(tiny):
     assert after >= before + 1
 
 
+def test_servers_inherit_no_descriptors(tiny):
+    # A server starts with /dev/null in and its own log out, and nothing
+    # else of the supervisor's: not its log, not a pipe of `up` (which
+    # would wait for every server to exit), not another node's log.
+    for node, row in status_rows(tiny, "t9").items():
+        if row["pid"] in ("-", "0"):
+            continue
+        fds = {}
+        for fd in pathlib.Path(f"/proc/{row['pid']}/fd").iterdir():
+            try:
+                fds[int(fd.name)] = os.readlink(fd)
+            except OSError:
+                continue
+        assert fds.get(0) == "/dev/null", (node, fds)
+        own_log = f"/run/dnsim/t9/logs/{node}.log"
+        assert fds.get(1) == own_log and fds.get(2) == own_log, (node, fds)
+        for fd, target in fds.items():
+            assert not target.startswith("pipe:"), (node, fd, target)
+            assert not (target.startswith("/run/dnsim/") and target.endswith(".log")
+                        and target != own_log), (node, fd, target)
+
+
 # ---- clients resolve through their resolver ---------------------------
 
 def test_dig_uses_the_configured_resolver(tiny):
