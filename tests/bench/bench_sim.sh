@@ -106,12 +106,20 @@ mem_avail_kb() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
 # (bounded) until MemAvailable holds still, so one step's leftovers are
 # not counted in the next.
 settle() {
-	local a b i
+	# Freeing 10,000 namespaces takes the kernel tens of seconds after
+	# `down` returns, and competes with the next step for the CPU: wait
+	# for three still readings in a row (at most a minute).
+	local a b i still=0
 	a=$(mem_avail_kb)
-	for i in $(seq 1 20); do
+	for i in $(seq 1 120); do
 		sleep 0.5
 		b=$(mem_avail_kb)
-		[ $(( b > a ? b - a : a - b )) -lt 2048 ] && return
+		if [ $(( b > a ? b - a : a - b )) -lt 2048 ]; then
+			still=$((still + 1))
+			[ $still -ge 3 ] && return
+		else
+			still=0
+		fi
 		a=$b
 	done
 }
