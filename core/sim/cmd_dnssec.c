@@ -270,11 +270,40 @@ static int save_and_resign(const char *sim, const signing_zone *z, const char *w
 	return rewrite_copies(sim, z->origin.data, why, job_rewrite, &j);
 }
 
+/* The owner of an ALIAS record in some copy of zone `origin` (into
+ * owner), or false when no copy has one.  An ALIAS's addresses are made
+ * at answer time, which no signature made now could cover: `up` refuses
+ * such a signed zone (topo_check.c), and so does `dnssec sign`. */
+static bool copy_has_alias(const char *sim, const uint8_t *origin, char *owner, size_t ownersz)
+{
+	size_t n;
+	zone_copy *copies = zonefiles_copies(sim, origin, &n);
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++) {
+		dns_zonedata z;
+		if (!zonefiles_load(&z, origin, copies[i].path))
+			continue;   /* rewrite_copies reports a copy that does not load */
+		for (size_t k = 0; k < z.n && !found; k++)
+			if (z.rr[k].type == DNS_T_ALIAS) {
+				found = true;
+				if (dns_name_to_text(z.rr[k].owner, owner, ownersz, NULL) != DNS_OK)
+					snprintf(owner, ownersz, "?");
+			}
+		dns_zonedata_free(&z);
+	}
+	zonefiles_copies_free(copies, n);
+	return found;
+}
+
 static int sign_new(const char *sim, topo_keyring *kr, const dns_name *origin, const char *zt,
 		    topo_dnssec mode, uint8_t alg)
 {
 	if (signing_find(kr, origin->data))
 		return die("zone %s is signed already (`./sim dnssec show %s`)", zt, zt);
+	char alias[DNS_NAME_MAXTEXT];
+	if (copy_has_alias(sim, origin->data, alias, sizeof alias))
+		return die("zone %s has ALIAS records (%s), whose answers cannot be signed ahead "
+			   "of time; it stays unsigned", zt, alias);
 	signing_zone *z = signing_add_zone(kr, origin->data, mode);
 	char err[512];
 	if (z == NULL)

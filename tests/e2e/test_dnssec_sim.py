@@ -324,6 +324,18 @@ def test_sign_a_zone_and_register_its_ds(net):
     assert key.exists()
 
 
+def test_sign_refuses_a_zone_with_alias_records(net):
+    """example.net's apex is an ALIAS, whose addresses are made at answer
+    time: `dnssec sign` refuses it, as `up` refuses such a signed zone,
+    and makes no keys; the apex still answers, unsigned."""
+    r = sim(net, "dnssec", "sign", "example.net", ok=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "zone example.net. has ALIAS records (example.net.)" in r.stderr, r.stderr
+    assert list((RUN / NAME / "keys").glob("Kexample.net.+*")) == []
+    status, flags, _, out = dig(net, "example.net")
+    assert status == "NOERROR" and "ad" not in flags and "RRSIG" not in out, out
+
+
 def test_ksk_rollover_without_breaking_resolution(net):
     """Double-DS: a new KSK, both DS, the old key out, the old DS out;
     resolution stays secure at every step."""
