@@ -333,6 +333,12 @@ static int chase_cache(resolver *r, dns_name *name, int *chain, uint16_t qtype,
 		const rcache_entry *e = rcache_lookup(r->cache, name->data, qtype, qclass, now);
 		if (e && !answerable(r, e))
 			e = NULL;
+		/* A denial learnt from a referral's proof (no DS below a cut)
+		 * has no SOA, and a negative answer without one cannot be
+		 * cached downstream (RFC 2308 section 5): the client's
+		 * question goes to the zone, whose answer carries it. */
+		if (e && e->kind != RCACHE_RRSET && e->nrrs == 0)
+			e = NULL;
 		if (e) {
 			merge_entry(security, ede, started, e);
 			if (e->kind == RCACHE_RRSET) {

@@ -140,6 +140,21 @@ def test_the_unsigned_domain_is_insecure(net):
     assert status == "NOERROR" and re.search(r"example\.org\.\s+\d+\s+IN\s+NSEC\s", out), out
 
 
+def test_no_ds_learnt_from_a_referral_is_answered_with_its_soa(net):
+    """Resolving www.example.org teaches the resolver, from org.'s
+    referral and its NSEC, that example.org has no DS (until a test
+    below signs it).  A client asking for that DS still gets a negative
+    answer it can cache: org.'s SOA in the authority section (RFC 2308
+    section 5), validated (AD)."""
+    flush(net)
+    assert dig(net, "www.example.org", node="laptop")[0] == "NOERROR"
+    for _ in range(2):   # the first from the zone, the second from the cache
+        status, flags, _, out = dig(net, "example.org", "DS", node="laptop")
+        assert status == "NOERROR" and "ANSWER: 0," in out, out
+        assert re.search(r"^org\.\s+\d+\s+IN\s+SOA\s", out, re.M), out
+        assert "ad" in flags, out
+
+
 # ---- Unbound and kresd beside dnsim-resolver ----------------------------------
 
 UNBOUND_CONF = """server:
