@@ -9,13 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io/clock.h"
+#include "netns/netns.h"
 #include "netns/nodelist.h"
 #include "netns/state.h"
+#include "runtime/capture.h"
+#include "runtime/programs.h"
 #include "stream/reader.h"
 
 /* What one call reads of one file at most; a file that is further
@@ -49,7 +54,10 @@ typedef struct followed {
 typedef struct watched_node {
 	char name[TOPO_NAME_MAX + 1];
 	bool resolver;                  /* dnsim-resolver: traces its queries */
-	bool server;                    /* auth or resolver: reads its files */
+	bool server;                    /* ours, auth or resolver: reads its files */
+	/* Another program's server (NSD, Unbound, ...): it writes neither
+	 * trace nor query log, so its packets are watched instead. */
+	int capfd;                      /* a packet socket in its namespace, or -1 */
 	event_reader reader;
 	bool has_reader;
 } watched_node;
@@ -58,6 +66,7 @@ struct events {
 	char sim[TOPO_NAME_MAX + 1];
 	char logdir[512], nodedir[512], listpath[512];
 	int ifd;
+	int epfd;                       /* ifd and every capfd: events_fd */
 	int logs_wd;
 	watched_node *nodes;
 	size_t nnodes;
@@ -123,9 +132,12 @@ static off_t size_of(const char *path)
 
 static void free_nodes(events *ev)
 {
-	for (size_t i = 0; i < ev->nnodes; i++)
+	for (size_t i = 0; i < ev->nnodes; i++) {
 		if (ev->nodes[i].has_reader)
 			reader_free(&ev->nodes[i].reader);
+		if (ev->nodes[i].capfd >= 0)
+			close(ev->nodes[i].capfd);
+	}
 	free(ev->nodes);
 	free(ev->addrs);
 	free(ev->files);
@@ -146,6 +158,38 @@ static const followed *old_file(const followed *files, size_t n, const char *pat
 	return NULL;
 }
 
+/* The packet socket of node `name`: the old list's, or a new one in its
+ * namespace (-1 when it cannot be had: the view shows the rest). */
+static int take_capture(events *ev, watched_node *old, size_t nold, const char *name)
+{
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].capfd >= 0 && strcmp(old[i].name, name) == 0) {
+			int fd = old[i].capfd;
+			old[i].capfd = -1;
+			return fd;
+		}
+	char ns[128];
+	netns_node_name(ns, sizeof ns, ev->sim, name);
+	int fd = capture_open(ns);
+	if (fd < 0)
+		return -1;
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
+	if (epoll_ctl(ev->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The old list's nodes, with the packet sockets no new node took. */
+static void drop_captures(watched_node *old, size_t nold)
+{
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].capfd >= 0)
+			close(old[i].capfd);   /* closing takes it out of epoll */
+	free(old);
+}
+
 /* (Re)read the node list: names, addresses, the files to follow. */
 static int load_nodes(events *ev)
 {
@@ -163,7 +207,10 @@ static int load_nodes(events *ev)
 	for (size_t i = 0; i < ev->nnodes; i++)
 		if (ev->nodes[i].has_reader)
 			reader_free(&ev->nodes[i].reader);
-	free(ev->nodes);
+	/* Packet sockets of nodes still on the list are kept. */
+	watched_node *old_nodes = ev->nodes;
+	size_t nold_nodes = ev->nnodes;
+	ev->nodes = NULL;
 	free(ev->addrs);
 	ev->nodes = calloc(n ? n : 1, sizeof *ev->nodes);
 	ev->files = calloc(2 * n + 1, sizeof *ev->files);
@@ -178,14 +225,22 @@ static int load_nodes(events *ev)
 		free(list);
 		free(old);
 		free(old_wd);
+		drop_captures(old_nodes, nold_nodes);
 		free_nodes(ev);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		watched_node *w = &ev->nodes[ev->nnodes];
 		snprintf(w->name, sizeof w->name, "%s", list[i].name);
-		w->resolver = strcmp(list[i].service, "resolver") == 0;
-		w->server = w->resolver || strcmp(list[i].service, "auth") == 0;
+		w->capfd = -1;
+		bool serves = strcmp(list[i].service, "resolver") == 0 ||
+			      strcmp(list[i].service, "auth") == 0;
+		if (serves && programs_of_node(ev->sim, w->name) != SW_DNSIM) {
+			w->capfd = take_capture(ev, old_nodes, nold_nodes, w->name);
+			serves = false;
+		}
+		w->resolver = serves && strcmp(list[i].service, "resolver") == 0;
+		w->server = serves;
 		char addrs[sizeof list[i].addrs];
 		snprintf(addrs, sizeof addrs, "%s", list[i].addrs);
 		for (char *save = NULL, *a = strtok_r(addrs, ",", &save); a;
@@ -199,6 +254,7 @@ static int load_nodes(events *ev)
 				free(list);
 				free(old);
 				free(old_wd);
+				drop_captures(old_nodes, nold_nodes);
 				free_nodes(ev);
 				return -ENOMEM;
 			}
@@ -243,6 +299,7 @@ static int load_nodes(events *ev)
 	free(list);
 	free(old);
 	free(old_wd);
+	drop_captures(old_nodes, nold_nodes);
 	return 0;
 }
 
@@ -266,7 +323,7 @@ events *events_open(const char *sim, char *err, size_t errsz)
 		return NULL;
 	}
 	snprintf(ev->sim, sizeof ev->sim, "%s", sim);
-	ev->ifd = -1;
+	ev->ifd = ev->epfd = -1;
 	if ((ev->buf = malloc(READ_CHUNK)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		free(ev);
@@ -276,7 +333,9 @@ events *events_open(const char *sim, char *err, size_t errsz)
 	state_path(ev->nodedir, sizeof ev->nodedir, sim, "nodes");
 	state_path(ev->listpath, sizeof ev->listpath, sim, "nodes.list");
 	ev->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ev->ifd < 0) {
+	ev->epfd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = ev->ifd };
+	if (ev->ifd < 0 || ev->epfd < 0 || epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->ifd, &e) < 0) {
 		snprintf(err, errsz, "inotify: %s", strerror(errno));
 		events_close(ev);
 		return NULL;
@@ -300,7 +359,7 @@ events *events_open(const char *sim, char *err, size_t errsz)
 
 int events_fd(const events *ev)
 {
-	return ev->ifd;
+	return ev->epfd;
 }
 
 unsigned long long events_skipped(const events *ev)
@@ -385,6 +444,47 @@ static size_t read_file(events *ev, followed *f, events_fn fn, void *ctx)
 	return count;
 }
 
+/* The node (its index) that has address `addr`, or SIZE_MAX. */
+static size_t node_at(const events *ev, const char *addr)
+{
+	addr_key k;
+	if (!key_of(addr, &k))
+		return SIZE_MAX;
+	const addr_key *hit = bsearch(&k, ev->addrs, ev->naddrs, sizeof *ev->addrs, key_cmp);
+	return hit ? hit->node : SIZE_MAX;
+}
+
+/* What a watched program's packet socket saw since the last read, each
+ * message once: not when its other end is one of our servers (whose
+ * log or trace tells of it already), and between two watched programs
+ * only as its sender saw it. */
+static size_t read_capture(events *ev, watched_node *w, events_fn fn, void *ctx)
+{
+	wire_msg *wire;
+	size_t n = capture_drain(w->capfd, 0, &wire);
+	/* Packets carry the wall clock's time, events the monotonic one. */
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	long long shift = ev->now - ((long long)rt.tv_sec * 1000 + rt.tv_nsec / 1000000);
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const wire_msg *m = &wire[i];
+		size_t src = node_at(ev, m->src), dst = node_at(ev, m->dst);
+		size_t other = m->outgoing ? dst : src;
+		if (other != SIZE_MAX &&
+		    (ev->nodes[other].server || (ev->nodes[other].capfd >= 0 && !m->outgoing)))
+			continue;
+		sim_event e;
+		capture_event(m, src != SIZE_MAX ? ev->nodes[src].name : m->src,
+			      dst != SIZE_MAX ? ev->nodes[dst].name : m->dst, &e);
+		e.t_ms = m->t_ms + shift;
+		fn(ctx, &e);
+		count++;
+	}
+	free(wire);
+	return count;
+}
+
 static followed *file_for(events *ev, int wd, const char *name)
 {
 	if (wd == ev->logs_wd) {
@@ -434,6 +534,9 @@ size_t events_read(events *ev, events_fn fn, void *ctx)
 	for (size_t i = 0; i < ev->nfiles; i++)
 		if (overflow || ev->files[i].dirty)
 			count += read_file(ev, &ev->files[i], fn, ctx);
+	for (size_t i = 0; i < ev->nnodes; i++)
+		if (ev->nodes[i].capfd >= 0)
+			count += read_capture(ev, &ev->nodes[i], fn, ctx);
 	return count;
 }
 
@@ -444,6 +547,8 @@ void events_close(events *ev)
 	if (ev->ifd >= 0)
 		close(ev->ifd);
 	free_nodes(ev);
+	if (ev->epfd >= 0)
+		close(ev->epfd);
 	free(ev->buf);
 	free(ev);
 }

@@ -3,7 +3,11 @@
  * resolver's trace (/run/dnsim/SIM/nodes/NODE/trace.jsonl) followed with
  * inotify from where they end when it starts, their new lines turned
  * into events by stream/reader.h, each address named after its node
- * (the sim's node list, read again when it changes).
+ * (the sim's node list, read again when it changes).  A server node
+ * running another program (NSD, Unbound, ...) writes neither: its
+ * packets are watched instead (runtime/capture.h), and a message whose
+ * other end is one of our servers is left to that server's own file,
+ * so that none is told twice.
  *
  * Watching never slows the servers: they write their files as they
  * always do, and a file that grows faster than it is read is skipped

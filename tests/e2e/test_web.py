@@ -42,19 +42,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def leftovers():
+def leftovers(name=NAME):
     """What our sim (only ours: others run theirs beside it) left behind."""
     ns = [n for n in run(["ip", "netns", "list"]).stdout.split()
-          if n.startswith(NAME + "-") or n == NAME + ".switch"]
-    return ns + [p for p in ("/run/dnsim/" + NAME,) if os.path.exists(p)]
+          if n.startswith(name + "-") or n == name + ".switch"]
+    return ns + [p for p in ("/run/dnsim/" + name,) if os.path.exists(p)]
 
 
 class Web:
-    def __init__(self, binary, port, url, token, proc):
+    def __init__(self, binary, port, url, token, proc, name=NAME):
         self.binary, self.port, self.url, self.token, self.proc = binary, port, url, token, proc
+        self.name = name
 
     def sim(self, *args, timeout=120):
-        return subprocess.run([self.binary, "--name", NAME, *args], capture_output=True,
+        return subprocess.run([self.binary, "--name", self.name, *args], capture_output=True,
                               text=True, timeout=timeout)
 
     def request(self, method, path, host=None, token=True, headers=None):
@@ -77,11 +78,12 @@ class Web:
         return status, json.loads(body)
 
 
-@pytest.fixture(scope="module")
-def web(tool):
-    binary = tool("dnsim-sim")
-    assert not leftovers(), f"a sim named {NAME} is up already: {leftovers()}"
-    r = subprocess.run([binary, "--name", NAME, "up", str(INTERNET)], capture_output=True,
+@contextlib.contextmanager
+def web_on(binary, name, topology):
+    """Sim `name` up from `topology`, and `sim web` on it; both stopped
+    at the end, nothing left behind."""
+    assert not leftovers(name), f"a sim named {name} is up already: {leftovers(name)}"
+    r = subprocess.run([binary, "--name", name, "up", str(topology)], capture_output=True,
                        text=True, timeout=300)
     proc = None
     try:
@@ -89,7 +91,7 @@ def web(tool):
         port = free_port()
         # Its complaints go to a file: a pipe nobody reads could fill.
         errors = tempfile.TemporaryFile(mode="w+")
-        proc = subprocess.Popen([binary, "--name", NAME, "web", "--port", str(port)],
+        proc = subprocess.Popen([binary, "--name", name, "web", "--port", str(port)],
                                 stdout=subprocess.PIPE, stderr=errors, text=True)
         url = None
         deadline = time.time() + 30
@@ -103,7 +105,7 @@ def web(tool):
         if url is None:
             errors.seek(0)
             pytest.fail(f"sim web printed no address: {errors.read()}")
-        yield Web(binary, port, url, token, proc)
+        yield Web(binary, port, url, token, proc, name)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -116,8 +118,14 @@ def web(tool):
             err = errors.read()
             # The sanitizer build says so when it leaks or worse.
             assert rc == 0 and "ERROR: " not in err, f"sim web exited {rc}:\n{err}"
-        subprocess.run([binary, "--name", NAME, "down"], capture_output=True, timeout=120)
-        assert not leftovers(), f"left behind: {leftovers()}"
+        subprocess.run([binary, "--name", name, "down"], capture_output=True, timeout=120)
+        assert not leftovers(name), f"left behind: {leftovers(name)}"
+
+
+@pytest.fixture(scope="module")
+def web(tool):
+    with web_on(tool("dnsim-sim"), NAME, INTERNET) as w:
+        yield w
 
 
 def topology_nodes():
@@ -232,6 +240,56 @@ class Stream:
 
     def close(self):
         self.s.close()
+
+
+def sse_events(text, kind="dns"):
+    """The JSON of every `event: kind` in an SSE stream's text."""
+    out = []
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if f"event: {kind}" in lines:
+            data = [l[6:] for l in lines if l.startswith("data: ")]
+            if data:
+                try:
+                    out.append(json.loads(data[0]))
+                except ValueError:
+                    pass
+    return out
+
+
+@pytest.mark.skipif(shutil.which("nsd") is None, reason="needs NSD (make deps-peers)")
+def test_another_programs_messages_come_from_its_packets(tool, tmp_path):
+    # NSD writes no query log of ours: what it is asked and answers is
+    # seen in its packets.  A message one of our servers tells of itself
+    # (isp-resolver's questions to it) is not shown twice.
+    name = "webn"
+    text = INTERNET.read_text().replace('zones = "../zones"', f'zones = "{TOP / "zones"}"')
+    text = text.replace("[node.ns-example-org]\n",
+                        '[node.ns-example-org]\nsoftware = "nsd"\n')
+    topo = tmp_path / "nsd.toml"
+    topo.write_text(text)
+    with web_on(tool("dnsim-sim"), name, topo) as w:
+        stream = Stream(w)
+        try:
+            stream.read_for(1.0)
+            r = w.sim("exec", "laptop", "dig", "+time=3", "+tries=1", "@203.0.113.80",
+                      "www.example.org", "A")
+            assert "203.0.113.11" in r.stdout, r.stdout + r.stderr
+            w.sim("cache", "isp-resolver", "flush")
+            r = w.sim("exec", "laptop", "dig", "+time=5", "www.example.org", "A")
+            assert "203.0.113.11" in r.stdout, r.stdout + r.stderr
+            events = sse_events(stream.read_for(3.0))
+        finally:
+            stream.close()
+    captured = [e for e in events if e["source"] == "capture"]
+    pairs = {(e["from"], e["to"], e["kind"]) for e in captured
+             if e["qname"].lower() == "www.example.org."}
+    assert ("laptop", "ns-example-org", "query") in pairs, captured
+    assert ("ns-example-org", "laptop", "answer") in pairs, captured
+    # isp-resolver's walk is in its own trace, once.
+    assert not [e for e in captured if "isp-resolver" in (e["from"], e["to"])], captured
+    assert [e for e in events if e["source"] == "trace" and e["to"] == "ns-example-org"
+            and e["qname"].lower() == "www.example.org."], events
 
 
 def test_slow_and_vanished_browsers_do_not_stall_the_sim(web, tmp_path):
