@@ -75,6 +75,14 @@ static int file_index(dns_zonedata *z, const char *file)
 	return (int)z->nfiles++;
 }
 
+const dns_rr *dns_zonedata_find(const dns_zonedata *z, const uint8_t *owner, uint16_t type)
+{
+	for (size_t i = 0; i < z->n; i++)
+		if (z->rr[i].type == type && (owner == NULL || dns_name_equal(z->rr[i].owner, owner)))
+			return &z->rr[i];
+	return NULL;
+}
+
 bool dns_zonedata_add(dns_zonedata *z, const dns_rr *rr, const char *file,
 		      unsigned line)
 {

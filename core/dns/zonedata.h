@@ -34,6 +34,10 @@ typedef struct dns_zonedata {
 void dns_zonedata_init(dns_zonedata *z, const uint8_t *origin, uint16_t rclass);
 void dns_zonedata_free(dns_zonedata *z);
 
+/* The first record of `type` owned by `owner` (any owner when NULL), or
+ * NULL when the zone has none. */
+const dns_rr *dns_zonedata_find(const dns_zonedata *z, const uint8_t *owner, uint16_t type);
+
 /* Copy one record in; false when out of memory. */
 bool dns_zonedata_add(dns_zonedata *z, const dns_rr *rr, const char *file,
 		      unsigned line);

@@ -117,12 +117,13 @@ static int build_switch(builder *b)
 		return fail(b, NULL, "opening netlink in the switch namespace", rc);
 	if ((rc = nl_link_up(&b->sw, LOOPBACK_IFINDEX)) < 0)
 		return fail(b, NULL, "bringing up the switch's loopback", rc);
-	/* Bridges and their ports move frames and need no IPv6 of their
-	 * own.  With it, every port of the sim would get a link-local
-	 * address and route in this one namespace, send its own MLD and
-	 * DAD packets, and each IPv6 packet the bridges hand up would walk
-	 * a route list as long as the sim: quadratic in the node count.
-	 * A kernel without IPv6 has nothing to turn off. */
+	/* Bridges, their ports and the relay's pairs move frames and need
+	 * no IPv6 of their own (made later too: `link set` adds relay
+	 * pairs at run time).  With it, every port of the sim would get a
+	 * link-local address and route in this one namespace, send its own
+	 * MLD and DAD packets into the sim, and each IPv6 packet the bridges
+	 * hand up would walk a route list as long as the sim: quadratic in
+	 * the node count.  A kernel without IPv6 has nothing to turn off. */
 	rc = netns_sysctl(fd, "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	if (rc < 0 && rc != -ENOENT)
 		return fail(b, NULL, "turning off IPv6 for the switch's own links", rc);

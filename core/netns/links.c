@@ -214,17 +214,6 @@ int links_netem_apply(nl_sock *sw, nl_sock *node, const link_entry *e)
 	return nl_qdisc_del_root(node, inner);
 }
 
-/* Quiet a relay port: no IPv6 of the switch's own (link-local address,
- * duplicate detection, router solicitations) leaks into the sim. */
-static int quiet(int swfd, const char *ifname)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
-	int rc = netns_sysctl(swfd, path, "1");
-	/* A kernel without IPv6 has nothing to quiet. */
-	return rc == -ENOENT ? 0 : rc;
-}
-
 int links_relay_plumb(nl_sock *sw, int swfd, const char *port, const char *relay,
 		      const char *bridge_side, int bridge)
 {
@@ -239,11 +228,11 @@ int links_relay_plumb(nl_sock *sw, int swfd, const char *port, const char *relay
 		if ((r = nl_ifindex(sw, relay)) < 0)
 			return r;
 	}
-	if ((rc = quiet(swfd, relay)) < 0 || (rc = nl_link_up(sw, r)) < 0)
+	/* Like every link of the switch namespace, the pair has no IPv6 of
+	 * its own (build.c): nothing of the switch leaks into the sim. */
+	if ((rc = nl_link_up(sw, r)) < 0)
 		return rc;
-	if ((rc = nl_link_set_master(sw, p, 0)) < 0)
-		return rc;
-	return quiet(swfd, port);
+	return nl_link_set_master(sw, p, 0);
 }
 
 int links_relay_unplumb(nl_sock *sw, const char *port, const char *relay, int bridge)

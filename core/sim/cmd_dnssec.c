@@ -283,12 +283,12 @@ static bool copy_has_alias(const char *sim, const uint8_t *origin, char *owner, 
 		dns_zonedata z;
 		if (!zonefiles_load(&z, origin, copies[i].path))
 			continue;   /* rewrite_copies reports a copy that does not load */
-		for (size_t k = 0; k < z.n && !found; k++)
-			if (z.rr[k].type == DNS_T_ALIAS) {
-				found = true;
-				if (dns_name_to_text(z.rr[k].owner, owner, ownersz, NULL) != DNS_OK)
-					snprintf(owner, ownersz, "?");
-			}
+		const dns_rr *alias = dns_zonedata_find(&z, NULL, DNS_T_ALIAS);
+		if (alias) {
+			found = true;
+			if (dns_name_to_text(alias->owner, owner, ownersz, NULL) != DNS_OK)
+				snprintf(owner, ownersz, "?");
+		}
 		dns_zonedata_free(&z);
 	}
 	zonefiles_copies_free(copies, n);

@@ -436,15 +436,6 @@ static bool ds_from_arg(const dns_name *domain, const char *arg, char lines[][DS
 	return ok;
 }
 
-/* Does the zone hold records of `type` at `owner`? */
-static bool zone_has(const dns_zonedata *z, const uint8_t *owner, uint16_t type)
-{
-	for (size_t i = 0; i < z->n; i++)
-		if (z->rr[i].type == type && dns_name_equal(z->rr[i].owner, owner))
-			return true;
-	return false;
-}
-
 /* The edit of the parent, signed with its keys when it is signed. */
 static unsigned apply_to_parent(const char *sim, const dns_zonedata *z, const char *const *adds,
 				size_t nadds, const char *del, dns_zonedata *out, char *msg,
@@ -488,7 +479,7 @@ static int publish_ds(const char *sim, const dns_name *domain, char lines[][DS_L
 			break;
 		}
 		parent_signed = zoneedit_is_signed(&z);
-		if (!zone_has(&z, domain->data, DNS_T_NS)) {
+		if (dns_zonedata_find(&z, domain->data, DNS_T_NS) == NULL) {
 			rc = die("%s does not delegate %s: register it with --ns (and --ds) first",
 				 pt, dt);
 			dns_zonedata_free(&z);

@@ -224,10 +224,7 @@ static void check_anycast(checker *c)
 static void check_aliases(checker *c, const topo_node *n, const topo_zone *z,
 			  const topo_zone_data *zd)
 {
-	const dns_rr *alias = NULL;
-	for (size_t i = 0; i < zd->zd.n && alias == NULL; i++)
-		if (zd->zd.rr[i].type == DNS_T_ALIAS)
-			alias = &zd->zd.rr[i];
+	const dns_rr *alias = dns_zonedata_find(&zd->zd, NULL, DNS_T_ALIAS);
 	if (alias == NULL)
 		return;
 	char owner[DNS_NAME_MAXTEXT] = "?";

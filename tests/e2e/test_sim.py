@@ -65,10 +65,11 @@ class Sim:
 
 
 @contextlib.contextmanager
-def running_sim(tool, name, path=TINY, *extra):
+def running_sim(tool, name, path=TINY, *extra, snapshot=machine_snapshot):
     """A sim up for the length of a `with`, taken down afterwards (also
-    when the test fails), and the machine as it was before."""
-    before = machine_snapshot()
+    when the test fails), and what `snapshot` sees (the whole machine)
+    as it was before."""
+    before = snapshot()
     s = Sim(tool("dnsim-sim"))
     s.names.add(name)
     r = s("--name", name, "up", str(path), *extra)
@@ -79,7 +80,7 @@ def running_sim(tool, name, path=TINY, *extra):
         yield s
     finally:
         s.down_all()
-    assert machine_snapshot() == before, "a sim left something behind"
+    assert snapshot() == before, f"sim {name} left something behind"
 
 
 @pytest.fixture

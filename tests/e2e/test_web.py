@@ -298,7 +298,7 @@ def test_slow_and_vanished_browsers_do_not_stall_the_sim(web, tmp_path):
     live = Stream(web)
     try:
         names = tmp_path / "names"
-        names.write_text("".join(f"www.example.com A\nmail.example.com A\n" for _ in range(50)))
+        names.write_text("".join("www.example.com A\nmail.example.com A\n" for _ in range(50)))
         web.sim("exec", "laptop", "dig", "+short", "www.example.com")
         # Far more messages than the ring holds: 2 events per cached answer.
         perf = web.sim("exec", "laptop", "dnsperf", "-s", "198.18.10.53", "-d", str(names),

@@ -142,6 +142,28 @@ static void test_alias(void)
 		  "z:6: error: www.example. has more than one ALIAS record\n");
 }
 
+/* The first record of a type, at one owner or anywhere. */
+static void test_find(void)
+{
+	struct result r;
+	load(&r, HEAD "www ALIAS cdn.example.net.\nmail A 192.0.2.7\n");
+	CHECK_INT(r.errors, 0);
+	const dns_rr *alias = dns_zonedata_find(&r.z, NULL, DNS_T_ALIAS);
+	CHECK(alias != NULL);
+	char text[DNS_NAME_MAXTEXT] = "";
+	if (alias)
+		CHECK(dns_name_to_text(alias->owner, text, sizeof text, NULL) == DNS_OK);
+	CHECK_STR(text, "www.example.");
+	dns_name mail, www;
+	CHECK(dns_name_from_text(&mail, "mail.example.", 13, NULL) == DNS_OK);
+	CHECK(dns_name_from_text(&www, "www.example.", 12, NULL) == DNS_OK);
+	const dns_rr *a = dns_zonedata_find(&r.z, mail.data, DNS_T_A);
+	CHECK(a != NULL && a->rdlen == 4 && a->rdata[3] == 7);
+	CHECK(dns_zonedata_find(&r.z, www.data, DNS_T_A) == NULL);
+	CHECK(dns_zonedata_find(&r.z, NULL, DNS_T_MX) == NULL);
+	dns_zonedata_free(&r.z);
+}
+
 static void test_out_of_zone(void)
 {
 	/* named-checkzone only warns ("ignoring out-of-zone data") and
@@ -344,6 +366,7 @@ int main(void)
 	RUN(test_apex_ns);
 	RUN(test_cname_and_other_data);
 	RUN(test_alias);
+	RUN(test_find);
 	RUN(test_out_of_zone);
 	RUN(test_glue_and_nameserver_addresses);
 	RUN(test_ds_placement);
